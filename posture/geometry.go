@@ -1,0 +1,319 @@
+package posture
+
+import (
+	"math"
+
+	"github.com/neckwatch/neckwatch/vision/landmark"
+)
+
+// View is where the camera sits relative to the user.
+type View string
+
+// Camera placements.
+const (
+	Front View = "front" // laptop or monitor webcam facing the user (default)
+	Side  View = "side"  // camera beside the user, seeing them in profile
+)
+
+// ParseView parses "front" or "side".
+func ParseView(s string) (View, bool) {
+	switch View(s) {
+	case Front, Side:
+		return View(s), true
+	}
+	return "", false
+}
+
+// CameraModel holds the physical assumptions behind the centimetre and
+// degree estimates. The zero value is not useful; use DefaultCameraModel.
+type CameraModel struct {
+	// HFOVDeg is the webcam's horizontal field of view. Laptop and USB
+	// webcams mostly sit between 60 and 78 degrees.
+	HFOVDeg float64
+	// EyeDistanceCM is the distance between the eye centres (interpupillary
+	// distance): about 6.3 cm for adults.
+	EyeDistanceCM float64
+	// NeckHeightCM is the vertical distance from the base of the neck (C7)
+	// to the ear used by the neck-angle model.
+	NeckHeightCM float64
+	// UprightNeckAngleDeg is the craniovertebral angle assumed for the
+	// upright baseline: 50.6 deg is the healthy adult mean (Lau et al. 2009).
+	UprightNeckAngleDeg float64
+}
+
+// DefaultCameraModel returns typical adult and webcam figures.
+func DefaultCameraModel() CameraModel {
+	return CameraModel{HFOVDeg: 70, EyeDistanceCM: 6.3, NeckHeightCM: 10, UprightNeckAngleDeg: 50.6}
+}
+
+// FocalPx returns the pinhole focal length in pixels for a frame width.
+func (c CameraModel) FocalPx(frameW int) float64 {
+	return float64(frameW) / 2 / math.Tan(c.HFOVDeg*math.Pi/360)
+}
+
+// NeckAngle returns the craniovertebral-angle proxy of the model neck when
+// the head has moved forwardCM forward and its height above the shoulders
+// is heightRatio times the upright one: larger is more upright.
+func (c CameraModel) NeckAngle(forwardCM, heightRatio float64) float64 {
+	up := c.UprightNeckAngleDeg * math.Pi / 180
+	h := c.NeckHeightCM * clamp(heightRatio, 0.2, 1.5)
+	off := c.NeckHeightCM/math.Tan(up) + forwardCM
+	return math.Atan2(h, off) * 180 / math.Pi
+}
+
+// FrontFeatures are the front-view measurements of one frame. Ratios are
+// normalised by the shoulder width (or eye distance) so they do not change
+// when the whole person moves nearer or further.
+type FrontFeatures struct {
+	FrameW, FrameH int
+
+	Face       bool // a face with landmarks was found
+	Shoulders  bool // both shoulders seen and plausible
+	FaceScore  float64
+	EyeDistPx  float64 // between eye centres, corrected for yaw
+	EyeMid     landmark.Point
+	PitchDeg   float64 // head flexion: positive = chin down
+	YawDeg     float64 // positive = turned to the subject's left
+	RollDeg    float64 // positive = tilted towards the subject's left shoulder
+	HeadDistCM float64 // camera to eyes, pinhole estimate
+
+	ShoulderWidthPx float64
+	ShoulderMid     landmark.Point
+	FaceScale       float64 // eye distance / shoulder width
+	EyeHeight       float64 // (shoulder line - eyes) / shoulder width
+	LateralOffset   float64 // (eyes - shoulder midpoint) x / shoulder width
+
+	BodyOnly bool // no face, but a confident body (someone turned away)
+}
+
+// canonical face, in eye-distance units, y down, z towards the camera: the
+// nose tip stands out from the eye plane, the mouth barely. Pitch changes
+// the nose's drop relative to the mouth's; yaw moves the nose sideways.
+const (
+	faceNoseY  = 0.555
+	faceNoseZ  = 0.55
+	faceMouthY = 1.05
+	faceMouthZ = 0.15
+)
+
+// Minimum keypoint confidence to use a body keypoint. PoseNet gives 0.6-0.7
+// even to a shoulder outside the frame, so scores alone are not enough: the
+// geometry gates in shouldersPlausible do the rest.
+const (
+	minKeypointScore = 0.5
+	minShoulderScore = 0.55
+)
+
+// headPose estimates pitch, yaw and roll from the five face landmarks.
+func headPose(f landmark.Face) (pitch, yaw, roll float64) {
+	eyeVec := f.LeftEye.Sub(f.RightEye)
+	ied := math.Hypot(eyeVec.X, eyeVec.Y)
+	if ied == 0 {
+		return 0, 0, 0
+	}
+	rollRad := math.Atan2(eyeVec.Y, eyeVec.X)
+	// Unit vectors along the face's horizontal and vertical axes.
+	ux, uy := eyeVec.X/ied, eyeVec.Y/ied
+	vx, vy := -uy, ux
+	eye := f.EyeMid()
+	nose := f.Nose.Sub(eye)
+	mouth := f.MouthMid().Sub(eye)
+	noseAcross := nose.X*ux + nose.Y*uy
+	noseDown := nose.X*vx + nose.Y*vy
+	mouthDown := mouth.X*vx + mouth.Y*vy
+	// yaw: the nose tip sits faceNoseZ in front of the eyes, so turning by
+	// phi moves it across by faceNoseZ*sin(phi) while the eyes shrink by cos(phi).
+	yawRad := math.Atan(noseAcross / ied / faceNoseZ)
+	// pitch: r = noseDown/mouthDown = (ny*c + nz*s)/(my*c + mz*s); solve for tan.
+	pitchRad := 0.0
+	if mouthDown > 1e-6 {
+		r := noseDown / mouthDown
+		pitchRad = math.Atan((r*faceMouthY - faceNoseY) / (faceNoseZ - r*faceMouthZ))
+	}
+	deg := 180 / math.Pi
+	return pitchRad * deg, yawRad * deg, rollRad * deg
+}
+
+// shouldersPlausible rejects shoulder keypoints that cannot be the user's:
+// low scores, outside the frame, above the eyes, far too narrow or wide
+// for the face, or a shoulder line steeper than a person can hold.
+func shouldersPlausible(body *landmark.Body, face *landmark.Face, w, h int) bool {
+	if body == nil {
+		return false
+	}
+	l, r := body.Part(landmark.LeftShoulder), body.Part(landmark.RightShoulder)
+	if l.Score < minShoulderScore || r.Score < minShoulderScore {
+		return false
+	}
+	for _, p := range []landmark.Keypoint{l, r} {
+		// A shoulder below the frame gets an argmax on the last row: keep a margin.
+		if p.X < 0 || p.X > float64(w) || p.Y < 0 || p.Y > float64(h)*0.985 {
+			return false
+		}
+	}
+	sw := l.Dist(r.Point)
+	if sw < 1 {
+		return false
+	}
+	mid := landmark.Mid(l.Point, r.Point)
+	if math.Abs(l.Y-r.Y) > 0.6*sw { // shoulder line steeper than ~30 deg
+		return false
+	}
+	if face != nil {
+		ied := face.EyeDistance()
+		if ied <= 0 || sw < 1.8*ied || sw > 9*ied {
+			return false
+		}
+		if mid.Y < face.EyeMid().Y+0.4*ied { // shoulders must be below the eyes
+			return false
+		}
+		// The body network's shoulders must belong to the face we measure,
+		// not to someone beside the user.
+		if math.Abs(mid.X-face.EyeMid().X) > 0.8*sw {
+			return false
+		}
+	}
+	return true
+}
+
+// confidentHead reports whether the body network sees a head (nose, eyes or
+// ears) confidently: someone is there even when no face was detected.
+func confidentHead(body *landmark.Body) bool {
+	if body == nil {
+		return false
+	}
+	n := 0
+	for _, p := range []landmark.BodyPart{landmark.Nose, landmark.LeftEye, landmark.RightEye, landmark.LeftEar, landmark.RightEar} {
+		if body.Part(p).Score >= 0.7 {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// MeasureFront computes the front-view features of one frame.
+func MeasureFront(fr *landmark.Frame, cam CameraModel) FrontFeatures {
+	ft := FrontFeatures{FrameW: fr.Width, FrameH: fr.Height}
+	face, ok := fr.PrimaryFace()
+	if !ok {
+		ft.BodyOnly = confidentHead(fr.Body)
+		return ft
+	}
+	ft.Face = true
+	ft.FaceScore = face.Score
+	ft.PitchDeg, ft.YawDeg, ft.RollDeg = headPose(face)
+	// A turned head shows a foreshortened eye distance; undo it so the
+	// distance estimate does not jump when the user glances sideways.
+	ft.EyeDistPx = face.EyeDistance() / math.Max(math.Cos(ft.YawDeg*math.Pi/180), 0.5)
+	ft.EyeMid = face.EyeMid()
+	if ft.EyeDistPx > 0 {
+		ft.HeadDistCM = cam.FocalPx(fr.Width) * cam.EyeDistanceCM / ft.EyeDistPx
+	}
+	if shouldersPlausible(fr.Body, &face, fr.Width, fr.Height) {
+		l := fr.Body.Part(landmark.LeftShoulder).Point
+		r := fr.Body.Part(landmark.RightShoulder).Point
+		ft.Shoulders = true
+		ft.ShoulderWidthPx = l.Dist(r)
+		ft.ShoulderMid = landmark.Mid(l, r)
+		ft.FaceScale = ft.EyeDistPx / ft.ShoulderWidthPx
+		ft.EyeHeight = (ft.ShoulderMid.Y - ft.EyeMid.Y) / ft.ShoulderWidthPx
+		ft.LateralOffset = (ft.EyeMid.X - ft.ShoulderMid.X) / ft.ShoulderWidthPx
+	}
+	return ft
+}
+
+// SideFeatures are the side-view measurements of one frame.
+type SideFeatures struct {
+	Person bool // any confident head or body evidence
+	Usable bool // an ear and a shoulder were seen
+	Facing int  // +1 facing image right, -1 facing image left
+
+	// NeckAngleDeg is the ear-shoulder line's angle above the horizontal,
+	// measured on the side the user faces: 90 = ear straight above the
+	// shoulder, smaller = head further forward (a CVA proxy).
+	NeckAngleDeg float64
+	// TorsoForwardDeg is the shoulder-hip line's inclination from vertical,
+	// positive when the shoulders are ahead of the hips (hunching forward).
+	TorsoForwardDeg float64
+	Hips            bool
+	// HeadFlexionDeg is how far the ear-to-nose line points below the
+	// horizontal: looking down at a laptop raises it.
+	HeadFlexionDeg float64
+	NoseSeen       bool
+}
+
+// weightedMid averages the confident keypoints of a left/right pair by
+// score. In profile both shoulders (or hips) overlap and the network often
+// swaps or splits them; the weighted mean is steadier than either.
+func weightedMid(a, b landmark.Keypoint, min float64) (landmark.Point, bool) {
+	wa, wb := a.Score, b.Score
+	if wa < min {
+		wa = 0
+	}
+	if wb < min {
+		wb = 0
+	}
+	if wa+wb == 0 {
+		return landmark.Point{}, false
+	}
+	return a.Point.Scale(wa / (wa + wb)).Add(b.Point.Scale(wb / (wa + wb))), true
+}
+
+// MeasureSide computes the side-view features of one frame.
+func MeasureSide(fr *landmark.Frame) SideFeatures {
+	var ft SideFeatures
+	_, hasFace := fr.PrimaryFace()
+	b := fr.Body
+	if b == nil {
+		ft.Person = hasFace
+		return ft
+	}
+	ft.Person = hasFace || confidentHead(b)
+	ear := b.Part(landmark.LeftEar)
+	if r := b.Part(landmark.RightEar); r.Score > ear.Score {
+		ear = r
+	}
+	sh, okS := weightedMid(b.Part(landmark.LeftShoulder), b.Part(landmark.RightShoulder), 0.3)
+	shScore := math.Max(b.Part(landmark.LeftShoulder).Score, b.Part(landmark.RightShoulder).Score)
+	if ear.Score < minKeypointScore || !okS || shScore < minKeypointScore || sh.Y <= ear.Y {
+		return ft
+	}
+	ft.Usable = true
+	ft.Person = true
+	nose := b.Part(landmark.Nose)
+	ft.NoseSeen = nose.Score >= minKeypointScore
+	switch {
+	case ft.NoseSeen && nose.X != ear.X:
+		ft.Facing = sign(nose.X - ear.X)
+	default:
+		// Without the nose, assume the head leans over the shoulder it faces.
+		ft.Facing = sign(ear.X - sh.X)
+		if ft.Facing == 0 {
+			ft.Facing = 1
+		}
+	}
+	f := float64(ft.Facing)
+	ft.NeckAngleDeg = math.Atan2(sh.Y-ear.Y, f*(ear.X-sh.X)) * 180 / math.Pi
+	if hip, ok := weightedMid(b.Part(landmark.LeftHip), b.Part(landmark.RightHip), 0.3); ok && hip.Y > sh.Y {
+		ft.Hips = true
+		ft.TorsoForwardDeg = math.Atan2(f*(sh.X-hip.X), hip.Y-sh.Y) * 180 / math.Pi
+	}
+	if ft.NoseSeen {
+		ft.HeadFlexionDeg = math.Atan2(nose.Y-ear.Y, math.Abs(nose.X-ear.X)) * 180 / math.Pi
+	}
+	return ft
+}
+
+func sign(v float64) int {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
+}
+
+func clamp(v, lo, hi float64) float64 {
+	return math.Max(lo, math.Min(hi, v))
+}

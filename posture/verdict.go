@@ -1,0 +1,53 @@
+package posture
+
+import "fmt"
+
+// State is the per-frame posture classification.
+type State string
+
+// The six per-frame states. The string values are part of the JSON contract
+// of `neckwatch check --json`.
+const (
+	Upright     State = "upright"
+	ForwardHead State = "forward_head"
+	Slouch      State = "slouch"
+	Lean        State = "lean"
+	Away        State = "away"      // nobody in front of the camera
+	Uncertain   State = "uncertain" // someone there, not enough evidence
+)
+
+// States lists every State in a stable order.
+var States = []State{Upright, ForwardHead, Slouch, Lean, Away, Uncertain}
+
+// ParseState returns the State named s.
+func ParseState(s string) (State, error) {
+	for _, st := range States {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown posture state %q", s)
+}
+
+// Bad reports whether s is a posture the user should be told about.
+func (s State) Bad() bool { return s == ForwardHead || s == Slouch || s == Lean }
+
+// Present reports whether someone is in front of the camera.
+func (s State) Present() bool { return s != Away }
+
+// Verdict is the posture judgement for one frame. Pointer fields are nil
+// when the quantity could not be estimated from this frame.
+type Verdict struct {
+	State    State
+	Severity float64 // 0 (upright) .. 1 (severe)
+
+	Person     bool // a face or a confident body was found
+	Shoulders  bool // both shoulders were seen and plausible
+	Calibrated bool // judged against the user's baseline, not population defaults
+
+	NeckAngleDeg *float64 // craniovertebral-angle proxy; larger is more upright
+	ForwardCM    *float64 // estimated forward head displacement (front view)
+
+	// Reasons names the evidence behind a non-upright state, for humans.
+	Reasons []string
+}
