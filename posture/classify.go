@@ -186,7 +186,9 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 		if forward != nil {
 			f = *forward
 		}
-		if height != nil {
+		// Without calibration the eyes' height over the shoulders says as
+		// much about where the camera sits as about the neck: leave it out.
+		if height != nil && v.Calibrated {
 			h = *height
 		}
 		v.NeckAngleDeg = ptr(c.Camera.NeckAngle(f, h))

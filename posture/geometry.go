@@ -57,7 +57,8 @@ func (c CameraModel) FocalPx(frameW int) float64 {
 func (c CameraModel) NeckAngle(forwardCM, heightRatio float64) float64 {
 	up := c.UprightNeckAngleDeg * math.Pi / 180
 	h := c.NeckHeightCM * clamp(heightRatio, 0.2, 1.5)
-	off := c.NeckHeightCM/math.Tan(up) + forwardCM
+	// The ear does not go behind the base of the neck: cap at 90 degrees.
+	off := math.Max(c.NeckHeightCM/math.Tan(up)+forwardCM, 0)
 	return math.Atan2(h, off) * 180 / math.Pi
 }
 

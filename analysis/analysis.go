@@ -1,0 +1,90 @@
+// Package analysis runs frames from a source through the vision pipeline
+// and the posture classifier: the loop shared by `check`, `calibrate` and
+// the daemon. It owns the one frame Mat the loop decodes into.
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/vision"
+	"github.com/neckwatch/neckwatch/vision/landmark"
+)
+
+// Result is one analysed frame.
+type Result struct {
+	Info      vision.FrameInfo
+	Landmarks landmark.Frame
+	Verdict   posture.Verdict
+	Timing    vision.Timing
+	// Latency is the pipeline's own time for the frame (networks, decode of
+	// their outputs, geometry and classification); decoding the image or
+	// video frame is excluded.
+	Latency time.Duration
+	// Err is set, and the rest is empty, for a frame that could not be
+	// decoded (a corrupt image in a folder); the loop goes on after it.
+	Err error
+}
+
+// Detector is the landmark stage: a frame in, landmarks out. *vision.Pipeline
+// implements it.
+type Detector interface {
+	Detect(frame gocv.Mat) (landmark.Frame, vision.Timing, error)
+}
+
+// ErrStop may be returned by the callback to end the loop early without error.
+var ErrStop = errors.New("stop")
+
+// Each analyses every frame of src in order and calls fn with the result.
+// It returns nil at the end of the source or when fn returns ErrStop, and
+// the first other error from the source, the detector or fn.
+func Each(src vision.FrameSource, det Detector, cls *posture.Classifier, fn func(Result) error) error {
+	frame := gocv.NewMat()
+	defer frame.Close()
+	for {
+		info, err := src.Next(&frame)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if errors.Is(err, vision.ErrBadFrame) {
+			if err := fn(Result{Info: info, Err: err}); err != nil {
+				return stopOrErr(err)
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		r := Analyze(det, cls, frame)
+		r.Info = info
+		if r.Err != nil {
+			return fmt.Errorf("frame %d: %w", info.Index, r.Err)
+		}
+		if err := fn(r); err != nil {
+			return stopOrErr(err)
+		}
+	}
+}
+
+// Analyze runs one decoded frame through the detector and classifier.
+func Analyze(det Detector, cls *posture.Classifier, frame gocv.Mat) Result {
+	start := time.Now()
+	lm, timing, err := det.Detect(frame)
+	if err != nil {
+		return Result{Err: err}
+	}
+	v := cls.Classify(&lm)
+	return Result{Landmarks: lm, Verdict: v, Timing: timing, Latency: time.Since(start)}
+}
+
+func stopOrErr(err error) error {
+	if errors.Is(err, ErrStop) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,119 @@
+// Package calibration stores baseline profiles: one JSON file per named
+// profile ("desk", "laptop") in the user's config directory, written
+// atomically so a crash never leaves half a calibration.
+package calibration
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// DefaultProfile is the profile used when none is named.
+const DefaultProfile = "default"
+
+var profileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$`)
+
+// ErrNotFound is wrapped when a named profile has not been calibrated.
+var ErrNotFound = errors.New("profile not calibrated")
+
+// ConfigDir returns neckwatch's configuration directory: $XDG_CONFIG_HOME/
+// neckwatch on Linux (~/.config/neckwatch), the platform's equivalent
+// elsewhere.
+func ConfigDir() (string, error) {
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find config directory: %w (set XDG_CONFIG_HOME or HOME)", err)
+	}
+	return filepath.Join(d, "neckwatch"), nil
+}
+
+// ValidateName checks a profile name.
+func ValidateName(name string) error {
+	if !profileName.MatchString(name) {
+		return fmt.Errorf("profile name %q: use 1-40 letters, digits, '.', '_' or '-'", name)
+	}
+	return nil
+}
+
+// ProfilePath returns the file a named profile is stored in.
+func ProfilePath(name string) (string, error) {
+	if err := ValidateName(name); err != nil {
+		return "", err
+	}
+	dir, err := ConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "profiles", name+".json"), nil
+}
+
+// Save writes b to path atomically (owner-only permissions: a baseline is
+// personal data).
+func Save(path string, b posture.Baseline) error {
+	data, err := posture.MarshalBaseline(b)
+	if err != nil {
+		return fmt.Errorf("encode calibration: %w", err)
+	}
+	return atomicfile.Write(path, data, 0o600, 0o700)
+}
+
+// Load reads and validates a calibration file.
+func Load(path string) (posture.Baseline, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return posture.Baseline{}, fmt.Errorf("calibration %s: %w", path, ErrNotFound)
+		}
+		return posture.Baseline{}, fmt.Errorf("read calibration: %w", err)
+	}
+	b, err := posture.UnmarshalBaseline(data)
+	if err != nil {
+		return b, fmt.Errorf("calibration %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// LoadProfile reads a named profile.
+func LoadProfile(name string) (posture.Baseline, string, error) {
+	p, err := ProfilePath(name)
+	if err != nil {
+		return posture.Baseline{}, "", err
+	}
+	b, err := Load(p)
+	if errors.Is(err, ErrNotFound) {
+		return b, p, fmt.Errorf("profile %q is not calibrated yet: sit upright and run `neckwatch calibrate --profile %s`: %w", name, name, ErrNotFound)
+	}
+	return b, p, err
+}
+
+// Profiles lists the calibrated profile names, sorted.
+func Profiles() ([]string, error) {
+	dir, err := ConfigDir()
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "profiles"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list profiles: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".json"); ok && !e.IsDir() && ValidateName(n) == nil {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}

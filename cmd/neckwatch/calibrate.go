@@ -1,0 +1,142 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/neckwatch/neckwatch/analysis"
+	"github.com/neckwatch/neckwatch/calibration"
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/vision"
+)
+
+const calibrateUsage = `Usage: neckwatch calibrate --source SRC [--view front|side] [--profile NAME | --out FILE]
+
+Sit upright, as you mean to sit, and run this: it samples a few seconds
+of a camera (or every frame of a video, image or folder), drops frames
+without a confident face, and stores the medians as your baseline. Later
+checks compare against it. Use a profile per setup (--profile desk,
+--profile laptop); the default profile is used when none is named.
+`
+
+func runCalibrate(args []string, stdout, stderr io.Writer) error {
+	var pf pipelineFlags
+	var profile, out string
+	var seconds float64
+	fs := newFlagSet("calibrate", calibrateUsage, stdout)
+	pf.register(fs)
+	fs.StringVar(&profile, "profile", calibration.DefaultProfile, "profile name to store the baseline under")
+	fs.StringVar(&out, "out", "", "write the baseline to this file instead of a profile")
+	fs.Float64Var(&seconds, "seconds", 4, "how long to sample a camera source")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	view, err := pf.validate()
+	if err != nil {
+		return err
+	}
+	if fs.Changed("profile") && out != "" {
+		return usagef("give --profile or --out, not both")
+	}
+	if seconds <= 0 {
+		return usagef("--seconds must be positive")
+	}
+	path := out
+	if path == "" {
+		if err := calibration.ValidateName(profile); err != nil {
+			return usageError{err.Error()}
+		}
+		if path, err = calibration.ProfilePath(profile); err != nil {
+			return err
+		}
+	}
+	cls := posture.NewClassifier(view, nil)
+	if err := pf.applySettings(cls); err != nil {
+		return err
+	}
+
+	src, err := vision.OpenSource(pf.source)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	pipe, err := vision.NewPipeline(pf.pipelineConfig())
+	if err != nil {
+		return err
+	}
+	defer pipe.Close()
+
+	info := src.Describe()
+	camera := info.Kind == vision.SourceCamera
+	// A camera's first frames are dark or blurred while exposure settles.
+	const settle = 700 * time.Millisecond
+	if camera {
+		fmt.Fprintf(stderr, "Sit upright and look at the screen: sampling %.0f s...\n", seconds)
+	}
+	var front []posture.FrontFeatures
+	var side []posture.SideFeatures
+	skipped := 0
+	err = analysis.Each(src, pipe, cls, func(r analysis.Result) error {
+		if r.Err != nil {
+			skipped++
+			return nil
+		}
+		if camera && r.Info.Time < settle {
+			return nil
+		}
+		if view == posture.Front {
+			front = append(front, posture.MeasureFront(&r.Landmarks, cls.Camera))
+		} else {
+			side = append(side, posture.MeasureSide(&r.Landmarks))
+		}
+		if camera && r.Info.Time > settle+time.Duration(seconds*float64(time.Second)) {
+			return analysis.ErrStop
+		}
+		return nil
+	})
+	src.Close() // release the camera before writing anything
+	if err != nil {
+		return err
+	}
+	var b posture.Baseline
+	if view == posture.Front {
+		b, err = posture.NewBaseline(front)
+	} else {
+		b, err = posture.NewSideBaseline(side)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: sit facing the camera with your head and shoulders in view, in good light, and try again", err)
+	}
+	b.Rejected += skipped
+	b.Source = pf.source
+	if out == "" {
+		b.Profile = profile
+	}
+	if err := calibration.Save(path, b); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Calibrated from %d frames (%d rejected); saved %s\n", b.Frames, b.Rejected, path)
+	describeBaseline(stdout, b, cls)
+	return nil
+}
+
+// describeBaseline previews what the baseline means: users asked to see the
+// calibrated limits before trusting them.
+func describeBaseline(w io.Writer, b posture.Baseline, cls *posture.Classifier) {
+	t := cls.Thresholds
+	if b.View == posture.Side {
+		fmt.Fprintf(w, "Upright ear-shoulder angle %.0f°, torso %.0f° from vertical.\n", b.NeckAngleDeg, b.TorsoForwardDeg)
+		fmt.Fprintf(w, "Flagged: ear-shoulder angle under %.0f°, torso over %.0f° forward, head over %.0f° down.\n",
+			t.SideNeckStartDeg, t.SideTorsoStartDeg, t.SideFlexionStartDeg)
+		return
+	}
+	fmt.Fprintf(w, "Head about %.0f cm from the camera; head pitch %.0f°, roll %.0f°.\n", b.HeadDistCM, b.PitchDeg, b.RollDeg)
+	if b.Shoulders {
+		fmt.Fprintf(w, "Shoulders visible: eyes %.2f shoulder widths above the shoulder line.\n", b.EyeHeight)
+	} else {
+		fmt.Fprintln(w, "Shoulders were not visible: forward head is judged from the face alone (tilt the screen or camera down to show your shoulders for better results).")
+	}
+	fmt.Fprintf(w, "Flagged: head more than %.1f cm forward, eyes more than %.0f%% lower, head tilted more than %.0f° down or %.0f° sideways.\n",
+		t.ForwardStartCM, 100*t.DropStart, t.PitchStartDeg, t.RollStartDeg)
+}

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/neckwatch/neckwatch/analysis"
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/vision"
+)
+
+const checkUsage = `Usage: neckwatch check --source SRC [--calibration FILE | --profile NAME] [--view front|side] [--json]
+
+Judges the posture in every frame of SRC once and prints a line per frame
+and a summary. With --json, prints exactly one JSON object per frame on
+stdout, in source order:
+  frame (file name, or frame index for video/camera), person, shoulders,
+  state (upright, forward_head, slouch, lean, away, uncertain), severity (0..1),
+  neck_angle_deg (craniovertebral-angle proxy, larger = more upright; or null),
+  forward_cm (estimated forward head displacement, front view; or null),
+  calibrated, latency_ms (pipeline time, frame decode excluded), reasons.
+Without a calibration, the front view is judged against population figures
+with wider limits ("calibrated": false). A camera source is sampled for
+--seconds.
+
+` + "%s"
+
+// frameRecord is the JSON contract of `check --json`.
+type frameRecord struct {
+	Frame        any      `json:"frame"`
+	TimeS        *float64 `json:"time_s,omitempty"`
+	Person       bool     `json:"person"`
+	Shoulders    bool     `json:"shoulders"`
+	State        string   `json:"state"`
+	Severity     float64  `json:"severity"`
+	NeckAngleDeg *float64 `json:"neck_angle_deg"`
+	ForwardCM    *float64 `json:"forward_cm"`
+	Calibrated   bool     `json:"calibrated"`
+	View         string   `json:"view"`
+	LatencyMS    float64  `json:"latency_ms"`
+	Reasons      []string `json:"reasons,omitempty"`
+	Error        string   `json:"error,omitempty"`
+}
+
+func round(v float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(v*p) / p
+}
+
+func roundPtr(v *float64, places int) *float64 {
+	if v == nil {
+		return nil
+	}
+	r := round(*v, places)
+	return &r
+}
+
+func newFrameRecord(r analysis.Result, kind vision.SourceKind, view posture.View) frameRecord {
+	rec := frameRecord{View: string(view)}
+	if kind == vision.SourceImage || kind == vision.SourceFolder {
+		rec.Frame = r.Info.Name
+	} else {
+		rec.Frame = r.Info.Index
+		t := round(r.Info.Time.Seconds(), 3)
+		rec.TimeS = &t
+	}
+	if r.Err != nil {
+		rec.State = string(posture.Uncertain)
+		rec.Error = r.Err.Error()
+		return rec
+	}
+	v := r.Verdict
+	rec.Person, rec.Shoulders = v.Person, v.Shoulders
+	rec.State, rec.Severity = string(v.State), round(v.Severity, 3)
+	rec.NeckAngleDeg = roundPtr(v.NeckAngleDeg, 1)
+	rec.ForwardCM = roundPtr(v.ForwardCM, 1)
+	rec.Calibrated = v.Calibrated
+	rec.LatencyMS = round(float64(r.Latency.Microseconds())/1000, 2)
+	rec.Reasons = v.Reasons
+	return rec
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) error {
+	var pf pipelineFlags
+	var bf baselineFlags
+	var asJSON bool
+	var seconds float64
+	fs := newFlagSet("check", fmt.Sprintf(checkUsage, settingsHelp()), stdout)
+	pf.register(fs)
+	bf.register(fs)
+	fs.BoolVar(&asJSON, "json", false, "one JSON object per frame on stdout")
+	fs.Float64Var(&seconds, "seconds", 5, "how long to sample a camera source")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	view, err := pf.validate()
+	if err != nil {
+		return err
+	}
+	if seconds <= 0 {
+		return usagef("--seconds must be positive")
+	}
+	baseline, using, err := bf.load(view)
+	if err != nil {
+		return err
+	}
+	cls := posture.NewClassifier(view, baseline)
+	if err := pf.applySettings(cls); err != nil {
+		return err
+	}
+	src, err := vision.OpenSource(pf.source)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	pipe, err := vision.NewPipeline(pf.pipelineConfig())
+	if err != nil {
+		return err
+	}
+	defer pipe.Close()
+
+	info := src.Describe()
+	if !asJSON {
+		if using == "" {
+			if view == posture.Front {
+				using = "no calibration: judging against population figures (run `neckwatch calibrate` for your own baseline)"
+			} else {
+				using = "side view: absolute angles, no calibration needed"
+			}
+		}
+		fmt.Fprintf(stdout, "# %s (%s view), %s\n", pf.source, view, using)
+	}
+	enc := json.NewEncoder(stdout)
+	progress := newProgress(stderr, info)
+	var sum checkSummary
+	deadline := time.Time{}
+	if info.Kind == vision.SourceCamera {
+		deadline = time.Now().Add(time.Duration(seconds * float64(time.Second)))
+	}
+	err = analysis.Each(src, pipe, cls, func(r analysis.Result) error {
+		rec := newFrameRecord(r, info.Kind, view)
+		sum.add(rec, r)
+		progress.update(r.Info.Index + 1)
+		if asJSON {
+			if err := enc.Encode(rec); err != nil {
+				return fmt.Errorf("write output: %w", err)
+			}
+		} else {
+			fmt.Fprintln(stdout, humanLine(rec))
+		}
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			return analysis.ErrStop
+		}
+		return nil
+	})
+	progress.done()
+	if err != nil {
+		return err
+	}
+	if !asJSON {
+		sum.print(stdout)
+	}
+	if sum.frames == 0 {
+		return fmt.Errorf("source %s gave no frames", pf.source)
+	}
+	return nil
+}
+
+func humanLine(rec frameRecord) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-24v %-12s", rec.Frame, rec.State)
+	if rec.Error != "" {
+		fmt.Fprintf(&b, " skipped: %s", rec.Error)
+		return b.String()
+	}
+	fmt.Fprintf(&b, " sev %.2f", rec.Severity)
+	if rec.NeckAngleDeg != nil {
+		fmt.Fprintf(&b, "  neck %4.1f°", *rec.NeckAngleDeg)
+	}
+	if rec.ForwardCM != nil {
+		fmt.Fprintf(&b, "  fwd %+5.1f cm", *rec.ForwardCM)
+	}
+	if rec.Person && !rec.Shoulders {
+		b.WriteString("  (shoulders not visible)")
+	}
+	if len(rec.Reasons) > 0 {
+		fmt.Fprintf(&b, "  [%s]", strings.Join(rec.Reasons, "; "))
+	}
+	fmt.Fprintf(&b, "  %.1f ms", rec.LatencyMS)
+	return b.String()
+}
+
+// checkSummary accumulates the figures printed after the frames.
+type checkSummary struct {
+	frames, skipped int
+	states          map[string]int
+	latencies       []float64
+	severity        float64
+	neck            []float64
+}
+
+func (s *checkSummary) add(rec frameRecord, r analysis.Result) {
+	s.frames++
+	if r.Err != nil {
+		s.skipped++
+		return
+	}
+	if s.states == nil {
+		s.states = map[string]int{}
+	}
+	s.states[rec.State]++
+	s.latencies = append(s.latencies, rec.LatencyMS)
+	s.severity += rec.Severity
+	if rec.NeckAngleDeg != nil {
+		s.neck = append(s.neck, *rec.NeckAngleDeg)
+	}
+}
+
+func medianOf(vs []float64) float64 {
+	if len(vs) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), vs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func (s *checkSummary) print(w io.Writer) {
+	n := s.frames - s.skipped
+	fmt.Fprintf(w, "# %d frames", s.frames)
+	if s.skipped > 0 {
+		fmt.Fprintf(w, " (%d skipped)", s.skipped)
+	}
+	if n == 0 {
+		fmt.Fprintln(w)
+		return
+	}
+	var parts []string
+	for _, st := range posture.States {
+		if c := s.states[string(st)]; c > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d%%", st, int(math.Round(100*float64(c)/float64(n)))))
+		}
+	}
+	fmt.Fprintf(w, ": %s; mean severity %.2f", strings.Join(parts, ", "), s.severity/float64(n))
+	if len(s.neck) > 0 {
+		fmt.Fprintf(w, "; median neck angle %.1f°", medianOf(s.neck))
+	}
+	fmt.Fprintf(w, "; median latency %.1f ms\n", medianOf(s.latencies))
+}
+
+// progress draws a bar on stderr for long videos when stderr is a terminal.
+type progress struct {
+	w     io.Writer
+	total int
+	on    bool
+	last  time.Time
+}
+
+func newProgress(w io.Writer, info vision.SourceInfo) *progress {
+	p := &progress{w: w, total: info.Frames}
+	if f, ok := w.(*os.File); ok && info.Kind == vision.SourceVideo && info.Frames > 100 {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.on = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(n int) {
+	if !p.on || time.Since(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	frac := math.Min(float64(n)/float64(p.total), 1)
+	const width = 30
+	done := int(frac * width)
+	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %d/%d", strings.Repeat("#", done), strings.Repeat(".", width-done), 100*frac, n, p.total)
+}
+
+func (p *progress) done() {
+	if p.on {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

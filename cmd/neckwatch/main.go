@@ -1,0 +1,137 @@
+// Command neckwatch is a webcam posture coach: it watches for a forward
+// head and slouching and says so. See `neckwatch --help`.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// usageError marks a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"check", "judge the posture in a camera, video, image or folder of images", runCheck},
+		{"calibrate", "record your upright posture as the baseline to judge against", runCalibrate},
+		{"doctor", "check OpenCV, models, cameras, notifications and config; say what to fix", runDoctor},
+	}
+}
+
+const topUsage = `neckwatch watches your posture through the webcam and tells you when your
+head has drifted forward ("tech neck") or you are slouching. No image is
+ever stored or sent anywhere.
+
+Usage:
+  neckwatch COMMAND [flags]
+
+Commands:
+%s
+Flags:
+  -h, --help      show this help
+      --version   print the version
+
+Run 'neckwatch COMMAND --help' for a command's flags.
+`
+
+func printTopUsage(w io.Writer) {
+	var b strings.Builder
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-10s  %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, topUsage, b.String())
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line and returns the exit status: 0 success,
+// 1 runtime failure, 2 usage error.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printTopUsage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			return run([]string{args[1], "--help"}, stdout, stderr)
+		}
+		printTopUsage(stdout)
+		return 0
+	case "--version", "version":
+		fmt.Fprintf(stdout, "neckwatch %s\n", version)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(args[1:], stdout, stderr)
+		var ue usageError
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, pflag.ErrHelp):
+			return 0
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "neckwatch %s: %v\nRun 'neckwatch %s --help' for usage.\n", c.name, err, c.name)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "neckwatch %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "neckwatch: unknown command %q\nRun 'neckwatch --help' for the list of commands.\n", args[0])
+	return 2
+}
+
+// newFlagSet returns a flag set whose parse errors become usage errors and
+// whose --help prints the command's usage to stdout.
+func newFlagSet(name, usage string, stdout io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported once, by run
+	fs.Usage = func() {
+		fmt.Fprintf(stdout, "%s\nFlags:\n", strings.TrimRight(usage, "\n"))
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseFlags parses args, turning flag errors into usage errors and
+// rejecting unexpected positional arguments.
+func parseFlags(fs *pflag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fs.Usage()
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteReplacesAndLeavesNoTemp(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub", "f.json")
+	for _, content := range []string{"first", "second"} {
+		if err := Write(p, []byte(content), 0o600, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(p)
+		if err != nil || string(got) != content {
+			t.Fatalf("read back %q, %v; want %q", got, err, content)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	if len(entries) != 1 {
+		t.Fatalf("want only the target file, got %d entries", len(entries))
+	}
+	st, _ := os.Stat(p)
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, want 0600", st.Mode().Perm())
+	}
+}
+
+func TestWriteFailureKeepsOldContent(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if err := Write(p, []byte("old"), 0o600, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o700)
+	if os.Getuid() == 0 {
+		t.Skip("root ignores directory permissions")
+	}
+	if err := Write(p, []byte("new"), 0o600, 0o700); err == nil {
+		t.Fatal("want an error writing into a read-only directory")
+	}
+	got, _ := os.ReadFile(p)
+	if string(got) != "old" {
+		t.Fatalf("old content lost: %q", got)
+	}
+}
