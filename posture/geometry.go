@@ -192,6 +192,53 @@ func confidentHead(body *landmark.Body) bool {
 	return n >= 2
 }
 
+// Ratios of the eye distance to other measures of the head's size in the
+// image, typical of adults facing a webcam. Each measure alone jitters by a
+// few percent from frame to frame; their mean, in eye-distance units, is
+// steadier, and the baseline absorbs any one person's difference.
+const (
+	eyeDistPerBoxW       = 0.467 // YuNet box width
+	eyeDistPerBoxH       = 0.364 // YuNet box height
+	eyeDistPerPoseEyes   = 0.95  // PoseNet eye keypoints
+	eyeDistPerPoseEars   = 0.454 // PoseNet ear keypoints
+	minSizeKeypointScore = 0.7
+)
+
+// faceSize estimates the eye distance in pixels a frontal view of this
+// head would show, from YuNet's eyes and box and, when they belong to the
+// same head, PoseNet's eyes and ears. A turned head shows foreshortened
+// widths; they are corrected for yaw so the distance estimate does not jump
+// when the user glances sideways.
+func faceSize(face landmark.Face, body *landmark.Body, yawDeg float64) float64 {
+	widthScale := 1 / math.Max(math.Cos(yawDeg*math.Pi/180), 0.5)
+	sum := face.EyeDistance()*widthScale + face.Box.W*eyeDistPerBoxW*widthScale + face.Box.H*eyeDistPerBoxH
+	n := 3.0
+	if body != nil {
+		for _, pair := range []struct {
+			a, b landmark.BodyPart
+			k    float64
+		}{{landmark.LeftEye, landmark.RightEye, eyeDistPerPoseEyes}, {landmark.LeftEar, landmark.RightEar, eyeDistPerPoseEars}} {
+			a, b := body.Part(pair.a), body.Part(pair.b)
+			if a.Score >= minSizeKeypointScore && b.Score >= minSizeKeypointScore {
+				sum += a.Dist(b.Point) * pair.k * widthScale
+				n++
+			}
+		}
+	}
+	return sum / n
+}
+
+// bodyMatchesFace reports whether the body keypoints belong to the face:
+// the body's nose lies inside the face box.
+func bodyMatchesFace(body *landmark.Body, face landmark.Face) bool {
+	if body == nil {
+		return false
+	}
+	n := body.Part(landmark.Nose)
+	b := face.Box
+	return n.Score >= minKeypointScore && n.X >= b.X && n.X <= b.X+b.W && n.Y >= b.Y && n.Y <= b.Y+b.H
+}
+
 // MeasureFront computes the front-view features of one frame.
 func MeasureFront(fr *landmark.Frame, cam CameraModel) FrontFeatures {
 	ft := FrontFeatures{FrameW: fr.Width, FrameH: fr.Height}
@@ -203,9 +250,19 @@ func MeasureFront(fr *landmark.Frame, cam CameraModel) FrontFeatures {
 	ft.Face = true
 	ft.FaceScore = face.Score
 	ft.PitchDeg, ft.YawDeg, ft.RollDeg = headPose(face)
-	// A turned head shows a foreshortened eye distance; undo it so the
-	// distance estimate does not jump when the user glances sideways.
-	ft.EyeDistPx = face.EyeDistance() / math.Max(math.Cos(ft.YawDeg*math.Pi/180), 0.5)
+	body := fr.Body
+	if !bodyMatchesFace(body, face) {
+		body = nil // the body network is following someone else
+	}
+	// YuNet's landmarks barely follow a tilted head (it was trained on
+	// upright faces); PoseNet's eyes do, so they give the roll when seen.
+	if body != nil {
+		le, re := body.Part(landmark.LeftEye), body.Part(landmark.RightEye)
+		if le.Score >= 0.7 && re.Score >= 0.7 && le.Dist(re.Point) > 0 {
+			ft.RollDeg = math.Atan2(le.Y-re.Y, le.X-re.X) * 180 / math.Pi
+		}
+	}
+	ft.EyeDistPx = faceSize(face, body, ft.YawDeg)
 	ft.EyeMid = face.EyeMid()
 	if ft.EyeDistPx > 0 {
 		ft.HeadDistCM = cam.FocalPx(fr.Width) * cam.EyeDistanceCM / ft.EyeDistPx

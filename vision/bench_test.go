@@ -1,0 +1,69 @@
+package vision_test
+
+import (
+	"image"
+	"testing"
+
+	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
+	"github.com/neckwatch/neckwatch/vision"
+)
+
+// benchFrame returns the desk webcam photo resized to w x h.
+func benchFrame(b *testing.B, w, h int) gocv.Mat {
+	b.Helper()
+	img := gocv.IMRead(testenv.Photo(b, "frontal/gocv_face.jpg"), gocv.IMReadColor)
+	defer img.Close()
+	out := gocv.NewMat()
+	gocv.Resize(img, &out, image.Pt(w, h), 0, 0, gocv.InterpolationLinear)
+	return out
+}
+
+func newBenchPipeline(b *testing.B) *vision.Pipeline {
+	b.Helper()
+	cfg := vision.DefaultPipelineConfig()
+	cfg.ModelDir = testenv.ModelDir(b)
+	p, err := vision.NewPipeline(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// BenchmarkPipeline measures the whole per-frame pipeline (both networks
+// with their pre- and post-processing) and reports the split: face-ms and
+// body-ms are each network's share, other-ms everything else.
+func BenchmarkPipeline(b *testing.B) {
+	for _, size := range []struct {
+		name string
+		w, h int
+	}{{"640x480", 640, 480}, {"1920x1080", 1920, 1080}} {
+		b.Run(size.name, func(b *testing.B) {
+			frame := benchFrame(b, size.w, size.h)
+			defer frame.Close()
+			p := newBenchPipeline(b)
+			defer p.Close()
+			for i := 0; i < 3; i++ { // warm up: the first pass allocates the network's buffers
+				if _, _, err := p.Detect(frame); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var face, body, total float64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				_, t, err := p.Detect(frame)
+				if err != nil {
+					b.Fatal(err)
+				}
+				face += float64(t.Face.Microseconds())
+				body += float64(t.Body.Microseconds())
+				total += float64(t.Total.Microseconds())
+			}
+			n := float64(b.N) * 1000
+			b.ReportMetric(face/n, "face-ms")
+			b.ReportMetric(body/n, "body-ms")
+			b.ReportMetric((total-face-body)/n, "other-ms")
+		})
+	}
+}
