@@ -57,10 +57,16 @@ func (c CameraModel) FocalPx(frameW int) float64 {
 func (c CameraModel) NeckAngle(forwardCM, heightRatio float64) float64 {
 	up := c.UprightNeckAngleDeg * math.Pi / 180
 	h := c.NeckHeightCM * clamp(heightRatio, 0.2, 1.5)
-	// The ear does not go behind the base of the neck: cap at 90 degrees.
-	off := math.Max(c.NeckHeightCM/math.Tan(up)+forwardCM, 0)
+	// A chin tuck retracts the head a few centimetres at most; a larger
+	// "backward" figure is measurement error (a wide jacket, a far camera),
+	// not a neck angle beyond what a neck can do.
+	off := c.NeckHeightCM/math.Tan(up) + math.Max(forwardCM, -maxRetractionCM)
 	return math.Atan2(h, off) * 180 / math.Pi
 }
+
+// maxRetractionCM is how far behind its upright position the neck-angle
+// model lets the head go.
+const maxRetractionCM = 3
 
 // FrontFeatures are the front-view measurements of one frame. Ratios are
 // normalised by the shoulder width (or eye distance) so they do not change
@@ -219,13 +225,27 @@ func faceSize(face landmark.Face, body *landmark.Body, yawDeg float64) float64 {
 			k    float64
 		}{{landmark.LeftEye, landmark.RightEye, eyeDistPerPoseEyes}, {landmark.LeftEar, landmark.RightEar, eyeDistPerPoseEars}} {
 			a, b := body.Part(pair.a), body.Part(pair.b)
-			if a.Score >= minSizeKeypointScore && b.Score >= minSizeKeypointScore {
+			// In a group the body network can take an eye or ear from the
+			// next person: use only points on this face (ears just beside it).
+			if a.Score >= minSizeKeypointScore && b.Score >= minSizeKeypointScore && inBox(face.Box, 0.3, a.Point, b.Point) {
 				sum += a.Dist(b.Point) * pair.k * widthScale
 				n++
 			}
 		}
 	}
 	return sum / n
+}
+
+// inBox reports whether every point lies in r grown by margin (a fraction of
+// its width) on the left and right.
+func inBox(r landmark.Rect, margin float64, pts ...landmark.Point) bool {
+	x0, x1 := r.X-margin*r.W, r.X+r.W+margin*r.W
+	for _, p := range pts {
+		if p.X < x0 || p.X > x1 || p.Y < r.Y || p.Y > r.Y+r.H {
+			return false
+		}
+	}
+	return true
 }
 
 // bodyMatchesFace reports whether the body keypoints belong to the face:
@@ -258,7 +278,7 @@ func MeasureFront(fr *landmark.Frame, cam CameraModel) FrontFeatures {
 	// upright faces); PoseNet's eyes do, so they give the roll when seen.
 	if body != nil {
 		le, re := body.Part(landmark.LeftEye), body.Part(landmark.RightEye)
-		if le.Score >= 0.7 && re.Score >= 0.7 && le.Dist(re.Point) > 0 {
+		if le.Score >= 0.7 && re.Score >= 0.7 && le.Dist(re.Point) > 0 && inBox(face.Box, 0, le.Point, re.Point) {
 			ft.RollDeg = math.Atan2(le.Y-re.Y, le.X-re.X) * 180 / math.Pi
 		}
 	}

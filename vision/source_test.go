@@ -1,7 +1,6 @@
 package vision
 
 import (
-	"bytes"
 	"errors"
 	"image"
 	"image/color"
@@ -10,7 +9,6 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,49 +16,9 @@ import (
 	"time"
 
 	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
 )
-
-// testdataDir returns the directory holding the test photos (frontal/,
-// side/). It fails rather than skips when they are missing: silently skipping
-// would let the source tests pass without testing anything.
-func testdataDir(t *testing.T) string {
-	t.Helper()
-	dir, from := os.Getenv("NECKWATCH_TESTDATA"), "$NECKWATCH_TESTDATA"
-	if dir == "" {
-		// Relative to the vision package dir, where go test runs.
-		dir, from = filepath.Join("..", "..", "shared", "testdata"), "the default ../../shared/testdata"
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatalf("test photos: %v", err)
-	}
-	if fi, err := os.Stat(filepath.Join(abs, "frontal")); err != nil || !fi.IsDir() {
-		t.Fatalf("test photos not found in %s (from %s): no frontal/ folder there; "+
-			"set NECKWATCH_TESTDATA to the directory holding frontal/ and side/, "+
-			"e.g. NECKWATCH_TESTDATA=/work/shared/testdata go test ./vision", abs, from)
-	}
-	return abs
-}
-
-// checkSourceMatLeaks fails the test if it ends with more live Mats than it
-// started with. Call it first, so its cleanup runs after every other one.
-// gocv.MatProfile only exists with -tags matprofile, so the profile is looked
-// up by name: without the tag it is absent and the check is a no-op.
-func checkSourceMatLeaks(t *testing.T) {
-	t.Helper()
-	prof := pprof.Lookup("gocv.io/x/gocv.Mat")
-	if prof == nil {
-		return
-	}
-	start := prof.Count()
-	t.Cleanup(func() {
-		if n := prof.Count(); n != start {
-			var b bytes.Buffer
-			_ = prof.WriteTo(&b, 1)
-			t.Errorf("leaked %d Mat(s); creation stacks:\n%s", n-start, b.String())
-		}
-	})
-}
 
 // newSourceMat returns a Mat closed at the end of the test.
 func newSourceMat(t *testing.T) *gocv.Mat {
@@ -135,8 +93,8 @@ func TestSourceKindString(t *testing.T) {
 }
 
 func TestSourceFolderFrontal(t *testing.T) {
-	checkSourceMatLeaks(t)
-	dir := filepath.Join(testdataDir(t), "frontal")
+	testenv.CheckMatLeaks(t)
+	dir := filepath.Join(testenv.Testdata(t), "frontal")
 	src := openSourceT(t, dir)
 	if got, want := src.Describe(), (SourceInfo{Kind: SourceFolder, Spec: dir, Frames: 4}); got != want {
 		t.Errorf("Describe() = %+v, want %+v", got, want)
@@ -168,7 +126,7 @@ func TestSourceFolderFrontal(t *testing.T) {
 }
 
 func TestSourceImage(t *testing.T) {
-	td := testdataDir(t)
+	td := testenv.Testdata(t)
 	// An upper-case extension must be recognised as an image too.
 	upper := filepath.Join(t.TempDir(), "HOPPER.JPG")
 	copySourceFile(t, filepath.Join(td, "frontal", "grace_hopper.jpg"), upper)
@@ -185,7 +143,7 @@ func TestSourceImage(t *testing.T) {
 		{"exif rotated", filepath.Join(td, "side", "desk_lean_exif.jpeg"), 960, 1280},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			checkSourceMatLeaks(t)
+			testenv.CheckMatLeaks(t)
 			src := openSourceT(t, tc.path)
 			wantInfo := SourceInfo{Kind: SourceImage, Spec: tc.path, Frames: 1, Width: tc.w, Height: tc.h}
 			if got := src.Describe(); got != wantInfo {
@@ -210,8 +168,8 @@ func TestSourceImage(t *testing.T) {
 // TestSourceFolderBadFrame checks that one corrupt file spoils only its own
 // frame, and that non-images, hidden files and subfolders are ignored.
 func TestSourceFolderBadFrame(t *testing.T) {
-	checkSourceMatLeaks(t)
-	td := testdataDir(t)
+	testenv.CheckMatLeaks(t)
+	td := testenv.Testdata(t)
 	dir := t.TempDir()
 	copySourceFile(t, filepath.Join(td, "frontal", "gocv_face.jpg"), filepath.Join(dir, "a.jpg"))
 	writeRandomFile(t, filepath.Join(dir, "bad.jpg"), 4096)
@@ -281,7 +239,7 @@ func writeTestVideo(t *testing.T, path string, fps float64, n, w, h int) {
 }
 
 func TestSourceVideo(t *testing.T) {
-	checkSourceMatLeaks(t)
+	testenv.CheckMatLeaks(t)
 	path := filepath.Join(t.TempDir(), "clip.avi")
 	writeTestVideo(t, path, 10, 20, 320, 240)
 
@@ -371,7 +329,7 @@ func TestOpenSourceErrors(t *testing.T) {
 		{name: "empty spec", spec: "", substr: []string{"source: empty"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			checkSourceMatLeaks(t)
+			testenv.CheckMatLeaks(t)
 			if strings.HasPrefix(tc.spec, "/dev/video") || tc.spec == "7" {
 				if _, err := os.Stat("/dev/video7"); err == nil {
 					t.Skip("this machine has a /dev/video7")
@@ -406,7 +364,7 @@ func TestOpenSourceErrors(t *testing.T) {
 // idempotent and that Next afterwards errors instead of crashing, including
 // when Close comes before the first frame.
 func TestSourceClose(t *testing.T) {
-	td := testdataDir(t)
+	td := testenv.Testdata(t)
 	video := filepath.Join(t.TempDir(), "clip.avi")
 	writeTestVideo(t, video, 10, 3, 64, 48)
 
@@ -422,7 +380,7 @@ func TestSourceClose(t *testing.T) {
 		{"video read", video, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			checkSourceMatLeaks(t)
+			testenv.CheckMatLeaks(t)
 			src, err := OpenSource(tc.spec)
 			if err != nil {
 				t.Fatal(err)
@@ -451,8 +409,8 @@ func TestSourceClose(t *testing.T) {
 // TestSourceNextBadDst checks that a nil or closed Mat is an error, not a
 // crash inside OpenCV.
 func TestSourceNextBadDst(t *testing.T) {
-	checkSourceMatLeaks(t)
-	src := openSourceT(t, filepath.Join(testdataDir(t), "frontal"))
+	testenv.CheckMatLeaks(t)
+	src := openSourceT(t, filepath.Join(testenv.Testdata(t), "frontal"))
 	closed := gocv.NewMat()
 	closed.Close()
 	for _, dst := range []*gocv.Mat{nil, &closed} {

@@ -1,0 +1,109 @@
+package alerts
+
+import (
+	"testing"
+	"time"
+
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// t0 is a Monday morning; tests use UTC as the "local" zone, since wall
+// clock rules use the location of the times passed in.
+var t0 = time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+
+func f64(x float64) *float64 { return &x }
+
+func fwd(sev float64) posture.Verdict {
+	return posture.Verdict{State: posture.ForwardHead, Severity: sev, Person: true, Shoulders: true}
+}
+
+func fwdFig(sev, cm, deg float64, calibrated bool) posture.Verdict {
+	v := fwd(sev)
+	v.ForwardCM, v.NeckAngleDeg, v.Calibrated = f64(cm), f64(deg), calibrated
+	return v
+}
+
+func upright() posture.Verdict {
+	return posture.Verdict{State: posture.Upright, Person: true, Shoulders: true}
+}
+func away() posture.Verdict      { return posture.Verdict{State: posture.Away} }
+func uncertain() posture.Verdict { return posture.Verdict{State: posture.Uncertain, Person: true} }
+func slouch(sev float64) posture.Verdict {
+	return posture.Verdict{State: posture.Slouch, Severity: sev, Person: true, Shoulders: true}
+}
+func lean(sev float64) posture.Verdict {
+	return posture.Verdict{State: posture.Lean, Severity: sev, Person: true, Shoulders: true}
+}
+
+// sim drives a Policy with a fake clock.
+type sim struct {
+	t   *testing.T
+	p   *Policy
+	now time.Time
+	evs []Event // every event so far
+}
+
+func newSim(t *testing.T, cfg Config, baseline *float64, start time.Time) *sim {
+	t.Helper()
+	p, err := New(cfg, baseline, start)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return &sim{t: t, p: p, now: start}
+}
+
+// run observes v every step for d, starting at the current time; the clock
+// ends at now+d. It returns the events of this run.
+func (s *sim) run(d, step time.Duration, v posture.Verdict) []Event {
+	var out []Event
+	end := s.now.Add(d)
+	for s.now.Before(end) {
+		out = append(out, s.p.Observe(s.now, v)...)
+		s.now = s.now.Add(step)
+	}
+	s.now = end
+	s.evs = append(s.evs, out...)
+	return out
+}
+
+// tick calls Tick every step for d.
+func (s *sim) tick(d, step time.Duration) []Event {
+	var out []Event
+	end := s.now.Add(d)
+	for s.now.Before(end) {
+		out = append(out, s.p.Tick(s.now)...)
+		s.now = s.now.Add(step)
+	}
+	s.now = end
+	s.evs = append(s.evs, out...)
+	return out
+}
+
+func ofKind(evs []Event, k Kind) []Event {
+	var out []Event
+	for _, e := range evs {
+		if e.Kind == k {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func kinds(evs []Event) []Kind {
+	var out []Kind
+	for _, e := range evs {
+		out = append(out, e.Kind)
+	}
+	return out
+}
+
+// sec returns the offset of t from start in seconds, for messages.
+func sec(start, t time.Time) float64 { return t.Sub(start).Seconds() }
+
+// noBreaks returns the default config with break suggestions off, for
+// tests about posture alerts only.
+func noBreaks() Config {
+	c := DefaultConfig()
+	c.MaxBreaksPerDay = 0
+	return c
+}

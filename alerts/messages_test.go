@@ -1,0 +1,141 @@
+package alerts
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// firstAlert runs one bad run of verdicts from vs (cycled, one every 5 s)
+// until the alert and returns it.
+func firstAlert(t *testing.T, baseline *float64, vs ...posture.Verdict) Event {
+	t.Helper()
+	s := newSim(t, noBreaks(), baseline, t0)
+	for i := 0; i < 100; i++ {
+		evs := s.run(5*time.Second, 5*time.Second, vs[i%len(vs)])
+		if a := ofKind(evs, PostureAlert); len(a) > 0 {
+			return a[0]
+		}
+	}
+	t.Fatal("no alert")
+	return Event{}
+}
+
+func TestAlertTextFigures(t *testing.T) {
+	// Medians: forward 3,4,4,5,40 -> 4; angle 40,41,41,42,20 -> 41.
+	vs := []posture.Verdict{
+		fwdFig(0.6, 3, 40, true), fwdFig(0.6, 4, 41, true), fwdFig(0.6, 40, 20, true),
+		fwdFig(0.6, 4, 41, true), fwdFig(0.6, 5, 42, true),
+	}
+	a := firstAlert(t, f64(50), vs...)
+	for _, w := range []string{"about 4 cm forward", "neck angle 41° against your 50° baseline", "for the last 50 s",
+		"chin tucks", "shoulder blades", "belly breaths", "screen", "20-second reset"} {
+		if !strings.Contains(a.Body, w) {
+			t.Errorf("body lacks %q:\n%s", w, a.Body)
+		}
+	}
+	if a.ForwardCM == nil || *a.ForwardCM != 4 || a.NeckAngleDeg == nil || *a.NeckAngleDeg != 41 ||
+		a.BaselineNeckAngleDeg == nil || *a.BaselineNeckAngleDeg != 50 {
+		t.Errorf("figures %+v", a)
+	}
+	if a.Severity < 0.59 || a.Severity > 0.61 || a.BadFor != DefaultOnset {
+		t.Errorf("severity %v bad for %v", a.Severity, a.BadFor)
+	}
+	if lines := strings.Count(a.Body, "\n") + 1; lines > 3 || len(a.Body) > 400 {
+		t.Errorf("alert body too long (%d lines, %d bytes):\n%s", lines, len(a.Body), a.Body)
+	}
+}
+
+func TestAlertTextNeverClaimsMissingBaseline(t *testing.T) {
+	tests := []struct {
+		name     string
+		baseline *float64
+		v        posture.Verdict
+	}{
+		{"not calibrated", nil, fwdFig(0.6, 4, 41, false)},
+		{"verdicts calibrated but no baseline given", nil, fwdFig(0.6, 4, 41, true)},
+		{"baseline given but verdicts on population defaults", f64(50), fwdFig(0.6, 4, 41, false)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := firstAlert(t, tc.baseline, tc.v)
+			if strings.Contains(strings.ToLower(a.Body), "baseline") || a.BaselineNeckAngleDeg != nil {
+				t.Errorf("claims a baseline:\n%s", a.Body)
+			}
+			if !strings.Contains(a.Body, "41°") || !strings.Contains(a.Body, "4 cm") {
+				t.Errorf("figures missing:\n%s", a.Body)
+			}
+		})
+	}
+}
+
+func TestAlertTextPerState(t *testing.T) {
+	withFig := func(v posture.Verdict) posture.Verdict {
+		v.NeckAngleDeg, v.ForwardCM, v.Calibrated = f64(38), f64(3), true
+		return v
+	}
+	tests := []struct {
+		state posture.State
+		v     posture.Verdict
+		want  []string
+	}{
+		{posture.ForwardHead, withFig(fwd(0.7)), []string{"Head", "about 3 cm forward", "chin tucks"}},
+		{posture.Slouch, withFig(slouch(0.7)), []string{"Slumped", "slumped", "sit back", "38°", "chair"}},
+		{posture.Lean, withFig(lean(0.7)), []string{"Leaning", "leaning to one side", "sit bones", "38°"}},
+	}
+	seen := map[string]bool{}
+	for _, tc := range tests {
+		a := firstAlert(t, f64(50), tc.v)
+		if a.State != tc.state {
+			t.Errorf("%s: event state %s", tc.state, a.State)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(a.Title+"\n"+a.Body, w) {
+				t.Errorf("%s: lacks %q:\n%s\n%s", tc.state, w, a.Title, a.Body)
+			}
+		}
+		if seen[a.Title] || seen[a.Body] {
+			t.Errorf("%s: same text as another state", tc.state)
+		}
+		seen[a.Title], seen[a.Body] = true, true
+	}
+
+	// The dominant state of the run names the alert.
+	a := firstAlert(t, nil, slouch(0.5), slouch(0.5), fwd(0.5))
+	if a.State != posture.Slouch {
+		t.Errorf("mixed run named %s, want slouch", a.State)
+	}
+}
+
+func TestAlertTextWithoutFigures(t *testing.T) {
+	a := firstAlert(t, f64(50), fwd(0.5))
+	if !strings.HasPrefix(a.Body, "Your head has been forward for the last 50 s.\n") || a.ForwardCM != nil {
+		t.Errorf("body:\n%s", a.Body)
+	}
+}
+
+func TestFmtDur(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0 s"},
+		{time.Second, "1 s"},
+		{50 * time.Second, "50 s"},
+		{52 * time.Second, "50 s"},
+		{time.Minute, "1 min"},
+		{75 * time.Second, "75 s"},
+		{2 * time.Minute, "2 min"},
+		{19*time.Minute + 20*time.Second, "19 min"},
+		{time.Hour, "1 h"},
+		{80 * time.Minute, "1 h 20 min"},
+		{-time.Second, "0 s"},
+	}
+	for _, tc := range tests {
+		if got := fmtDur(tc.d); got != tc.want {
+			t.Errorf("fmtDur(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
