@@ -3,6 +3,7 @@ package vision
 import (
 	"fmt"
 	"image"
+	"time"
 
 	"gocv.io/x/gocv"
 
@@ -33,6 +34,9 @@ type BodyDetector struct {
 	cfg  BodyDetectorConfig
 	net  gocv.Net
 	blob gocv.Mat
+
+	// lastForward is the network's own forward time in the last Detect.
+	lastForward time.Duration
 }
 
 // NewBodyDetector loads PoseNet from its TensorFlow frozen-graph bytes.
@@ -64,7 +68,9 @@ func (d *BodyDetector) Detect(frame gocv.Mat) (landmark.Body, error) {
 	// RGB in [-1, 1]: (x - 127.5) * 2/255.
 	gocv.BlobFromImages([]gocv.Mat{frame}, &d.blob, 2.0/255.0, image.Pt(inW, inH), gocv.NewScalar(127.5, 127.5, 127.5, 0), true, false, gocv.MatTypeCV32F)
 	d.net.SetInput(d.blob, "")
+	start := time.Now()
 	outs := d.net.ForwardLayers(poseNetOutputNames)
+	d.lastForward = time.Since(start)
 	defer func() {
 		for i := range outs {
 			outs[i].Close()

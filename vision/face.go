@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"time"
 
 	"gocv.io/x/gocv"
 
@@ -47,6 +48,9 @@ type FaceDetector struct {
 	padded  gocv.Mat
 	blob    gocv.Mat
 	heads   []YuNetHead
+
+	// lastForward is the network's own forward time in the last Detect.
+	lastForward time.Duration
 }
 
 // NewFaceDetector loads YuNet from its ONNX bytes.
@@ -96,7 +100,9 @@ func (d *FaceDetector) Detect(frame gocv.Mat) ([]landmark.Face, error) {
 	gocv.CopyMakeBorder(d.resized, &d.padded, 0, inH-rh, 0, inW-rw, gocv.BorderConstant, color.RGBA{})
 	gocv.BlobFromImages([]gocv.Mat{d.padded}, &d.blob, 1, image.Pt(inW, inH), gocv.NewScalar(0, 0, 0, 0), false, false, gocv.MatTypeCV32F)
 	d.net.SetInput(d.blob, "")
+	start := time.Now()
 	outs := d.net.ForwardLayers(yunetOutputNames)
+	d.lastForward = time.Since(start)
 	defer func() {
 		for i := range outs {
 			outs[i].Close()

@@ -12,10 +12,16 @@ import (
 
 // Timing is where one frame's pipeline time went.
 type Timing struct {
-	Face  time.Duration // YuNet: pre-processing, forward pass, decode
-	Body  time.Duration // PoseNet: pre-processing, forward pass, decode
-	Total time.Duration // the whole Detect call
+	Face        time.Duration // YuNet: pre-processing, forward pass, decode
+	Body        time.Duration // PoseNet: pre-processing, forward pass, decode
+	FaceForward time.Duration // YuNet's forward pass alone
+	BodyForward time.Duration // PoseNet's forward pass alone
+	Total       time.Duration // the whole Detect call
 }
+
+// Overhead is the time spent outside the two forward passes: resizing,
+// blobs, decoding, bookkeeping.
+func (t Timing) Overhead() time.Duration { return t.Total - t.FaceForward - t.BodyForward }
 
 // PipelineConfig selects and tunes the networks.
 type PipelineConfig struct {
@@ -83,18 +89,23 @@ func (p *Pipeline) Detect(frame gocv.Mat) (landmark.Frame, Timing, error) {
 	var t Timing
 	start := time.Now()
 	out := landmark.Frame{Width: frame.Cols(), Height: frame.Rows()}
+	if frame.Empty() {
+		return out, t, fmt.Errorf("empty frame")
+	}
 	faces, err := p.face.Detect(frame)
 	if err != nil {
 		return out, t, err
 	}
 	t.Face = time.Since(start)
-	out.Faces = faces
+	t.FaceForward = p.face.lastForward
 	bodyStart := time.Now()
 	body, err := p.body.Detect(frame)
 	if err != nil {
 		return out, t, err
 	}
 	t.Body = time.Since(bodyStart)
+	t.BodyForward = p.body.lastForward
+	out.Faces = faces
 	out.Body = &body
 	t.Total = time.Since(start)
 	return out, t, nil
