@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.MainCheckingMats(m)) }
+
+// runCLI runs the command line in-process with a private config directory.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func isolateConfig(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv(modelsEnv, testenv.ModelDir(t))
+	return dir
+}
+
+const modelsEnv = "NECKWATCH_MODELS"
+
+func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
+	isolateConfig(t)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no args", nil, "Usage:"},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"unknown flag", []string{"check", "--bogus"}, "unknown flag: --bogus"},
+		{"missing source", []string{"check"}, "--source is required"},
+		{"bad view", []string{"check", "--source", "x", "--view", "top"}, `--view "top": use front or side`},
+		{"stray argument", []string{"check", "--source", "x", "extra"}, `unexpected argument "extra"`},
+		{"bad setting", []string{"check", "--source", "x", "--set", "nonsense=1"}, `unknown setting "nonsense"`},
+		{"bad setting value", []string{"check", "--source", "x", "--set", "forward_start_cm=abc"}, "is not a number"},
+		{"both baselines", []string{"check", "--source", "x", "--profile", "a", "--calibration", "b"}, "not both"},
+		{"bad profile name", []string{"calibrate", "--source", "x", "--profile", "../etc"}, "profile name"},
+		{"negative seconds", []string{"check", "--source", "0", "--seconds", "-1"}, "--seconds must be positive"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tc.args...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stderr:\n%s", code, stderr)
+			}
+			if !strings.Contains(stderr, tc.want) {
+				t.Fatalf("stderr %q does not mention %q", stderr, tc.want)
+			}
+			if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+				t.Fatalf("panic trace on a usage error:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"check", "--help"}, {"calibrate", "-h"}, {"doctor", "--help"}, {"help", "check"}} {
+		code, stdout, _ := runCLI(t, args...)
+		if code != 0 || !strings.Contains(stdout, "Usage") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
+		}
+	}
+	code, stdout, _ := runCLI(t, "check", "--help")
+	if code != 0 || !strings.Contains(stdout, "forward_start_cm") || !strings.Contains(stdout, "--json") {
+		t.Errorf("check --help does not list its flags and settings:\n%s", stdout)
+	}
+	code, stdout, _ = runCLI(t, "--version")
+	if code != 0 || !strings.HasPrefix(stdout, "neckwatch ") {
+		t.Errorf("--version: exit %d, %q", code, stdout)
+	}
+}
+
+func TestRuntimeErrorsExitOne(t *testing.T) {
+	isolateConfig(t)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing file", []string{"check", "--source", "/no/such/file.mp4"}, "no such file"},
+		{"absent camera", []string{"check", "--source", "7"}, "camera 7: not found"},
+		{"uncalibrated profile", []string{"check", "--source", "x", "--profile", "desk"}, "neckwatch calibrate --profile desk"},
+		{"corrupt calibration", []string{"check", "--source", "x", "--calibration", writeFile(t, "cal.json", "{nope")}, "not a neckwatch calibration file"},
+		{"empty folder", []string{"check", "--source", t.TempDir()}, "no images in folder"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tc.args...)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
+			}
+			if !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Fatalf("want one line mentioning %q, got:\n%s", tc.want, stderr)
+			}
+		})
+	}
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// decodeRecords parses check --json output: exactly one object per line.
+func decodeRecords(t *testing.T, stdout string) []map[string]any {
+	t.Helper()
+	var recs []map[string]any
+	for i, line := range strings.Split(strings.TrimRight(stdout, "\n"), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("line %d is not one JSON object: %v\n%s", i+1, err, line)
+		}
+		recs = append(recs, rec)
+	}
+	return recs
+}
+
+func TestCheckJSONContract(t *testing.T) {
+	isolateConfig(t)
+	code, stdout, stderr := runCLI(t, "check", "--source", filepath.Join(testenv.Testdata(t), "frontal"), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	recs := decodeRecords(t, stdout)
+	wantFrames := []string{"apollo11_crew.jpg", "gocv_face.jpg", "grace_hopper.jpg", "skimage_astronaut.png"}
+	if len(recs) != len(wantFrames) {
+		t.Fatalf("%d records, want %d", len(recs), len(wantFrames))
+	}
+	for i, rec := range recs {
+		for _, k := range []string{"frame", "person", "shoulders", "state", "severity", "neck_angle_deg", "forward_cm", "latency_ms", "calibrated"} {
+			if _, ok := rec[k]; !ok {
+				t.Errorf("record %d lacks %q: %v", i, k, rec)
+			}
+		}
+		if rec["frame"] != wantFrames[i] {
+			t.Errorf("record %d frame %v, want %s (source order)", i, rec["frame"], wantFrames[i])
+		}
+		if rec["state"] != "upright" || rec["person"] != true || rec["calibrated"] != false {
+			t.Errorf("record %d: %v", i, rec)
+		}
+		if lat, _ := rec["latency_ms"].(float64); lat <= 0 {
+			t.Errorf("record %d: latency_ms %v", i, rec["latency_ms"])
+		}
+	}
+}
+
+func TestCheckSideViewJSON(t *testing.T) {
+	isolateConfig(t)
+	code, stdout, stderr := runCLI(t, "check", "--source", testenv.Photo(t, "side/desk_hunch.jpeg"), "--view", "side", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rec := decodeRecords(t, stdout)[0]
+	if rec["state"] == "upright" || rec["forward_cm"] != nil || rec["neck_angle_deg"] == nil {
+		t.Fatalf("side view of a hunch: %v", rec)
+	}
+}
+
+func TestCalibrateThenCheckAgainstProfile(t *testing.T) {
+	cfg := isolateConfig(t)
+	seed := testenv.Photo(t, "frontal/gocv_face.jpg")
+	code, stdout, stderr := runCLI(t, "calibrate", "--source", seed, "--profile", "desk")
+	if code != 0 {
+		t.Fatalf("calibrate: exit %d: %s", code, stderr)
+	}
+	saved := filepath.Join(cfg, "neckwatch", "profiles", "desk.json")
+	if !strings.Contains(stdout, saved) || !strings.Contains(stdout, "Flagged:") {
+		t.Fatalf("calibrate output does not name %s and its limits:\n%s", saved, stdout)
+	}
+	if st, err := os.Stat(saved); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("profile file: %v %v", st, err)
+	}
+	code, stdout, stderr = runCLI(t, "check", "--source", seed, "--profile", "desk", "--json")
+	if code != 0 {
+		t.Fatalf("check: exit %d: %s", code, stderr)
+	}
+	rec := decodeRecords(t, stdout)[0]
+	if rec["calibrated"] != true || rec["state"] != "upright" || rec["forward_cm"] != 0.0 {
+		t.Fatalf("the calibration frame against its own profile: %v", rec)
+	}
+	// A front profile is refused for the side view.
+	code, _, stderr = runCLI(t, "check", "--source", seed, "--profile", "desk", "--view", "side")
+	if code != 1 || !strings.Contains(stderr, "made for the front view") {
+		t.Fatalf("front profile used for side view: exit %d, %s", code, stderr)
+	}
+	// --out writes a file instead of a profile; a frame with no face fails clearly.
+	out := filepath.Join(t.TempDir(), "cal.json")
+	code, _, stderr = runCLI(t, "calibrate", "--source", seed, "--out", out)
+	if code != 0 {
+		t.Fatalf("calibrate --out: %s", stderr)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCalibrateWithoutAFaceFailsClearly(t *testing.T) {
+	isolateConfig(t)
+	// The side photos in profile have no frontal face YuNet trusts.
+	code, _, stderr := runCLI(t, "calibrate", "--source", testenv.Photo(t, "side/desk_hunch.jpeg"))
+	if code != 1 || !strings.Contains(stderr, "too few usable frames") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestDoctor(t *testing.T) {
+	isolateConfig(t)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	t.Setenv("XDG_RUNTIME_DIR", "")
+	code, stdout, stderr := runCLI(t, "doctor")
+	if code != 0 {
+		t.Fatalf("doctor: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"OpenCV", "face_detection_yunet_2023mar.onnx sha256 ok", "posenet_mobilenet_v1_050.pb sha256 ok", "notifications", "neckwatch calibrate"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
