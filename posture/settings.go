@@ -2,6 +2,7 @@ package posture
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,11 +59,16 @@ func (c *Classifier) Set(assignment string) error {
 	var names []string
 	for _, s := range c.Settings() {
 		if s.Name == name {
-			if f < 0 || (f == 0 && name != "pitch_start_deg") {
-				return fmt.Errorf("setting %s: must be positive, got %v", name, f)
+			if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || (f == 0 && name != "pitch_start_deg") {
+				return fmt.Errorf("setting %s: must be a positive number, got %v", name, val)
 			}
+			old := *s.Value
 			*s.Value = f
-			return c.validate()
+			if err := c.validate(); err != nil {
+				*s.Value = old // a rejected setting leaves the classifier as it was
+				return err
+			}
+			return nil
 		}
 		names = append(names, s.Name)
 	}

@@ -1,0 +1,324 @@
+package posture
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neckwatch/neckwatch/vision/landmark"
+)
+
+func uprightFeatures(eyeDist, faceScale, eyeHeight float64) FrontFeatures {
+	return FrontFeatures{
+		FrameW: 640, FrameH: 480, Face: true, FaceScore: 0.9,
+		EyeDistPx: eyeDist, EyeMid: landmark.Point{X: 320, Y: 200}, HeadDistCM: 45.7, PitchDeg: 2, RollDeg: -1,
+		Shoulders: true, ShoulderWidthPx: 280, ShoulderMid: landmark.Point{X: 318, Y: 396},
+		FaceScale: faceScale, EyeHeight: eyeHeight, LateralOffset: 0.01,
+	}
+}
+
+func TestNewBaselineMedians(t *testing.T) {
+	frames := []FrontFeatures{
+		uprightFeatures(62, 0.224, 0.69),
+		uprightFeatures(63, 0.225, 0.70),
+		uprightFeatures(64, 0.226, 0.71),
+		uprightFeatures(63, 0.225, 0.70),
+		uprightFeatures(200, 0.9, 0.1), // a bad frame: far off, must not move the medians
+	}
+	b, err := NewBaseline(frames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Baseline{
+		Version: BaselineVersion, View: Front, Frames: 5, Rejected: 0, FrameW: 640, FrameH: 480,
+		EyeDistPx: 63, EyeMidX: 320, EyeMidY: 200, HeadDistCM: 45.7, PitchDeg: 2, RollDeg: -1,
+		Shoulders: true, ShoulderWidthPx: 280, ShoulderMidX: 318, ShoulderMidY: 396,
+		FaceScale: 0.225, EyeHeight: 0.70, LateralOffset: 0.01,
+	}
+	if time.Since(b.CreatedAt) > time.Minute || b.CreatedAt.Location() != time.UTC {
+		t.Errorf("CreatedAt = %v, want now in UTC", b.CreatedAt)
+	}
+	b.CreatedAt = time.Time{}
+	if b != want {
+		t.Errorf("NewBaseline =\n%+v\nwant\n%+v", b, want)
+	}
+	if err := b.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+}
+
+func TestNewBaselineEvenMedian(t *testing.T) {
+	b, err := NewBaseline([]FrontFeatures{uprightFeatures(60, 0.2, 0.6), uprightFeatures(64, 0.3, 0.8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.EyeDistPx != 62 || !approx(b.FaceScale, 0.25, 1e-12) || !approx(b.EyeHeight, 0.7, 1e-12) {
+		t.Errorf("EyeDistPx %v FaceScale %v EyeHeight %v, want means of the middle two", b.EyeDistPx, b.FaceScale, b.EyeHeight)
+	}
+}
+
+func TestNewBaselineRejects(t *testing.T) {
+	good := uprightFeatures(63, 0.225, 0.7)
+	noFace := FrontFeatures{FrameW: 640, FrameH: 480}
+	weak := good
+	weak.FaceScore = 0.6
+	turned := good
+	turned.YawDeg = 35
+	noShoulders := good
+	noShoulders.Shoulders, noShoulders.ShoulderWidthPx, noShoulders.FaceScale, noShoulders.EyeHeight = false, 0, 0, 0
+
+	tests := []struct {
+		name          string
+		frames        []FrontFeatures
+		usable, rej   int
+		wantShoulders bool
+	}{
+		{"frames without face rejected", []FrontFeatures{noFace, good, noFace, good, good}, 3, 2, true},
+		{"weak and turned faces rejected", []FrontFeatures{weak, turned, good}, 1, 2, true},
+		{"shoulders need a majority", []FrontFeatures{good, noShoulders, noShoulders}, 3, 0, false},
+		{"half with shoulders is enough", []FrontFeatures{good, noShoulders}, 2, 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := NewBaseline(tc.frames)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Frames != tc.usable || b.Rejected != tc.rej || b.Shoulders != tc.wantShoulders {
+				t.Errorf("Frames %d Rejected %d Shoulders %v, want %d %d %v", b.Frames, b.Rejected, b.Shoulders, tc.usable, tc.rej, tc.wantShoulders)
+			}
+			if tc.wantShoulders && (b.FaceScale != 0.225 || b.EyeHeight != 0.7 || b.ShoulderWidthPx != 280) {
+				t.Errorf("shoulder medians must come from frames with shoulders only: %+v", b)
+			}
+			if !tc.wantShoulders && (b.FaceScale != 0 || b.ShoulderWidthPx != 0) {
+				t.Errorf("shoulder figures set without a majority: %+v", b)
+			}
+			if err := b.Validate(); err != nil {
+				t.Errorf("Validate: %v", err)
+			}
+		})
+	}
+}
+
+func TestNewBaselineTooFew(t *testing.T) {
+	for _, frames := range [][]FrontFeatures{nil, {{}}, {{Face: true, FaceScore: 0.5}, {}}} {
+		b, err := NewBaseline(frames)
+		if !errors.Is(err, ErrTooFewFrames) {
+			t.Errorf("%d unusable frames: err = %v, want ErrTooFewFrames", len(frames), err)
+		}
+		if b.Rejected != len(frames) {
+			t.Errorf("Rejected = %d, want %d", b.Rejected, len(frames))
+		}
+	}
+	_, err := NewSideBaseline([]SideFeatures{{Person: true}})
+	if !errors.Is(err, ErrTooFewFrames) {
+		t.Errorf("NewSideBaseline without usable frames: err = %v, want ErrTooFewFrames", err)
+	}
+}
+
+func TestNewSideBaseline(t *testing.T) {
+	frames := []SideFeatures{
+		{Usable: true, NeckAngleDeg: 70, Hips: true, TorsoForwardDeg: 4, NoseSeen: true, HeadFlexionDeg: 10},
+		{Usable: true, NeckAngleDeg: 72, Hips: true, TorsoForwardDeg: 6},
+		{Usable: true, NeckAngleDeg: 20, NoseSeen: true, HeadFlexionDeg: 12}, // outlier
+		{Person: true}, // rejected
+	}
+	b, err := NewSideBaseline(frames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.View != Side || b.Frames != 3 || b.Rejected != 1 || b.NeckAngleDeg != 70 || b.TorsoForwardDeg != 5 || b.HeadFlexionDeg != 11 {
+		t.Errorf("NewSideBaseline = %+v", b)
+	}
+	if err := b.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+}
+
+func TestBaselineValidate(t *testing.T) {
+	good, err := NewBaseline([]FrontFeatures{uprightFeatures(63, 0.225, 0.7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		modify func(b *Baseline)
+		want   string // "" = valid
+	}{
+		{"good", func(b *Baseline) {}, ""},
+		{"old version", func(b *Baseline) { b.Version = 0 }, "version 0"},
+		{"future version", func(b *Baseline) { b.Version = BaselineVersion + 1 }, "not supported"},
+		{"bad view", func(b *Baseline) { b.View = "top" }, "view"},
+		{"no face", func(b *Baseline) { b.EyeDistPx = 0 }, "no face"},
+		{"no frame size", func(b *Baseline) { b.FrameW = 0 }, "no face"},
+		{"bad shoulders", func(b *Baseline) { b.FaceScale = 0 }, "shoulder"},
+		{"no shoulders is fine", func(b *Baseline) { b.Shoulders, b.FaceScale, b.EyeHeight, b.ShoulderWidthPx = false, 0, 0, 0 }, ""},
+		{"side needs no face", func(b *Baseline) { *b = Baseline{Version: BaselineVersion, View: Side} }, ""},
+	}
+	for _, tc := range tests {
+		b := good
+		tc.modify(&b)
+		err := b.Validate()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: Validate = %v, want nil", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "recalibrate")):
+			t.Errorf("%s: Validate = %v, want an error mentioning %q and recalibrate", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestBaselineMarshalRoundTrip(t *testing.T) {
+	front, err := NewBaseline([]FrontFeatures{uprightFeatures(63.25, 0.2251, 0.7013)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front.Profile, front.Source = "desk", "camera 0"
+	side, err := NewSideBaseline([]SideFeatures{{Usable: true, NeckAngleDeg: 71.3, Hips: true, TorsoForwardDeg: -2.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []Baseline{front, side} {
+		data, err := MarshalBaseline(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(string(data), "}\n") || !strings.Contains(string(data), `"version": 1`) {
+			t.Errorf("MarshalBaseline output:\n%s", data)
+		}
+		got, err := UnmarshalBaseline(data)
+		if err != nil {
+			t.Fatalf("UnmarshalBaseline: %v\n%s", err, data)
+		}
+		if !got.CreatedAt.Equal(b.CreatedAt) {
+			t.Errorf("CreatedAt %v, want %v", got.CreatedAt, b.CreatedAt)
+		}
+		got.CreatedAt, b.CreatedAt = time.Time{}, time.Time{}
+		if got != b {
+			t.Errorf("round trip:\n got %+v\nwant %+v", got, b)
+		}
+	}
+}
+
+func TestUnmarshalBaselineErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want []string
+	}{
+		{"garbage", "hello", []string{"not a neckwatch calibration file"}},
+		{"empty", "", []string{"not a neckwatch calibration file"}},
+		{"wrong type", `{"version": "one"}`, []string{"not a neckwatch calibration file"}},
+		{"wrong version", `{"version": 2, "view": "front", "eye_distance_px": 63, "frame_width": 640}`, []string{"version 2", "recalibrate"}},
+		{"missing version", `{"view": "front", "eye_distance_px": 63, "frame_width": 640}`, []string{"version 0", "recalibrate"}},
+		{"no measurements", `{"version": 1, "view": "front"}`, []string{"recalibrate"}},
+	}
+	for _, tc := range tests {
+		_, err := UnmarshalBaseline([]byte(tc.data))
+		if err == nil {
+			t.Errorf("%s: no error", tc.name)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not mention %q", tc.name, err, w)
+			}
+		}
+	}
+}
+
+func TestSet(t *testing.T) {
+	tests := []struct {
+		assignment string
+		check      func(c *Classifier) bool
+		wantErr    []string
+	}{
+		{"forward_start_cm=3", func(c *Classifier) bool { return c.Thresholds.ForwardStartCM == 3 }, nil},
+		{" forward_severe_cm = 10 ", func(c *Classifier) bool { return c.Thresholds.ForwardSevereCM == 10 }, nil},
+		{"side_neck_start_deg=60", func(c *Classifier) bool { return c.Thresholds.SideNeckStartDeg == 60 }, nil},
+		{"camera_hfov_deg=78", func(c *Classifier) bool { return c.Camera.HFOVDeg == 78 }, nil},
+		{"pitch_start_deg=0", func(c *Classifier) bool { return c.Thresholds.PitchStartDeg == 0 }, nil},
+		{"forward_start_cm", nil, []string{"name=value"}},
+		{"no_such_thing=1", nil, []string{`unknown setting "no_such_thing"`, "known:", "drop_start", "forward_start_cm", "upright_neck_angle_deg"}},
+		{"forward_start_cm=abc", nil, []string{"forward_start_cm", `"abc" is not a number`}},
+		{"forward_start_cm=", nil, []string{"not a number"}},
+		{"forward_start_cm=-1", nil, []string{"must be positive"}},
+		{"drop_start=0", nil, []string{"must be positive"}},
+		{"forward_start_cm=8", nil, []string{"forward_start_cm < forward_severe_cm"}},
+		{"forward_start_cm=9", nil, []string{"forward_start_cm < forward_severe_cm"}},
+		{"roll_severe_deg=5", nil, []string{"roll_start_deg < roll_severe_deg"}},
+		{"side_neck_severe_deg=60", nil, []string{"side_neck_start_deg > side_neck_severe_deg"}},
+		{"camera_hfov_deg=170", nil, []string{"below 170"}},
+	}
+	for _, tc := range tests {
+		c := NewClassifier(Front, nil)
+		err := c.Set(tc.assignment)
+		if tc.wantErr == nil {
+			if err != nil || !tc.check(c) {
+				t.Errorf("Set(%q) = %v; thresholds %+v camera %+v", tc.assignment, err, c.Thresholds, c.Camera)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("Set(%q): no error", tc.assignment)
+			continue
+		}
+		for _, w := range tc.wantErr {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("Set(%q) = %q, want it to mention %q", tc.assignment, err, w)
+			}
+		}
+	}
+}
+
+func TestSetChangesClassification(t *testing.T) {
+	c := NewClassifier(Side, nil)
+	ft := SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 58}
+	if v := c.ClassifySide(ft); v.State != Upright {
+		t.Fatalf("58° with defaults: %s, want upright", v.State)
+	}
+	if err := c.Set("side_neck_start_deg=60"); err != nil {
+		t.Fatal(err)
+	}
+	if v := c.ClassifySide(ft); v.State != ForwardHead {
+		t.Errorf("58° with side_neck_start_deg=60: %s, want forward_head", v.State)
+	}
+}
+
+func TestSettingsNamesUnique(t *testing.T) {
+	c := NewClassifier(Front, nil)
+	seen := map[string]bool{}
+	for _, s := range c.Settings() {
+		if seen[s.Name] || s.Doc == "" || s.Value == nil {
+			t.Errorf("setting %+v duplicated or undocumented", s)
+		}
+		seen[s.Name] = true
+		if *s.Value < 0 {
+			t.Errorf("default %s = %v", s.Name, *s.Value)
+		}
+	}
+	// Every default must pass validation.
+	if err := c.validate(); err != nil {
+		t.Errorf("defaults do not validate: %v", err)
+	}
+}
+
+func TestSetRejectsNonFiniteAndKeepsOldValue(t *testing.T) {
+	c := NewClassifier(Front, nil)
+	for _, in := range []string{"forward_start_cm=NaN", "forward_severe_cm=Inf", "camera_hfov_deg=nan", "forward_start_cm=-1"} {
+		before := c.Thresholds
+		if err := c.Set(in); err == nil {
+			t.Errorf("Set(%q) accepted", in)
+		}
+		if c.Thresholds != before {
+			t.Errorf("Set(%q) changed the thresholds although it failed", in)
+		}
+	}
+	if err := c.Set("forward_start_cm=9"); err == nil {
+		t.Fatal("start beyond severe accepted")
+	}
+	if c.Thresholds.ForwardStartCM != DefaultThresholds().ForwardStartCM {
+		t.Fatalf("rejected value kept: %v", c.Thresholds.ForwardStartCM)
+	}
+}
