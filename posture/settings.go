@@ -60,7 +60,7 @@ func (c *Classifier) Set(assignment string) error {
 	for _, s := range c.Settings() {
 		if s.Name == name {
 			if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || (f == 0 && name != "pitch_start_deg") {
-				return fmt.Errorf("setting %s: must be a positive number, got %v", name, val)
+				return fmt.Errorf("setting %s: must be positive (a finite number), got %v", name, val)
 			}
 			old := *s.Value
 			*s.Value = f
