@@ -1,0 +1,501 @@
+// Package daemon is `neckwatch run`: it samples the camera on a duty
+// cycle, follows the posture over time through the alert policy, and
+// nudges the user through desktop notifications. It is the composition of
+// the other packages: a Sampler (camera or video), the posture classifier,
+// alerts.Policy, a notify.Notifier and a control socket handler.
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/notify"
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// Intervals is the sampling schedule. Sampling adapts: often while the
+// posture is bad or changing, rarely while it is stable or nobody is there.
+type Intervals struct {
+	Changing time.Duration // posture bad, or different from the last sample
+	Stable   time.Duration // upright and unchanged
+	Away     time.Duration // nobody at the desk
+	// BusyBackoff is the first wait after the camera was busy or missing;
+	// it doubles up to BusyBackoffMax while the problem lasts.
+	BusyBackoff, BusyBackoffMax time.Duration
+}
+
+// DefaultIntervals keeps the time from a sustained posture change to the
+// state change under 10 s while the camera is open for under a tenth of
+// the time.
+func DefaultIntervals() Intervals {
+	return Intervals{Changing: 4 * time.Second, Stable: 8 * time.Second, Away: 10 * time.Second, BusyBackoff: 10 * time.Second, BusyBackoffMax: 5 * time.Minute}
+}
+
+// Notifier shows desktop notifications (notify.Desktop in production).
+type Notifier interface {
+	Notify(n notify.Notification) error
+}
+
+// Recalibrator builds a baseline from the landmarks of upright frames and
+// stores it, returning the classifier to judge by from now on.
+type Recalibrator func(frames []Sample) (*posture.Classifier, error)
+
+// Options configures a Daemon. Sampler, Classifier, Policy and Notifier are
+// required.
+type Options struct {
+	Sampler    Sampler
+	Classifier *posture.Classifier
+	Policy     *alerts.Policy
+	Notifier   Notifier
+	// DoNotDisturb, when set, is polled every DNDPoll to hold alerts while
+	// the desktop is in do-not-disturb mode.
+	DoNotDisturb func(ctx context.Context) (bool, error)
+	DNDPoll      time.Duration
+	Recalibrate  Recalibrator
+	Intervals    Intervals
+	Burst        int           // frames per sample
+	Tick         time.Duration // how often the policy's clock advances between samples
+	// SaveState persists the policy's day state (load, breaks today); called
+	// every StateEvery and at shutdown.
+	SaveState  func(alerts.Snapshot) error
+	StateEvery time.Duration
+	Logger     *slog.Logger
+	Now        func() time.Time
+	Source     string // for status
+}
+
+// Daemon runs the sampling loop. Its control methods are safe for
+// concurrent use with Run (the control socket calls them from its own
+// goroutines).
+type Daemon struct {
+	opt Options
+	log *slog.Logger
+
+	mu          sync.Mutex
+	cls         *posture.Classifier
+	started     time.Time
+	last        *Sample
+	lastErr     string
+	camera      CameraState
+	samples     int
+	openTotal   time.Duration
+	notifyErr   string
+	dnd         bool
+	nextSample  time.Time
+	recalibrate chan chan error
+	events      int
+	prevState   posture.State
+}
+
+// New checks the options and returns a daemon ready to Run.
+func New(opt Options) (*Daemon, error) {
+	switch {
+	case opt.Sampler == nil:
+		return nil, errors.New("daemon: no sampler")
+	case opt.Classifier == nil:
+		return nil, errors.New("daemon: no classifier")
+	case opt.Policy == nil:
+		return nil, errors.New("daemon: no alert policy")
+	case opt.Notifier == nil:
+		return nil, errors.New("daemon: no notifier")
+	}
+	if opt.Intervals == (Intervals{}) {
+		opt.Intervals = DefaultIntervals()
+	}
+	if opt.Burst <= 0 {
+		opt.Burst = 3
+	}
+	if opt.Tick <= 0 {
+		opt.Tick = 5 * time.Second
+	}
+	if opt.DNDPoll <= 0 {
+		opt.DNDPoll = time.Minute
+	}
+	if opt.StateEvery <= 0 {
+		opt.StateEvery = 5 * time.Minute
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: CameraIdle, recalibrate: make(chan chan error, 1)}, nil
+}
+
+// Classifier returns the classifier currently in use.
+func (d *Daemon) Classifier() *posture.Classifier {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.cls
+}
+
+// Run samples until ctx is cancelled (returns nil) or a finite source ends
+// (returns nil). The camera is released and the state saved on the way out.
+func (d *Daemon) Run(ctx context.Context) error {
+	defer d.opt.Sampler.Close()
+	d.mu.Lock()
+	d.started = d.opt.Now()
+	d.mu.Unlock()
+	defer d.saveState()
+	d.log.Info("neckwatch running", "source", d.opt.Source, "view", d.cls.View, "calibrated", d.cls.Baseline != nil)
+
+	backoff := time.Duration(0)
+	lastSave := d.opt.Now()
+	lastDND := time.Time{}
+	next := d.opt.Now()
+	for {
+		// Between samples: keep the policy's clock moving (pause expiry,
+		// break windows), poll do-not-disturb, persist state now and then.
+		for {
+			now := d.opt.Now()
+			if d.opt.DoNotDisturb != nil && now.Sub(lastDND) >= d.opt.DNDPoll {
+				lastDND = now
+				d.pollDND(ctx)
+			}
+			d.deliver(d.policyTick(now))
+			if now.Sub(lastSave) >= d.opt.StateEvery {
+				lastSave = now
+				d.saveState()
+			}
+			wait := next.Sub(now)
+			if wait <= 0 {
+				break
+			}
+			if wait > d.opt.Tick {
+				wait = d.opt.Tick
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case reply := <-d.recalibrate:
+				reply <- d.runRecalibration(ctx)
+			case <-time.After(wait):
+			}
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if d.paused(d.opt.Now()) {
+			// Paused: the camera stays off; look again at the next tick.
+			next = d.opt.Now().Add(d.opt.Tick)
+			continue
+		}
+		s, err := d.opt.Sampler.Sample(ctx, d.opt.Burst)
+		if errors.Is(err, io.EOF) {
+			d.log.Info("source ended", "source", d.opt.Source)
+			return nil
+		}
+		d.recordSample(s, err)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			backoff = nextBackoff(backoff, d.opt.Intervals)
+			d.log.Warn("camera problem, retrying", "state", s.Camera, "err", err, "retry_in", backoff)
+			next = d.opt.Now().Add(backoff)
+			d.setNext(next)
+			continue
+		}
+		if backoff > 0 {
+			d.log.Info("camera available again")
+			backoff = 0
+		}
+		events := d.observe(s)
+		d.deliver(events)
+		next = s.At.Add(d.interval(s))
+		d.setNext(next)
+	}
+}
+
+func nextBackoff(cur time.Duration, iv Intervals) time.Duration {
+	if cur == 0 {
+		return iv.BusyBackoff
+	}
+	cur *= 2
+	if cur > iv.BusyBackoffMax {
+		cur = iv.BusyBackoffMax
+	}
+	return cur
+}
+
+func (d *Daemon) setNext(t time.Time) {
+	d.mu.Lock()
+	d.nextSample = t
+	d.mu.Unlock()
+}
+
+// interval chooses the wait before the next sample from this one and the
+// one before.
+func (d *Daemon) interval(s Sample) time.Duration {
+	iv := d.opt.Intervals
+	d.mu.Lock()
+	prev := d.prevState
+	d.prevState = s.Verdict.State
+	d.mu.Unlock()
+	switch {
+	case s.Verdict.State == posture.Away && prev == posture.Away:
+		return iv.Away
+	case s.Verdict.State.Bad() || s.Verdict.State != prev:
+		return iv.Changing
+	}
+	return iv.Stable
+}
+
+func (d *Daemon) recordSample(s Sample, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.camera = s.Camera
+	d.openTotal += s.OpenFor
+	if err != nil {
+		d.lastErr = err.Error()
+		return
+	}
+	d.lastErr = ""
+	d.samples++
+	cp := s
+	cp.Frames = nil // landmarks are kept only for recalibration
+	d.last = &cp
+}
+
+func (d *Daemon) observe(s Sample) []alerts.Event {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v := s.Verdict
+	d.log.Debug("sample", "state", v.State, "severity", v.Severity, "frames", len(s.Verdicts), "latency", s.Latency)
+	return d.opt.Policy.Observe(s.At, v)
+}
+
+func (d *Daemon) policyTick(now time.Time) []alerts.Event {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.opt.Policy.Tick(now)
+}
+
+func (d *Daemon) paused(now time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.opt.Policy.Status(now).Paused
+}
+
+func (d *Daemon) pollDND(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	on, err := d.opt.DoNotDisturb(ctx)
+	if err != nil {
+		return // unknown: keep the last value
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if on != d.dnd {
+		d.log.Info("desktop do-not-disturb", "on", on)
+	}
+	d.dnd = on
+	d.opt.Policy.SetDoNotDisturb(on)
+}
+
+// categories lets a newer notification of a kind replace the previous one
+// instead of stacking up.
+var categories = map[alerts.Kind]string{
+	alerts.PostureAlert:     "neckwatch.posture",
+	alerts.PostureCorrected: "neckwatch.posture",
+	alerts.PreBreakNotice:   "neckwatch.break",
+	alerts.BreakSuggested:   "neckwatch.break",
+	alerts.BreakTaken:       "neckwatch.break",
+	alerts.BreakSkipped:     "neckwatch.break",
+	alerts.Resumed:          "neckwatch.status",
+}
+
+// deliver logs every event and shows those meant to be shown. A lost
+// notification is logged once, shown in status, and never stops the daemon.
+func (d *Daemon) deliver(events []alerts.Event) {
+	for _, e := range events {
+		d.log.Info("event", "kind", e.Kind, "notify", e.Notify, "title", e.Title)
+		d.mu.Lock()
+		d.events++
+		d.mu.Unlock()
+		if !e.Notify {
+			continue
+		}
+		n := notify.Notification{Title: e.Title, Body: e.Body, Category: categories[e.Kind], Urgency: notify.Normal}
+		if e.Kind == alerts.PostureCorrected {
+			n.Urgency = notify.Low
+		}
+		err := d.opt.Notifier.Notify(n)
+		d.mu.Lock()
+		switch {
+		case err != nil && d.notifyErr == "":
+			d.log.Warn("notifications unavailable; alerts are logged only", "err", err)
+			d.notifyErr = err.Error()
+		case err != nil:
+			d.notifyErr = err.Error()
+		case d.notifyErr != "":
+			d.log.Info("notifications available again")
+			d.notifyErr = ""
+		}
+		d.mu.Unlock()
+	}
+}
+
+func (d *Daemon) saveState() {
+	if d.opt.SaveState == nil {
+		return
+	}
+	d.mu.Lock()
+	snap := d.opt.Policy.Snapshot()
+	d.mu.Unlock()
+	if err := d.opt.SaveState(snap); err != nil {
+		d.log.Warn("could not save state", "err", err)
+	}
+}
+
+// runRecalibration samples a longer burst of upright frames and swaps in
+// the classifier built from them.
+func (d *Daemon) runRecalibration(ctx context.Context) error {
+	if d.opt.Recalibrate == nil {
+		return errors.New("recalibration is not available for this source")
+	}
+	var samples []Sample
+	for i := 0; i < 3; i++ {
+		s, err := d.opt.Sampler.Sample(ctx, 5)
+		if err != nil {
+			return fmt.Errorf("recalibrate: %w", err)
+		}
+		samples = append(samples, s)
+	}
+	cls, err := d.opt.Recalibrate(samples)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.cls = cls
+	d.opt.Policy.SetBaseline(baselineAngle(cls))
+	d.mu.Unlock()
+	d.log.Info("recalibrated")
+	return nil
+}
+
+// baselineAngle is the neck angle the alert text compares against: the
+// model's upright angle once the user has calibrated, nothing otherwise.
+func baselineAngle(cls *posture.Classifier) *float64 {
+	if cls.Baseline == nil {
+		return nil
+	}
+	a := cls.Camera.UprightNeckAngleDeg
+	if cls.View == posture.Side {
+		a = cls.Baseline.NeckAngleDeg
+	}
+	return &a
+}
+
+// BaselineAngle exposes baselineAngle for the policy set-up.
+func BaselineAngle(cls *posture.Classifier) *float64 { return baselineAngle(cls) }
+
+// Status is what `neckwatch status` shows.
+type Status struct {
+	Source        string        `json:"source"`
+	View          string        `json:"view"`
+	Calibrated    bool          `json:"calibrated"`
+	Started       time.Time     `json:"started"`
+	Camera        CameraState   `json:"camera"`
+	CameraProblem string        `json:"camera_problem,omitempty"`
+	CameraOpenPct float64       `json:"camera_open_pct"`
+	Samples       int           `json:"samples"`
+	LastSample    *SampleStatus `json:"last_sample,omitempty"`
+	NextSampleIn  string        `json:"next_sample_in"`
+	Notifications string        `json:"notifications"`
+	DoNotDisturb  bool          `json:"do_not_disturb"`
+	Policy        alerts.Status `json:"policy"`
+}
+
+// SampleStatus summarises the last sample.
+type SampleStatus struct {
+	At           time.Time `json:"at"`
+	State        string    `json:"state"`
+	Severity     float64   `json:"severity"`
+	NeckAngleDeg *float64  `json:"neck_angle_deg"`
+	ForwardCM    *float64  `json:"forward_cm"`
+	Frames       int       `json:"frames"`
+}
+
+// Status returns the daemon's current state.
+func (d *Daemon) Status() Status {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.opt.Now()
+	st := Status{
+		Source: d.opt.Source, View: string(d.cls.View), Calibrated: d.cls.Baseline != nil,
+		Started: d.started, Camera: d.camera, CameraProblem: d.lastErr, Samples: d.samples,
+		Notifications: "ok", DoNotDisturb: d.dnd, Policy: d.opt.Policy.Status(now),
+	}
+	if up := now.Sub(d.started); up > 0 {
+		st.CameraOpenPct = 100 * float64(d.openTotal) / float64(up)
+	}
+	if d.notifyErr != "" {
+		st.Notifications = "unavailable: " + d.notifyErr
+	}
+	if wait := d.nextSample.Sub(now); wait > 0 {
+		st.NextSampleIn = wait.Round(time.Second).String()
+	} else {
+		st.NextSampleIn = "now"
+	}
+	if d.last != nil {
+		v := d.last.Verdict
+		st.LastSample = &SampleStatus{At: d.last.At, State: string(v.State), Severity: v.Severity, NeckAngleDeg: v.NeckAngleDeg, ForwardCM: v.ForwardCM, Frames: len(d.last.Verdicts)}
+	}
+	return st
+}
+
+// StatusJSON returns Status encoded as JSON.
+func (d *Daemon) StatusJSON() json.RawMessage {
+	b, _ := json.Marshal(d.Status())
+	return b
+}
+
+// Pause stops sampling for dur (0: until Resume).
+func (d *Daemon) Pause(dur time.Duration) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.opt.Policy.Pause(d.opt.Now(), dur)
+	d.log.Info("paused", "for", dur)
+}
+
+// Resume ends a pause or snooze.
+func (d *Daemon) Resume() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.opt.Policy.Resume(d.opt.Now())
+	d.log.Info("resumed")
+}
+
+// Snooze silences posture alerts for dur.
+func (d *Daemon) Snooze(dur time.Duration) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.opt.Policy.Snooze(d.opt.Now(), dur)
+	d.log.Info("snoozed", "for", dur)
+}
+
+// Recalibrate asks the running loop to recalibrate at once and waits for
+// the result (the loop owns the camera).
+func (d *Daemon) Recalibrate(ctx context.Context) error {
+	reply := make(chan error, 1)
+	select {
+	case d.recalibrate <- reply:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-reply:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

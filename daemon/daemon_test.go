@@ -1,0 +1,270 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/notify"
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/vision"
+)
+
+// scriptedSampler stands in for the camera (hardware is absent here): it
+// returns a scripted verdict or error per call, then io.EOF.
+type scriptedSampler struct {
+	mu     sync.Mutex
+	steps  []step
+	calls  int
+	closed bool
+	now    func() time.Time
+}
+
+type step struct {
+	v   posture.Verdict
+	err error
+}
+
+func (s *scriptedSampler) Sample(ctx context.Context, burst int) (Sample, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.calls >= len(s.steps) {
+		return Sample{}, io.EOF
+	}
+	st := s.steps[s.calls]
+	s.calls++
+	now := time.Now
+	if s.now != nil {
+		now = s.now
+	}
+	out := Sample{At: now(), Verdict: st.v, Verdicts: []posture.Verdict{st.v}, Camera: CameraIdle, OpenFor: time.Millisecond}
+	if st.err != nil {
+		out.Camera = cameraStateOf(st.err)
+	}
+	return out, st.err
+}
+
+func (s *scriptedSampler) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	return nil
+}
+
+func fast() Intervals {
+	return Intervals{Changing: 5 * time.Millisecond, Stable: 5 * time.Millisecond, Away: 5 * time.Millisecond, BusyBackoff: 5 * time.Millisecond, BusyBackoffMax: 20 * time.Millisecond}
+}
+
+func newTestDaemon(t *testing.T, steps []step, cfg alerts.Config, n Notifier) (*Daemon, *scriptedSampler, *[]alerts.Snapshot) {
+	t.Helper()
+	pol, err := alerts.New(cfg, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &scriptedSampler{steps: steps}
+	var saved []alerts.Snapshot
+	d, err := New(Options{
+		Sampler: s, Classifier: posture.NewClassifier(posture.Front, nil), Policy: pol, Notifier: n,
+		Intervals: fast(), Tick: 5 * time.Millisecond, Source: "test",
+		SaveState: func(s alerts.Snapshot) error { saved = append(saved, s); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, s, &saved
+}
+
+func verdict(st posture.State, sev float64) posture.Verdict {
+	cm := 5.0
+	return posture.Verdict{State: st, Severity: sev, Person: st != posture.Away, ForwardCM: &cm}
+}
+
+func repeat(v posture.Verdict, n int) []step {
+	out := make([]step, n)
+	for i := range out {
+		out[i] = step{v: v}
+	}
+	return out
+}
+
+// steppingClock is a fake clock that advances by step at every reading, so
+// minutes of policy time pass in milliseconds of test time.
+func steppingClock(step time.Duration) func() time.Time {
+	var mu sync.Mutex
+	t := time.Now() // not before the policy was created: it ignores older times
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		t = t.Add(step)
+		return t
+	}
+}
+
+func shortOnset() alerts.Config {
+	cfg := alerts.DefaultConfig()
+	cfg.Onset = 10 * time.Second
+	return cfg
+}
+
+func TestRunEndsWithTheSourceAndReleasesIt(t *testing.T) {
+	rec := &notify.Recorder{}
+	d, s, saved := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 5), alerts.DefaultConfig(), rec)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("Run did not return at the end of the source")
+	}
+	if !s.closed {
+		t.Error("sampler (camera) not released")
+	}
+	if len(*saved) == 0 {
+		t.Error("state not saved at exit")
+	}
+	if st := d.Status(); st.Samples != 5 || st.LastSample == nil || st.LastSample.State != "upright" {
+		t.Errorf("status after 5 upright samples: %+v", st)
+	}
+	if n := len(rec.Notifications()); n != 0 {
+		t.Errorf("%d notifications for an upright user", n)
+	}
+}
+
+func TestCancelStopsPromptly(t *testing.T) {
+	steps := repeat(verdict(posture.Upright, 0), 1_000_000)
+	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notify.Recorder{})
+	d.opt.Intervals.Stable = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- d.Run(ctx) }()
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Run did not stop within 2 s of cancellation")
+	}
+	if time.Since(start) > time.Second || !s.closed {
+		t.Fatalf("stop took %v, camera released %v", time.Since(start), s.closed)
+	}
+}
+
+func TestSustainedForwardHeadNotifiesOnce(t *testing.T) {
+	// Samples arrive every few ms, so a real-time onset would take too
+	// long: drive the policy clock forward one second per sample.
+	rec := &notify.Recorder{}
+	steps := append(repeat(verdict(posture.Upright, 0), 5), repeat(verdict(posture.ForwardHead, 0.6), 30)...)
+	d, s, _ := newTestDaemon(t, steps, shortOnset(), rec)
+	d.opt.Now = steppingClock(200 * time.Millisecond)
+	s.now = d.opt.Now
+	if err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := rec.Notifications()
+	if len(got) != 1 {
+		t.Fatalf("%d notifications, want exactly one posture reset: %+v", len(got), got)
+	}
+	if got[0].Category != "neckwatch.posture" || !strings.Contains(got[0].Body, "5") {
+		t.Errorf("posture reset notification: %+v", got[0])
+	}
+}
+
+func TestCameraBusyBacksOffAndRecovers(t *testing.T) {
+	busy := step{err: vision.ErrCameraBusy}
+	steps := append([]step{busy, busy, busy}, repeat(verdict(posture.Upright, 0), 2)...)
+	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notify.Recorder{})
+	if err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s.calls != len(steps) {
+		t.Fatalf("sampler called %d times, want %d (retries after busy)", s.calls, len(steps))
+	}
+	st := d.Status()
+	if st.Samples != 2 || st.CameraProblem != "" {
+		t.Fatalf("status after recovery: %+v", st)
+	}
+	if got := nextBackoff(0, DefaultIntervals()); got != 10*time.Second {
+		t.Errorf("first backoff %v", got)
+	}
+	b := time.Duration(0)
+	for i := 0; i < 20; i++ {
+		b = nextBackoff(b, DefaultIntervals())
+	}
+	if b != 5*time.Minute {
+		t.Errorf("backoff not capped: %v", b)
+	}
+}
+
+func TestStatusShowsCameraProblem(t *testing.T) {
+	d, _, _ := newTestDaemon(t, nil, alerts.DefaultConfig(), &notify.Recorder{})
+	d.recordSample(Sample{Camera: CameraBusy}, vision.ErrCameraBusy)
+	st := d.Status()
+	if st.Camera != CameraBusy || st.CameraProblem == "" {
+		t.Fatalf("status: %+v", st)
+	}
+}
+
+func TestLostNotificationsDoNotStopTheDaemon(t *testing.T) {
+	rec := &notify.Recorder{}
+	rec.SetErr(errors.New("no notification service"))
+	steps := append(repeat(verdict(posture.Upright, 0), 2), repeat(verdict(posture.ForwardHead, 0.8), 30)...)
+	d, s, _ := newTestDaemon(t, steps, shortOnset(), rec)
+	d.opt.Now = steppingClock(200 * time.Millisecond)
+	s.now = d.opt.Now
+	if err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s.calls != len(steps) {
+		t.Fatalf("daemon stopped early: %d samples", s.calls)
+	}
+	if st := d.Status(); !strings.HasPrefix(st.Notifications, "unavailable") {
+		t.Fatalf("status does not show the lost notifications: %q", st.Notifications)
+	}
+}
+
+func TestPauseKeepsTheCameraOff(t *testing.T) {
+	steps := repeat(verdict(posture.Upright, 0), 1000)
+	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notify.Recorder{})
+	d.Pause(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	d.Run(ctx)
+	if s.calls != 0 {
+		t.Fatalf("camera sampled %d times while paused", s.calls)
+	}
+	if st := d.Status(); st.Policy.Phase != alerts.PhasePaused {
+		t.Fatalf("phase %q, want paused", st.Policy.Phase)
+	}
+}
+
+func TestIntervalAdapts(t *testing.T) {
+	d, _, _ := newTestDaemon(t, nil, alerts.DefaultConfig(), &notify.Recorder{})
+	iv := DefaultIntervals()
+	d.opt.Intervals = iv
+	seq := []struct {
+		st   posture.State
+		want time.Duration
+	}{
+		{posture.Upright, iv.Changing}, // first sample: a change from nothing
+		{posture.Upright, iv.Stable},
+		{posture.ForwardHead, iv.Changing},
+		{posture.ForwardHead, iv.Changing}, // bad: watch closely
+		{posture.Away, iv.Changing},
+		{posture.Away, iv.Away},
+	}
+	for i, s := range seq {
+		if got := d.interval(Sample{Verdict: posture.Verdict{State: s.st}}); got != s.want {
+			t.Errorf("step %d (%s): interval %v, want %v", i, s.st, got, s.want)
+		}
+	}
+}

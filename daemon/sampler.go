@@ -1,0 +1,279 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/analysis"
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/vision"
+	"github.com/neckwatch/neckwatch/vision/landmark"
+)
+
+// CameraState says how the last attempt to use the camera went.
+type CameraState string
+
+// Camera states shown by `neckwatch status`.
+const (
+	CameraIdle   CameraState = "idle"   // released between samples (LED off)
+	CameraOpen   CameraState = "open"   // held open (--keep-open)
+	CameraBusy   CameraState = "busy"   // another program holds it; backing off
+	CameraAbsent CameraState = "absent" // unplugged or never there
+	CameraBlack  CameraState = "black"  // frames are black (privacy shutter, covered lens)
+	CameraFrozen CameraState = "frozen" // frames do not change at all
+	CameraFailed CameraState = "failed" // any other error
+)
+
+// Sample is one judged burst of frames.
+type Sample struct {
+	At       time.Time
+	Verdict  posture.Verdict   // the burst's combined verdict
+	Verdicts []posture.Verdict // per frame
+	Frames   []landmark.Frame  // per frame landmarks, for recalibration
+	Camera   CameraState
+	// OpenFor is how long the camera was held for this sample (for the
+	// camera-open share of wall time).
+	OpenFor time.Duration
+	// Latency is the summed pipeline time of the burst.
+	Latency time.Duration
+}
+
+// Sampler takes samples. Sample returns io.EOF when a finite source (a
+// video file) has ended.
+type Sampler interface {
+	Sample(ctx context.Context, burst int) (Sample, error)
+	Close() error
+}
+
+// Opener opens a frame source; vision.OpenSource in production, a
+// file-backed emulation of a camera in the resource benchmark.
+type Opener func(spec string) (vision.FrameSource, error)
+
+// errCameraProblem marks camera states that are not program errors.
+var errCameraProblem = errors.New("camera problem")
+
+// CameraSampler samples a camera by duty cycle: open, let the exposure
+// settle, grab a short burst, analyse, release. The webcam LED is off
+// between samples and a video call can take the camera at any time. With
+// KeepOpen the camera stays open between samples instead.
+type CameraSampler struct {
+	Spec       string
+	Open       Opener
+	Settle     time.Duration // frames read and dropped after opening
+	KeepOpen   bool
+	Detector   analysis.Detector
+	Classifier func() *posture.Classifier // current classifier (recalibration swaps it)
+
+	src   vision.FrameSource
+	frame gocv.Mat
+	prev  gocv.Mat
+	init  bool
+}
+
+func (s *CameraSampler) mats() {
+	if !s.init {
+		s.frame, s.prev = gocv.NewMat(), gocv.NewMat()
+		s.init = true
+	}
+}
+
+// Close releases the camera and the sampler's Mats.
+func (s *CameraSampler) Close() error {
+	s.release()
+	if s.init {
+		s.frame.Close()
+		s.prev.Close()
+		s.init = false
+	}
+	return nil
+}
+
+func (s *CameraSampler) release() {
+	if s.src != nil {
+		s.src.Close()
+		s.src = nil
+	}
+}
+
+// Sample takes one burst. Camera problems come back as an error wrapping
+// the vision sentinel (ErrCameraBusy, ErrCameraNotFound) with Sample.Camera
+// set; the caller backs off and retries.
+func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
+	s.mats()
+	out := Sample{At: time.Now(), Camera: CameraIdle}
+	opened := time.Now()
+	if s.src == nil {
+		src, err := s.Open(s.Spec)
+		if err != nil {
+			out.Camera = cameraStateOf(err)
+			return out, err
+		}
+		s.src = src
+		// Exposure and white balance adapt only while frames stream.
+		for deadline := time.Now().Add(s.Settle); time.Now().Before(deadline); {
+			if _, err := s.src.Next(&s.frame); err != nil {
+				s.release()
+				out.Camera = cameraStateOf(err)
+				return out, err
+			}
+		}
+	} else {
+		// A camera kept open has queued frames from earlier: drop a few so
+		// the burst shows the user now, not seconds ago.
+		for i := 0; i < 3; i++ {
+			if _, err := s.src.Next(&s.frame); err != nil {
+				s.release()
+				out.Camera = cameraStateOf(err)
+				return out, err
+			}
+		}
+	}
+	cls := s.Classifier()
+	black, frozen := 0, 0
+	for i := 0; i < burst && ctx.Err() == nil; i++ {
+		if _, err := s.src.Next(&s.frame); err != nil {
+			s.release()
+			out.Camera = cameraStateOf(err)
+			return out, err
+		}
+		if isBlack(s.frame) {
+			black++
+			continue
+		}
+		if i > 0 && sameFrame(s.frame, s.prev) {
+			frozen++
+		}
+		s.frame.CopyTo(&s.prev)
+		r := analysis.Analyze(s.Detector, cls, s.frame)
+		if r.Err != nil {
+			s.release()
+			out.Camera = CameraFailed
+			return out, r.Err
+		}
+		out.Verdicts = append(out.Verdicts, r.Verdict)
+		out.Frames = append(out.Frames, r.Landmarks)
+		out.Latency += r.Latency
+	}
+	if s.KeepOpen {
+		out.Camera = CameraOpen
+	} else {
+		s.release()
+	}
+	out.OpenFor = time.Since(opened)
+	switch {
+	case burst > 0 && black == burst:
+		out.Camera = CameraBlack
+		return out, fmt.Errorf("%w: camera %s gives black frames (privacy shutter closed or lens covered?)", errCameraProblem, s.Spec)
+	case burst > 1 && frozen >= burst-1-black && frozen > 0:
+		out.Camera = CameraFrozen
+		return out, fmt.Errorf("%w: camera %s gives frozen frames (the same image every time)", errCameraProblem, s.Spec)
+	}
+	out.Verdict = posture.Combine(out.Verdicts)
+	return out, nil
+}
+
+func cameraStateOf(err error) CameraState {
+	switch {
+	case errors.Is(err, vision.ErrCameraBusy):
+		return CameraBusy
+	case errors.Is(err, vision.ErrCameraNotFound):
+		return CameraAbsent
+	}
+	return CameraFailed
+}
+
+// isBlack reports whether a frame is (nearly) black: a closed privacy
+// shutter gives frames, just dark ones, and "nobody there" would be wrong.
+func isBlack(m gocv.Mat) bool {
+	mean := m.Mean()
+	return (mean.Val1+mean.Val2+mean.Val3)/3 < 6
+}
+
+// sameFrame reports whether two frames are identical: real sensors always
+// add noise, so identical consecutive frames mean a stuck driver.
+func sameFrame(a, b gocv.Mat) bool {
+	if a.Rows() != b.Rows() || a.Cols() != b.Cols() || a.Type() != b.Type() {
+		return false
+	}
+	return gocv.NormWithMats(a, b, gocv.NormL1) == 0
+}
+
+// VideoSampler plays a video file in real time at its own frame rate, as a
+// stand-in for a camera (how the daemon is tested without a webcam): a
+// sample at wall time t since the start takes the frames at media time t.
+type VideoSampler struct {
+	Source     vision.FrameSource
+	Detector   analysis.Detector
+	Classifier func() *posture.Classifier
+	Now        func() time.Time
+
+	start time.Time
+	frame gocv.Mat
+	init  bool
+	info  vision.FrameInfo
+	ended bool
+}
+
+// Close closes the video and the sampler's Mat.
+func (s *VideoSampler) Close() error {
+	if s.init {
+		s.frame.Close()
+		s.init = false
+	}
+	return s.Source.Close()
+}
+
+// Sample analyses the burst of frames at the current media time.
+func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
+	if !s.init {
+		s.frame = gocv.NewMat()
+		s.init = true
+		s.start = s.Now()
+		s.info.Index = -1
+	}
+	if s.ended {
+		return Sample{}, io.EOF
+	}
+	now := s.Now()
+	target := now.Sub(s.start)
+	// Skip to the frame on screen now.
+	for s.info.Index < 0 || s.info.Time < target {
+		info, err := s.Source.Next(&s.frame)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				s.ended = true
+			}
+			return Sample{}, err
+		}
+		s.info = info
+	}
+	out := Sample{At: now, Camera: CameraOpen}
+	cls := s.Classifier()
+	for i := 0; i < burst && ctx.Err() == nil; i++ {
+		if i > 0 {
+			info, err := s.Source.Next(&s.frame)
+			if errors.Is(err, io.EOF) {
+				s.ended = true
+				break
+			}
+			if err != nil {
+				return out, err
+			}
+			s.info = info
+		}
+		r := analysis.Analyze(s.Detector, cls, s.frame)
+		if r.Err != nil {
+			return out, r.Err
+		}
+		out.Verdicts = append(out.Verdicts, r.Verdict)
+		out.Frames = append(out.Frames, r.Landmarks)
+		out.Latency += r.Latency
+	}
+	out.Verdict = posture.Combine(out.Verdicts)
+	return out, nil
+}

@@ -1,0 +1,327 @@
+//go:build linux
+
+package notify
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
+)
+
+// The desktop tests talk to a real notification server, dunst, in a
+// throw-away session made by scripts/desktop-session.sh: never to the
+// developer's own desktop, which would get test notifications (and its
+// server need not be dunst).
+
+const needDeps = "install the desktop test tools (Xvfb, dbus, dunst, libnotify-bin) with `make deps`"
+
+// inDesktopSession reports whether the test is running inside
+// scripts/desktop-session.sh. If it is not, it runs this one test again
+// inside a fresh session (the test binary is os.Args[0]), fails t if that
+// run fails, and returns false: the caller then returns at once. Missing
+// tools fail the test rather than skip it: a suite that skips in CI passes
+// while testing nothing.
+func inDesktopSession(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv("NECKWATCH_DESKTOP_SESSION") == "1" {
+		if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+			t.Fatal("NECKWATCH_DESKTOP_SESSION=1 but DBUS_SESSION_BUS_ADDRESS is empty: not a working scripts/desktop-session.sh session")
+		}
+		requireTools(t, "dunstctl", "dbus-daemon", "dunst")
+		return true
+	}
+
+	script := filepath.Join(testenv.RepoRoot(t), "scripts", "desktop-session.sh")
+	if _, err := os.Stat(script); err != nil {
+		t.Fatalf("desktop session script: %v; %s", err, needDeps)
+	}
+	requireTools(t, "Xvfb", "dbus-daemon", "dbus-send", "dunst", "dunstctl")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, script, "--", os.Args[0], "-test.run", "^"+t.Name()+"$", "-test.v", "-test.count=1")
+	// TERM, not the default KILL: the script's trap then stops Xvfb, the bus
+	// and dunst too instead of leaving them behind.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s inside scripts/desktop-session.sh failed: %v\n%s", t.Name(), err, out)
+	}
+	// -test.run matching nothing would pass too.
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()+" ") {
+		t.Fatalf("%s did not run inside scripts/desktop-session.sh:\n%s", t.Name(), out)
+	}
+	if testing.Verbose() {
+		t.Logf("inside scripts/desktop-session.sh:\n%s", out)
+	}
+	return false
+}
+
+func requireTools(t *testing.T, tools ...string) {
+	t.Helper()
+	var missing []string
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			missing = append(missing, tool)
+		}
+	}
+	if len(missing) > 0 {
+		t.Fatalf("missing %s: %s", strings.Join(missing, ", "), needDeps)
+	}
+}
+
+// run runs a command with the test's environment and returns its stdout.
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
+
+// historyEntry is one notification in `dunstctl history`.
+type historyEntry struct {
+	ID                               int64
+	Summary, Body, AppName, Category string
+	Urgency                          string // only from dunst versions that list it (not 1.9)
+	TimeoutMicros                    int64
+}
+
+// dunstHistory returns every notification dunst has shown, newest first.
+// It closes the ones still on screen first: dunst lists only closed or
+// expired notifications.
+func dunstHistory(t *testing.T) []historyEntry {
+	t.Helper()
+	run(t, "dunstctl", "close-all")
+	out := run(t, "dunstctl", "history")
+	type field struct {
+		Type string          `json:"type"`
+		Data json.RawMessage `json:"data"`
+	}
+	var doc struct {
+		Data [][]map[string]field `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("dunstctl history: %v\n%s", err, out)
+	}
+	var entries []historyEntry
+	for _, list := range doc.Data {
+		for _, m := range list {
+			str := func(k string) string {
+				var s string
+				if f, ok := m[k]; ok && f.Type == "s" {
+					_ = json.Unmarshal(f.Data, &s)
+				}
+				return s
+			}
+			num := func(k string) int64 {
+				var n int64
+				if f, ok := m[k]; ok {
+					_ = json.Unmarshal(f.Data, &n)
+				}
+				return n
+			}
+			entries = append(entries, historyEntry{
+				ID: num("id"), Summary: str("summary"), Body: str("body"), AppName: str("appname"),
+				Category: str("category"), Urgency: str("urgency"), TimeoutMicros: num("timeout"),
+			})
+		}
+	}
+	return entries
+}
+
+// withSummary returns the history entries with the given summary.
+func withSummary(h []historyEntry, summary string) []historyEntry {
+	var out []historyEntry
+	for _, e := range h {
+		if e.Summary == summary {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// notifyCall is a Notify method call as it went over the bus to the server.
+type notifyCall struct {
+	AppName   string
+	ReplaceID uint32
+	Summary   string
+	Body      string
+	Hints     map[string]dbus.Variant
+	Timeout   int32
+}
+
+// watchNotifyCalls turns a new connection into a bus monitor
+// (org.freedesktop.DBus.Monitoring) for Notify calls, to see exactly what
+// reached the server: dunst 1.9's history does not list the urgency.
+func watchNotifyCalls(t *testing.T) <-chan notifyCall {
+	t.Helper()
+	conn, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatalf("monitor: connect: %v", err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	rule := "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
+	if err := conn.BusObject().Call("org.freedesktop.DBus.Monitoring.BecomeMonitor", 0, []string{rule}, uint32(0)).Err; err != nil {
+		t.Fatalf("monitor: BecomeMonitor: %v", err)
+	}
+	msgs := make(chan *dbus.Message, 64)
+	conn.Eavesdrop(msgs)
+	calls := make(chan notifyCall, 64)
+	go func() {
+		defer close(calls)
+		for m := range msgs {
+			if m.Type != dbus.TypeMethodCall || len(m.Body) != 8 {
+				continue
+			}
+			var c notifyCall
+			var icon string
+			var actions []string
+			if err := dbus.Store(m.Body, &c.AppName, &c.ReplaceID, &icon, &c.Summary, &c.Body, &actions, &c.Hints, &c.Timeout); err == nil {
+				calls <- c
+			}
+		}
+	}()
+	return calls
+}
+
+func nextCall(t *testing.T, calls <-chan notifyCall) notifyCall {
+	t.Helper()
+	select {
+	case c, ok := <-calls:
+		if !ok {
+			t.Fatal("bus monitor stopped")
+		}
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatal("no Notify call seen on the bus within 5 s")
+	}
+	return notifyCall{}
+}
+
+// privateBus is a D-Bus bus of the test's own, with no service activation,
+// on a fixed socket path so that it can be stopped and started again at
+// the same address.
+type privateBus struct {
+	dir, addr string
+	bus       *exec.Cmd
+	dunst     *exec.Cmd
+}
+
+func newPrivateBus(t *testing.T) *privateBus {
+	t.Helper()
+	dir := t.TempDir()
+	conf := fmt.Sprintf(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=%s/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`, dir)
+	rc := "[global]\n    monitor = 0\n    follow = none\n    history_length = 1000\n    sticky_history = yes\n    idle_threshold = 0\n" +
+		"[urgency_low]\n    timeout = 100ms\n[urgency_normal]\n    timeout = 100ms\n[urgency_critical]\n    timeout = 100ms\n"
+	for name, text := range map[string]string{"bus.conf": conf, "dunstrc": rc} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := &privateBus{dir: dir, addr: "unix:path=" + filepath.Join(dir, "bus")}
+	t.Cleanup(func() { b.stopDunst(t); b.stopBus(t) })
+	return b
+}
+
+func (b *privateBus) startBus(t *testing.T) {
+	t.Helper()
+	cmd := exec.Command("dbus-daemon", "--config-file="+filepath.Join(b.dir, "bus.conf"), "--nofork", "--nopidfile", "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start dbus-daemon: %v", err)
+	}
+	b.bus = cmd
+	// It prints its address once it listens.
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(out).ReadString('\n')
+		line <- s
+	}()
+	select {
+	case s := <-line:
+		if !strings.HasPrefix(s, b.addr) {
+			t.Fatalf("dbus-daemon listens on %q, want %s", s, b.addr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("dbus-daemon did not start within 10 s")
+	}
+}
+
+func (b *privateBus) startDunst(t *testing.T) {
+	t.Helper()
+	cmd := exec.Command("dunst", "-config", filepath.Join(b.dir, "dunstrc"))
+	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+b.addr, "WAYLAND_DISPLAY=")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start dunst: %v", err)
+	}
+	b.dunst = cmd
+	conn, err := dbus.Connect(b.addr)
+	if err != nil {
+		t.Fatalf("connect to the test bus: %v", err)
+	}
+	defer conn.Close()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var owned bool
+		if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, busName).Store(&owned); err == nil && owned {
+			return
+		}
+	}
+	t.Fatal("dunst did not take org.freedesktop.Notifications within 10 s")
+}
+
+func (b *privateBus) stopDunst(t *testing.T) { stop(t, &b.dunst) }
+func (b *privateBus) stopBus(t *testing.T)   { stop(t, &b.bus) }
+
+// stop ends a process this test started: TERM, then KILL after 5 s.
+func stop(t *testing.T, cmd **exec.Cmd) {
+	t.Helper()
+	c := *cmd
+	if c == nil {
+		return
+	}
+	*cmd = nil
+	_ = c.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = c.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = c.Process.Kill()
+		<-done
+	}
+}

@@ -1,0 +1,40 @@
+package posture
+
+import "sort"
+
+// Combine judges a burst of frames taken within a second or two as one
+// sample: a blink, a hand passing the face or one bad detection should not
+// decide it. Nobody in most frames is Away; otherwise the present frames'
+// verdict of median severity stands for the burst (its state, figures and
+// reasons), so one outlier frame in either direction changes nothing.
+// An empty burst is Uncertain.
+func Combine(vs []Verdict) Verdict {
+	if len(vs) == 0 {
+		return Verdict{State: Uncertain}
+	}
+	var present []Verdict
+	for _, v := range vs {
+		if v.State != Away {
+			present = append(present, v)
+		}
+	}
+	if 2*len(present) < len(vs) || len(present) == 0 {
+		return Verdict{State: Away}
+	}
+	// Confident verdicts outrank uncertain ones when there are enough.
+	var confident []Verdict
+	for _, v := range present {
+		if v.State != Uncertain {
+			confident = append(confident, v)
+		}
+	}
+	pool := present
+	if 2*len(confident) >= len(present) && len(confident) > 0 {
+		pool = confident
+	} else {
+		return present[len(present)/2]
+	}
+	sorted := append([]Verdict(nil), pool...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Severity < sorted[j].Severity })
+	return sorted[(len(sorted)-1)/2]
+}
