@@ -114,9 +114,17 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			return out, err
 		}
 		s.src = src
-		// Exposure and white balance adapt only while frames stream.
+		// Exposure and white balance adapt only while frames stream; the
+		// frames are dropped, undecoded where the source allows.
+		skipper, canSkip := s.src.(vision.FrameSkipper)
 		for deadline := time.Now().Add(s.Settle); time.Now().Before(deadline); {
-			if _, err := s.src.Next(&s.frame); err != nil {
+			var err error
+			if canSkip {
+				err = skipper.Skip(1)
+			} else {
+				_, err = s.src.Next(&s.frame)
+			}
+			if err != nil {
 				s.release()
 				out.Camera = cameraStateOf(err)
 				return out, err

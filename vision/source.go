@@ -37,6 +37,12 @@ type FrameSource interface {
 	Describe() SourceInfo
 }
 
+// FrameSkipper is implemented by sources that can drop frames without
+// decoding them (cameras).
+type FrameSkipper interface {
+	Skip(n int) error
+}
+
 // FrameInfo describes one frame returned by FrameSource.Next.
 type FrameInfo struct {
 	// Index is the 0-based position in the source. For folders it counts
@@ -436,6 +442,20 @@ func (s *cameraSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 	fi := FrameInfo{Index: s.next, Time: time.Since(s.opened)}
 	s.next++
 	return fi, nil
+}
+
+// Skip grabs n frames without decoding them. While a camera's exposure
+// settles its frames are thrown away anyway; decoding them (MJPEG at 30
+// fps) would be most of the daemon's CPU.
+func (s *cameraSource) Skip(n int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.vc == nil {
+		return closedError(s.spec)
+	}
+	s.vc.Grab(n)
+	s.next += n
+	return nil
 }
 
 func (s *cameraSource) Close() error {

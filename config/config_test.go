@@ -1,0 +1,429 @@
+package config_test
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// isolate points the config directory at an empty temporary one.
+func isolate(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", dir) // os.UserConfigDir on macOS
+	return dir
+}
+
+// write stores a config file in a temporary directory and returns its path.
+func write(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultValidates(t *testing.T) {
+	if err := config.Default().Validate(); err != nil {
+		t.Fatalf("Default().Validate() = %v", err)
+	}
+	if got, want := config.Example(), config.Default().TOML(); got != want {
+		t.Error("Example() differs from Default().TOML()")
+	}
+}
+
+// modified returns a valid configuration with every key off its default.
+func modified() config.Config {
+	c := config.Default()
+	c.Camera = config.CameraConfig{Source: "/dev/video2", View: posture.Side, Profile: "default",
+		Calibration: `/data/odd "name"\baseline.json`, AccurateFace: true, ModelsDir: "/opt/models"}
+	c.Sampling = config.SamplingConfig{KeepOpen: true, IntervalStable: 90 * time.Second,
+		IntervalChanging: 1500 * time.Millisecond, IntervalAway: 2 * time.Minute, BurstFrames: 7,
+		Settle: 0, KeepOpenFPS: 0.5, BusyBackoff: 3 * time.Second, BusyBackoffMax: 90 * time.Minute / 2}
+	c.Alerts = alerts.Config{
+		Onset: 40 * time.Second, BlipTolerance: 3 * time.Second, Recovery: 20 * time.Second,
+		MaxSampleGap: 50 * time.Second, StaleAfter: 10 * time.Minute, Cooldown: 4 * time.Minute,
+		CooldownGrowth: 1.5, MaxCooldown: time.Hour + 30*time.Minute, CorrectionWindow: 2 * time.Minute,
+		Acknowledge: false, AckMinInterval: 0, LoadBudget: 25 * time.Minute, PreBreakNotice: 2 * time.Minute,
+		MaxBreaksPerDay: 2, BreakLength: 8 * time.Minute, BreakTakenFraction: 0.75,
+		BreakWindow: 20 * time.Minute, AwayDrainAfter: 4 * time.Minute, AwayFullDrain: 25 * time.Minute,
+		QuietStart: "22:30", QuietEnd: "07:00",
+	}
+	c.Thresholds = map[string]float64{"forward_start_cm": 3, "forward_severe_cm": 9.5, "camera_hfov_deg": 78}
+	c.Notifications = config.NotificationsConfig{Enabled: false, RespectDND: false}
+	c.Log.Level = "debug"
+	return c
+}
+
+func TestRoundTrip(t *testing.T) {
+	for name, c := range map[string]config.Config{"default": config.Default(), "modified": modified()} {
+		t.Run(name, func(t *testing.T) {
+			if err := c.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			text := c.TOML()
+			got, err := config.Load(write(t, text))
+			if err != nil {
+				t.Fatalf("Load(TOML()): %v\n%s", err, text)
+			}
+			if !reflect.DeepEqual(got, c) {
+				t.Errorf("round trip changed the config:\n got %+v\nwant %+v", got, c)
+			}
+			if again := got.TOML(); again != text {
+				t.Errorf("TOML() not stable:\n%s\nvs\n%s", again, text)
+			}
+		})
+	}
+}
+
+// TestEveryKeyDocumented checks that TOML writes every key, each after a
+// comment line giving its default, and every alerts.Config field under its
+// snake_case name.
+func TestEveryKeyDocumented(t *testing.T) {
+	text := config.Example()
+	lines := strings.Split(text, "\n")
+	keyLine := regexp.MustCompile(`^(?:# )?([a-z_0-9]+) = `)
+	keys := 0
+	for i, l := range lines {
+		if !keyLine.MatchString(l) {
+			continue
+		}
+		keys++
+		if i == 0 || !strings.HasPrefix(lines[i-1], "# ") || !strings.Contains(lines[i-1], "(default ") {
+			t.Errorf("key line %q has no comment with its default above it", l)
+		}
+	}
+	if keys < 60 {
+		t.Errorf("only %d keys written", keys)
+	}
+
+	snake := regexp.MustCompile(`([a-z0-9])([A-Z])`)
+	typ := reflect.TypeOf(alerts.Config{})
+	for i := 0; i < typ.NumField(); i++ {
+		key := strings.ToLower(snake.ReplaceAllString(typ.Field(i).Name, "${1}_${2}"))
+		if !strings.Contains(text, "\n"+key+" = ") {
+			t.Errorf("alerts.Config.%s: no key %s in the example", typ.Field(i).Name, key)
+		}
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	dir := isolate(t)
+	def, err := config.Path()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "neckwatch", "config.toml"); def != want {
+		t.Errorf("Path() = %q, want %q", def, want)
+	}
+	for _, path := range []string{"", def} {
+		c, err := config.Load(path)
+		if err != nil || !reflect.DeepEqual(c, config.Default()) {
+			t.Errorf("Load(%q) without a file = %+v, %v; want defaults", path, c, err)
+		}
+	}
+
+	explicit := filepath.Join(dir, "mine.toml")
+	_, err = config.Load(explicit)
+	if err == nil || !strings.Contains(err.Error(), explicit) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load(%q) = %v; want a not-exist error naming the file", explicit, err)
+	}
+}
+
+func TestLoadDefaultPath(t *testing.T) {
+	dir := isolate(t)
+	if err := os.MkdirAll(filepath.Join(dir, "neckwatch"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "neckwatch", "config.toml"), []byte("[log]\nlevel = \"warn\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load("")
+	if err != nil || c.Log.Level != "warn" {
+		t.Errorf("Load(\"\") = %q, %v; want the file at the default path", c.Log.Level, err)
+	}
+}
+
+func TestLoadOverrides(t *testing.T) {
+	home := isolate(t)
+	tests := []struct {
+		name, file string
+		want       func(c *config.Config)
+	}{
+		{"empty file", "", func(c *config.Config) {}},
+		{"comments only", "# nothing\n[alerts]\n# onset = \"1m\"\n", func(c *config.Config) {}},
+		{"onset", "[alerts]\nonset = \"45s\"\n", func(c *config.Config) { c.Alerts.Onset = 45 * time.Second }},
+		{"compound duration", "[alerts]\nload_budget = \"1h30m\"\n", func(c *config.Config) { c.Alerts.LoadBudget = 90 * time.Minute }},
+		{"quiet hours", "[alerts]\nquiet_start = \"22:00\"\nquiet_end = \"07:00\"\n", func(c *config.Config) {
+			c.Alerts.QuietStart, c.Alerts.QuietEnd = "22:00", "07:00"
+		}},
+		{"float from integer", "[alerts]\ncooldown_growth = 3\n", func(c *config.Config) { c.Alerts.CooldownGrowth = 3 }},
+		{"bool", "[alerts]\nacknowledge = false\n", func(c *config.Config) { c.Alerts.Acknowledge = false }},
+		{"int", "[alerts]\nmax_breaks_per_day = 0\n", func(c *config.Config) { c.Alerts.MaxBreaksPerDay = 0 }},
+		{"source as integer", "[camera]\nsource = 1\n", func(c *config.Config) { c.Camera.Source = "1" }},
+		{"view", "[camera]\nview = \"side\"\n", func(c *config.Config) { c.Camera.View = posture.Side }},
+		{"profile", "[camera]\nprofile = \"desk\"\n", func(c *config.Config) { c.Camera.Profile = "desk" }},
+		{"calibration with home", "[camera]\ncalibration = \"~/cal.json\"\n", func(c *config.Config) {
+			c.Camera.Calibration = filepath.Join(home, "cal.json")
+		}},
+		{"inline table", "camera = { accurate_face = true }\n", func(c *config.Config) { c.Camera.AccurateFace = true }},
+		{"dotted key", "sampling.keep_open = true\n", func(c *config.Config) { c.Sampling.KeepOpen = true }},
+		{"sampling", "[sampling]\nsettle = \"0\"\nkeep_open_fps = 0.5\n", func(c *config.Config) {
+			c.Sampling.Settle, c.Sampling.KeepOpenFPS = 0, 0.5
+		}},
+		{"threshold", "[thresholds]\nforward_start_cm = 3.0\n", func(c *config.Config) {
+			c.Thresholds = map[string]float64{"forward_start_cm": 3}
+		}},
+		{"notifications", "[notifications]\nrespect_dnd = false\n", func(c *config.Config) { c.Notifications.RespectDND = false }},
+		{"log", "[log]\nlevel = \"error\"\n", func(c *config.Config) { c.Log.Level = "error" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := config.Load(write(t, tt.file))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			want := config.Default()
+			tt.want(&want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, file string
+		want       []string // substrings of the error, after the file's path
+	}{
+		{"typo", "[alerts]\nonsett = \"50s\"\n",
+			[]string{"config.toml: unknown key alerts.onsett (did you mean alerts.onset?)"}},
+		{"swapped letters", "[alerts]\ncooldwon = \"5m\"\n", []string{"unknown key alerts.cooldwon (did you mean alerts.cooldown?)"}},
+		{"wrong table", "[camera]\nonset = \"50s\"\n", []string{"unknown key camera.onset (did you mean alerts.onset?)"}},
+		{"outside any table", "source = \"0\"\n", []string{"unknown key source (did you mean camera.source?)"}},
+		{"unknown table", "[alert]\nonset = \"50s\"\n", []string{"unknown table [alert] (did you mean [alerts]?)"}},
+		{"wrong case", "[alerts]\nOnset = \"50s\"\n", []string{"unknown key alerts.Onset (did you mean alerts.onset?)"}},
+		{"nothing close", "[alerts]\nfrobnicate = 1\n", []string{"unknown key alerts.frobnicate"}},
+		{"several unknown", "[camera]\nsorce = \"0\"\n[log]\nlevl = \"info\"\n", []string{
+			"unknown key camera.sorce (did you mean camera.source?)", "unknown key log.levl (did you mean log.level?)"}},
+		{"unknown threshold", "[thresholds]\nforward_strat_cm = 3\n",
+			[]string{"unknown key thresholds.forward_strat_cm (did you mean thresholds.forward_start_cm?)"}},
+
+		{"duration as integer", "[alerts]\nonset = 50\n", []string{`line 2: alerts.onset = 50: must be a duration in quotes, like "50s" or "50m"`}},
+		{"bool as string", "[notifications]\nenabled = \"yes\"\n", []string{`line 2: notifications.enabled = "yes": must be true or false`}},
+		{"int as float", "[sampling]\nburst_frames = 2.5\n", []string{"line 2: sampling.burst_frames = 2.5: must be a whole number"}},
+		{"float as string", "[alerts]\ncooldown_growth = \"2\"\n", []string{`alerts.cooldown_growth = "2": must be a number`}},
+		{"string as bool", "[camera]\nview = true\n", []string{"camera.view = true: must be a string in quotes"}},
+		{"threshold as string", "[thresholds]\ndrop_start = \"0.2\"\n", []string{`thresholds.drop_start = "0.2": must be a number`}},
+		{"table not a table", "alerts = 5\n", []string{"alerts must be a table"}},
+		{"key as table", "[alerts.onset]\nx = 1\n", []string{"alerts.onset = (a table): must be a duration"}},
+
+		{"bad duration", "[alerts]\ncooldown = \"5 min\"\n",
+			[]string{`line 2: alerts.cooldown = "5 min": not a duration: write it like "45s", "5m" or "1h30m"`}},
+		{"duration without unit", "[sampling]\nsettle = \"700\"\n",
+			[]string{`sampling.settle = "700": a duration needs a unit: write it like "700s" or "700m"`}},
+
+		{"syntax", "[camera]\nsource = \"0\"\n\nview = \"side\n", []string{"config.toml: line 4: syntax error:"}},
+		{"syntax duplicate", "[log]\nlevel = \"info\"\nlevel = \"debug\"\n", []string{"line 3: syntax error:"}},
+		{"unquoted duration", "[alerts]\n\nonset = 50s\n",
+			[]string{"line 3: syntax error:", `(durations are written in quotes: onset = "50s")`}},
+		{"unquoted quiet_start", "[alerts]\nquiet_start = 22:00\n",
+			[]string{"line 2: syntax error:", `(times of day are written in quotes: quiet_start = "22:00")`}},
+
+		{"onset too short", "[alerts]\nonset = \"1s\"\n", []string{"config.toml: alerts.onset = 1s: must be between 5s and 30m"}},
+		{"blip vs onset", "[alerts]\nblip_tolerance = \"1m\"\n", []string{"alerts.blip_tolerance = 1m: must be less than alerts.onset (50s)"}},
+		{"max cooldown", "[alerts]\nmax_cooldown = \"1m\"\n", []string{"alerts.max_cooldown = 1m: must be between alerts.cooldown (5m) and 24h"}},
+		{"growth", "[alerts]\ncooldown_growth = 20\n", []string{"alerts.cooldown_growth = 20.0: must be between 1 and 10"}},
+		{"pre-break notice", "[alerts]\npre_break_notice = \"30m\"\n",
+			[]string{"alerts.pre_break_notice = 30m: must be at least 0 and less than alerts.load_budget (20m)"}},
+		{"breaks per day", "[alerts]\nmax_breaks_per_day = 100\n", []string{"alerts.max_breaks_per_day = 100: must be between 0 and 48"}},
+		{"quiet_start malformed", "[alerts]\nquiet_start = \"10pm\"\nquiet_end = \"07:00\"\n",
+			[]string{`alerts.quiet_start = "10pm": must be HH:MM (00:00 to 23:59)`}},
+		{"quiet hours equal", "[alerts]\nquiet_start = \"07:00\"\nquiet_end = \"07:00\"\n",
+			[]string{`alerts.quiet_end = "07:00": must differ from alerts.quiet_start`}},
+		{"interval_changing", "[sampling]\ninterval_changing = \"500ms\"\n",
+			[]string{"sampling.interval_changing = 500ms: must be between 1s and 10m"}},
+		{"interval_stable", "[sampling]\ninterval_stable = \"2s\"\n",
+			[]string{"sampling.interval_stable = 2s: must be between sampling.interval_changing (4s) and 30m"}},
+		{"interval_away", "[sampling]\ninterval_away = \"2h\"\n", []string{"sampling.interval_away = 2h: must be between 1s and 1h"}},
+		{"burst_frames", "[sampling]\nburst_frames = 0\n", []string{"sampling.burst_frames = 0: must be between 1 and 30"}},
+		{"settle", "[sampling]\nsettle = \"6s\"\n", []string{"sampling.settle = 6s: must be between 0 and 5s"}},
+		{"keep_open_fps", "[sampling]\nkeep_open_fps = 60\n", []string{"sampling.keep_open_fps = 60.0: must be between 0.2 and 30"}},
+		{"busy_backoff_max", "[sampling]\nbusy_backoff_max = \"5s\"\n",
+			[]string{"sampling.busy_backoff_max = 5s: must be between sampling.busy_backoff (10s) and 1h"}},
+		{"empty source", "[camera]\nsource = \"\"\n", []string{`camera.source = "": must not be empty`}},
+		{"view", "[camera]\nview = \"top\"\n", []string{`camera.view = "top": must be "front" or "side"`}},
+		{"profile name", "[camera]\nprofile = \"my desk\"\n", []string{`camera.profile = "my desk": not a profile name`}},
+		{"calibration and profile", "[camera]\nprofile = \"desk\"\ncalibration = \"/tmp/c.json\"\n",
+			[]string{`camera.calibration = "/tmp/c.json": cannot be combined with camera.profile = "desk"`}},
+		{"log level", "[log]\nlevel = \"verbose\"\n", []string{`log.level = "verbose": must be "debug", "info", "warn" or "error"`}},
+		{"threshold negative", "[thresholds]\ndrop_start = -0.1\n", []string{"thresholds.drop_start = -0.1: must be positive"}},
+		{"threshold order", "[thresholds]\nforward_start_cm = 9\n",
+			[]string{"thresholds: must keep forward_start_cm < forward_severe_cm (now 9 and 8)"}},
+		{"threshold nan", "[thresholds]\nroll_start_deg = nan\n", []string{"thresholds.roll_start_deg = nan: must be a finite number"}},
+		{"all problems at once", "[alerts]\nonset = \"1s\"\n[sampling]\nburst_frames = 99\n[log]\nlevel = \"loud\"\n", []string{
+			"alerts.onset = 1s", "sampling.burst_frames = 99", `log.level = "loud"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := write(t, tt.file)
+			_, err := config.Load(path)
+			if err == nil {
+				t.Fatalf("Load(%q) succeeded; want an error", tt.file)
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, path+": ") {
+				t.Errorf("error does not start with the file's path:\n%s", msg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error\n%s\ndoes not contain\n%s", msg, w)
+				}
+			}
+		})
+	}
+}
+
+// TestValidate covers configurations built in code (the CLI sets fields
+// from flags), whose errors are named after config.toml.
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		modify func(c *config.Config)
+		want   string // "" for valid
+	}{
+		{"default", func(c *config.Config) {}, ""},
+		{"calibration with default profile", func(c *config.Config) { c.Camera.Calibration = "/tmp/c.json" }, ""},
+		{"ordered threshold overrides", func(c *config.Config) {
+			c.Thresholds = map[string]float64{"forward_start_cm": 9, "forward_severe_cm": 12}
+		}, ""},
+		{"pitch start may be zero", func(c *config.Config) { c.Thresholds = map[string]float64{"pitch_start_deg": 0} }, ""},
+		{"onset", func(c *config.Config) { c.Alerts.Onset = time.Second },
+			"config.toml: alerts.onset = 1s: must be between 5s and 30m"},
+		{"stale after", func(c *config.Config) { c.Alerts.StaleAfter = time.Second },
+			"config.toml: alerts.stale_after = 1s: must be between alerts.max_sample_gap (45s) and 24h"},
+		{"break fraction", func(c *config.Config) { c.Alerts.BreakTakenFraction = 0 },
+			"config.toml: alerts.break_taken_fraction = 0.0: must be greater than 0 and at most 1"},
+		{"unknown threshold", func(c *config.Config) { c.Thresholds = map[string]float64{"max_yaw": 30} },
+			"config.toml: unknown key thresholds.max_yaw (did you mean thresholds.max_yaw_deg?)"},
+		{"hfov", func(c *config.Config) { c.Thresholds = map[string]float64{"camera_hfov_deg": 180} },
+			"config.toml: thresholds.camera_hfov_deg = 180.0: must be below 170"},
+		{"view", func(c *config.Config) { c.Camera.View = "" }, `config.toml: camera.view = "": must be "front" or "side"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := config.Default()
+			tt.modify(&c)
+			err := c.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("Validate() = %v; want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Validate() = %v; want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestThresholdsApplied(t *testing.T) {
+	path := write(t, "[camera]\nview = \"side\"\n[thresholds]\nforward_start_cm = 9\nforward_severe_cm = 12\nside_neck_start_deg = 50\ncamera_hfov_deg = 78\n")
+	c, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := c.NewClassifier(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := posture.NewClassifier(posture.Side, nil)
+	want.Thresholds.ForwardStartCM, want.Thresholds.ForwardSevereCM = 9, 12
+	want.Thresholds.SideNeckStartDeg = 50
+	want.Camera.HFOVDeg = 78
+	if !reflect.DeepEqual(cl, want) {
+		t.Errorf("NewClassifier:\n got %+v\nwant %+v", cl, want)
+	}
+
+	// A rejected set leaves the classifier unchanged.
+	bad := config.Default()
+	bad.Thresholds = map[string]float64{"drop_start": 0.2, "drop_severe": 0.1}
+	cl = posture.NewClassifier(posture.Front, nil)
+	before := *cl
+	if err := bad.ApplyThresholds(cl); err == nil || !strings.Contains(err.Error(), "drop_start < drop_severe") {
+		t.Errorf("ApplyThresholds = %v; want the drop_start < drop_severe error", err)
+	}
+	if !reflect.DeepEqual(*cl, before) {
+		t.Error("ApplyThresholds changed the classifier despite the error")
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"45s", 45 * time.Second, ""},
+		{"1h30m", 90 * time.Minute, ""},
+		{"700ms", 700 * time.Millisecond, ""},
+		{"0", 0, ""},
+		{"5 min", 0, `--cooldown = "5 min": not a duration: write it like "45s", "5m" or "1h30m"`},
+		{"50", 0, `--cooldown = "50": a duration needs a unit: write it like "50s" or "50m"`},
+		{"", 0, `--cooldown = "": not a duration`},
+	}
+	for _, tt := range tests {
+		got, err := config.ParseDuration("--cooldown", tt.in)
+		if tt.err == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("ParseDuration(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("ParseDuration(%q) error = %v; want %q", tt.in, err, tt.err)
+		}
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		text string
+	}{
+		{50 * time.Second, "50s"}, {5 * time.Minute, "5m"}, {time.Hour, "1h"},
+		{90 * time.Minute, "1h30m"}, {time.Hour + time.Second, "1h0m1s"}, {700 * time.Millisecond, "700ms"}, {0, "0s"},
+	} {
+		b, err := config.Duration(tt.d).MarshalText()
+		if err != nil || string(b) != tt.text {
+			t.Errorf("MarshalText(%v) = %q, %v; want %q", tt.d, b, err, tt.text)
+		}
+		var back config.Duration
+		if err := back.UnmarshalText(b); err != nil || time.Duration(back) != tt.d {
+			t.Errorf("UnmarshalText(%q) = %v, %v; want %v", b, time.Duration(back), err, tt.d)
+		}
+	}
+	var d config.Duration
+	if err := d.UnmarshalText([]byte("soon")); err == nil {
+		t.Error(`UnmarshalText("soon") succeeded`)
+	}
+}
+
+func TestSlogLevel(t *testing.T) {
+	for level, want := range map[string]string{"debug": "DEBUG", "info": "INFO", "warn": "WARN", "error": "ERROR"} {
+		if got := (config.LogConfig{Level: level}).SlogLevel().String(); got != want {
+			t.Errorf("SlogLevel(%q) = %s; want %s", level, got, want)
+		}
+	}
+}

@@ -1,0 +1,162 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// Duration is a time.Duration written in text as a Go duration string
+// ("45s", "5m", "1h30m"), for TOML and other text formats.
+type Duration time.Duration
+
+// MarshalText writes d like FormatDuration.
+func (d Duration) MarshalText() ([]byte, error) {
+	return []byte(FormatDuration(time.Duration(d))), nil
+}
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(text []byte) error {
+	v, err := parseDuration(string(text))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// String returns FormatDuration(d).
+func (d Duration) String() string { return FormatDuration(time.Duration(d)) }
+
+// FormatDuration writes d as it is written in the file: time.Duration's
+// String without the zero trailing units ("5m" rather than "5m0s", "1h"
+// rather than "1h0m0s").
+func FormatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
+
+// ParseDuration parses a Go duration string given for key (a TOML key or a
+// flag name), with an error in the style of the file's errors:
+// `alerts.onset = "5 min": not a duration: write it like "45s", "5m" or
+// "1h30m"`.
+func ParseDuration(key, s string) (time.Duration, error) {
+	d, err := parseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s = %s: %w", key, quote(s), err)
+	}
+	return d, nil
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err == nil {
+		return d, nil
+	}
+	if _, nerr := strconv.ParseFloat(s, 64); nerr == nil {
+		return 0, fmt.Errorf(`a duration needs a unit: write it like "%ss" or "%sm"`, s, s)
+	}
+	return 0, fmt.Errorf(`not a duration: write it like "45s", "5m" or "1h30m"`)
+}
+
+// formatFloat writes f as a TOML float.
+func formatFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".e") {
+		s += ".0"
+	}
+	return s
+}
+
+// derefString returns the string behind a *string or *posture.View.
+func derefString(p any) *string {
+	switch p := p.(type) {
+	case *string:
+		return p
+	case *posture.View:
+		return (*string)(p)
+	}
+	return nil
+}
+
+// TOML returns c as a commented configuration file: every key, each with a
+// line saying what it does and its default. Loading the result gives c
+// back (for a valid c). `neckwatch config` prints it.
+func (c Config) TOML() string {
+	def := Default()
+	var b strings.Builder
+	b.WriteString("# neckwatch configuration: config.toml in neckwatch's config directory\n")
+	b.WriteString("# (~/.config/neckwatch/config.toml on Linux). Every key is optional: delete\n")
+	b.WriteString("# one to use its default. Durations are quoted: \"45s\", \"5m\", \"1h30m\".\n")
+	for _, t := range tables {
+		fmt.Fprintf(&b, "\n# %s\n[%s]\n", t.doc, t.name)
+		if t.name == thresholdsTable {
+			writeThresholds(&b, c.Thresholds)
+			continue
+		}
+		for i := range fields {
+			f := &fields[i]
+			if f.table != t.name {
+				continue
+			}
+			fmt.Fprintf(&b, "# %s (default %s)\n%s = %s\n", f.doc, f.format(&def), f.name, f.format(&c))
+		}
+	}
+	return b.String()
+}
+
+// writeThresholds writes the classifier settings: overridden ones as keys,
+// the others commented out with their default.
+func writeThresholds(b *strings.Builder, th map[string]float64) {
+	known := map[string]bool{}
+	for _, s := range posture.NewClassifier(posture.Front, nil).Settings() {
+		known[s.Name] = true
+		if v, ok := th[s.Name]; ok {
+			fmt.Fprintf(b, "# %s (default %s)\n%s = %s\n", s.Doc, formatFloat(*s.Value), s.Name, formatFloat(v))
+		} else {
+			fmt.Fprintf(b, "# %s (default %s)\n# %s = %s\n", s.Doc, formatFloat(*s.Value), s.Name, formatFloat(*s.Value))
+		}
+	}
+	var unknown []string
+	for name := range th {
+		if !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	for _, name := range unknown {
+		fmt.Fprintf(b, "# not a known setting\n%s = %s\n", quoteKey(name), formatFloat(th[name]))
+	}
+}
+
+// quoteKey writes a TOML key, quoted unless it is a bare key.
+func quoteKey(k string) string {
+	if k == "" {
+		return `""`
+	}
+	for _, r := range k {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return quote(k)
+		}
+	}
+	return k
+}
