@@ -188,7 +188,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 			next = d.opt.Now().Add(d.opt.Tick)
 			continue
 		}
-		s, err := d.opt.Sampler.Sample(ctx, d.opt.Burst)
+		iv, burst := d.schedule()
+		s, err := d.opt.Sampler.Sample(ctx, burst)
 		if errors.Is(err, io.EOF) {
 			d.log.Info("source ended", "source", d.opt.Source)
 			return nil
@@ -198,7 +199,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			backoff = nextBackoff(backoff, d.opt.Intervals)
+			backoff = nextBackoff(backoff, iv)
 			d.log.Warn("camera problem, retrying", "state", s.Camera, "err", err, "retry_in", backoff)
 			next = d.opt.Now().Add(backoff)
 			d.setNext(next)
@@ -213,6 +214,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 		next = s.At.Add(d.interval(s))
 		d.setNext(next)
 	}
+}
+
+// schedule returns the sampling settings, which SIGHUP may change.
+func (d *Daemon) schedule() (Intervals, int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.opt.Intervals, d.opt.Burst
 }
 
 func nextBackoff(cur time.Duration, iv Intervals) time.Duration {
@@ -235,8 +243,8 @@ func (d *Daemon) setNext(t time.Time) {
 // interval chooses the wait before the next sample from this one and the
 // one before.
 func (d *Daemon) interval(s Sample) time.Duration {
-	iv := d.opt.Intervals
 	d.mu.Lock()
+	iv := d.opt.Intervals
 	prev := d.prevState
 	d.prevState = s.Verdict.State
 	d.mu.Unlock()
@@ -498,4 +506,27 @@ func (d *Daemon) Recalibrate(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Reconfigure applies a reloaded configuration (SIGHUP) without losing the
+// day's state: the alert policy is rebuilt from its snapshot.
+func (d *Daemon) Reconfigure(iv Intervals, burst int, alertsCfg alerts.Config, cls *posture.Classifier) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.opt.Now()
+	pol, err := alerts.New(alertsCfg, baselineAngle(cls), now)
+	if err != nil {
+		return err
+	}
+	if err := pol.Restore(d.opt.Policy.Snapshot(), now); err != nil {
+		return err
+	}
+	pol.SetDoNotDisturb(d.dnd)
+	d.opt.Policy = pol
+	d.opt.Intervals = iv
+	if burst > 0 {
+		d.opt.Burst = burst
+	}
+	d.cls = cls
+	return nil
 }

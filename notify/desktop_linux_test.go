@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
 )
 
 // unique makes summaries that no earlier test in the same dunst session used.
@@ -18,7 +20,7 @@ func unique(t *testing.T, what string) string {
 }
 
 func TestDesktopCheck(t *testing.T) {
-	if !inDesktopSession(t) {
+	if !testenv.InDesktopSession(t) {
 		return
 	}
 	d := NewDesktop()
@@ -37,7 +39,7 @@ func TestDesktopCheck(t *testing.T) {
 }
 
 func TestDesktopNotify(t *testing.T) {
-	if !inDesktopSession(t) {
+	if !testenv.InDesktopSession(t) {
 		return
 	}
 	calls := watchNotifyCalls(t)
@@ -96,9 +98,9 @@ func TestDesktopNotify(t *testing.T) {
 	}
 
 	// What dunst made of it.
-	h := dunstHistory(t)
+	h := testenv.DunstHistory(t)
 	for _, s := range all {
-		got := withSummary(h, s.n.Title)
+		got := testenv.WithSummary(h, s.n.Title)
 		if len(got) != 1 {
 			t.Errorf("dunst history has %d notifications %q, want 1", len(got), s.n.Title)
 			continue
@@ -118,7 +120,7 @@ func TestDesktopNotify(t *testing.T) {
 }
 
 func TestDesktopReplacesByCategory(t *testing.T) {
-	if !inDesktopSession(t) {
+	if !testenv.InDesktopSession(t) {
 		return
 	}
 	calls := watchNotifyCalls(t)
@@ -144,29 +146,29 @@ func TestDesktopReplacesByCategory(t *testing.T) {
 		t.Fatal("second posture notification sent with replaces_id 0, want the first one's id")
 	}
 
-	h := dunstHistory(t)
-	if got := withSummary(h, first.Title); len(got) != 0 {
+	h := testenv.DunstHistory(t)
+	if got := testenv.WithSummary(h, first.Title); len(got) != 0 {
 		t.Errorf("first posture notification still in dunst (%+v): it was not replaced", got)
 	}
-	got2 := withSummary(h, second.Title)
+	got2 := testenv.WithSummary(h, second.Title)
 	if len(got2) != 1 || got2[0].ID != int64(c2.ReplaceID) {
 		t.Errorf("dunst has %+v for the second posture notification, want one with id %d (the first's)", got2, c2.ReplaceID)
 	}
-	got3 := withSummary(h, other.Title)
+	got3 := testenv.WithSummary(h, other.Title)
 	if len(got3) != 1 || got3[0].ID == int64(c2.ReplaceID) {
 		t.Errorf("dunst has %+v for the break notification, want one of its own", got3)
 	}
 }
 
 func TestDesktopDoNotDisturb(t *testing.T) {
-	if !inDesktopSession(t) {
+	if !testenv.InDesktopSession(t) {
 		return
 	}
 	d := NewDesktop()
 	defer d.Close()
-	t.Cleanup(func() { run(t, "dunstctl", "set-paused", "false") })
+	t.Cleanup(func() { testenv.RunCmd(t, "dunstctl", "set-paused", "false") })
 	for _, paused := range []bool{true, false, true, false} {
-		run(t, "dunstctl", "set-paused", fmt.Sprint(paused))
+		testenv.RunCmd(t, "dunstctl", "set-paused", fmt.Sprint(paused))
 		on, err := d.DoNotDisturb(context.Background())
 		if err != nil {
 			t.Fatalf("DoNotDisturb with dunst paused=%v: %v", paused, err)
@@ -214,7 +216,7 @@ func TestDesktopUnavailable(t *testing.T) {
 // bring them back under a long-lived Desktop, as when the notification
 // daemon or the whole session bus restarts.
 func TestDesktopReconnect(t *testing.T) {
-	if !inDesktopSession(t) {
+	if !testenv.InDesktopSession(t) {
 		return
 	}
 	b := newPrivateBus(t)
@@ -256,13 +258,13 @@ func TestDesktopReconnect(t *testing.T) {
 	b.stopDunst(t)
 	b.startDunst(t)
 	otherApp := unique(t, "other app")
-	run(t, "notify-send", "-t", "60000", otherApp, "not neckwatch's")
+	testenv.RunCmd(t, "notify-send", "-t", "60000", otherApp, "not neckwatch's")
 	second := posture("after server restart")
 	if err := d.Notify(second); err != nil {
 		t.Fatalf("Notify after dunst restarted: %v", err)
 	}
-	h := dunstHistory(t)
-	if len(withSummary(h, otherApp)) != 1 || len(withSummary(h, second.Title)) != 1 {
+	h := testenv.DunstHistory(t)
+	if len(testenv.WithSummary(h, otherApp)) != 1 || len(testenv.WithSummary(h, second.Title)) != 1 {
 		t.Fatalf("after dunst restarted, history %+v; want both the other application's notification and ours", h)
 	}
 
@@ -289,7 +291,7 @@ func TestDesktopReconnect(t *testing.T) {
 	if !d.Available() {
 		t.Errorf("Available false after the bus came back: %v", d.LastError())
 	}
-	if got := withSummary(dunstHistory(t), back.Title); len(got) != 1 {
+	if got := testenv.WithSummary(testenv.DunstHistory(t), back.Title); len(got) != 1 {
 		t.Errorf("new dunst has %d notifications %q, want 1", len(got), back.Title)
 	}
 }

@@ -33,6 +33,16 @@ func commands() []command {
 	return []command{
 		{"check", "judge the posture in a camera, video, image or folder of images", runCheck},
 		{"calibrate", "record your upright posture as the baseline to judge against", runCalibrate},
+		{"run", "run the posture coach: sample the camera, send posture resets and breaks", runRun},
+		{"status", "show what the running daemon sees", runStatus},
+		{"pause", "stop sampling for a while (camera off)", runPause},
+		{"resume", "end a pause or snooze", runResume},
+		{"snooze", "silence posture resets for a while", runSnooze},
+		{"recalibrate", "make your current posture the running daemon's baseline", runRecalibrate},
+		{"config", "print the effective configuration (commented TOML)", runConfig},
+		{"install", "start neckwatch at login (systemd user service or autostart)", runInstall},
+		{"uninstall", "stop starting neckwatch at login", runUninstall},
+		{"safety", "when not to do neck traction without a clinician", runSafety},
 		{"doctor", "check OpenCV, models, cameras, notifications and config; say what to fix", runDoctor},
 	}
 }
@@ -56,7 +66,7 @@ Run 'neckwatch COMMAND --help' for a command's flags.
 func printTopUsage(w io.Writer) {
 	var b strings.Builder
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-10s  %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "  %-12s  %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, topUsage, b.String())
 }

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/control"
+	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/install"
+)
+
+// callDaemon sends one request to the running daemon.
+func callDaemon(req control.Request) (control.Response, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	resp, err := control.Call(ctx, control.SocketPath(), req)
+	if err != nil {
+		return resp, err
+	}
+	return resp, resp.Err()
+}
+
+// simpleControl builds the pause/resume/snooze/recalibrate commands: each
+// sends one request and prints the daemon's answer.
+func simpleControl(name, usage string, cmd string, minArgs, maxArgs int) func([]string, io.Writer, io.Writer) error {
+	return func(args []string, stdout, stderr io.Writer) error {
+		fs := newFlagSet(name, usage, stdout)
+		if err := fs.Parse(args); err != nil {
+			return parseFlags(fs, args)
+		}
+		rest := fs.Args()
+		if len(rest) < minArgs || len(rest) > maxArgs {
+			return usagef("%s", strings.TrimSpace(strings.SplitN(usage, "\n", 2)[0]))
+		}
+		req := control.Request{Command: cmd}
+		if len(rest) == 1 {
+			if _, err := config.ParseDuration("DURATION", rest[0]); err != nil {
+				return usageError{err.Error()}
+			}
+			req.Duration = rest[0]
+		}
+		resp, err := callDaemon(req)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, resp.Message)
+		return nil
+	}
+}
+
+var (
+	runPause       = simpleControl("pause", "Usage: neckwatch pause [DURATION]\n\nStops sampling (the camera stays off) for DURATION, e.g. 30m, or until `neckwatch resume`.\n", control.CmdPause, 0, 1)
+	runResume      = simpleControl("resume", "Usage: neckwatch resume\n\nEnds a pause or a snooze.\n", control.CmdResume, 0, 0)
+	runSnooze      = simpleControl("snooze", "Usage: neckwatch snooze DURATION\n\nSilences posture resets for DURATION, e.g. 1h; break suggestions still come.\n", control.CmdSnooze, 1, 1)
+	runRecalibrate = simpleControl("recalibrate", "Usage: neckwatch recalibrate\n\nSit upright and run it: the running daemon samples you now and makes that its new baseline.\n", control.CmdRecalibrate, 0, 0)
+)
+
+const statusUsage = `Usage: neckwatch status [--json]
+
+Shows what the running daemon sees: camera, last posture sample, alert
+state, load towards the next break, and any problem (camera busy, no
+notification service).
+`
+
+func runStatus(args []string, stdout, stderr io.Writer) error {
+	var asJSON bool
+	fs := newFlagSet("status", statusUsage, stdout)
+	fs.BoolVar(&asJSON, "json", false, "print the status as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	resp, err := callDaemon(control.Request{Command: control.CmdStatus})
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		fmt.Fprintln(stdout, string(resp.Status))
+		return nil
+	}
+	var st daemon.Status
+	if err := json.Unmarshal(resp.Status, &st); err != nil {
+		return fmt.Errorf("daemon sent an unreadable status: %w", err)
+	}
+	printStatus(stdout, st)
+	return nil
+}
+
+func printStatus(w io.Writer, st daemon.Status) {
+	calibrated := "not calibrated (population figures)"
+	if st.Calibrated {
+		calibrated = "calibrated"
+	}
+	fmt.Fprintf(w, "running since %s on %s (%s view, %s)\n", st.Started.Local().Format("15:04"), st.Source, st.View, calibrated)
+	cam := string(st.Camera)
+	if st.CameraProblem != "" {
+		cam += ": " + st.CameraProblem
+	}
+	fmt.Fprintf(w, "camera:        %s; open %.1f%% of the time; next sample in %s\n", cam, st.CameraOpenPct, st.NextSampleIn)
+	if s := st.LastSample; s != nil {
+		line := fmt.Sprintf("%s (severity %.2f)", s.State, s.Severity)
+		if s.NeckAngleDeg != nil {
+			line += fmt.Sprintf(", neck %.0f°", *s.NeckAngleDeg)
+		}
+		if s.ForwardCM != nil {
+			line += fmt.Sprintf(", head %.1f cm forward", *s.ForwardCM)
+		}
+		fmt.Fprintf(w, "posture:       %s at %s\n", line, s.At.Local().Format("15:04:05"))
+	} else {
+		fmt.Fprintln(w, "posture:       no sample yet")
+	}
+	p := st.Policy
+	phase := string(p.Phase)
+	switch {
+	case p.Paused && p.PausedUntil.IsZero():
+		phase += " (until resumed)"
+	case p.Paused:
+		phase += " until " + p.PausedUntil.Local().Format("15:04")
+	case p.Snoozed:
+		phase += " until " + p.SnoozedUntil.Local().Format("15:04")
+	}
+	if p.Bad {
+		phase += fmt.Sprintf("; next reset %s", p.NextAlertAt.Local().Format("15:04:05"))
+	} else if p.OnsetElapsed > 0 {
+		phase += fmt.Sprintf("; bad for %s of %s", p.OnsetElapsed.Round(time.Second), p.Onset)
+	}
+	fmt.Fprintf(w, "alerts:        %s\n", phase)
+	fmt.Fprintf(w, "break load:    %s of %s (%.0f%%); breaks today %d of %d\n", p.Load.Round(time.Second), p.Budget, 100*p.LoadFraction, p.BreaksToday, p.MaxBreaksPerDay)
+	dnd := ""
+	if st.DoNotDisturb {
+		dnd = " (desktop do-not-disturb: alerts held)"
+	}
+	fmt.Fprintf(w, "notifications: %s%s\n", st.Notifications, dnd)
+}
+
+const configUsage = `Usage: neckwatch config [--config FILE] [--default]
+
+Prints the effective configuration as a commented TOML file: the defaults
+with your config file applied. Save it as ~/.config/neckwatch/config.toml
+and edit it; neckwatch validates it at start and SIGHUP reloads it.
+`
+
+func runConfig(args []string, stdout, stderr io.Writer) error {
+	var path string
+	var defaults bool
+	fs := newFlagSet("config", configUsage, stdout)
+	fs.StringVar(&path, "config", "", "configuration file (default ~/.config/neckwatch/config.toml)")
+	fs.BoolVar(&defaults, "default", false, "print the defaults, ignoring any file")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := config.Default()
+	if !defaults {
+		var err error
+		if cfg, err = config.Load(path); err != nil {
+			return err
+		}
+	}
+	fmt.Fprint(stdout, cfg.TOML())
+	return nil
+}
+
+func runSafety(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("safety", "Usage: neckwatch safety\n\nPrints when not to do neck traction without a clinician.\n", stdout)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, alerts.Safety())
+	return nil
+}
+
+const installUsage = `Usage: neckwatch install [-- RUN-FLAGS...]
+       neckwatch uninstall
+
+install makes neckwatch start at login: a systemd user service where
+systemd runs the session, otherwise an XDG autostart entry. Flags after --
+are passed to 'neckwatch run' (e.g. -- --profile desk).
+`
+
+func runInstall(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("install", installUsage, stdout)
+	if err := fs.Parse(args); err != nil {
+		return parseFlags(fs, args)
+	}
+	res, err := install.Install(install.Options{Args: fs.Args()})
+	for _, l := range res.Lines() {
+		fmt.Fprintln(stdout, l)
+	}
+	return err
+}
+
+func runUninstall(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("uninstall", installUsage, stdout)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	res, err := install.Uninstall(install.Options{})
+	for _, l := range res.Lines() {
+		fmt.Fprintln(stdout, l)
+	}
+	return err
+}

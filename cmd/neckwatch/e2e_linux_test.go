@@ -1,0 +1,145 @@
+//go:build linux
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
+	"github.com/neckwatch/neckwatch/synthetic"
+	"github.com/neckwatch/neckwatch/vision"
+)
+
+// writePostureVideo renders the desk frame upright for upright, then with
+// the head forward (grown 35%: about 9 cm nearer) for forward, at fps.
+func writePostureVideo(t *testing.T, path string, fps float64, upright, forward time.Duration) {
+	t.Helper()
+	seed := gocv.IMRead(testenv.Photo(t, "frontal/gocv_face.jpg"), gocv.IMReadColor)
+	defer seed.Close()
+	cfg := vision.DefaultPipelineConfig()
+	cfg.ModelDir = testenv.ModelDir(t)
+	p, err := vision.NewPipeline(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	lm, _, err := p.Detect(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, ok := lm.PrimaryFace()
+	if !ok {
+		t.Fatal("no face in the seed")
+	}
+	gen, err := synthetic.NewGenerator(seed, face.Box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gen.Close()
+	n := func(d time.Duration) int { return int(d.Seconds() * fps) }
+	motions := append(synthetic.Ramp(synthetic.Rest, synthetic.Rest, n(upright)),
+		synthetic.Ramp(synthetic.HeadMotion{Scale: 1.35}, synthetic.HeadMotion{Scale: 1.35}, n(forward))...)
+	if err := gen.WriteVideo(path, fps, motions); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The daemon, run on a synthetic video whose posture turns forward
+// partway, sends the posture reset to a real notification server (dunst on
+// a private D-Bus session under Xvfb), with the expected content, and
+// nothing during the upright part.
+func TestDaemonEndToEndNotifiesRealServer(t *testing.T) {
+	if !testenv.InDesktopSession(t) {
+		return
+	}
+	cfgHome := isolateConfig(t)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	rt, err := os.MkdirTemp("", "nw-rt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(rt)
+	t.Setenv("XDG_RUNTIME_DIR", rt)
+
+	const upright, forward = 14 * time.Second, 22 * time.Second
+	video := filepath.Join(t.TempDir(), "posture.avi")
+	writePostureVideo(t, video, 10, upright, forward)
+
+	// Calibrate on the upright seed, as the user would.
+	if code, _, stderr := runCLI(t, "calibrate", "--source", testenv.Photo(t, "frontal/gocv_face.jpg")); code != 0 {
+		t.Fatalf("calibrate: %s", stderr)
+	}
+	conf := filepath.Join(cfgHome, "test.toml")
+	os.WriteFile(conf, []byte("[sampling]\ninterval_stable = \"2s\"\ninterval_changing = \"1s\"\ninterval_away = \"2s\"\n"), 0o600)
+
+	start := time.Now()
+	var mu sync.Mutex
+	var firstSeen time.Duration
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // watch the server: when did the first notification arrive?
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(500 * time.Millisecond):
+			}
+			out := testenv.RunCmd(t, "dunstctl", "count", "displayed")
+			out2 := testenv.RunCmd(t, "dunstctl", "count", "history")
+			if strings.TrimSpace(out) != "0" || strings.TrimSpace(out2) != "0" {
+				mu.Lock()
+				if firstSeen == 0 {
+					firstSeen = time.Since(start)
+				}
+				mu.Unlock()
+			}
+		}
+	}()
+	code, _, stderr := runCLI(t, "run", "--source", video, "--foreground", "--config", conf, "--alert-onset", "8s", "--log-level", "debug")
+	close(stop)
+	wg.Wait()
+	elapsed := time.Since(start)
+	if code != 0 {
+		t.Fatalf("run: exit %d\n%s", code, stderr)
+	}
+	if elapsed < upright+forward-2*time.Second || elapsed > upright+forward+15*time.Second {
+		t.Errorf("run took %v for a %v video played in real time", elapsed, upright+forward)
+	}
+	hist := testenv.DunstHistory(t)
+	var posture []testenv.HistoryEntry
+	for _, h := range hist {
+		if h.AppName != "neckwatch" {
+			t.Errorf("notification from %q", h.AppName)
+		}
+		if h.Summary == "Head drifting forward" {
+			posture = append(posture, h)
+		}
+	}
+	if len(posture) != 1 || len(hist) != 1 {
+		t.Fatalf("want exactly one posture reset, got %d notifications: %+v\nlog:\n%s", len(hist), hist, stderr)
+	}
+	body := posture[0].Body
+	for _, want := range []string{"cm forward", "against your 51° baseline", "chin tucks", "screen"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("posture reset body lacks %q:\n%s", want, body)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if firstSeen < upright {
+		t.Errorf("a notification reached the server %v after start, during the upright part (first %v)", firstSeen, upright)
+	}
+	if firstSeen > upright+8*time.Second+6*time.Second {
+		t.Errorf("posture reset came %v after start: more than onset + a few samples after the change at %v", firstSeen, upright)
+	}
+	t.Logf("posture reset reached dunst %v after start (posture changed at %v, onset 8s): %q", firstSeen, upright, body)
+}

@@ -1,0 +1,515 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/calibration"
+	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/control"
+	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/internal/xdg"
+	"github.com/neckwatch/neckwatch/notify"
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/vision"
+)
+
+const runUsage = `Usage: neckwatch run [--source SRC] [--profile NAME | --calibration FILE] [--config FILE] [--foreground]
+
+Runs the posture coach: samples the camera a moment at a time (the camera
+is released in between, so the webcam light goes off and video calls can
+take it), follows your posture, and sends a short posture reset when your
+head has been forward for a while and a gentle traction or mobility break
+when the day's forward-head load calls for one.
+
+A video file as --source is played in real time and run exits at its end.
+Without --foreground, run started from a terminal detaches and logs to
+~/.local/state/neckwatch/neckwatch.log. Control it with
+neckwatch status | pause [DURATION] | resume | snooze DURATION | recalibrate.
+Settings come from ~/.config/neckwatch/config.toml (see 'neckwatch config');
+flags override them.
+`
+
+// runFlags are the command-line overrides of the configuration file.
+type runFlags struct {
+	configPath  string
+	source      string
+	view        string
+	profile     string
+	calibration string
+	foreground  bool
+	keepOpen    bool
+	onset       string
+	cooldown    string
+	budget      string
+	logLevel    string
+	modelsDir   string
+}
+
+func runRun(args []string, stdout, stderr io.Writer) error {
+	var f runFlags
+	fs := newFlagSet("run", runUsage, stdout)
+	fs.StringVar(&f.configPath, "config", "", "configuration file (default ~/.config/neckwatch/config.toml)")
+	fs.StringVarP(&f.source, "source", "s", "", "camera index or device, or a video file played in real time (default from config: 0)")
+	fs.StringVar(&f.view, "view", "", "camera placement: front or side (default from config)")
+	fs.StringVar(&f.profile, "profile", "", "calibration profile to judge against")
+	fs.StringVar(&f.calibration, "calibration", "", "calibration file to judge against")
+	fs.BoolVar(&f.foreground, "foreground", false, "stay in the foreground and log to stderr")
+	fs.BoolVar(&f.keepOpen, "keep-open", false, "keep the camera open and sample continuously (sampling.keep_open_fps)")
+	fs.StringVar(&f.onset, "alert-onset", "", "how long a bad posture must last before a posture reset (e.g. 50s)")
+	fs.StringVar(&f.cooldown, "alert-cooldown", "", "wait between repeated posture resets (e.g. 5m)")
+	fs.StringVar(&f.budget, "break-budget", "", "severity-weighted forward-head time that earns a traction break (e.g. 20m)")
+	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error")
+	fs.StringVar(&f.modelsDir, "models", "", "directory with the model files, when they are not embedded")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := f.effectiveConfig()
+	if err != nil {
+		return err
+	}
+	if !f.foreground && isTerminal(os.Stdin) {
+		return detach(args, stdout)
+	}
+	return runDaemon(cfg, f, stderr)
+}
+
+// effectiveConfig loads the configuration file and applies the flags.
+func (f *runFlags) effectiveConfig() (config.Config, error) {
+	cfg, err := config.Load(f.configPath)
+	if err != nil {
+		return cfg, err
+	}
+	if f.source != "" {
+		cfg.Camera.Source = f.source
+	}
+	if f.view != "" {
+		v, ok := posture.ParseView(f.view)
+		if !ok {
+			return cfg, usagef("--view %q: use front or side", f.view)
+		}
+		cfg.Camera.View = v
+	}
+	if f.profile != "" && f.calibration != "" {
+		return cfg, usagef("give --profile or --calibration, not both")
+	}
+	if f.profile != "" {
+		cfg.Camera.Profile, cfg.Camera.Calibration = f.profile, ""
+	}
+	if f.calibration != "" {
+		cfg.Camera.Calibration = f.calibration
+		cfg.Camera.Profile = calibration.DefaultProfile
+	}
+	if f.keepOpen {
+		cfg.Sampling.KeepOpen = true
+	}
+	if f.modelsDir != "" {
+		cfg.Camera.ModelsDir = f.modelsDir
+	}
+	if f.logLevel != "" {
+		cfg.Log.Level = f.logLevel
+	}
+	for _, d := range []struct {
+		flag, val string
+		dst       *time.Duration
+	}{{"--alert-onset", f.onset, &cfg.Alerts.Onset}, {"--alert-cooldown", f.cooldown, &cfg.Alerts.Cooldown}, {"--break-budget", f.budget, &cfg.Alerts.LoadBudget}} {
+		if d.val == "" {
+			continue
+		}
+		v, err := config.ParseDuration(d.flag, d.val)
+		if err != nil {
+			return cfg, usageError{err.Error()}
+		}
+		*d.dst = v
+	}
+	// A shorter onset than the default blip tolerance would be refused;
+	// scale the tolerance with it so `--alert-onset 10s` just works.
+	if cfg.Alerts.BlipTolerance >= cfg.Alerts.Onset {
+		cfg.Alerts.BlipTolerance = cfg.Alerts.Onset / 5
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, usageError{err.Error()}
+	}
+	return cfg, nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// detach starts the daemon again in its own session, in the background,
+// logging to the state directory, and returns at once.
+func detach(args []string, stdout io.Writer) error {
+	if _, err := control.Call(context.Background(), control.SocketPath(), control.Request{Command: control.CmdStatus}); err == nil {
+		return errors.New("neckwatch is already running: see `neckwatch status`")
+	}
+	dir, err := xdg.StateDir()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	logPath := filepath.Join(dir, "neckwatch.log")
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("open log: %w", err)
+	}
+	defer logFile.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find own binary: %w", err)
+	}
+	cmd := exec.Command(exe, append([]string{"run", "--foreground"}, args...)...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start daemon: %w", err)
+	}
+	fmt.Fprintf(stdout, "neckwatch is running in the background (pid %d); log: %s\nSee `neckwatch status`; stop it with `kill %d`.\n", cmd.Process.Pid, logPath, cmd.Process.Pid)
+	return cmd.Process.Release()
+}
+
+// loadBaseline finds the calibration the daemon judges by. A missing
+// default profile is fine (population figures); a named one that is
+// missing or a corrupt file stops the start with a clear message.
+func loadBaseline(cfg config.Config, log *slog.Logger) (*posture.Baseline, string, error) {
+	if cfg.Camera.Calibration != "" {
+		b, err := calibration.Load(cfg.Camera.Calibration)
+		if err != nil {
+			return nil, "", err
+		}
+		if b.View != cfg.Camera.View {
+			return nil, "", fmt.Errorf("calibration %s is for the %s view, not %s", cfg.Camera.Calibration, b.View, cfg.Camera.View)
+		}
+		return &b, cfg.Camera.Calibration, nil
+	}
+	b, path, err := calibration.LoadProfile(cfg.Camera.Profile)
+	switch {
+	case err == nil && b.View == cfg.Camera.View:
+		return &b, path, nil
+	case err == nil:
+		log.Warn("calibration profile is for another view; judging against population figures", "profile", cfg.Camera.Profile, "profile_view", b.View)
+		return nil, path, nil
+	case errors.Is(err, calibration.ErrNotFound) && cfg.Camera.Profile == calibration.DefaultProfile:
+		log.Warn("not calibrated: judging against population figures; sit upright and run `neckwatch recalibrate` for your own baseline")
+		return nil, path, nil
+	case cfg.Camera.Profile == calibration.DefaultProfile:
+		log.Warn("calibration unreadable; judging against population figures until you recalibrate", "err", err)
+		return nil, path, nil
+	}
+	return nil, path, err
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv}))
+}
+
+func intervalsOf(cfg config.Config) daemon.Intervals {
+	iv := daemon.Intervals{
+		Changing: cfg.Sampling.IntervalChanging, Stable: cfg.Sampling.IntervalStable, Away: cfg.Sampling.IntervalAway,
+		BusyBackoff: cfg.Sampling.BusyBackoff, BusyBackoffMax: cfg.Sampling.BusyBackoffMax,
+	}
+	if cfg.Sampling.KeepOpen {
+		// The camera is open anyway: sample at the configured rate.
+		every := time.Duration(float64(time.Second) / cfg.Sampling.KeepOpenFPS)
+		iv.Changing, iv.Stable, iv.Away = every, every, every
+	}
+	return iv
+}
+
+// policyStatePath is where the alert policy's day state survives restarts.
+func policyStatePath() (string, error) {
+	dir, err := xdg.StateDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "policy.json"), nil
+}
+
+func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
+	log := newLogger(stderr, cfg.Log.Level)
+	lock, err := control.Lock(control.Dir())
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+
+	baseline, calPath, err := loadBaseline(cfg, log)
+	if err != nil {
+		return err
+	}
+	cls, err := cfg.NewClassifier(baseline)
+	if err != nil {
+		return err
+	}
+	pcfg := vision.DefaultPipelineConfig()
+	pcfg.AccurateFace = cfg.Camera.AccurateFace
+	pcfg.ModelDir = cfg.Camera.ModelsDir
+	pipe, err := vision.NewPipeline(pcfg)
+	if err != nil {
+		return err
+	}
+	defer pipe.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	var d *daemon.Daemon
+	classifier := func() *posture.Classifier { return d.Classifier() }
+	sampler, err := newSampler(cfg, pipe, classifier)
+	if err != nil {
+		return err
+	}
+
+	now := time.Now()
+	pol, err := alerts.New(cfg.Alerts, daemon.BaselineAngle(cls), now)
+	if err != nil {
+		sampler.Close()
+		return err
+	}
+	statePath, err := policyStatePath()
+	if err != nil {
+		sampler.Close()
+		return err
+	}
+	restorePolicy(pol, statePath, now, log)
+
+	var notifier daemon.Notifier = logOnlyNotifier{log}
+	var dnd func(context.Context) (bool, error)
+	desktop := notify.NewDesktop()
+	defer desktop.Close()
+	if cfg.Notifications.Enabled {
+		notifier = desktop
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if info, err := desktop.Check(cctx); err != nil {
+			log.Warn("no desktop notification service; alerts are logged only until one appears", "err", err)
+		} else {
+			log.Info("notifications", "server", info.String())
+		}
+		cancel()
+		if cfg.Notifications.RespectDND {
+			dnd = desktop.DoNotDisturb
+		}
+	}
+
+	d, err = daemon.New(daemon.Options{
+		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: notifier,
+		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log),
+		Intervals: intervalsOf(cfg), Burst: cfg.Sampling.BurstFrames,
+		SaveState: func(s alerts.Snapshot) error { return saveSnapshot(statePath, s) },
+		Logger:    log, Source: cfg.Camera.Source,
+	})
+	if err != nil {
+		sampler.Close()
+		return err
+	}
+
+	ln, err := control.Listen(lock.SocketPath())
+	if err != nil {
+		sampler.Close()
+		return err
+	}
+	serveDone := make(chan struct{})
+	go func() {
+		defer close(serveDone)
+		if err := control.Serve(ctx, ln, controlHandler{d}); err != nil && ctx.Err() == nil {
+			log.Error("control socket stopped", "err", err)
+		}
+	}()
+
+	// SIGHUP reloads the configuration; a bad file keeps the old one.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				reload(d, f, log)
+			}
+		}
+	}()
+
+	err = d.Run(ctx)
+	stop()
+	<-serveDone
+	log.Info("neckwatch stopped")
+	return err
+}
+
+func reload(d *daemon.Daemon, f runFlags, log *slog.Logger) {
+	cfg, err := f.effectiveConfig()
+	if err != nil {
+		log.Error("configuration not reloaded; keeping the old one", "err", err)
+		return
+	}
+	cls, err := cfg.NewClassifier(d.Classifier().Baseline)
+	if err == nil {
+		err = d.Reconfigure(intervalsOf(cfg), cfg.Sampling.BurstFrames, cfg.Alerts, cls)
+	}
+	if err != nil {
+		log.Error("configuration not reloaded; keeping the old one", "err", err)
+		return
+	}
+	log.Info("configuration reloaded")
+}
+
+// newSampler picks the sampler for the source: a camera on a duty cycle,
+// or a video file played in real time.
+func newSampler(cfg config.Config, pipe *vision.Pipeline, cls func() *posture.Classifier) (daemon.Sampler, error) {
+	spec := cfg.Camera.Source
+	if st, err := os.Stat(spec); err == nil && !st.IsDir() && !isDevice(st) {
+		src, err := vision.OpenSource(spec)
+		if err != nil {
+			return nil, err
+		}
+		if src.Describe().Kind != vision.SourceVideo {
+			src.Close()
+			return nil, fmt.Errorf("source %s is a still image: run needs a camera or a video file (use `neckwatch check` for images)", spec)
+		}
+		return &daemon.VideoSampler{Source: src, Detector: pipe, Classifier: cls, Now: time.Now}, nil
+	} else if err == nil && st.IsDir() {
+		return nil, fmt.Errorf("source %s is a folder: run needs a camera or a video file (use `neckwatch check` for images)", spec)
+	}
+	return &daemon.CameraSampler{
+		Spec: spec, Open: vision.OpenSource, Settle: cfg.Sampling.Settle, KeepOpen: cfg.Sampling.KeepOpen,
+		Detector: pipe, Classifier: cls,
+	}, nil
+}
+
+func isDevice(st os.FileInfo) bool { return st.Mode()&os.ModeDevice != 0 }
+
+func restorePolicy(pol *alerts.Policy, path string, now time.Time, log *slog.Logger) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	var snap alerts.Snapshot
+	if err == nil {
+		err = jsonUnmarshal(data, &snap)
+	}
+	if err == nil {
+		err = pol.Restore(snap, now)
+	}
+	if err != nil {
+		log.Warn("ignoring unreadable saved state; starting the day fresh", "path", path, "err", err)
+	}
+}
+
+func saveSnapshot(path string, s alerts.Snapshot) error {
+	data, err := jsonMarshal(s)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, data, 0o600, 0o700)
+}
+
+// recalibrator builds a baseline from the frames the daemon sampled while
+// the user sat upright, stores it where the current one came from, and
+// returns the classifier to use from now on.
+func recalibrator(cfg config.Config, path string, log *slog.Logger) daemon.Recalibrator {
+	return func(samples []daemon.Sample) (*posture.Classifier, error) {
+		cls, err := cfg.NewClassifier(nil)
+		if err != nil {
+			return nil, err
+		}
+		var b posture.Baseline
+		if cfg.Camera.View == posture.Side {
+			var feats []posture.SideFeatures
+			for _, s := range samples {
+				for i := range s.Frames {
+					feats = append(feats, posture.MeasureSide(&s.Frames[i]))
+				}
+			}
+			b, err = posture.NewSideBaseline(feats)
+		} else {
+			var feats []posture.FrontFeatures
+			for _, s := range samples {
+				for i := range s.Frames {
+					feats = append(feats, posture.MeasureFront(&s.Frames[i], cls.Camera))
+				}
+			}
+			b, err = posture.NewBaseline(feats)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("recalibrate: %w: sit upright facing the camera and try again", err)
+		}
+		b.Source = cfg.Camera.Source
+		b.Profile = cfg.Camera.Profile
+		if path == "" {
+			if path, err = calibration.ProfilePath(cfg.Camera.Profile); err != nil {
+				return nil, err
+			}
+		}
+		if err := calibration.Save(path, b); err != nil {
+			return nil, err
+		}
+		log.Info("calibration saved", "path", path, "frames", b.Frames)
+		return cfg.NewClassifier(&b)
+	}
+}
+
+// logOnlyNotifier is used when notifications are disabled in the config.
+type logOnlyNotifier struct{ log *slog.Logger }
+
+func (n logOnlyNotifier) Notify(m notify.Notification) error {
+	n.log.Info("notification (disabled in config)", "title", m.Title)
+	return nil
+}
+
+// controlHandler answers the control socket from the running daemon.
+type controlHandler struct{ d *daemon.Daemon }
+
+func (h controlHandler) Handle(ctx context.Context, req control.Request) control.Response {
+	switch req.Command {
+	case control.CmdStatus:
+		resp, err := control.StatusResponse(h.d.Status(), "")
+		if err != nil {
+			return control.ErrorResponse(err)
+		}
+		return resp
+	case control.CmdPause:
+		dur, err := req.ParseDuration()
+		if err != nil {
+			return control.ErrorResponse(err)
+		}
+		h.d.Pause(dur)
+		if dur == 0 {
+			return control.OKResponse("paused until `neckwatch resume`; the camera stays off")
+		}
+		return control.OKResponse(fmt.Sprintf("paused for %s; the camera stays off", dur))
+	case control.CmdResume:
+		h.d.Resume()
+		return control.OKResponse("resumed")
+	case control.CmdSnooze:
+		dur, err := req.ParseDuration()
+		if err != nil {
+			return control.ErrorResponse(err)
+		}
+		h.d.Snooze(dur)
+		return control.OKResponse(fmt.Sprintf("posture alerts snoozed for %s", dur))
+	case control.CmdRecalibrate:
+		if err := h.d.Recalibrate(ctx); err != nil {
+			return control.ErrorResponse(err)
+		}
+		return control.OKResponse("recalibrated: your current posture is the new upright baseline")
+	}
+	return control.ErrorResponse(fmt.Errorf("unknown command %q", req.Command))
+}
