@@ -448,6 +448,9 @@ func (d *Daemon) Status() Status {
 	}
 	if d.notifyErr != "" {
 		st.Notifications = "unavailable: " + d.notifyErr
+	} else if r, ok := d.opt.Notifier.(interface{ LastError() error }); ok && r.LastError() != nil {
+		// Nothing sent yet, but the start-up check found no server.
+		st.Notifications = "unavailable: " + r.LastError().Error()
 	}
 	if wait := d.nextSample.Sub(now); wait > 0 {
 		st.NextSampleIn = wait.Round(time.Second).String()

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds neckwatch once for the tests that need a real process
+// (signals, a second daemon).
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "nwbin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "neckwatch")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = err
+			t.Logf("%s", out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build neckwatch: %v", buildErr)
+	}
+	return binPath
+}
+
+// daemonEnv isolates config, state and runtime directories for a daemon
+// started by a test, with no D-Bus session (so no notification server).
+func daemonEnv(t *testing.T) []string {
+	t.Helper()
+	cfg := isolateConfig(t)
+	rt, err := os.MkdirTemp("", "nwrt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(rt) })
+	t.Setenv("XDG_RUNTIME_DIR", rt)
+	t.Setenv("XDG_STATE_HOME", filepath.Join(cfg, "state"))
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(rt, "nobus"))
+	return os.Environ()
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func statusJSON(t *testing.T) map[string]any {
+	t.Helper()
+	code, out, stderr := runCLI(t, "status", "--json")
+	if code != 0 {
+		t.Fatalf("status: exit %d: %s", code, stderr)
+	}
+	var st map[string]any
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	return st
+}
+
+// A daemon whose camera is absent keeps running and says so; a second one
+// is refused; the control commands work; a bad config on SIGHUP keeps the
+// old one; SIGTERM stops it at once with exit 0 and cleans up.
+func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
+	env := daemonEnv(t)
+	bin := binary(t)
+	var logBuf bytes.Buffer
+	cmd := exec.Command(bin, "run", "--source", "7", "--foreground")
+	cmd.Env = env
+	cmd.Stderr = &logBuf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+
+	waitFor(t, "the control socket", func() bool { code, _, _ := runCLI(t, "status", "--json"); return code == 0 })
+	waitFor(t, "the camera problem in status", func() bool { return statusJSON(t)["camera"] == "absent" })
+	if p, _ := statusJSON(t)["camera_problem"].(string); !strings.Contains(p, "camera 7: not found") {
+		t.Errorf("camera problem %q", p)
+	}
+
+	second := exec.Command(bin, "run", "--source", "7", "--foreground")
+	second.Env = env
+	out, err := second.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "already running (pid") {
+		t.Fatalf("second daemon: %v\n%s", err, out)
+	}
+
+	for _, c := range []struct {
+		args  []string
+		phase string
+	}{{[]string{"pause", "10m"}, "paused"}, {[]string{"resume"}, ""}, {[]string{"snooze", "30m"}, "snoozed"}, {[]string{"resume"}, ""}} {
+		if code, _, stderr := runCLI(t, c.args...); code != 0 {
+			t.Fatalf("%v: %s", c.args, stderr)
+		}
+		pol, _ := statusJSON(t)["policy"].(map[string]any)
+		if c.phase != "" && pol["Phase"] != c.phase {
+			t.Errorf("after %v phase %v, want %s", c.args, pol["Phase"], c.phase)
+		}
+	}
+	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "camera:") || !strings.Contains(out, "notifications: unavailable") {
+		t.Errorf("human status:\n%s", out)
+	}
+
+	// A broken config file on SIGHUP is reported and the daemon carries on.
+	conf := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "neckwatch", "config.toml")
+	os.MkdirAll(filepath.Dir(conf), 0o700)
+	os.WriteFile(conf, []byte("[alerts]\nonsett = \"5s\"\n"), 0o600)
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the reload error in the log", func() bool { return strings.Contains(logBuf.String(), "configuration not reloaded") })
+
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, logBuf.String())
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatalf("daemon still running 3 s after SIGTERM")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("SIGTERM to exit took %v", d)
+	}
+	if code, _, stderr := runCLI(t, "status"); code != 1 || !strings.Contains(stderr, "not running") {
+		t.Errorf("status after stop: exit %d %s", code, stderr)
+	}
+	if strings.Contains(logBuf.String(), "panic") {
+		t.Errorf("panic in the log:\n%s", logBuf.String())
+	}
+}
+
+func TestRunRejectsBadConfigAndSources(t *testing.T) {
+	daemonEnv(t)
+	bad := writeFile(t, "bad.toml", "[alerts]\nonsett = \"5s\"\n")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"config typo", []string{"run", "--config", bad, "--foreground"}, 1, "did you mean alerts.onset"},
+		{"missing config", []string{"run", "--config", "/no/such.toml", "--foreground"}, 1, "/no/such.toml"},
+		{"bad onset flag", []string{"run", "--alert-onset", "soon", "--foreground"}, 2, "--alert-onset"},
+		{"image is not a run source", []string{"run", "--source", testenv.Photo(t, "frontal/gocv_face.jpg"), "--foreground"}, 1, "still image"},
+		{"folder is not a run source", []string{"run", "--source", t.TempDir(), "--foreground"}, 1, "is a folder"},
+		{"missing named profile", []string{"run", "--profile", "nope", "--foreground"}, 1, "neckwatch calibrate --profile nope"},
+		{"corrupt calibration", []string{"run", "--calibration", writeFile(t, "c.json", "garbage"), "--foreground"}, 1, "not a neckwatch calibration file"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d (want %d), stderr:\n%s", code, tc.code, stderr)
+			}
+		})
+	}
+}
+
+func TestConfigAndSafetyCommands(t *testing.T) {
+	isolateConfig(t)
+	code, out, _ := runCLI(t, "config")
+	if code != 0 || !strings.Contains(out, "onset") || !strings.Contains(out, "[sampling]") {
+		t.Fatalf("config:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "safety")
+	if code != 0 || !strings.Contains(strings.ToLower(out), "numbness") {
+		t.Fatalf("safety:\n%s", out)
+	}
+}
