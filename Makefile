@@ -7,7 +7,7 @@ GOFLAGS_BUILD := -trimpath -ldflags "-X main.version=$(VERSION)"
 # Real photos for the tests (mirrored from ../shared/testdata, never committed).
 export NECKWATCH_TESTDATA ?= $(CURDIR)/testdata/photos
 
-.PHONY: all deps models testdata build run test bench vet fmt clean
+.PHONY: all deps models testdata build run test bench bench-daemon vet clean
 
 all: build
 
@@ -25,7 +25,7 @@ build: deps models
 	$(GO) build $(GOFLAGS_BUILD) -o bin/neckwatch ./cmd/neckwatch
 
 run: build
-	bin/neckwatch check --source $(SOURCE)
+	bin/neckwatch run --foreground --source $(SOURCE)
 
 vet:
 	$(GO) vet -tags matprofile ./...
@@ -36,8 +36,15 @@ vet:
 test: deps models testdata vet
 	$(GO) test -tags matprofile -count=1 ./...
 
+# Per-frame pipeline time (Go benchmark harness), medians of 5 runs.
 bench: deps models testdata
-	$(GO) test -tags matprofile -run '^$$' -bench . -benchtime 200x -count 5 ./vision/ ./analysis/ | tee bench.txt
+	$(GO) test -run '^$$' -bench . -benchtime 200x -count 5 ./vision/ | tee bench.txt
+	@awk -f scripts/bench-median.awk bench.txt
+
+# The daemon's CPU, memory, camera-open share and reaction time at default
+# settings, on an emulated 30 fps MJPEG camera (about 4 minutes).
+bench-daemon: deps models testdata
+	$(GO) run ./cmd/bench-daemon -seed $(NECKWATCH_TESTDATA)/frontal/gocv_face.jpg
 
 clean:
 	rm -rf bin

@@ -69,6 +69,9 @@ type Options struct {
 	Logger     *slog.Logger
 	Now        func() time.Time
 	Source     string // for status
+	// OnSample, when set, is called from the sampling loop with every
+	// sample taken (the history journal records them); it must not block.
+	OnSample func(Sample)
 }
 
 // Daemon runs the sampling loop. Its control methods are safe for
@@ -208,6 +211,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if backoff > 0 {
 			d.log.Info("camera available again")
 			backoff = 0
+		}
+		if d.opt.OnSample != nil {
+			d.opt.OnSample(s)
 		}
 		events := d.observe(s)
 		d.deliver(events)

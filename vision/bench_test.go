@@ -1,6 +1,7 @@
 package vision_test
 
 import (
+	"os"
 	"image"
 	"testing"
 
@@ -43,6 +44,10 @@ func BenchmarkPipeline(b *testing.B) {
 		b.Run(size.name, func(b *testing.B) {
 			frame := benchFrame(b, size.w, size.h)
 			defer frame.Close()
+			if os.Getenv("NECKWATCH_BENCH_THREADS") == "1" {
+				vision.SetThreads(1)
+				defer vision.SetThreads(0)
+			}
 			p := newBenchPipeline(b)
 			defer p.Close()
 			for i := 0; i < 3; i++ { // warm up: the first pass allocates the network's buffers

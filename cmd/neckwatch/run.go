@@ -257,6 +257,9 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// A few frames every few seconds: OpenCV's worker threads would spin
+	// after each one for longer than they save (see vision.SetThreads).
+	vision.SetThreads(1)
 	pcfg := vision.DefaultPipelineConfig()
 	pcfg.AccurateFace = cfg.Camera.AccurateFace
 	pcfg.ModelDir = cfg.Camera.ModelsDir

@@ -1,0 +1,332 @@
+// Command bench-daemon measures the daemon's resource use at default
+// settings (`make bench-daemon`): average CPU, resident memory, the share
+// of wall time the camera is open, and the time from a sustained posture
+// change to the state change. There is no webcam on the build machines, so
+// the camera is emulated as faithfully as it matters here: frames arrive
+// in real time at 30 fps as JPEG (a UVC webcam's MJPEG) that must be
+// decoded, and the posture in them follows a wall-clock schedule.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/notify"
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/synthetic"
+	"github.com/neckwatch/neckwatch/vision"
+)
+
+func main() {
+	seedPath := flag.String("seed", "testdata/photos/frontal/gocv_face.jpg", "desk webcam photo the emulated camera shows")
+	phase := flag.Duration("phase", 60*time.Second, "length of each upright phase; forward phases are half as long")
+	cycles := flag.Int("cycles", 2, "upright/forward cycles (then a final upright phase)")
+	flag.Parse()
+	if err := run(*seedPath, *phase, *cycles); err != nil {
+		fmt.Fprintln(os.Stderr, "bench-daemon:", err)
+		os.Exit(1)
+	}
+}
+
+// segment is one stretch of the schedule.
+type segment struct {
+	start, end time.Duration
+	forward    bool
+}
+
+func schedule(phase time.Duration, cycles int) []segment {
+	var segs []segment
+	t := time.Duration(0)
+	for i := 0; i < cycles; i++ {
+		segs = append(segs, segment{t, t + phase, false}, segment{t + phase, t + phase + phase/2, true})
+		t += phase + phase/2
+	}
+	return append(segs, segment{t, t + phase, false})
+}
+
+func run(seedPath string, phase time.Duration, cycles int) error {
+	seed := gocv.IMRead(seedPath, gocv.IMReadColor)
+	if seed.Empty() {
+		return fmt.Errorf("cannot read seed photo %s: run `make testdata` first", seedPath)
+	}
+	defer seed.Close()
+	cfg := config.Default() // default settings are what is measured
+	vision.SetThreads(1)    // as `neckwatch run` does
+	pipe, err := vision.NewPipeline(vision.DefaultPipelineConfig())
+	if err != nil {
+		return err
+	}
+	defer pipe.Close()
+	upright, forward, baseline, err := renderFrames(pipe, seed)
+	if err != nil {
+		return err
+	}
+	cls, err := cfg.NewClassifier(&baseline)
+	if err != nil {
+		return err
+	}
+	segs := schedule(phase, cycles)
+	total := segs[len(segs)-1].end
+	cam := &emulatedCamera{upright: upright, forward: forward, segs: segs}
+
+	var d *daemon.Daemon
+	var samples []daemon.Sample // appended by the sampling loop only
+	sampler := &daemon.CameraSampler{
+		Spec: "emulated", Settle: cfg.Sampling.Settle, Detector: pipe,
+		Classifier: func() *posture.Classifier { return d.Classifier() },
+		Open:       func(string) (vision.FrameSource, error) { return cam.open(), nil },
+	}
+	pol, err := alerts.New(cfg.Alerts, daemon.BaselineAngle(cls), time.Now())
+	if err != nil {
+		return err
+	}
+	d, err = daemon.New(daemon.Options{
+		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: &notify.Recorder{},
+		Intervals: daemon.Intervals{
+			Changing: cfg.Sampling.IntervalChanging, Stable: cfg.Sampling.IntervalStable, Away: cfg.Sampling.IntervalAway,
+			BusyBackoff: cfg.Sampling.BusyBackoff, BusyBackoffMax: cfg.Sampling.BusyBackoffMax,
+		},
+		Burst:    cfg.Sampling.BurstFrames,
+		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Source:   "emulated camera",
+		OnSample: func(s daemon.Sample) { samples = append(samples, s) },
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("bench-daemon: default settings (sample every %s stable / %s changing, burst %d, settle %s); emulated 640x480 MJPEG camera at 30 fps; %s run, posture changes at %s\n",
+		cfg.Sampling.IntervalStable, cfg.Sampling.IntervalChanging, cfg.Sampling.BurstFrames, cfg.Sampling.Settle, total, changeTimes(segs))
+
+	ctx, cancel := context.WithTimeout(context.Background(), total)
+	defer cancel()
+	cpu0 := cpuTime()
+	cam.start = time.Now()
+	if err := d.Run(ctx); err != nil {
+		return err
+	}
+	wall := time.Since(cam.start)
+	cpu := cpuTime() - cpu0
+	st := d.Status()
+
+	lat := latencies(samples, segs, cam.start)
+	fmt.Printf("samples taken:        %d\n", st.Samples)
+	fmt.Printf("average CPU:          %.2f%% of one core (%.2f s CPU over %.0f s)\n", 100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds())
+	fmt.Printf("peak resident memory: %d MB (now %d MB)\n", procStatusKB("VmHWM")/1024, procStatusKB("VmRSS")/1024)
+	fmt.Printf("camera open:          %.1f%% of wall time\n", st.CameraOpenPct)
+	if len(lat) > 0 {
+		fmt.Printf("posture change to state change: median %.1f s, max %.1f s over %d changes (%s)\n", median(lat), maxOf(lat), len(lat), fmtSecs(lat))
+	}
+	return nil
+}
+
+// renderFrames makes JPEG frames of the upright and forward (head 30%
+// larger: about 8 cm nearer) posture with sensor noise, and the baseline a
+// calibration on the upright ones would give.
+func renderFrames(pipe *vision.Pipeline, seed gocv.Mat) (upright, forward [][]byte, b posture.Baseline, err error) {
+	lm, _, err := pipe.Detect(seed)
+	if err != nil {
+		return nil, nil, b, err
+	}
+	face, ok := lm.PrimaryFace()
+	if !ok {
+		return nil, nil, b, fmt.Errorf("no face in the seed photo")
+	}
+	gen, err := synthetic.NewGenerator(seed, face.Box)
+	if err != nil {
+		return nil, nil, b, err
+	}
+	defer gen.Close()
+	frame, noisy := gocv.NewMat(), gocv.NewMat()
+	defer frame.Close()
+	defer noisy.Close()
+	noise := gocv.NewMatWithSize(seed.Rows(), seed.Cols(), gocv.MatTypeCV8UC3)
+	defer noise.Close()
+	var feats []posture.FrontFeatures
+	cam := posture.DefaultCameraModel()
+	for _, m := range []struct {
+		motion synthetic.HeadMotion
+		out    *[][]byte
+	}{{synthetic.Rest, &upright}, {synthetic.HeadMotion{Scale: 1.3}, &forward}} {
+		if err := gen.Render(m.motion, &frame); err != nil {
+			return nil, nil, b, err
+		}
+		for i := 0; i < 8; i++ {
+			gocv.RandN(&noise, gocv.NewScalar(0, 0, 0, 0), gocv.NewScalar(3, 3, 3, 0))
+			gocv.Add(frame, noise, &noisy)
+			buf, err := gocv.IMEncode(gocv.JPEGFileExt, noisy)
+			if err != nil {
+				return nil, nil, b, err
+			}
+			*m.out = append(*m.out, append([]byte(nil), buf.GetBytes()...))
+			buf.Close()
+			if m.out == &upright {
+				lm, _, err := pipe.Detect(noisy)
+				if err != nil {
+					return nil, nil, b, err
+				}
+				feats = append(feats, posture.MeasureFront(&lm, cam))
+			}
+		}
+	}
+	b, err = posture.NewBaseline(feats)
+	return upright, forward, b, err
+}
+
+// emulatedCamera hands out sources that behave like an opened webcam.
+type emulatedCamera struct {
+	upright, forward [][]byte
+	segs             []segment
+	start            time.Time
+}
+
+func (c *emulatedCamera) open() *emulatedSource {
+	return &emulatedSource{cam: c, opened: time.Now()}
+}
+
+func (c *emulatedCamera) forwardAt(t time.Time) bool {
+	el := t.Sub(c.start)
+	for _, s := range c.segs {
+		if el >= s.start && el < s.end {
+			return s.forward
+		}
+	}
+	return false
+}
+
+type emulatedSource struct {
+	cam    *emulatedCamera
+	opened time.Time
+	n      int
+}
+
+const framePeriod = time.Second / 30
+
+// wait blocks until the next frame is due, as a camera read does.
+func (s *emulatedSource) wait() {
+	due := s.opened.Add(time.Duration(s.n+1) * framePeriod)
+	if d := time.Until(due); d > 0 {
+		time.Sleep(d)
+	}
+	s.n++
+}
+
+func (s *emulatedSource) Next(dst *gocv.Mat) (vision.FrameInfo, error) {
+	s.wait()
+	frames := s.cam.upright
+	if s.cam.forwardAt(time.Now()) {
+		frames = s.cam.forward
+	}
+	m, err := gocv.IMDecode(frames[s.n%len(frames)], gocv.IMReadColor)
+	if err != nil {
+		return vision.FrameInfo{}, err
+	}
+	m.CopyTo(dst)
+	m.Close()
+	return vision.FrameInfo{Index: s.n - 1, Time: time.Since(s.opened)}, nil
+}
+
+// Skip drops a frame without decoding it, like VideoCapture.Grab.
+func (s *emulatedSource) Skip(n int) error {
+	for i := 0; i < n; i++ {
+		s.wait()
+	}
+	return nil
+}
+
+func (s *emulatedSource) Close() error { return nil }
+
+func (s *emulatedSource) Describe() vision.SourceInfo {
+	return vision.SourceInfo{Kind: vision.SourceCamera, Spec: "emulated", FPS: 30, Width: 640, Height: 480}
+}
+
+// latencies measures, for each posture change, the time from the change
+// to the first sample judging the new posture.
+func latencies(samples []daemon.Sample, segs []segment, start time.Time) []float64 {
+	var out []float64
+	for i := 1; i < len(segs); i++ {
+		change := start.Add(segs[i].start)
+		for _, s := range samples {
+			if s.At.Before(change) {
+				continue
+			}
+			bad := s.Verdict.State == posture.ForwardHead || s.Verdict.State == posture.Slouch
+			if bad == segs[i].forward {
+				out = append(out, s.At.Sub(change).Seconds())
+				break
+			}
+		}
+	}
+	return out
+}
+
+func changeTimes(segs []segment) string {
+	var parts []string
+	for _, s := range segs[1:] {
+		parts = append(parts, s.start.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	tv := func(t syscall.Timeval) time.Duration {
+		return time.Duration(t.Sec)*time.Second + time.Duration(t.Usec)*time.Microsecond
+	}
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// procStatusKB reads a kB figure (VmRSS, VmHWM) from /proc/self/status.
+func procStatusKB(key string) int {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, key+":") {
+			var kb int
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, key+":")), "%d", &kb)
+			return kb
+		}
+	}
+	return 0
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func maxOf(v []float64) float64 {
+	m := v[0]
+	for _, x := range v {
+		if x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+func fmtSecs(v []float64) string {
+	var parts []string
+	for _, x := range v {
+		parts = append(parts, fmt.Sprintf("%.1f s", x))
+	}
+	return strings.Join(parts, ", ")
+}
