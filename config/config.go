@@ -126,7 +126,7 @@ type LogConfig struct {
 // `make bench-daemon`).
 const (
 	DefaultIntervalStable   = 8 * time.Second
-	DefaultIntervalChanging = 4 * time.Second
+	DefaultIntervalChanging = 6 * time.Second
 	DefaultIntervalAway     = 10 * time.Second
 	DefaultBurstFrames      = 3
 	DefaultSettle           = 700 * time.Millisecond

@@ -257,7 +257,7 @@ func TestLoadErrors(t *testing.T) {
 		{"interval_changing", "[sampling]\ninterval_changing = \"500ms\"\n",
 			[]string{"sampling.interval_changing = 500ms: must be between 1s and 10m"}},
 		{"interval_stable", "[sampling]\ninterval_stable = \"2s\"\n",
-			[]string{"sampling.interval_stable = 2s: must be between sampling.interval_changing (4s) and 30m"}},
+			[]string{"sampling.interval_stable = 2s: must be between sampling.interval_changing (6s) and 30m"}},
 		{"interval_away", "[sampling]\ninterval_away = \"2h\"\n", []string{"sampling.interval_away = 2h: must be between 1s and 1h"}},
 		{"burst_frames", "[sampling]\nburst_frames = 0\n", []string{"sampling.burst_frames = 0: must be between 1 and 30"}},
 		{"settle", "[sampling]\nsettle = \"6s\"\n", []string{"sampling.settle = 6s: must be between 0 and 5s"}},

@@ -35,7 +35,7 @@ type Intervals struct {
 // state change under 10 s while the camera is open for under a tenth of
 // the time.
 func DefaultIntervals() Intervals {
-	return Intervals{Changing: 4 * time.Second, Stable: 8 * time.Second, Away: 10 * time.Second, BusyBackoff: 10 * time.Second, BusyBackoffMax: 5 * time.Minute}
+	return Intervals{Changing: 6 * time.Second, Stable: 8 * time.Second, Away: 10 * time.Second, BusyBackoff: 10 * time.Second, BusyBackoffMax: 5 * time.Minute}
 }
 
 // Notifier shows desktop notifications (notify.Desktop in production).
