@@ -1,0 +1,210 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"io"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/synthetic"
+	"github.com/neckwatch/neckwatch/vision"
+)
+
+// fakeCamera is an injected frame source standing in for a webcam
+// (there is none on the build machines): it serves copies of one frame,
+// optionally black or identical every time, and records opens and closes.
+type fakeCamera struct {
+	frame   gocv.Mat
+	black   bool
+	frozen  bool
+	opens   int
+	closes  int
+	skipped int
+	n       int
+}
+
+func (c *fakeCamera) open(string) (vision.FrameSource, error) {
+	c.opens++
+	return &fakeCameraSource{c: c}, nil
+}
+
+type fakeCameraSource struct{ c *fakeCamera }
+
+func (s *fakeCameraSource) Next(dst *gocv.Mat) (vision.FrameInfo, error) {
+	c := s.c
+	c.n++
+	if c.black {
+		c.frame.CopyTo(dst)
+		dst.SetTo(gocv.NewScalar(0, 0, 0, 0))
+		return vision.FrameInfo{Index: c.n}, nil
+	}
+	c.frame.CopyTo(dst)
+	if !c.frozen {
+		// Real sensors never give the same frame twice.
+		gocv.Circle(dst, image.Pt(c.n%50, 5), 2, color.RGBA{uint8(c.n), 0, 0, 0}, -1)
+	}
+	return vision.FrameInfo{Index: c.n}, nil
+}
+
+func (s *fakeCameraSource) Skip(n int) error { s.c.skipped += n; return nil }
+func (s *fakeCameraSource) Close() error     { s.c.closes++; return nil }
+func (s *fakeCameraSource) Describe() vision.SourceInfo {
+	return vision.SourceInfo{Kind: vision.SourceCamera, Spec: "fake"}
+}
+
+func seedFrame(t *testing.T) gocv.Mat {
+	t.Helper()
+	m := gocv.IMRead(testenv.Photo(t, "frontal/gocv_face.jpg"), gocv.IMReadColor)
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func testPipeline(t *testing.T) *vision.Pipeline {
+	t.Helper()
+	cfg := vision.DefaultPipelineConfig()
+	cfg.ModelDir = testenv.ModelDir(t)
+	p, err := vision.NewPipeline(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+func TestCameraSamplerDutyCycle(t *testing.T) {
+	testenv.CheckMatLeaks(t)
+	cam := &fakeCamera{frame: seedFrame(t)}
+	pipe := testPipeline(t)
+	cls := posture.NewClassifier(posture.Front, nil)
+	s := &CameraSampler{Spec: "fake", Open: cam.open, Settle: 30 * time.Millisecond, Detector: pipe, Classifier: func() *posture.Classifier { return cls }}
+	defer s.Close()
+	for i := 1; i <= 2; i++ {
+		smp, err := s.Sample(context.Background(), 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if smp.Verdict.State != posture.Upright || len(smp.Verdicts) != 3 || smp.Camera != CameraIdle {
+			t.Fatalf("sample %d: %s, %d frames, camera %s", i, smp.Verdict.State, len(smp.Verdicts), smp.Camera)
+		}
+		if cam.opens != i || cam.closes != i {
+			t.Fatalf("after sample %d: %d opens, %d closes: the camera must be released after every sample", i, cam.opens, cam.closes)
+		}
+	}
+	if cam.skipped == 0 {
+		t.Error("settle frames were decoded instead of skipped")
+	}
+	// Keep-open: one open for many samples.
+	cam.opens, cam.closes = 0, 0
+	s.KeepOpen = true
+	for i := 0; i < 3; i++ {
+		if smp, err := s.Sample(context.Background(), 2); err != nil || smp.Camera != CameraOpen {
+			t.Fatalf("keep-open sample: %v %s", err, smp.Camera)
+		}
+	}
+	if cam.opens != 1 || cam.closes != 0 {
+		t.Fatalf("keep-open: %d opens, %d closes", cam.opens, cam.closes)
+	}
+}
+
+func TestCameraSamplerReportsBlackAndFrozenFrames(t *testing.T) {
+	testenv.CheckMatLeaks(t)
+	pipe := testPipeline(t)
+	cls := posture.NewClassifier(posture.Front, nil)
+	cases := []struct {
+		name  string
+		cam   *fakeCamera
+		state CameraState
+	}{
+		{"privacy shutter", &fakeCamera{frame: seedFrame(t), black: true}, CameraBlack},
+		{"stuck driver", &fakeCamera{frame: seedFrame(t), frozen: true}, CameraFrozen},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &CameraSampler{Spec: "fake", Open: tc.cam.open, Detector: pipe, Classifier: func() *posture.Classifier { return cls }}
+			defer s.Close()
+			smp, err := s.Sample(context.Background(), 3)
+			if err == nil || smp.Camera != tc.state {
+				t.Fatalf("camera %s, err %v; want %s", smp.Camera, err, tc.state)
+			}
+			if tc.cam.closes != tc.cam.opens {
+				t.Fatal("camera held after a bad sample")
+			}
+		})
+	}
+}
+
+func TestCameraSamplerBusyAndAbsent(t *testing.T) {
+	for _, tc := range []struct {
+		err   error
+		state CameraState
+	}{{vision.ErrCameraBusy, CameraBusy}, {vision.ErrCameraNotFound, CameraAbsent}, {errors.New("odd"), CameraFailed}} {
+		s := &CameraSampler{Spec: "x", Open: func(string) (vision.FrameSource, error) { return nil, tc.err }}
+		smp, err := s.Sample(context.Background(), 3)
+		if !errors.Is(err, tc.err) || smp.Camera != tc.state {
+			t.Errorf("open error %v: camera %s, err %v", tc.err, smp.Camera, err)
+		}
+		s.Close()
+	}
+}
+
+// A video file plays in real time: a sample at wall time t shows the frame
+// at media time t, and the end of the file ends the run.
+func TestVideoSamplerPlaysInRealTime(t *testing.T) {
+	testenv.CheckMatLeaks(t)
+	seed := seedFrame(t)
+	pipe := testPipeline(t)
+	lm, _, err := pipe.Detect(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, _ := lm.PrimaryFace()
+	gen, err := synthetic.NewGenerator(seed, face.Box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gen.Close()
+	path := filepath.Join(t.TempDir(), "v.avi")
+	// 4 s at 5 fps: upright for 2 s, then the head 35% larger.
+	motions := append(synthetic.Ramp(synthetic.Rest, synthetic.Rest, 10), synthetic.Ramp(synthetic.HeadMotion{Scale: 1.35}, synthetic.HeadMotion{Scale: 1.35}, 10)...)
+	if err := gen.WriteVideo(path, 5, motions); err != nil {
+		t.Fatal(err)
+	}
+	src, err := vision.OpenSource(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := posture.NewBaseline([]posture.FrontFeatures{posture.MeasureFront(&lm, posture.DefaultCameraModel())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cls := posture.NewClassifier(posture.Front, &b)
+	clock := time.Now()
+	s := &VideoSampler{Source: src, Detector: pipe, Classifier: func() *posture.Classifier { return cls }, Now: func() time.Time { return clock }}
+	defer s.Close()
+	start := clock
+	for _, at := range []struct {
+		t    time.Duration
+		want posture.State
+	}{{500 * time.Millisecond, posture.Upright}, {3 * time.Second, posture.ForwardHead}} {
+		clock = start.Add(at.t)
+		smp, err := s.Sample(context.Background(), 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if smp.Verdict.State != at.want {
+			t.Errorf("at %v: %s, want %s", at.t, smp.Verdict.State, at.want)
+		}
+	}
+	clock = start.Add(10 * time.Second)
+	if _, err := s.Sample(context.Background(), 2); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the end: %v, want io.EOF", err)
+	}
+}
