@@ -226,8 +226,8 @@ func (c Config) Validate() error {
 	dur("AwayFullDrain", c.AwayFullDrain, c.AwayDrainAfter, 24*time.Hour, fmt.Sprintf("AwayDrainAfter (%v)", c.AwayDrainAfter), d(24*time.Hour))
 
 	if c.QuietStart != "" || c.QuietEnd != "" {
-		s, errS := parseClock(c.QuietStart)
-		e, errE := parseClock(c.QuietEnd)
+		s, errS := ParseClock(c.QuietStart)
+		e, errE := ParseClock(c.QuietEnd)
 		if errS != nil {
 			errs = append(errs, &FieldError{"QuietStart", fmt.Sprintf("= %q, must be HH:MM (00:00 to 23:59), or both QuietStart and QuietEnd empty", c.QuietStart)})
 		}
@@ -241,8 +241,9 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// parseClock parses "HH:MM" (24-hour) into minutes after midnight.
-func parseClock(s string) (int, error) {
+// ParseClock parses "HH:MM" (24-hour) into minutes after midnight.
+// The configuration and the daemon use it for every daily time of day.
+func ParseClock(s string) (int, error) {
 	if len(s) != 5 || s[2] != ':' {
 		return 0, fmt.Errorf("bad clock %q", s)
 	}

@@ -281,8 +281,8 @@ func New(cfg Config, baselineNeckAngleDeg *float64, now time.Time) (*Policy, err
 	}
 	if cfg.QuietStart != "" {
 		p.quiet = true
-		p.quietStart, _ = parseClock(cfg.QuietStart)
-		p.quietEnd, _ = parseClock(cfg.QuietEnd)
+		p.quietStart, _ = ParseClock(cfg.QuietStart)
+		p.quietEnd, _ = ParseClock(cfg.QuietEnd)
 	}
 	p.SetBaseline(baselineNeckAngleDeg)
 	return p, nil

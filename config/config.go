@@ -43,6 +43,8 @@ type Config struct {
 	// empty means the classifier's defaults.
 	Thresholds    map[string]float64
 	Notifications NotificationsConfig // [notifications]
+	Desktop       DesktopConfig       // [desktop]
+	History       HistoryConfig       // [history]
 	Log           LogConfig           // [log]
 }
 
@@ -111,6 +113,28 @@ type NotificationsConfig struct {
 	// RespectDND holds notifications while the desktop's do-not-disturb
 	// mode is on. Key respect_dnd, default true.
 	RespectDND bool
+	// PainPrompt is a daily local time ("HH:MM") at which a notification
+	// asks for a pain score for the journal; empty (the default) is off:
+	// the prompt is opt-in. Key pain_prompt.
+	PainPrompt string
+}
+
+// DesktopConfig is the [desktop] table.
+type DesktopConfig struct {
+	// Tray shows the system-tray icon (as `run --tray`); without a tray
+	// host the daemon logs that once and runs headless. Key tray, default
+	// false.
+	Tray bool
+}
+
+// HistoryConfig is the [history] table.
+type HistoryConfig struct {
+	// Enabled keeps the posture journal (numbers only, never images). Key
+	// enabled, default true.
+	Enabled bool
+	// Path is the SQLite database; empty means the user's data directory
+	// (~/.local/share/neckwatch/history.db). Key path.
+	Path string
 }
 
 // LogConfig is the [log] table.
@@ -157,6 +181,7 @@ func Default() Config {
 		},
 		Alerts:        alerts.DefaultConfig(),
 		Notifications: NotificationsConfig{Enabled: true, RespectDND: true},
+		History:       HistoryConfig{Enabled: true},
 		Log:           LogConfig{Level: "info"},
 	}
 }
@@ -206,6 +231,7 @@ func Load(path string) (Config, error) {
 	}
 	c.Camera.Calibration = expandHome(c.Camera.Calibration)
 	c.Camera.ModelsDir = expandHome(c.Camera.ModelsDir)
+	c.History.Path = expandHome(c.History.Path)
 	if err := c.validate(path); err != nil {
 		return Config{}, err
 	}

@@ -427,3 +427,23 @@ func TestSlogLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestJournalDesktopAndPromptKeys(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.toml")
+	os.WriteFile(good, []byte("[notifications]\npain_prompt = \"17:30\"\n[desktop]\ntray = true\n[history]\nenabled = false\npath = \"~/h.db\"\n"), 0o600)
+	c, err := config.Load(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	home, _ := os.UserHomeDir()
+	if c.Notifications.PainPrompt != "17:30" || !c.Desktop.Tray || c.History.Enabled || c.History.Path != filepath.Join(home, "h.db") {
+		t.Fatalf("loaded %+v %+v %+v", c.Notifications, c.Desktop, c.History)
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("[notifications]\npain_prompt = \"5pm\"\n"), 0o600)
+	if _, err := config.Load(bad); err == nil || !strings.Contains(err.Error(), "notifications.pain_prompt") {
+		t.Fatalf("bad pain_prompt: %v", err)
+	}
+}

@@ -29,6 +29,8 @@ func ExampleDefault() {
 	// onset = "50s"
 	// [thresholds]
 	// [notifications]
+	// [desktop]
+	// [history]
 	// [log]
 	// # log verbosity: debug, info, warn or error (default "info")
 	// level = "info"

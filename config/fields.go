@@ -19,6 +19,8 @@ var tables = []table{
 	{"alerts", "When to remind you of your posture and suggest breaks."},
 	{thresholdsTable, "Posture classifier overrides, by the names `neckwatch check --set` takes.\n# Uncomment a line to change it."},
 	{"notifications", "Desktop notifications."},
+	{"desktop", "Desktop integration."},
+	{"history", "The posture journal: numbers only, never an image."},
 	{"log", "Logging."},
 }
 
@@ -121,6 +123,16 @@ var fields = []field{
 		ptr: func(c *Config) any { return &c.Notifications.Enabled }},
 	{table: "notifications", name: "respect_dnd", doc: "hold notifications while the desktop's do-not-disturb mode is on",
 		ptr: func(c *Config) any { return &c.Notifications.RespectDND }},
+	{table: "notifications", name: "pain_prompt", doc: `daily time for a pain-score prompt, "HH:MM" like "17:30" (empty: off)`,
+		ptr: func(c *Config) any { return &c.Notifications.PainPrompt }},
+
+	{table: "desktop", name: "tray", doc: "show the system-tray icon (without a tray host: logged once, runs headless)",
+		ptr: func(c *Config) any { return &c.Desktop.Tray }},
+
+	{table: "history", name: "enabled", doc: "keep the posture journal (per-minute numbers and events)",
+		ptr: func(c *Config) any { return &c.History.Enabled }},
+	{table: "history", name: "path", doc: "SQLite file of the journal (empty: ~/.local/share/neckwatch/history.db)",
+		ptr: func(c *Config) any { return &c.History.Path }},
 
 	{table: "log", name: "level", doc: "log verbosity: debug, info, warn or error",
 		ptr: func(c *Config) any { return &c.Log.Level }},

@@ -54,6 +54,12 @@ func (c Config) validate(file string) error {
 		bad("camera.calibration", "cannot be combined with camera.profile = %s: give one of them", quote(cam.Profile))
 	}
 
+	if p := c.Notifications.PainPrompt; p != "" {
+		if _, err := alerts.ParseClock(p); err != nil {
+			bad("notifications.pain_prompt", `must be a time of day "HH:MM" like "17:30", or empty`)
+		}
+	}
+
 	// [sampling]
 	s := c.Sampling
 	dur("sampling.interval_changing", s.IntervalChanging, time.Second, 10*time.Minute, d(time.Second), d(10*time.Minute))
