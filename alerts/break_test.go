@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/neckwatch/neckwatch/posture"
 )
 
 func TestLoadBudgetSeverityWeighting(t *testing.T) {
@@ -387,5 +389,39 @@ func TestStatus(t *testing.T) {
 	if st := s.p.Status(s.now.Add(10 * time.Minute)); st.Posture != "" {
 		// A stale sample is not reported as the current posture.
 		t.Errorf("stale status %+v", st)
+	}
+}
+
+func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
+	cfg := DefaultConfig()
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.Local)
+	p, err := New(cfg, nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Observe(t0, posture.Verdict{State: posture.Upright, Person: true})
+	ev := p.StartBreak(t0.Add(time.Minute))
+	if ev.Kind != BreakSuggested || !ev.Notify || !ev.SafetyNote || !strings.Contains(ev.Body, SafetyNote) {
+		t.Fatalf("first user-started break: %+v", ev)
+	}
+	if p.Status(t0.Add(time.Minute)).BreaksToday != 0 {
+		t.Error("a user-started break used up one of the day's suggestions")
+	}
+	// Away for the whole break: it counts as taken.
+	var got []Event
+	for s := 0; s <= int(cfg.BreakLength/time.Second)+60; s += 10 {
+		got = append(got, p.Observe(t0.Add(time.Minute+time.Duration(s)*time.Second), posture.Verdict{State: posture.Away})...)
+	}
+	got = append(got, p.Tick(t0.Add(time.Minute+cfg.BreakWindow+time.Minute))...)
+	taken := false
+	for _, e := range got {
+		taken = taken || e.Kind == BreakTaken
+	}
+	if !taken {
+		t.Fatalf("away for the whole break, but no BreakTaken: %+v", got)
+	}
+	second := p.StartBreak(t0.Add(2 * time.Hour))
+	if second.SafetyNote || !strings.Contains(second.Body, SafetyPointer) {
+		t.Fatalf("second break repeats the full note or lacks the pointer: %q", second.Body)
 	}
 }

@@ -129,18 +129,34 @@ func preBreakText(load, lead, breakLen time.Duration) (title, body string) {
 // never jerky, head supported and aligned, light stretching afterwards,
 // daily consistency over long sessions. The first one carries the full
 // safety note, later ones a pointer to it.
+// breakGuidance is how to take a traction or mobility break (field notes).
+const breakGuidance = "Gentle cervical traction or mobility, 5-10 minutes: gentle and sustained, never jerky, " +
+	"head supported and aligned. Follow with light stretching (chin tucks, shoulder rolls, slow side bends). " +
+	"A few minutes every day beats long sessions; more is not better.\n"
+
 func breakText(load, breakLen time.Duration, first bool) (title, body string) {
 	title = "Time for a " + fmtDur(breakLen) + " neck break"
-	body = fmt.Sprintf("You have built up %s of forward-head load since your last break.\n", fmtDur(load)) +
-		"Gentle cervical traction or mobility, 5-10 minutes: gentle and sustained, never jerky, " +
-		"head supported and aligned. Follow with light stretching (chin tucks, shoulder rolls, slow side bends). " +
-		"A few minutes every day beats long sessions; more is not better.\n"
+	body = fmt.Sprintf("You have built up %s of forward-head load since your last break.\n", fmtDur(load)) + breakGuidance
+	return title, body + safetyText(first)
+}
+
+func manualBreakText(breakLen time.Duration, first bool) (title, body string) {
+	title = "Neck break: " + fmtDur(breakLen)
+	body = "Step away from the screen; neckwatch will tell you when the " + fmtDur(breakLen) + " are up.\n" + breakGuidance
+	return title, body + safetyText(first)
+}
+
+// BreakOverText is the notification at the end of a user-started break.
+func BreakOverText(breakLen time.Duration) (title, body string) {
+	return "Break over", "That was " + fmtDur(breakLen) + ". Sit back down tall, screen top at eye height; neckwatch carries on watching."
+}
+
+// safetyText is the full safety note the first time, a pointer after.
+func safetyText(first bool) string {
 	if first {
-		body += SafetyNote
-	} else {
-		body += SafetyPointer
+		return SafetyNote
 	}
-	return title, body
+	return SafetyPointer
 }
 
 func breakTakenText(away time.Duration) (title, body string) {

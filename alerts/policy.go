@@ -946,6 +946,20 @@ func median(xs []float64) *float64 {
 	return &m
 }
 
+// StartBreak starts a break the user asked for (the tray's "start a
+// traction break now"): it is announced like a suggested one, with the
+// safety note the first time, and counts as taken or skipped the same way.
+// It does not count against MaxBreaksPerDay: asking for a break is never
+// too often.
+func (p *Policy) StartBreak(now time.Time) Event {
+	now = p.clamp(now)
+	p.advance(now)
+	ev := p.suggestBreak(now)
+	p.breaksToday-- // user-started: not one of the day's suggestions
+	ev.Title, ev.Body = manualBreakText(p.cfg.BreakLength, ev.SafetyNote)
+	return ev
+}
+
 func (p *Policy) suggestBreak(now time.Time) Event {
 	p.breaksToday++
 	p.windowOpen = true

@@ -43,6 +43,20 @@ type Notifier interface {
 	Notify(n notify.Notification) error
 }
 
+// Journal records what the daemon sees for the posture history
+// (history.Recorder behind an adapter in production). Tick is called every
+// few seconds and writes when a minute has closed; its errors are shown in
+// status and logged once, and never stop the daemon.
+type Journal interface {
+	Sample(s Sample)
+	Event(e alerts.Event)
+	// Note records a user action: "paused", "resumed", "snoozed",
+	// "calibrated", with a detail such as the duration.
+	Note(at time.Time, kind, detail string)
+	Tick(now time.Time) error
+	Close() error
+}
+
 // Recalibrator builds a baseline from the landmarks of upright frames and
 // stores it, returning the classifier to judge by from now on.
 type Recalibrator func(frames []Sample) (*posture.Classifier, error)
@@ -70,8 +84,13 @@ type Options struct {
 	Now        func() time.Time
 	Source     string // for status
 	// OnSample, when set, is called from the sampling loop with every
-	// sample taken (the history journal records them); it must not block.
+	// sample taken; it must not block.
 	OnSample func(Sample)
+	// Journal, when set, keeps the posture history.
+	Journal Journal
+	// PainPrompt is the daily local time ("HH:MM") of the opt-in
+	// pain-score prompt; empty is off.
+	PainPrompt string
 }
 
 // Daemon runs the sampling loop. Its control methods are safe for
@@ -95,6 +114,11 @@ type Daemon struct {
 	recalibrate chan chan error
 	events      int
 	prevState   posture.State
+	journalErr  string
+	breakEnd    time.Time // end of a user-started break, zero when none
+	breakLen    time.Duration
+	prompted    string // local day the pain prompt was shown
+	promptAt    int    // PainPrompt in minutes after midnight, -1 off
 }
 
 // New checks the options and returns a daemon ready to Run.
@@ -130,7 +154,15 @@ func New(opt Options) (*Daemon, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: CameraIdle, recalibrate: make(chan chan error, 1)}, nil
+	promptAt := -1
+	if opt.PainPrompt != "" {
+		m, err := alerts.ParseClock(opt.PainPrompt)
+		if err != nil {
+			return nil, fmt.Errorf("daemon: pain prompt: %w", err)
+		}
+		promptAt = m
+	}
+	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: CameraIdle, recalibrate: make(chan chan error, 1), promptAt: promptAt}, nil
 }
 
 // Classifier returns the classifier currently in use.
@@ -148,6 +180,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.started = d.opt.Now()
 	d.mu.Unlock()
 	defer d.saveState()
+	if d.opt.Journal != nil {
+		defer func() {
+			if err := d.opt.Journal.Close(); err != nil {
+				d.log.Warn("history not fully written", "err", err)
+			}
+		}()
+	}
 	d.log.Info("neckwatch running", "source", d.opt.Source, "view", d.cls.View, "calibrated", d.cls.Baseline != nil)
 
 	backoff := time.Duration(0)
@@ -164,6 +203,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 				d.pollDND(ctx)
 			}
 			d.deliver(d.policyTick(now))
+			d.journalTick(now)
+			d.breakOver(now)
+			d.painPrompt(now)
 			if now.Sub(lastSave) >= d.opt.StateEvery {
 				lastSave = now
 				d.saveState()
@@ -214,6 +256,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 		if d.opt.OnSample != nil {
 			d.opt.OnSample(s)
+		}
+		if d.opt.Journal != nil {
+			d.opt.Journal.Sample(s)
 		}
 		events := d.observe(s)
 		d.deliver(events)
@@ -335,6 +380,9 @@ func (d *Daemon) deliver(events []alerts.Event) {
 		d.mu.Lock()
 		d.events++
 		d.mu.Unlock()
+		if d.opt.Journal != nil {
+			d.opt.Journal.Event(e)
+		}
 		if !e.Notify {
 			continue
 		}
@@ -342,19 +390,7 @@ func (d *Daemon) deliver(events []alerts.Event) {
 		if e.Kind == alerts.PostureCorrected {
 			n.Urgency = notify.Low
 		}
-		err := d.opt.Notifier.Notify(n)
-		d.mu.Lock()
-		switch {
-		case err != nil && d.notifyErr == "":
-			d.log.Warn("notifications unavailable; alerts are logged only", "err", err)
-			d.notifyErr = err.Error()
-		case err != nil:
-			d.notifyErr = err.Error()
-		case d.notifyErr != "":
-			d.log.Info("notifications available again")
-			d.notifyErr = ""
-		}
-		d.mu.Unlock()
+		d.notify(n)
 	}
 }
 
@@ -391,6 +427,7 @@ func (d *Daemon) runRecalibration(ctx context.Context) error {
 	d.mu.Lock()
 	d.cls = cls
 	d.opt.Policy.SetBaseline(baselineAngle(cls))
+	d.note("calibrated", 0)
 	d.mu.Unlock()
 	d.log.Info("recalibrated")
 	return nil
@@ -425,6 +462,7 @@ type Status struct {
 	LastSample    *SampleStatus `json:"last_sample,omitempty"`
 	NextSampleIn  string        `json:"next_sample_in"`
 	Notifications string        `json:"notifications"`
+	History       string        `json:"history"`
 	DoNotDisturb  bool          `json:"do_not_disturb"`
 	Policy        alerts.Status `json:"policy"`
 }
@@ -448,6 +486,13 @@ func (d *Daemon) Status() Status {
 		Source: d.opt.Source, View: string(d.cls.View), Calibrated: d.cls.Baseline != nil,
 		Started: d.started, Camera: d.camera, CameraProblem: d.lastErr, Samples: d.samples,
 		Notifications: "ok", DoNotDisturb: d.dnd, Policy: d.opt.Policy.Status(now),
+		History: "off",
+	}
+	if d.opt.Journal != nil {
+		st.History = "ok"
+		if d.journalErr != "" {
+			st.History = "unavailable (detection and alerts go on): " + d.journalErr
+		}
 	}
 	if up := now.Sub(d.started); up > 0 {
 		st.CameraOpenPct = 100 * float64(d.openTotal) / float64(up)
@@ -482,6 +527,7 @@ func (d *Daemon) Pause(dur time.Duration) {
 	defer d.mu.Unlock()
 	d.opt.Policy.Pause(d.opt.Now(), dur)
 	d.log.Info("paused", "for", dur)
+	d.note("paused", dur)
 }
 
 // Resume ends a pause or snooze.
@@ -490,6 +536,7 @@ func (d *Daemon) Resume() {
 	defer d.mu.Unlock()
 	d.opt.Policy.Resume(d.opt.Now())
 	d.log.Info("resumed")
+	d.note("resumed", 0)
 }
 
 // Snooze silences posture alerts for dur.
@@ -498,6 +545,7 @@ func (d *Daemon) Snooze(dur time.Duration) {
 	defer d.mu.Unlock()
 	d.opt.Policy.Snooze(d.opt.Now(), dur)
 	d.log.Info("snoozed", "for", dur)
+	d.note("snoozed", dur)
 }
 
 // Recalibrate asks the running loop to recalibrate at once and waits for
@@ -538,4 +586,103 @@ func (d *Daemon) Reconfigure(iv Intervals, burst int, alertsCfg alerts.Config, c
 	}
 	d.cls = cls
 	return nil
+}
+
+// note records a user action in the journal; called with d.mu held.
+func (d *Daemon) note(kind string, dur time.Duration) {
+	if d.opt.Journal == nil {
+		return
+	}
+	detail := ""
+	if dur > 0 {
+		detail = dur.String()
+	}
+	d.opt.Journal.Note(d.opt.Now(), kind, detail)
+}
+
+// journalTick lets the journal write closed minutes; a failing database is
+// logged once and shown in status while detection and alerts go on.
+func (d *Daemon) journalTick(now time.Time) {
+	if d.opt.Journal == nil {
+		return
+	}
+	err := d.opt.Journal.Tick(now)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case err != nil && d.journalErr == "":
+		d.log.Warn("history unavailable; detection and alerts go on", "err", err)
+		d.journalErr = err.Error()
+	case err != nil:
+		d.journalErr = err.Error()
+	case d.journalErr != "":
+		d.log.Info("history available again")
+		d.journalErr = ""
+	}
+}
+
+// StartBreak starts a break the user asked for (tray menu); a notification
+// says when it is over.
+func (d *Daemon) StartBreak() {
+	d.mu.Lock()
+	now := d.opt.Now()
+	ev := d.opt.Policy.StartBreak(now)
+	d.breakLen = d.opt.Policy.Config().BreakLength
+	d.breakEnd = now.Add(d.breakLen)
+	d.mu.Unlock()
+	d.deliver([]alerts.Event{ev})
+}
+
+// breakOver sends the end-of-break notification of a user-started break.
+func (d *Daemon) breakOver(now time.Time) {
+	d.mu.Lock()
+	if d.breakEnd.IsZero() || now.Before(d.breakEnd) {
+		d.mu.Unlock()
+		return
+	}
+	d.breakEnd = time.Time{}
+	title, body := alerts.BreakOverText(d.breakLen)
+	d.mu.Unlock()
+	d.notify(notify.Notification{Title: title, Body: body, Category: categories[alerts.BreakSuggested]})
+}
+
+// painPrompt asks once a day, at the configured time, for a pain score:
+// only while the user is at the desk and not in do-not-disturb.
+func (d *Daemon) painPrompt(now time.Time) {
+	if d.promptAt < 0 {
+		return
+	}
+	d.mu.Lock()
+	day := now.Format("2006-01-02")
+	due := now.Hour()*60+now.Minute() >= d.promptAt && d.prompted != day
+	present := d.last != nil && d.last.Verdict.State != posture.Away
+	if !due || !present || d.dnd {
+		d.mu.Unlock()
+		return
+	}
+	d.prompted = day
+	d.mu.Unlock()
+	d.notify(notify.Notification{
+		Title:    "How are your neck and back today?",
+		Body:     "Score today's pain from 0 (none) to 10 for your journal:\nneckwatch journal add --pain N --area neck\nA week or two of entries shows whether the posture work helps.",
+		Category: "neckwatch.journal", Urgency: notify.Low,
+	})
+}
+
+// notify shows one notification, tracking whether the service is there:
+// a lost notification is logged once and shown in status, never fatal.
+func (d *Daemon) notify(n notify.Notification) {
+	err := d.opt.Notifier.Notify(n)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case err != nil && d.notifyErr == "":
+		d.log.Warn("notifications unavailable; alerts are logged only", "err", err)
+		d.notifyErr = err.Error()
+	case err != nil:
+		d.notifyErr = err.Error()
+	case d.notifyErr != "":
+		d.log.Info("notifications available again")
+		d.notifyErr = ""
+	}
 }

@@ -268,3 +268,85 @@ func TestIntervalAdapts(t *testing.T) {
 		}
 	}
 }
+
+// journalRecorder records what the daemon hands the journal.
+type journalRecorder struct {
+	mu      sync.Mutex
+	samples int
+	events  []alerts.Kind
+	notes   []string
+	ticks   int
+	closed  bool
+	err     error
+}
+
+func (j *journalRecorder) Sample(Sample) { j.mu.Lock(); j.samples++; j.mu.Unlock() }
+func (j *journalRecorder) Event(e alerts.Event) {
+	j.mu.Lock()
+	j.events = append(j.events, e.Kind)
+	j.mu.Unlock()
+}
+func (j *journalRecorder) Note(_ time.Time, kind, detail string) {
+	j.mu.Lock()
+	j.notes = append(j.notes, kind+" "+detail)
+	j.mu.Unlock()
+}
+func (j *journalRecorder) Tick(time.Time) error { j.mu.Lock(); defer j.mu.Unlock(); j.ticks++; return j.err }
+func (j *journalRecorder) Close() error         { j.closed = true; return nil }
+
+func TestJournalGetsSamplesEventsAndNotes(t *testing.T) {
+	rec := &notify.Recorder{}
+	steps := append(repeat(verdict(posture.Upright, 0), 3), repeat(verdict(posture.ForwardHead, 0.6), 30)...)
+	d, s, _ := newTestDaemon(t, steps, shortOnset(), rec)
+	d.opt.Now = steppingClock(200 * time.Millisecond)
+	s.now = d.opt.Now
+	j := &journalRecorder{err: errors.New("database is locked")}
+	d.opt.Journal = j
+	d.Snooze(time.Minute)
+	d.Resume()
+	if err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if j.samples != len(steps) || j.ticks == 0 || !j.closed {
+		t.Fatalf("journal: %d samples (want %d), %d ticks, closed %v", j.samples, len(steps), j.ticks, j.closed)
+	}
+	if len(j.events) == 0 || j.events[0] != alerts.PostureAlert {
+		t.Errorf("journal events %v, want the posture alert", j.events)
+	}
+	if strings.Join(j.notes, ",") != "snoozed 1m0s,resumed " {
+		t.Errorf("journal notes %q", j.notes)
+	}
+	if st := d.Status(); !strings.Contains(st.History, "database is locked") {
+		t.Errorf("a failing journal is not shown in status: %q", st.History)
+	}
+	if len(rec.Notifications()) != 1 {
+		t.Errorf("a failing journal changed the alerts: %d notifications", len(rec.Notifications()))
+	}
+}
+
+func TestUserStartedBreakAndPainPrompt(t *testing.T) {
+	rec := &notify.Recorder{}
+	cfg := alerts.DefaultConfig()
+	cfg.BreakLength = time.Minute
+	d, s, _ := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 400), cfg, rec)
+	d.opt.Now = steppingClock(time.Second)
+	s.now = d.opt.Now
+	d.promptAt = 0 // any time of day is past midnight: prompt at once
+	d.StartBreak()
+	if err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, n := range rec.Notifications() {
+		titles = append(titles, n.Title)
+	}
+	got := strings.Join(titles, " | ")
+	for _, want := range []string{"Neck break: 1 min", "Break over", "How are your neck and back today?"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("notifications %q lack %q", got, want)
+		}
+	}
+	if strings.Count(got, "How are your neck") != 1 {
+		t.Errorf("pain prompt not once a day: %q", got)
+	}
+}
