@@ -291,8 +291,13 @@ func (j *journalRecorder) Note(_ time.Time, kind, detail string) {
 	j.notes = append(j.notes, kind+" "+detail)
 	j.mu.Unlock()
 }
-func (j *journalRecorder) Tick(time.Time) error { j.mu.Lock(); defer j.mu.Unlock(); j.ticks++; return j.err }
-func (j *journalRecorder) Close() error         { j.closed = true; return nil }
+func (j *journalRecorder) Tick(time.Time) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.ticks++
+	return j.err
+}
+func (j *journalRecorder) Close() error { j.closed = true; return nil }
 
 func TestJournalGetsSamplesEventsAndNotes(t *testing.T) {
 	rec := &notify.Recorder{}
