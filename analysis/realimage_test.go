@@ -6,22 +6,11 @@ import (
 
 	"github.com/neckwatch/neckwatch/analysis"
 	"github.com/neckwatch/neckwatch/internal/testenv"
+	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
 	"github.com/neckwatch/neckwatch/vision/landmark"
 )
-
-func newPipeline(t *testing.T) *vision.Pipeline {
-	t.Helper()
-	cfg := vision.DefaultPipelineConfig()
-	cfg.ModelDir = testenv.ModelDir(t)
-	p, err := vision.NewPipeline(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
-}
 
 // analyseFolder runs every image of a folder of the real test photos.
 func analyseFolder(t *testing.T, sub string, view posture.View) map[string]analysis.Result {
@@ -33,7 +22,7 @@ func analyseFolder(t *testing.T, sub string, view posture.View) map[string]analy
 	defer src.Close()
 	cls := posture.NewClassifier(view, nil)
 	out := map[string]analysis.Result{}
-	err = analysis.Each(src, newPipeline(t), cls, func(r analysis.Result) error {
+	err = analysis.Each(src, visiontest.Pipeline(t), cls, func(r analysis.Result) error {
 		if r.Err != nil {
 			t.Errorf("%s: %v", r.Info.Name, r.Err)
 		}

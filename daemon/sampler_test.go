@@ -13,6 +13,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"github.com/neckwatch/neckwatch/internal/testenv"
+	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
 	"github.com/neckwatch/neckwatch/vision"
@@ -60,29 +61,10 @@ func (s *fakeCameraSource) Describe() vision.SourceInfo {
 	return vision.SourceInfo{Kind: vision.SourceCamera, Spec: "fake"}
 }
 
-func seedFrame(t *testing.T) gocv.Mat {
-	t.Helper()
-	m := gocv.IMRead(testenv.Photo(t, "frontal/gocv_face.jpg"), gocv.IMReadColor)
-	t.Cleanup(func() { m.Close() })
-	return m
-}
-
-func testPipeline(t *testing.T) *vision.Pipeline {
-	t.Helper()
-	cfg := vision.DefaultPipelineConfig()
-	cfg.ModelDir = testenv.ModelDir(t)
-	p, err := vision.NewPipeline(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
-}
-
 func TestCameraSamplerDutyCycle(t *testing.T) {
 	testenv.CheckMatLeaks(t)
-	cam := &fakeCamera{frame: seedFrame(t)}
-	pipe := testPipeline(t)
+	cam := &fakeCamera{frame: visiontest.DeskFrame(t)}
+	pipe := visiontest.Pipeline(t)
 	cls := posture.NewClassifier(posture.Front, nil)
 	s := &CameraSampler{Spec: "fake", Open: cam.open, Settle: 30 * time.Millisecond, Detector: pipe, Classifier: func() *posture.Classifier { return cls }}
 	defer s.Close()
@@ -116,15 +98,15 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 
 func TestCameraSamplerReportsBlackAndFrozenFrames(t *testing.T) {
 	testenv.CheckMatLeaks(t)
-	pipe := testPipeline(t)
+	pipe := visiontest.Pipeline(t)
 	cls := posture.NewClassifier(posture.Front, nil)
 	cases := []struct {
 		name  string
 		cam   *fakeCamera
 		state CameraState
 	}{
-		{"privacy shutter", &fakeCamera{frame: seedFrame(t), black: true}, CameraBlack},
-		{"stuck driver", &fakeCamera{frame: seedFrame(t), frozen: true}, CameraFrozen},
+		{"privacy shutter", &fakeCamera{frame: visiontest.DeskFrame(t), black: true}, CameraBlack},
+		{"stuck driver", &fakeCamera{frame: visiontest.DeskFrame(t), frozen: true}, CameraFrozen},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,8 +141,8 @@ func TestCameraSamplerBusyAndAbsent(t *testing.T) {
 // at media time t, and the end of the file ends the run.
 func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 	testenv.CheckMatLeaks(t)
-	seed := seedFrame(t)
-	pipe := testPipeline(t)
+	seed := visiontest.DeskFrame(t)
+	pipe := visiontest.Pipeline(t)
 	lm, _, err := pipe.Detect(seed)
 	if err != nil {
 		t.Fatal(err)

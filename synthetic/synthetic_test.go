@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"sort"
 	"testing"
 
 	"gocv.io/x/gocv"
 
 	"github.com/neckwatch/neckwatch/analysis"
-	"github.com/neckwatch/neckwatch/internal/testenv"
+	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
 	"github.com/neckwatch/neckwatch/vision"
@@ -28,14 +27,8 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	seed := gocv.IMRead(testenv.Photo(t, "frontal/gocv_face.jpg"), gocv.IMReadColor)
-	defer seed.Close()
-	cfg := vision.DefaultPipelineConfig()
-	cfg.ModelDir = testenv.ModelDir(t)
-	pipe, err := vision.NewPipeline(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	seed := visiontest.DeskFrame(t)
+	pipe := visiontest.Pipeline(t)
 	lm, _, err := pipe.Detect(seed)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +42,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{gen: gen, pipe: pipe, frame: gocv.NewMat()}
-	t.Cleanup(func() { f.frame.Close(); gen.Close(); pipe.Close() })
+	t.Cleanup(func() { f.frame.Close(); gen.Close() })
 	// Calibrate on the rendered rest frame, as a user would sit upright.
 	cam := posture.DefaultCameraModel()
 	var feats []posture.FrontFeatures
@@ -76,8 +69,7 @@ func (f *fixture) render(t *testing.T, m synthetic.HeadMotion) {
 }
 
 // judge renders m as a short burst of frames with camera sensor noise
-// (sigma 3 grey levels) and returns the verdict of median severity: as the
-// daemon judges a burst, not a single frame.
+// (sigma 3 grey levels) and judges it as the daemon judges a burst.
 func (f *fixture) judge(t *testing.T, m synthetic.HeadMotion) posture.Verdict {
 	t.Helper()
 	f.render(t, m)
@@ -101,8 +93,7 @@ func (f *fixture) judge(t *testing.T, m synthetic.HeadMotion) posture.Verdict {
 		}
 		vs = append(vs, r.Verdict)
 	}
-	sort.Slice(vs, func(i, j int) bool { return vs[i].Severity < vs[j].Severity })
-	return vs[len(vs)/2]
+	return posture.Combine(vs)
 }
 
 func TestSequencesSeverityRisesMonotonically(t *testing.T) {

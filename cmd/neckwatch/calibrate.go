@@ -56,15 +56,11 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	src, err := vision.OpenSource(pf.source)
+	src, pipe, err := pf.open()
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	pipe, err := vision.NewPipeline(pf.pipelineConfig())
-	if err != nil {
-		return err
-	}
 	defer pipe.Close()
 
 	info := src.Describe()

@@ -114,15 +114,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err := pf.applySettings(cls); err != nil {
 		return err
 	}
-	src, err := vision.OpenSource(pf.source)
+	src, pipe, err := pf.open()
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	pipe, err := vision.NewPipeline(pf.pipelineConfig())
-	if err != nil {
-		return err
-	}
 	defer pipe.Close()
 
 	info := src.Describe()

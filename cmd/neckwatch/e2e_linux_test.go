@@ -10,27 +10,17 @@ import (
 	"testing"
 	"time"
 
-	"gocv.io/x/gocv"
-
 	"github.com/neckwatch/neckwatch/internal/testenv"
+	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
 	"github.com/neckwatch/neckwatch/synthetic"
-	"github.com/neckwatch/neckwatch/vision"
 )
 
 // writePostureVideo renders the desk frame upright for upright, then with
 // the head forward (grown 35%: about 9 cm nearer) for forward, at fps.
 func writePostureVideo(t *testing.T, path string, fps float64, upright, forward time.Duration) {
 	t.Helper()
-	seed := gocv.IMRead(testenv.Photo(t, "frontal/gocv_face.jpg"), gocv.IMReadColor)
-	defer seed.Close()
-	cfg := vision.DefaultPipelineConfig()
-	cfg.ModelDir = testenv.ModelDir(t)
-	p, err := vision.NewPipeline(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	lm, _, err := p.Detect(seed)
+	seed := visiontest.DeskFrame(t)
+	lm, _, err := visiontest.Pipeline(t).Detect(seed)
 	if err != nil {
 		t.Fatal(err)
 	}

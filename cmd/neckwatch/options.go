@@ -58,6 +58,22 @@ func (o *pipelineFlags) pipelineConfig() vision.PipelineConfig {
 	return cfg
 }
 
+// open opens the source and loads the pipeline; the caller closes both.
+// The source is opened first: a wrong path is reported without waiting
+// for the networks to load.
+func (o *pipelineFlags) open() (vision.FrameSource, *vision.Pipeline, error) {
+	src, err := vision.OpenSource(o.source)
+	if err != nil {
+		return nil, nil, err
+	}
+	pipe, err := vision.NewPipeline(o.pipelineConfig())
+	if err != nil {
+		src.Close()
+		return nil, nil, err
+	}
+	return src, pipe, nil
+}
+
 // settingsHelp lists the --set names for a command's help.
 func settingsHelp() string {
 	c := posture.NewClassifier(posture.Front, nil)

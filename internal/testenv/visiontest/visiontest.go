@@ -1,0 +1,39 @@
+// Package visiontest gives tests the real vision pipeline and the desk
+// photo the synthetic sequences start from. It is apart from testenv so
+// that tests of packages without OpenCV do not link it.
+package visiontest
+
+import (
+	"testing"
+
+	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
+	"github.com/neckwatch/neckwatch/vision"
+)
+
+// Pipeline loads the real networks (embedded, or from models/data) and
+// closes them at the end of the test.
+func Pipeline(t testing.TB) *vision.Pipeline {
+	t.Helper()
+	cfg := vision.DefaultPipelineConfig()
+	cfg.ModelDir = testenv.ModelDir(t)
+	p, err := vision.NewPipeline(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// DeskFrame returns gocv_face.jpg, a real webcam frame at a desk, closed at
+// the end of the test.
+func DeskFrame(t testing.TB) gocv.Mat {
+	t.Helper()
+	m := gocv.IMRead(testenv.Photo(t, "frontal/gocv_face.jpg"), gocv.IMReadColor)
+	if m.Empty() {
+		t.Fatal("cannot decode frontal/gocv_face.jpg")
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
