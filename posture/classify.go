@@ -71,6 +71,10 @@ func (t Thresholds) widened(k float64) Thresholds {
 	return t
 }
 
+// shoulderJitter is the relative change of the shoulder width below which
+// it is taken as keypoint noise rather than the torso moving.
+const shoulderJitter = 0.05
+
 // Classifier judges frames. The zero value is not useful: use NewClassifier.
 type Classifier struct {
 	View       View
@@ -113,14 +117,20 @@ func ramp(x, start, severe float64) (float64, bool) {
 	return clamp((x-start)/(severe-start), 0, 1), true
 }
 
-// judge turns components into a state and severity: the worst one wins.
+// judge turns components into a state and a severity. The state is the
+// worst component's. The severity combines every component past its start
+// as independent evidence, 1 - (1-a)(1-b)...: a head that is both forward
+// and dropped loads the neck more than either alone, and the severity does
+// not jump down when the worst component hands over to another.
 func judge(v *Verdict, cs []component) {
 	best := -1
+	keep := 1.0
 	for i, c := range cs {
 		if !c.over {
 			continue
 		}
 		v.Reasons = append(v.Reasons, c.reason)
+		keep *= 1 - c.value
 		if best < 0 || c.value > cs[best].value {
 			best = i
 		}
@@ -129,7 +139,7 @@ func judge(v *Verdict, cs []component) {
 		v.State, v.Severity = Upright, 0
 		return
 	}
-	v.State, v.Severity = cs[best].state, cs[best].value
+	v.State, v.Severity = cs[best].state, 1-keep
 }
 
 func ptr(v float64) *float64 { return &v }
@@ -168,7 +178,15 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	case ft.Shoulders && b.FaceScale > 0:
 		// Head distance x (relative face scale - 1) is how much closer the
 		// head is than the shoulders, beyond the upright offset.
-		forward = ptr(ft.HeadDistCM * (ft.FaceScale/b.FaceScale - 1))
+		scale := ft.FaceScale
+		if v.Calibrated && b.ShoulderWidthPx > 0 && math.Abs(ft.ShoulderWidthPx/b.ShoulderWidthPx-1) < shoulderJitter {
+			// The shoulder keypoints jitter by a few percent from frame to
+			// frame while the torso rarely moves relative to a fixed
+			// webcam: a change that small is jitter, so the calibrated
+			// width stands.
+			scale = ft.EyeDistPx / b.ShoulderWidthPx
+		}
+		forward = ptr(ft.HeadDistCM * (scale/b.FaceScale - 1))
 	case v.Calibrated && b.HeadDistCM > 0:
 		// Shoulders out of frame: the head came closer, the torso is
 		// assumed to have stayed where it was at calibration.

@@ -309,8 +309,9 @@ func TestClassifySide(t *testing.T) {
 		{"leaning back", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 90, Hips: true, TorsoForwardDeg: -20}, Upright, 0, ""},
 		// (30-15)/(45-15).
 		{"looking down", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 70, NoseSeen: true, HeadFlexionDeg: 30}, ForwardHead, 0.5, "down"},
-		// Neck (55-40)/25 = 0.6 beats torso (20-12)/23 = 0.35.
-		{"worst wins", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 40, Hips: true, TorsoForwardDeg: 20}, ForwardHead, 0.6, "torso"},
+		// Neck (55-40)/25 = 0.6 beats torso (20-12)/23 = 8/23 for the state;
+		// the severity combines both: 1 - (1-0.6)(1-8/23).
+		{"worst wins, both count", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 40, Hips: true, TorsoForwardDeg: 20}, ForwardHead, 1 - 0.4*(1-8.0/23), "torso"},
 		{"person, no ear", SideFeatures{Person: true}, Uncertain, 0, "not visible"},
 		{"nobody", SideFeatures{}, Away, 0, ""},
 	}
@@ -389,6 +390,27 @@ func TestStates(t *testing.T) {
 		}
 		if s.Present() != (s != Away) {
 			t.Errorf("%s.Present() = %v", s, s.Present())
+		}
+	}
+}
+
+func TestSeverityCombinesEvidence(t *testing.T) {
+	cases := []struct {
+		name  string
+		cs    []component
+		state State
+		sev   float64
+	}{
+		{"none over", []component{{ForwardHead, 0, false, "a"}}, Upright, 0},
+		{"one", []component{{Slouch, 0.5, true, "a"}, {ForwardHead, 0, false, "b"}}, Slouch, 0.5},
+		{"two add up, the worst names the state", []component{{Slouch, 0.5, true, "a"}, {ForwardHead, 0.2, true, "b"}}, Slouch, 0.6},
+		{"never above 1", []component{{Lean, 1, true, "a"}, {ForwardHead, 1, true, "b"}}, Lean, 1},
+	}
+	for _, tc := range cases {
+		var v Verdict
+		judge(&v, tc.cs)
+		if v.State != tc.state || !approx(v.Severity, tc.sev, 1e-9) {
+			t.Errorf("%s: %s %.3f, want %s %.3f", tc.name, v.State, v.Severity, tc.state, tc.sev)
 		}
 	}
 }
