@@ -55,6 +55,7 @@ type runFlags struct {
 	budget      string
 	logLevel    string
 	modelsDir   string
+	tray        bool
 }
 
 func runRun(args []string, stdout, stderr io.Writer) error {
@@ -72,6 +73,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.budget, "break-budget", "", "severity-weighted forward-head time that earns a traction break (e.g. 20m)")
 	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error")
 	fs.StringVar(&f.modelsDir, "models", "", "directory with the model files, when they are not embedded")
+	fs.BoolVar(&f.tray, "tray", false, "show a system-tray icon (without a tray host: runs headless)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -113,6 +115,9 @@ func (f *runFlags) effectiveConfig() (config.Config, error) {
 	}
 	if f.keepOpen {
 		cfg.Sampling.KeepOpen = true
+	}
+	if f.tray {
+		cfg.Desktop.Tray = true
 	}
 	if f.modelsDir != "" {
 		cfg.Camera.ModelsDir = f.modelsDir
@@ -316,6 +321,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		Intervals: intervalsOf(cfg), Burst: cfg.Sampling.BurstFrames,
 		SaveState: func(s alerts.Snapshot) error { return saveSnapshot(statePath, s) },
 		Logger:    log, Source: cfg.Camera.Source,
+		PainPrompt: cfg.Notifications.PainPrompt,
 	})
 	if err != nil {
 		sampler.Close()
@@ -349,6 +355,10 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 			}
 		}
 	}()
+
+	if cfg.Desktop.Tray {
+		startTray(ctx, trayActions{ctx: ctx, d: d, quit: stop, log: log}, nil, log)
+	}
 
 	err = d.Run(ctx)
 	stop()

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/tray"
+)
+
+// trayActions carries out the tray menu on the running daemon. Menu calls
+// arrive on the tray's goroutine and must return quickly, so the slow ones
+// (recalibration samples the camera) run in their own goroutine.
+type trayActions struct {
+	ctx        context.Context
+	d          *daemon.Daemon
+	quit       context.CancelFunc
+	log        *slog.Logger
+	openReport func() error
+}
+
+func (a trayActions) Pause(d time.Duration) { a.d.Pause(d) }
+
+// PauseUntilTomorrow pauses until the next local midnight.
+func (a trayActions) PauseUntilTomorrow() {
+	now := time.Now()
+	y, m, day := now.Date()
+	a.d.Pause(time.Date(y, m, day+1, 0, 0, 0, 0, now.Location()).Sub(now))
+}
+
+func (a trayActions) Snooze(d time.Duration) { a.d.Snooze(d) }
+func (a trayActions) StartBreak()            { go a.d.StartBreak() }
+func (a trayActions) Quit()                  { a.quit() }
+
+func (a trayActions) Recalibrate() {
+	go func() {
+		if err := a.d.Recalibrate(a.ctx); err != nil {
+			a.log.Warn("recalibration from the tray failed", "err", err)
+		}
+	}()
+}
+
+func (a trayActions) OpenReport() {
+	go func() {
+		if a.openReport == nil {
+			a.log.Warn("no report: the history is off")
+			return
+		}
+		if err := a.openReport(); err != nil {
+			a.log.Warn("cannot open today's report", "err", err)
+		}
+	}()
+}
+
+// trayModel turns the daemon's status into what the icon shows.
+func trayModel(st daemon.Status, uprightPct float64) tray.Model {
+	m := tray.Model{State: tray.StateUnknown, UprightPct: uprightPct, NextBreakIn: -1}
+	switch {
+	case st.Policy.Paused:
+		m.State = tray.StatePaused
+	case st.CameraProblem != "" && st.Camera != daemon.CameraIdle && st.Camera != daemon.CameraOpen:
+		m.State, m.Detail = tray.StateCameraProblem, "camera "+string(st.Camera)
+	case st.LastSample == nil:
+	case st.LastSample.State == string(posture.Away):
+		m.State = tray.StateAway
+	case st.LastSample.State == string(posture.Upright):
+		m.State = tray.StateUpright
+	case posture.State(st.LastSample.State).Bad():
+		m.State = tray.StateForwardHead
+	}
+	if st.Policy.BreaksToday < st.Policy.MaxBreaksPerDay && st.Policy.TimeToBreak > 0 {
+		m.NextBreakIn = st.Policy.TimeToBreak
+	}
+	return m
+}
+
+// startTray shows the tray icon and keeps it current until ctx ends.
+// Without a tray host it logs that once and returns: the daemon runs
+// headless.
+func startTray(ctx context.Context, acts trayActions, uprightToday func() float64, log *slog.Logger) {
+	t, err := tray.Start(ctx, acts, log)
+	if errors.Is(err, tray.ErrNoTrayHost) {
+		log.Info("no system tray host; running without a tray icon", "err", err)
+		return
+	}
+	if err != nil {
+		log.Warn("tray icon unavailable; running without it", "err", err)
+		return
+	}
+	go func() {
+		defer t.Close()
+		tick := time.NewTicker(2 * time.Second)
+		defer tick.Stop()
+		pct, pctAt := -1.0, time.Time{}
+		for {
+			if uprightToday != nil && time.Since(pctAt) > time.Minute {
+				pct, pctAt = uprightToday(), time.Now()
+			}
+			t.Update(trayModel(acts.d.Status(), pct))
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+}
