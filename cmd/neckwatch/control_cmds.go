@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -178,8 +179,9 @@ const installUsage = `Usage: neckwatch install [-- RUN-FLAGS...]
        neckwatch uninstall
 
 install makes neckwatch start at login: a systemd user service where
-systemd runs the session, otherwise an XDG autostart entry. Flags after --
-are passed to 'neckwatch run' (e.g. -- --profile desk).
+systemd runs the session, otherwise an XDG autostart entry. It runs
+'neckwatch run --tray' (the tray icon shows where the desktop has a tray).
+Flags after -- are passed to 'neckwatch run' (e.g. -- --profile desk).
 `
 
 func runInstall(args []string, stdout, stderr io.Writer) error {
@@ -187,7 +189,13 @@ func runInstall(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return parseFlags(fs, args)
 	}
-	res, err := install.Install(install.Options{Args: fs.Args()})
+	// The login entry shows the tray icon where the desktop has a tray
+	// host; without one the daemon logs that once and runs headless.
+	runArgs := fs.Args()
+	if !slices.Contains(runArgs, "--tray") {
+		runArgs = append([]string{"--tray"}, runArgs...)
+	}
+	res, err := install.Install(install.Options{Args: runArgs})
 	for _, l := range res.Lines() {
 		fmt.Fprintln(stdout, l)
 	}
