@@ -52,6 +52,9 @@ type Event struct {
 	Severity  float64 // for alerts
 	Corrected bool    // posture alert corrected within a minute
 	Detail    string  // free text: duration of a pause, profile calibrated, ...
+	// AlertAt, for EventCorrected, is when the corrected alert was given
+	// (zero: the last alert before At). It is not stored.
+	AlertAt time.Time
 }
 
 // PainArea is where a journal pain entry hurts.
@@ -84,8 +87,8 @@ type Day struct {
 	Corrections      int // alerts corrected within a minute
 	BreaksSuggested  int
 	BreaksTaken      int
-	MeanNeckAngleDeg float64 // 0 when no angle was measured
-	NeckAngleMinutes int     // minutes that had an angle
+	MeanNeckAngleDeg float64  // 0 when no angle was measured
+	NeckAngleMinutes int      // minutes that had an angle
 	Pain             *float64 // mean pain score that day, nil when none entered
 }
 

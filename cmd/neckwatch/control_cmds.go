@@ -137,6 +137,7 @@ func printStatus(w io.Writer, st daemon.Status) {
 		dnd = " (desktop do-not-disturb: alerts held)"
 	}
 	fmt.Fprintf(w, "notifications: %s%s\n", st.Notifications, dnd)
+	fmt.Fprintf(w, "history:       %s\n", st.History)
 }
 
 const configUsage = `Usage: neckwatch config [--config FILE] [--default]

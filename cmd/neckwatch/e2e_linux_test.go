@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +52,7 @@ func TestDaemonEndToEndNotifiesRealServer(t *testing.T) {
 	}
 	cfgHome := isolateConfig(t)
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
 	rt, err := os.MkdirTemp("", "nw-rt")
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +65,8 @@ func TestDaemonEndToEndNotifiesRealServer(t *testing.T) {
 	writePostureVideo(t, video, 10, upright, forward)
 
 	// Calibrate on the upright seed, as the user would.
-	if code, _, stderr := runCLI(t, "calibrate", "--source", testenv.Photo(t, "frontal/gocv_face.jpg")); code != 0 {
+	code, _, stderr := runCLI(t, "calibrate", "--source", testenv.Photo(t, "frontal/gocv_face.jpg"))
+	if code != 0 {
 		t.Fatalf("calibrate: %s", stderr)
 	}
 	conf := filepath.Join(cfgHome, "test.toml")
@@ -94,7 +97,7 @@ func TestDaemonEndToEndNotifiesRealServer(t *testing.T) {
 			}
 		}
 	}()
-	code, _, stderr := runCLI(t, "run", "--source", video, "--foreground", "--config", conf, "--alert-onset", "8s", "--log-level", "debug")
+	code, _, stderr = runCLI(t, "run", "--source", video, "--foreground", "--config", conf, "--alert-onset", "8s", "--log-level", "debug")
 	close(stop)
 	wg.Wait()
 	elapsed := time.Since(start)
@@ -130,6 +133,27 @@ func TestDaemonEndToEndNotifiesRealServer(t *testing.T) {
 	}
 	if firstSeen > upright+8*time.Second+6*time.Second {
 		t.Errorf("posture reset came %v after start: more than onset + a few samples after the change at %v", firstSeen, upright)
+	}
+	// The run is in the history: its minutes and the alert.
+	code, out, stderr := runCLI(t, "history", "export", "--format", "json")
+	if code != 0 {
+		t.Fatalf("history export: %s", stderr)
+	}
+	var doc struct {
+		Minutes []map[string]any `json:"minutes"`
+		Events  []map[string]any `json:"events"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	alerts := 0
+	for _, e := range doc.Events {
+		if e["kind"] == "posture_alert" {
+			alerts++
+		}
+	}
+	if len(doc.Minutes) == 0 || alerts != 1 {
+		t.Errorf("history after the run: %d minutes, %d posture alerts (want 1)\n%s", len(doc.Minutes), alerts, out)
 	}
 	t.Logf("posture reset reached dunst %v after start (posture changed at %v, onset 8s): %q", firstSeen, upright, body)
 }

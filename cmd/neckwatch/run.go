@@ -315,6 +315,11 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		}
 	}
 
+	store, journal := openJournal(cfg, log.Warn)
+	if store != nil {
+		defer store.Close()
+	}
+
 	d, err = daemon.New(daemon.Options{
 		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: notifier,
 		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log),
@@ -322,6 +327,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		SaveState: func(s alerts.Snapshot) error { return saveSnapshot(statePath, s) },
 		Logger:    log, Source: cfg.Camera.Source,
 		PainPrompt: cfg.Notifications.PainPrompt,
+		Journal:    journal,
 	})
 	if err != nil {
 		sampler.Close()
@@ -357,7 +363,13 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	}()
 
 	if cfg.Desktop.Tray {
-		startTray(ctx, trayActions{ctx: ctx, d: d, quit: stop, log: log}, nil, log)
+		acts := trayActions{ctx: ctx, d: d, quit: stop, log: log}
+		var upright func() float64
+		if store != nil {
+			acts.openReport = openTodaysReport(store.Path())
+			upright = func() float64 { return uprightToday(store) }
+		}
+		startTray(ctx, acts, upright, log)
 	}
 
 	err = d.Run(ctx)

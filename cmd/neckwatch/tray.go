@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/tray"
 )
@@ -107,4 +108,15 @@ func startTray(ctx context.Context, acts trayActions, uprightToday func() float6
 			}
 		}
 	}()
+}
+
+// uprightToday is today's upright share of present time in percent, or -1
+// when there is nothing yet.
+func uprightToday(store *history.Store) float64 {
+	today := midnight(time.Now())
+	days, err := store.Days(today, today.AddDate(0, 0, 1))
+	if err != nil || len(days) == 0 || days[0].Present <= 0 {
+		return -1
+	}
+	return 100 * days[0].UprightFraction()
 }

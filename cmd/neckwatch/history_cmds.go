@@ -1,0 +1,380 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/history"
+	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/internal/xdg"
+	"github.com/neckwatch/neckwatch/report"
+)
+
+// historyPath is the journal database: --db, then the config's
+// history.path, then the data directory.
+func historyPath(flagPath string) (string, error) {
+	if flagPath != "" {
+		return flagPath, nil
+	}
+	cfg, err := config.Load("")
+	if err != nil {
+		return "", err
+	}
+	if cfg.History.Path != "" {
+		return cfg.History.Path, nil
+	}
+	return history.DefaultPath()
+}
+
+func openHistory(flagPath string) (*history.Store, error) {
+	p, err := historyPath(flagPath)
+	if err != nil {
+		return nil, err
+	}
+	return history.Open(p)
+}
+
+// parseDate reads a local calendar date.
+func parseDate(flag, s string) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
+	if err != nil {
+		return t, usagef("%s %q: write the date as YYYY-MM-DD", flag, s)
+	}
+	return t, nil
+}
+
+func midnight(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// period resolves --days / --since into [from, to): whole local days up
+// to and including today.
+func period(days int, since string, daysSet bool) (time.Time, time.Time, error) {
+	to := midnight(time.Now()).AddDate(0, 0, 1)
+	if since != "" && daysSet {
+		return time.Time{}, time.Time{}, usagef("give --days or --since, not both")
+	}
+	if since != "" {
+		from, err := parseDate("--since", since)
+		return from, to, err
+	}
+	if days < 1 {
+		return time.Time{}, time.Time{}, usagef("--days must be at least 1")
+	}
+	return to.AddDate(0, 0, -days), to, nil
+}
+
+const journalUsage = `Usage: neckwatch journal add --pain 0-10 [--area neck|upper-back|shoulders|head] [--note TEXT]
+       neckwatch journal list [--days N]
+
+A short pain journal next to the posture history: a score a day for a
+week or two shows whether the posture work helps.
+`
+
+func runJournal(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usagef("journal needs a subcommand: add or list")
+	}
+	fs := newFlagSet("journal", journalUsage, stdout)
+	var db, area, note string
+	var pain, days int
+	fs.StringVar(&db, "db", "", "history database (default ~/.local/share/neckwatch/history.db)")
+	switch args[0] {
+	case "add":
+		fs.IntVar(&pain, "pain", -1, "pain score from 0 (none) to 10 (worst)")
+		fs.StringVar(&area, "area", "", "where: neck, upper-back, shoulders or head")
+		fs.StringVar(&note, "note", "", "a few words (what you were doing, what helped)")
+		if err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		if pain < 0 || pain > 10 {
+			return usagef("--pain must be a score from 0 to 10")
+		}
+		a, err := history.ParsePainArea(area)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		store, err := openHistory(db)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if err := store.AddPain(history.PainEntry{At: time.Now(), Score: pain, Area: a, Note: note}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Noted: pain %d/10%s. `neckwatch report` shows it next to your posture.\n", pain, areaText(a))
+		return nil
+	case "list":
+		fs.IntVar(&days, "days", 30, "how many days back")
+		if err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		from, to, err := period(days, "", true)
+		if err != nil {
+			return err
+		}
+		store, err := openHistory(db)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		entries, err := store.Pain(from, to)
+		if err != nil {
+			return err
+		}
+		if len(entries) == 0 {
+			fmt.Fprintf(stdout, "No journal entries in the last %d days. Add one with `neckwatch journal add --pain N`.\n", days)
+			return nil
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "when\tpain\tarea\tnote")
+		for _, e := range entries {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", e.At.Local().Format("Mon 02 Jan 15:04"), e.Score, e.Area, e.Note)
+		}
+		return tw.Flush()
+	case "-h", "--help":
+		fs.Usage()
+		return nil
+	}
+	return usagef("unknown journal subcommand %q: use add or list", args[0])
+}
+
+func areaText(a history.PainArea) string {
+	if a == "" {
+		return ""
+	}
+	return " (" + string(a) + ")"
+}
+
+const historyUsage = `Usage: neckwatch history export --format csv|json [--out FILE] [--since DATE]
+       neckwatch history forget (--before DATE | --all)
+
+Your data, and the way to delete it. The history holds numbers only
+(per-minute posture time, severity and neck angle; alerts, breaks, pauses;
+pain entries), never an image. forget deletes and then vacuums the file so
+the deleted data is really gone.
+`
+
+func runHistory(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usagef("history needs a subcommand: export or forget")
+	}
+	fs := newFlagSet("history", historyUsage, stdout)
+	var db string
+	fs.StringVar(&db, "db", "", "history database (default ~/.local/share/neckwatch/history.db)")
+	switch args[0] {
+	case "export":
+		var format, out, since string
+		fs.StringVar(&format, "format", "csv", "csv or json")
+		fs.StringVar(&out, "out", "", "write to this file instead of stdout")
+		fs.StringVar(&since, "since", "", "only data from this date on (YYYY-MM-DD)")
+		if err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		if format != "csv" && format != "json" {
+			return usagef("--format %q: use csv or json", format)
+		}
+		var from time.Time
+		if since != "" {
+			var err error
+			if from, err = parseDate("--since", since); err != nil {
+				return err
+			}
+		}
+		store, err := openHistory(db)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if out == "" {
+			return store.Export(stdout, format, from, time.Time{})
+		}
+		var b strings.Builder
+		if err := store.Export(&b, format, from, time.Time{}); err != nil {
+			return err
+		}
+		if err := atomicfile.Write(out, []byte(b.String()), 0o600, 0o700); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Exported to %s\n", out)
+		return nil
+	case "forget":
+		var before string
+		var all bool
+		fs.StringVar(&before, "before", "", "delete everything before this date (YYYY-MM-DD)")
+		fs.BoolVar(&all, "all", false, "delete the whole history")
+		if err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		if (before == "") == !all {
+			return usagef("give --before DATE or --all")
+		}
+		var cut time.Time
+		if before != "" {
+			var err error
+			if cut, err = parseDate("--before", before); err != nil {
+				return err
+			}
+		}
+		store, err := openHistory(db)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		n, err := store.Forget(cut)
+		if err != nil {
+			return err
+		}
+		what := "the whole history"
+		if !cut.IsZero() {
+			what = "everything before " + before
+		}
+		fmt.Fprintf(stdout, "Deleted %s (%d records) and compacted %s.\n", what, n, store.Path())
+		return nil
+	case "-h", "--help":
+		fs.Usage()
+		return nil
+	}
+	return usagef("unknown history subcommand %q: use export or forget", args[0])
+}
+
+const reportUsage = `Usage: neckwatch report [--days N | --since DATE] [--chart FILE.png|FILE.svg]
+
+A table per day (present hours, % upright, forward-head minutes, alerts,
+corrections, breaks, mean neck angle, pain) and the trend between the first
+and the last week: fewer alerts, more upright time, less pain. --chart also
+draws daily upright %, forward-head minutes and pain.
+`
+
+func runReport(args []string, stdout, stderr io.Writer) error {
+	var db, since, chart string
+	var days, width, height int
+	fs := newFlagSet("report", reportUsage, stdout)
+	fs.StringVar(&db, "db", "", "history database (default ~/.local/share/neckwatch/history.db)")
+	fs.IntVar(&days, "days", 14, "how many days, up to today")
+	fs.StringVar(&since, "since", "", "from this date (YYYY-MM-DD) to today")
+	fs.StringVar(&chart, "chart", "", "also draw a chart into this .png or .svg file")
+	fs.IntVar(&width, "width", 1000, "chart width in pixels")
+	fs.IntVar(&height, "height", 650, "chart height in pixels")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	from, to, err := period(days, since, fs.Changed("days"))
+	if err != nil {
+		return err
+	}
+	if chart != "" {
+		if ext := strings.ToLower(filepath.Ext(chart)); ext != ".png" && ext != ".svg" {
+			return usagef("--chart %q: the file must end in .png or .svg", chart)
+		}
+	}
+	r, err := buildReport(db, from, to)
+	if err != nil {
+		return err
+	}
+	if err := r.WriteTable(stdout); err != nil {
+		return err
+	}
+	if chart != "" && r.HasData() {
+		if err := r.WriteChart(chart, width, height); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\nChart: %s\n", chart)
+	}
+	return nil
+}
+
+func buildReport(db string, from, to time.Time) (report.Report, error) {
+	store, err := openHistory(db)
+	if err != nil {
+		return report.Report{}, err
+	}
+	defer store.Close()
+	days, err := store.Days(from, to)
+	if err != nil {
+		return report.Report{}, err
+	}
+	return report.Build(days, from, to.AddDate(0, 0, -1)), nil
+}
+
+// openTodaysReport writes today's report and chart into the state
+// directory and opens the chart with the desktop's viewer (tray menu).
+func openTodaysReport(db string) func() error {
+	return func() error {
+		today := midnight(time.Now())
+		r, err := buildReport(db, today.AddDate(0, 0, -6), today.AddDate(0, 0, 1))
+		if err != nil {
+			return err
+		}
+		if !r.HasData() {
+			return errors.New(r.NoDataText())
+		}
+		dir, err := xdg.StateDir()
+		if err != nil {
+			return err
+		}
+		chart := filepath.Join(dir, "report.png")
+		if err := r.WriteChart(chart, 1000, 650); err != nil {
+			return err
+		}
+		var b strings.Builder
+		if err := r.WriteTable(&b); err != nil {
+			return err
+		}
+		if err := atomicfile.Write(filepath.Join(dir, "report.txt"), []byte(b.String()), 0o600, 0o700); err != nil {
+			return err
+		}
+		return exec.Command("xdg-open", chart).Start()
+	}
+}
+
+// journalAdapter records the daemon's samples and events in the history.
+type journalAdapter struct{ rec *history.Recorder }
+
+func (j journalAdapter) Sample(s daemon.Sample) { j.rec.AddSample(s.At, s.Verdict) }
+
+func (j journalAdapter) Event(e alerts.Event) {
+	if he, ok := history.EventFromAlert(e); ok {
+		j.rec.AddEvent(he)
+	}
+}
+
+func (j journalAdapter) Note(at time.Time, kind, detail string) {
+	j.rec.AddEvent(history.Event{At: at, Kind: history.EventKind(kind), Detail: detail})
+}
+
+func (j journalAdapter) Tick(now time.Time) error { return j.rec.Tick(now) }
+func (j journalAdapter) Close() error             { return j.rec.Close() }
+
+// openJournal opens the history for the daemon. A database that cannot be
+// opened (locked, read-only, corrupt) is logged and the daemon runs
+// without history: detection and alerts matter more.
+func openJournal(cfg config.Config, warn func(msg string, args ...any)) (*history.Store, daemon.Journal) {
+	if !cfg.History.Enabled {
+		return nil, nil
+	}
+	path := cfg.History.Path
+	if path == "" {
+		var err error
+		if path, err = history.DefaultPath(); err != nil {
+			warn("history off", "err", err)
+			return nil, nil
+		}
+	}
+	store, err := history.Open(path)
+	if err != nil {
+		warn("history unavailable; detection and alerts go on without it", "err", err)
+		return nil, nil
+	}
+	return store, journalAdapter{history.NewRecorder(store, time.Now, cfg.Alerts.MaxSampleGap)}
+}

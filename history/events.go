@@ -1,0 +1,79 @@
+package history
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neckwatch/neckwatch/alerts"
+)
+
+// EventFromAlert maps an alert policy event to the journal event the
+// daemon records, and false for the kinds the journal does not keep
+// (pre_break_notice). Mapped kinds: posture_alert, posture_corrected
+// (Corrected = CorrectedWithinMinute, AlertAt = the alert's time, so the
+// Recorder marks that alert), break_suggested, break_taken, break_skipped
+// and resumed (a timed pause expired; explicit resumes emit no alert
+// event and are the caller's to record). Detail carries the numbers in
+// words.
+func EventFromAlert(e alerts.Event) (Event, bool) {
+	h := Event{At: e.At, State: string(e.State)}
+	switch e.Kind {
+	case alerts.PostureAlert:
+		h.Kind = EventPostureAlert
+		h.Severity = e.Severity
+		parts := []string{"bad for " + roundDur(e.BadFor)}
+		if e.NeckAngleDeg != nil {
+			parts = append(parts, fmt.Sprintf("neck angle %.0f°", *e.NeckAngleDeg))
+		}
+		if e.ForwardCM != nil {
+			parts = append(parts, fmt.Sprintf("head forward %.1f cm", *e.ForwardCM))
+		}
+		h.Detail = strings.Join(parts, ", ")
+	case alerts.PostureCorrected:
+		h.Kind = EventCorrected
+		h.Corrected = e.CorrectedWithinMinute
+		h.AlertAt = e.AlertAt
+		h.Detail = "upright " + roundDur(e.CorrectedAfter) + " after the alert"
+	case alerts.BreakSuggested:
+		h.Kind = EventBreakSuggested
+		h.Detail = fmt.Sprintf("load %s of %s, break %s", roundDur(e.Load), roundDur(e.Budget), roundDur(e.BreakLength))
+	case alerts.BreakTaken:
+		h.Kind = EventBreakTaken
+		h.Detail = "away " + roundDur(e.AwayFor)
+	case alerts.BreakSkipped:
+		h.Kind = EventBreakSkipped
+		h.Detail = "away " + roundDur(e.AwayFor)
+	case alerts.Resumed:
+		h.Kind = EventResumed
+		h.Detail = "timed pause ended"
+	default:
+		return Event{}, false
+	}
+	return h, true
+}
+
+func roundDur(d time.Duration) string { return d.Round(time.Second).String() }
+
+// ParsePainArea returns the PainArea named s (neck, upper-back, shoulders,
+// head; case-insensitive). The empty string is the unspecified area.
+func ParsePainArea(s string) (PainArea, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch a := PainArea(s); a {
+	case "", AreaNeck, AreaUpperBack, AreaShoulders, AreaHead:
+		return a, nil
+	}
+	return "", fmt.Errorf("unknown pain area %q: use neck, upper-back, shoulders or head", s)
+}
+
+// Validate checks the score (0..10) and the area.
+func (p PainEntry) Validate() error {
+	if p.Score < 0 || p.Score > 10 {
+		return fmt.Errorf("pain score %d out of range: use 0 (none) to 10 (worst)", p.Score)
+	}
+	switch p.Area {
+	case "", AreaNeck, AreaUpperBack, AreaShoulders, AreaHead:
+		return nil
+	}
+	return fmt.Errorf("unknown pain area %q: use neck, upper-back, shoulders or head", p.Area)
+}

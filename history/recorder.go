@@ -1,0 +1,444 @@
+package history
+
+import (
+	"math"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// DefaultMaxSampleGap is how long a sample stands for at most when the
+// next one is late (the camera busy, the daemon paused or stopped): time
+// beyond it is unknown and counts nowhere.
+const DefaultMaxSampleGap = 45 * time.Second
+
+// Bounds on what a Recorder keeps in memory while the database cannot be
+// written; beyond them the oldest is dropped.
+const (
+	MaxPendingMinutes = 24 * 60
+	MaxPendingEvents  = 10000
+	MaxPendingPain    = 1000
+	maxPendingMarks   = 1000
+)
+
+// Recorder aggregates the daemon's samples into per-minute rows and
+// queues events, writing them to the Store in one transaction about once
+// a minute. Its methods are safe for concurrent use (the daemon loop adds
+// samples, the control goroutines add events). A nil *Recorder does
+// nothing, so a daemon without history can call it unconditionally.
+//
+// Time model: each sample stands for the time from its timestamp to the
+// next sample, at most maxSampleGap, split across minute boundaries. A
+// sample older than the time already accounted for is treated as that time
+// (it still counts as a sample). Minutes are local wall-clock minutes
+// (time.Truncate to the minute: every current time zone offset is a whole
+// number of minutes).
+//
+// Writes: Tick flushes when a minute has closed since the last attempt, so
+// the disk is touched about once a minute and a failing database is
+// retried about once a minute; Close writes everything, including the
+// current, partial minute. Minute rows are upserted: a minute written in
+// parts (at shutdown, then by a restarted daemon) has its durations and
+// counts added and its means combined weighted by their sample counts. A
+// failed write keeps the data in memory for the next flush (bounded by
+// MaxPendingMinutes, MaxPendingEvents, MaxPendingPain) and returns the
+// error; nothing panics.
+//
+// Corrections: AddEvent of an EventCorrected with Corrected set (the user
+// sat upright within a minute) also sets Corrected on its posture alert:
+// the alert at Event.AlertAt when set (exact to the millisecond, as
+// EventFromAlert fills it), otherwise the last alert at or before the
+// correction since the Recorder was created. The alert may be still in
+// memory or already written.
+type Recorder struct {
+	store   *Store
+	now     func() time.Time
+	gap     time.Duration
+	session time.Time // creation: the "same session" lower bound for corrections
+
+	flushMu sync.Mutex // one flush at a time; held while writing
+
+	mu          sync.Mutex // guards everything below; never held while writing
+	pending     map[int64]*agg
+	events      []Event
+	pain        []PainEntry
+	marks       []mark
+	held        posture.State // state of the last sample; "" none
+	heldAt      time.Time
+	accounted   time.Time // time credited up to
+	lastAttempt int64     // minute (Unix s) of the last Tick that considered a flush
+	dropped     int
+}
+
+// agg is a minute's aggregate in memory: a delta not yet written.
+type agg struct {
+	present, upright, forward, slouch, lean, uncertain time.Duration
+	samples                                            int
+	sevN, neckN                                        int
+	sevSum, neckSum                                    float64
+}
+
+func (a *agg) add(b *agg) {
+	a.present += b.present
+	a.upright += b.upright
+	a.forward += b.forward
+	a.slouch += b.slouch
+	a.lean += b.lean
+	a.uncertain += b.uncertain
+	a.samples += b.samples
+	a.sevN += b.sevN
+	a.neckN += b.neckN
+	a.sevSum += b.sevSum
+	a.neckSum += b.neckSum
+}
+
+func (a *agg) row(start int64) minuteRow {
+	r := minuteRow{
+		start: start, present: ms(a.present), upright: ms(a.upright), forward: ms(a.forward),
+		slouch: ms(a.slouch), lean: ms(a.lean), uncertain: ms(a.uncertain),
+		samples: int64(a.samples), sevN: int64(a.sevN), neckN: int64(a.neckN),
+	}
+	if a.sevN > 0 {
+		r.meanSev = a.sevSum / float64(a.sevN)
+	}
+	if a.neckN > 0 {
+		r.meanNeck = a.neckSum / float64(a.neckN)
+	}
+	return r
+}
+
+// ms rounds a duration to milliseconds.
+func ms(d time.Duration) int64 { return int64((d + time.Millisecond/2) / time.Millisecond) }
+
+// NewRecorder returns a Recorder writing to store. now is the clock
+// (time.Now when nil); maxSampleGap caps how long one sample stands for
+// (DefaultMaxSampleGap when <= 0).
+func NewRecorder(store *Store, now func() time.Time, maxSampleGap time.Duration) *Recorder {
+	if now == nil {
+		now = time.Now
+	}
+	if maxSampleGap <= 0 {
+		maxSampleGap = DefaultMaxSampleGap
+	}
+	return &Recorder{store: store, now: now, gap: maxSampleGap, session: now(), pending: map[int64]*agg{}}
+}
+
+func minuteKey(t time.Time) int64 { return t.Truncate(time.Minute).Unix() }
+
+func (r *Recorder) minute(k int64) *agg {
+	a := r.pending[k]
+	if a == nil {
+		a = &agg{}
+		r.pending[k] = a
+	}
+	return a
+}
+
+// normState maps a state the journal does not know to uncertain, as the
+// alert policy does: someone may be there, no evidence either way.
+func normState(s posture.State) posture.State {
+	if _, err := posture.ParseState(string(s)); err != nil {
+		return posture.Uncertain
+	}
+	return s
+}
+
+func finiteOr0(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0
+	}
+	return x
+}
+
+// credit adds [from, to) in state to the minutes it spans.
+func (r *Recorder) credit(from, to time.Time, state posture.State) {
+	for from.Before(to) {
+		start := from.Truncate(time.Minute)
+		end := start.Add(time.Minute)
+		if end.After(to) {
+			end = to
+		}
+		d := end.Sub(from)
+		a := r.minute(start.Unix())
+		if state != posture.Away {
+			a.present += d
+		}
+		switch state {
+		case posture.Upright:
+			a.upright += d
+		case posture.ForwardHead:
+			a.forward += d
+		case posture.Slouch:
+			a.slouch += d
+		case posture.Lean:
+			a.lean += d
+		case posture.Uncertain:
+			a.uncertain += d
+		}
+		from = end
+	}
+}
+
+// advance credits the held sample up to now, at most to its hold end.
+func (r *Recorder) advance(now time.Time) {
+	if r.held == "" {
+		return
+	}
+	end := r.heldAt.Add(r.gap)
+	if now.Before(end) {
+		end = now
+	}
+	if end.After(r.accounted) {
+		r.credit(r.accounted, end, r.held)
+		r.accounted = end
+	}
+}
+
+// AddSample records one posture sample taken at at.
+func (r *Recorder) AddSample(at time.Time, v posture.Verdict) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if at.Before(r.accounted) {
+		at = r.accounted // late: zero duration for the previous sample
+	}
+	r.advance(at)
+	r.accounted = at // beyond the hold end the time is unknown
+	st := normState(v.State)
+	a := r.minute(minuteKey(at))
+	a.samples++
+	if st != posture.Away {
+		sev := finiteOr0(v.Severity)
+		sev = math.Max(0, math.Min(1, sev))
+		a.sevN++
+		a.sevSum += sev
+		if v.NeckAngleDeg != nil && !math.IsNaN(*v.NeckAngleDeg) && !math.IsInf(*v.NeckAngleDeg, 0) {
+			a.neckN++
+			a.neckSum += *v.NeckAngleDeg
+		}
+	}
+	r.held, r.heldAt = st, at
+	r.trim()
+}
+
+// AddEvent queues an event (the zero At is now). See Recorder for how a
+// correction marks its alert.
+func (r *Recorder) AddEvent(e Event) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e.At.IsZero() {
+		e.At = r.now()
+	}
+	if e.Kind == EventCorrected && e.Corrected {
+		r.markLocked(mark{alertAt: e.AlertAt, before: e.At, after: r.session})
+	}
+	r.events = append(r.events, e)
+	r.trim()
+}
+
+// MarkCorrected sets Corrected on the posture alert given at alertAt
+// (exact to the millisecond), in memory or in the database.
+func (r *Recorder) MarkCorrected(alertAt time.Time) {
+	if r == nil || alertAt.IsZero() {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.markLocked(mark{alertAt: alertAt})
+	r.trim()
+}
+
+func (r *Recorder) markLocked(m mark) {
+	for i := len(r.events) - 1; i >= 0; i-- {
+		e := &r.events[i]
+		if e.Kind != EventPostureAlert {
+			continue
+		}
+		if !m.alertAt.IsZero() {
+			if e.At.UnixMilli() == m.alertAt.UnixMilli() {
+				e.Corrected = true
+				return
+			}
+			continue
+		}
+		if !e.At.After(m.before) && !e.At.Before(m.after) {
+			e.Corrected = true
+			return
+		}
+	}
+	// Written already (or never recorded): update it in the database.
+	r.marks = append(r.marks, m)
+}
+
+// AddPain validates and queues a pain entry (the zero At is now).
+func (r *Recorder) AddPain(p PainEntry) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p.At.IsZero() {
+		p.At = r.now()
+	}
+	r.pain = append(r.pain, p)
+	r.trim()
+	return nil
+}
+
+// trim bounds the memory kept while the database cannot be written.
+func (r *Recorder) trim() {
+	if n := len(r.pending) - MaxPendingMinutes; n > 0 {
+		keys := make([]int64, 0, len(r.pending))
+		for k := range r.pending {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+		for _, k := range keys[:n] {
+			delete(r.pending, k)
+		}
+		r.dropped += n
+	}
+	if n := len(r.events) - MaxPendingEvents; n > 0 {
+		r.events = append([]Event(nil), r.events[n:]...)
+		r.dropped += n
+	}
+	if n := len(r.pain) - MaxPendingPain; n > 0 {
+		r.pain = append([]PainEntry(nil), r.pain[n:]...)
+		r.dropped += n
+	}
+	if n := len(r.marks) - maxPendingMarks; n > 0 {
+		r.marks = append([]mark(nil), r.marks[n:]...)
+	}
+}
+
+// Pending reports what is waiting to be written: minute rows (including
+// the current one) and events, and how many minutes, events and pain
+// entries were dropped so far because the database could not be written
+// for too long.
+func (r *Recorder) Pending() (minutes, events, dropped int) {
+	if r == nil {
+		return 0, 0, 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.pending), len(r.events), r.dropped
+}
+
+// Tick advances the recorder's clock to now and, the first time it is
+// called in a new minute, writes the completed minutes and the queued
+// events, if any. The daemon calls it often (every few seconds); it
+// returns the write error, if any (the data is kept for the next minute's
+// attempt).
+func (r *Recorder) Tick(now time.Time) error {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	r.advance(now)
+	k := minuteKey(now)
+	due := false
+	if k > r.lastAttempt {
+		r.lastAttempt = k
+		due = len(r.events) > 0 || len(r.pain) > 0 || len(r.marks) > 0
+		for m := range r.pending {
+			if m < k {
+				due = true
+				break
+			}
+		}
+	}
+	r.mu.Unlock()
+	if !due {
+		return nil
+	}
+	return r.flush(k, false)
+}
+
+// Flush writes the completed minutes (before the current minute) and the
+// queued events and pain entries now, in one transaction.
+func (r *Recorder) Flush() error {
+	if r == nil {
+		return nil
+	}
+	now := r.now()
+	r.mu.Lock()
+	r.advance(now)
+	r.mu.Unlock()
+	return r.flush(minuteKey(now), false)
+}
+
+// Close credits the last sample up to now (at most its hold) and writes
+// everything, including the current partial minute. It does not close the
+// Store. A failed write keeps the data, so Close may be retried.
+func (r *Recorder) Close() error {
+	if r == nil {
+		return nil
+	}
+	now := r.now()
+	r.mu.Lock()
+	r.advance(now)
+	r.held = "" // the daemon stopped: no more time for the last sample
+	r.mu.Unlock()
+	return r.flush(0, true)
+}
+
+// flush writes the minutes before limit (all when all) and everything
+// queued; on failure it puts them back.
+func (r *Recorder) flush(limit int64, all bool) error {
+	if r.store == nil {
+		return nil
+	}
+	r.flushMu.Lock()
+	defer r.flushMu.Unlock()
+
+	r.mu.Lock()
+	var b batch
+	taken := map[int64]*agg{}
+	for k, a := range r.pending {
+		if all || k < limit {
+			taken[k] = a
+			delete(r.pending, k)
+		}
+	}
+	keys := make([]int64, 0, len(taken))
+	for k := range taken {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	for _, k := range keys {
+		b.minutes = append(b.minutes, taken[k].row(k))
+	}
+	b.events, r.events = r.events, nil
+	b.pain, r.pain = r.pain, nil
+	b.marks, r.marks = r.marks, nil
+	r.mu.Unlock()
+
+	if b.empty() {
+		return nil
+	}
+	err := r.store.write(b)
+	if err == nil {
+		return nil
+	}
+	// Keep it all for the next attempt, merged with what arrived meanwhile.
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, a := range taken {
+		r.minute(k).add(a)
+	}
+	r.events = append(b.events, r.events...)
+	r.pain = append(b.pain, r.pain...)
+	r.marks = append(b.marks, r.marks...)
+	r.trim()
+	return err
+}

@@ -1,0 +1,544 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/neckwatch/neckwatch/internal/xdg"
+)
+
+// Errors a Store returns, wrapped with the database path and the cause;
+// test them with errors.Is. The daemon keeps detecting and alerting without
+// history when Open fails with any of them, and keeps the unwritten data
+// in memory for the next flush when a write fails.
+var (
+	// ErrCorrupt: the file is not an SQLite database or is damaged. The
+	// fix is to move it aside; neckwatch then starts a new one.
+	ErrCorrupt = errors.New("history database is corrupt")
+	// ErrLocked: another program held the database longer than the busy
+	// timeout (2 s).
+	ErrLocked = errors.New("history database is locked")
+	// ErrReadOnly: the database file, its directory or its file system is
+	// not writable.
+	ErrReadOnly = errors.New("history database is read-only")
+	// ErrNewerSchema: the database was written by a newer neckwatch.
+	ErrNewerSchema = errors.New("history database schema is newer than this neckwatch")
+	// ErrDiskFull: the disk holding the database is full.
+	ErrDiskFull = errors.New("history database disk is full")
+)
+
+// BusyTimeout is how long a Store waits for another program holding the
+// database before giving up with ErrLocked.
+const BusyTimeout = 2 * time.Second
+
+// FileName is the database's name in the data directory.
+const FileName = "history.db"
+
+// DefaultPath returns the history database path: history.db in the
+// neckwatch data directory ($XDG_DATA_HOME/neckwatch, by default
+// ~/.local/share/neckwatch).
+func DefaultPath() (string, error) {
+	dir, err := xdg.DataDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, FileName), nil
+}
+
+// Store is an open history database. It is safe for concurrent use; all
+// statements go through one connection, so they run one at a time.
+type Store struct {
+	db       *sql.DB
+	path     string
+	loc      *time.Location // "local time" of the returned times and of Days
+	readOnly bool
+}
+
+// dbError is a Store error: a clear message for the user, errors.Is-able
+// against one of the sentinels and errors.As-able to the cause.
+type dbError struct {
+	kind error
+	msg  string
+	err  error
+}
+
+func (e *dbError) Error() string { return e.msg }
+
+func (e *dbError) Unwrap() []error {
+	if e.err == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.err}
+}
+
+func corruptError(path string, cause error) error {
+	return &dbError{kind: ErrCorrupt, err: cause, msg: fmt.Sprintf(
+		"history database %s is corrupt (%v): move it aside (for example rename it to %s.corrupt); neckwatch starts a new one",
+		path, cause, filepath.Base(path))}
+}
+
+func lockedError(path string, cause error) error {
+	return &dbError{kind: ErrLocked, err: cause, msg: fmt.Sprintf(
+		"history database %s is locked by another program for more than %v (%v): close the program holding it (an sqlite3 shell, a backup or sync tool)",
+		path, BusyTimeout, cause)}
+}
+
+func readOnlyError(path string, cause error) error {
+	return &dbError{kind: ErrReadOnly, err: cause, msg: fmt.Sprintf(
+		"history database %s is read-only (%v): make the file and its directory writable by you (chmod u+w)",
+		path, cause)}
+}
+
+func diskFullError(path string, cause error) error {
+	return &dbError{kind: ErrDiskFull, err: cause, msg: fmt.Sprintf(
+		"history database %s: the disk is full (%v): free some space", path, cause)}
+}
+
+// classify maps an SQLite error to one of the sentinel errors, with the
+// path and what was being done in the message.
+func classify(path, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *dbError
+	if errors.As(err, &de) {
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return lockedError(path, err)
+		case sqlite3.SQLITE_READONLY:
+			return readOnlyError(path, err)
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return corruptError(path, err)
+		case sqlite3.SQLITE_FULL:
+			return diskFullError(path, err)
+		case sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
+			if werr := writable(path); errors.Is(werr, fs.ErrPermission) || errors.Is(werr, syscall.EROFS) {
+				return readOnlyError(path, err)
+			}
+		}
+	}
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return readOnlyError(path, err)
+	}
+	return fmt.Errorf("history database %s: %s: %w", path, op, err)
+}
+
+// writable reports why the database file or its directory cannot be
+// written, nil when they can.
+func writable(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	// SQLite creates the -wal and -shm files next to the database.
+	return syscall.Access(filepath.Dir(path), 2 /* W_OK */)
+}
+
+type openOptions struct {
+	// readOnly opens with the SQLite URI parameter mode=ro: everything
+	// reads, every write fails with SQLITE_READONLY. It lets the tests
+	// exercise the read-only paths when running as root, for whom file
+	// permissions do not apply.
+	readOnly bool
+}
+
+// Open opens (creating if needed) the history database at path: the
+// directory is created with mode 0700 and the file with 0600, the database
+// is put in WAL mode and migrated to the current schema, each migration in
+// its own transaction. It fails with ErrCorrupt, ErrLocked, ErrReadOnly or
+// ErrNewerSchema (wrapped, with the path and the fix in the message).
+func Open(path string) (*Store, error) { return open(path, openOptions{}) }
+
+func open(path string, o openOptions) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("history: empty database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("history database %s: %w", path, err)
+	}
+	path = abs
+	if !o.readOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, classify(path, "creating its directory", err)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, classify(path, "opening", err)
+		}
+		f.Close()
+		if err := syscall.Access(filepath.Dir(path), 2 /* W_OK */); err != nil {
+			return nil, readOnlyError(path, fmt.Errorf("directory %s: %w", filepath.Dir(path), err))
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("history database %s: %w", path, err)
+	}
+
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	// FULL, not NORMAL: in WAL mode NORMAL does not sync the WAL at
+	// commit, so a power loss could roll back every transaction since the
+	// last checkpoint (hours of minutes). With one commit a minute the
+	// extra fsync costs nothing and a power loss loses at most the last
+	// minute.
+	q.Add("_pragma", "synchronous(FULL)")
+	// Writers take the write lock at BEGIN, waiting up to the busy
+	// timeout, instead of failing at once when upgrading a read lock.
+	q.Set("_txlock", "immediate")
+	if o.readOnly {
+		q.Set("mode", "ro")
+	}
+	dsn := (&url.URL{Scheme: "file", Path: path}).String() + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, classify(path, "opening", err)
+	}
+	// One connection: statements of this process never contend with each
+	// other for the database lock, and per-connection pragmas hold.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxIdleTime(0)
+	db.SetConnMaxLifetime(0)
+	s := &Store{db: db, path: path, loc: time.Local, readOnly: o.readOnly}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// init puts the database in WAL mode, checks it and migrates it.
+func (s *Store) init() error {
+	ctx := context.Background()
+	var mode string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+		return classify(s.path, "setting WAL mode", err)
+	}
+	if !s.readOnly && !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("history database %s: cannot use WAL mode (journal mode is %s)", s.path, mode)
+	}
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	return s.migrate(ctx)
+}
+
+// check detects a damaged file cheaply: SQLite writes whole pages, so a
+// main file whose size is not a multiple of the page size was truncated or
+// overwritten, and a quick check of the first pages (the schema) fails.
+func (s *Store) check(ctx context.Context) error {
+	var pageSize int64
+	if err := s.db.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
+		return classify(s.path, "reading the page size", err)
+	}
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return fmt.Errorf("history database %s: %w", s.path, err)
+	}
+	if pageSize > 0 && fi.Size()%pageSize != 0 {
+		return corruptError(s.path, fmt.Errorf("file size %d is not a multiple of the page size %d: truncated", fi.Size(), pageSize))
+	}
+	var res string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&res); err != nil {
+		return classify(s.path, "checking", err)
+	}
+	if res != "ok" {
+		return corruptError(s.path, errors.New(res))
+	}
+	return nil
+}
+
+// migrations are the schema versions in order: applying migrations[i]
+// takes a database from user_version i to i+1. Never edit a released
+// step; append a new one.
+var migrations = []string{
+	// v1: the initial schema. Times are Unix seconds (minute starts) or
+	// milliseconds (events, pain); durations are milliseconds; means are
+	// over severity_samples / neck_angle_samples, so rows written in
+	// parts merge exactly.
+	`CREATE TABLE minutes (
+	start               INTEGER PRIMARY KEY,
+	present_ms          INTEGER NOT NULL DEFAULT 0,
+	upright_ms          INTEGER NOT NULL DEFAULT 0,
+	forward_head_ms     INTEGER NOT NULL DEFAULT 0,
+	slouch_ms           INTEGER NOT NULL DEFAULT 0,
+	lean_ms             INTEGER NOT NULL DEFAULT 0,
+	uncertain_ms        INTEGER NOT NULL DEFAULT 0,
+	samples             INTEGER NOT NULL DEFAULT 0,
+	severity_samples    INTEGER NOT NULL DEFAULT 0,
+	mean_severity       REAL    NOT NULL DEFAULT 0,
+	neck_angle_samples  INTEGER NOT NULL DEFAULT 0,
+	mean_neck_angle_deg REAL    NOT NULL DEFAULT 0
+);
+CREATE TABLE events (
+	id        INTEGER PRIMARY KEY,
+	at        INTEGER NOT NULL,
+	kind      TEXT    NOT NULL,
+	state     TEXT    NOT NULL DEFAULT '',
+	severity  REAL    NOT NULL DEFAULT 0,
+	corrected INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_at ON events(at);
+CREATE TABLE pain (
+	id    INTEGER PRIMARY KEY,
+	at    INTEGER NOT NULL,
+	score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+	note  TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX pain_at ON pain(at);`,
+	// v2: free-text event details (pause length, calibrated profile, ...)
+	// and the pain area.
+	`ALTER TABLE events ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+ALTER TABLE pain ADD COLUMN area TEXT NOT NULL DEFAULT '';`,
+}
+
+// SchemaVersion is the schema version this code writes.
+var SchemaVersion = len(migrations)
+
+func (s *Store) version(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int, error) {
+	var v int
+	if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return 0, classify(s.path, "reading the schema version", err)
+	}
+	return v, nil
+}
+
+func (s *Store) newerError(v int) error {
+	return &dbError{kind: ErrNewerSchema, msg: fmt.Sprintf(
+		"history database schema v%d is newer than this neckwatch (v%d): upgrade neckwatch (database %s)",
+		v, SchemaVersion, s.path)}
+}
+
+// migrate brings the schema to SchemaVersion, one transaction per step;
+// the version is re-read inside each transaction so two processes opening
+// an old database at once do not both migrate it.
+func (s *Store) migrate(ctx context.Context) error {
+	v, err := s.version(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	if v > SchemaVersion {
+		return s.newerError(v)
+	}
+	for v < SchemaVersion {
+		if err := s.step(ctx); err != nil {
+			return err
+		}
+		if v, err = s.version(ctx, s.db); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) step(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(s.path, "migrating", err)
+	}
+	defer tx.Rollback()
+	v, err := s.version(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if v > SchemaVersion {
+		return s.newerError(v)
+	}
+	if v == SchemaVersion {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		return classify(s.path, fmt.Sprintf("migrating the schema from v%d to v%d", v, v+1), err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+		return classify(s.path, "migrating", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return classify(s.path, fmt.Sprintf("migrating the schema from v%d to v%d", v, v+1), err)
+	}
+	return nil
+}
+
+// Path returns the database file's absolute path.
+func (s *Store) Path() string { return s.path }
+
+// Close checkpoints the WAL into the database file (best effort) and
+// closes it.
+func (s *Store) Close() error {
+	if s == nil || s.db == nil {
+		return nil
+	}
+	if !s.readOnly {
+		_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	err := s.db.Close()
+	if err != nil {
+		return classify(s.path, "closing", err)
+	}
+	return nil
+}
+
+// AddEvent writes one event now (outside a Recorder: the CLI recording a
+// calibration, for example). A correction (EventCorrected with Corrected)
+// also marks its alert corrected, as Recorder.AddEvent does.
+func (s *Store) AddEvent(e Event) error {
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	b := batch{events: []Event{e}}
+	if e.Kind == EventCorrected && e.Corrected {
+		b.marks = []mark{{alertAt: e.AlertAt, before: e.At}}
+	}
+	return s.write(b)
+}
+
+// AddPain validates and writes one pain entry now (the zero At is now).
+func (s *Store) AddPain(p PainEntry) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if p.At.IsZero() {
+		p.At = time.Now()
+	}
+	return s.write(batch{pain: []PainEntry{p}})
+}
+
+// minuteRow is a minute delta as written: durations in milliseconds.
+type minuteRow struct {
+	start                                              int64
+	present, upright, forward, slouch, lean, uncertain int64
+	samples, sevN, neckN                               int64
+	meanSev, meanNeck                                  float64
+}
+
+// mark is a pending "this alert was corrected within a minute": the alert
+// at alertAt (exact, milliseconds) or, when alertAt is zero, the last alert
+// in [after, before].
+type mark struct {
+	alertAt       time.Time
+	before, after time.Time
+}
+
+// batch is everything one flush writes, in one transaction.
+type batch struct {
+	minutes []minuteRow
+	events  []Event
+	pain    []PainEntry
+	marks   []mark
+}
+
+func (b *batch) empty() bool {
+	return len(b.minutes) == 0 && len(b.events) == 0 && len(b.pain) == 0 && len(b.marks) == 0
+}
+
+// upsertMinute adds a delta to a minute row: durations and counts add up,
+// means combine weighted by their sample counts.
+const upsertMinute = `INSERT INTO minutes (start, present_ms, upright_ms, forward_head_ms, slouch_ms, lean_ms, uncertain_ms,
+	samples, severity_samples, mean_severity, neck_angle_samples, mean_neck_angle_deg)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(start) DO UPDATE SET
+	present_ms = present_ms + excluded.present_ms,
+	upright_ms = upright_ms + excluded.upright_ms,
+	forward_head_ms = forward_head_ms + excluded.forward_head_ms,
+	slouch_ms = slouch_ms + excluded.slouch_ms,
+	lean_ms = lean_ms + excluded.lean_ms,
+	uncertain_ms = uncertain_ms + excluded.uncertain_ms,
+	samples = samples + excluded.samples,
+	severity_samples = severity_samples + excluded.severity_samples,
+	mean_severity = CASE WHEN severity_samples + excluded.severity_samples > 0
+		THEN (mean_severity * severity_samples + excluded.mean_severity * excluded.severity_samples)
+			/ (severity_samples + excluded.severity_samples)
+		ELSE 0 END,
+	neck_angle_samples = neck_angle_samples + excluded.neck_angle_samples,
+	mean_neck_angle_deg = CASE WHEN neck_angle_samples + excluded.neck_angle_samples > 0
+		THEN (mean_neck_angle_deg * neck_angle_samples + excluded.mean_neck_angle_deg * excluded.neck_angle_samples)
+			/ (neck_angle_samples + excluded.neck_angle_samples)
+		ELSE 0 END`
+
+// write stores a batch in one transaction: all of it or nothing.
+func (s *Store) write(b batch) error {
+	if b.empty() {
+		return nil
+	}
+	ctx := context.Background()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(s.path, "starting a write", err)
+	}
+	defer tx.Rollback()
+	if len(b.minutes) > 0 {
+		st, err := tx.PrepareContext(ctx, upsertMinute)
+		if err != nil {
+			return classify(s.path, "writing minutes", err)
+		}
+		defer st.Close()
+		for _, m := range b.minutes {
+			if _, err := st.ExecContext(ctx, m.start, m.present, m.upright, m.forward, m.slouch, m.lean, m.uncertain,
+				m.samples, m.sevN, m.meanSev, m.neckN, m.meanNeck); err != nil {
+				return classify(s.path, "writing minutes", err)
+			}
+		}
+	}
+	for _, e := range b.events {
+		if _, err := tx.ExecContext(ctx,
+			"INSERT INTO events (at, kind, state, severity, corrected, detail) VALUES (?, ?, ?, ?, ?, ?)",
+			e.At.UnixMilli(), string(e.Kind), e.State, finiteOr0(e.Severity), boolInt(e.Corrected), e.Detail); err != nil {
+			return classify(s.path, "writing events", err)
+		}
+	}
+	for _, p := range b.pain {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO pain (at, score, area, note) VALUES (?, ?, ?, ?)",
+			p.At.UnixMilli(), p.Score, string(p.Area), p.Note); err != nil {
+			return classify(s.path, "writing pain entries", err)
+		}
+	}
+	for _, m := range b.marks {
+		var err error
+		if !m.alertAt.IsZero() {
+			_, err = tx.ExecContext(ctx, "UPDATE events SET corrected = 1 WHERE kind = ? AND at = ?",
+				string(EventPostureAlert), m.alertAt.UnixMilli())
+		} else {
+			after := int64(-1 << 62)
+			if !m.after.IsZero() {
+				after = m.after.UnixMilli()
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE events SET corrected = 1 WHERE id = (
+	SELECT id FROM events WHERE kind = ? AND at <= ? AND at >= ? ORDER BY at DESC, id DESC LIMIT 1)`,
+				string(EventPostureAlert), m.before.UnixMilli(), after)
+		}
+		if err != nil {
+			return classify(s.path, "marking corrected alerts", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return classify(s.path, "committing", err)
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
