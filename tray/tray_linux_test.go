@@ -3,11 +3,9 @@
 package tray
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -15,187 +13,32 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
-	"github.com/godbus/dbus/v5/prop"
+
+	"github.com/neckwatch/neckwatch/internal/testenv/sni"
 )
 
 // These tests run against a real dbus-daemon of the test's own, with a
-// minimal StatusNotifierWatcher standing in for the desktop panel: never
-// against the developer's own session, whose panel would show the icon.
+// minimal StatusNotifierWatcher standing in for the desktop panel (both
+// from internal/testenv/sni): never against the developer's own session,
+// whose panel would show the icon.
 
-// startBus starts a private session bus in a temporary directory and
-// returns its address and a func that stops it (also run when the test
-// ends).
-func startBus(t *testing.T) (addr string, stop func()) {
-	t.Helper()
-	bin, err := exec.LookPath("dbus-daemon")
-	if err != nil {
-		t.Fatalf("dbus-daemon not found (the dbus package; run make deps): %v", err)
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "bus")
-	// No <servicedir>: nothing on this bus is activated on demand, so a
-	// watcher installed on the machine cannot sneak in.
-	conf := fmt.Sprintf(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=%s</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`, sock)
-	confPath := filepath.Join(dir, "bus.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "--config-file="+confPath, "--print-address", "--nofork", "--nopidfile")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start dbus-daemon: %v", err)
-	}
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			done := make(chan struct{})
-			go func() { _ = cmd.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
-				_ = cmd.Process.Kill()
-				<-done
-			}
-		})
-	}
-	t.Cleanup(stop)
-	line := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(out).ReadString('\n')
-		line <- strings.TrimSpace(s)
-		_, _ = io.Copy(io.Discard, out)
-	}()
-	select {
-	case addr = <-line:
-		if addr == "" {
-			t.Fatal("dbus-daemon printed no address")
+// TestProtocolNames: the fake panel must speak to the names the tray uses.
+func TestProtocolNames(t *testing.T) {
+	for _, c := range [][2]string{
+		{watcherName, sni.WatcherName},
+		{string(watcherPath), string(sni.WatcherPath)},
+		{watcherIface, sni.WatcherIface},
+		{string(itemPath), string(sni.ItemPath)},
+		{itemIface, sni.ItemIface},
+	} {
+		if c[0] != c[1] {
+			t.Errorf("tray uses %q, the test watcher %q", c[0], c[1])
 		}
-		return addr, stop
-	case <-time.After(10 * time.Second):
-		t.Fatal("dbus-daemon did not start within 10 s")
 	}
-	return "", stop
-}
-
-func connect(t *testing.T, addr string) *dbus.Conn {
-	t.Helper()
-	conn, err := dbus.Connect(addr)
-	if err != nil {
-		t.Fatalf("connect to the test bus: %v", err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
-}
-
-// registration is one RegisterStatusNotifierItem call as the watcher saw it.
-type registration struct {
-	sender, service string
-}
-
-// fakeWatcher is a minimal org.kde.StatusNotifierWatcher: what a desktop
-// panel (KDE Plasma, the GNOME AppIndicator extension, waybar, ...)
-// provides for tray items to register with.
-type fakeWatcher struct {
-	t     *testing.T
-	conn  *dbus.Conn
-	props *prop.Properties
-	regs  chan registration
-
-	mu    sync.Mutex
-	items []string
-}
-
-func newWatcher(t *testing.T, addr string, host bool) *fakeWatcher {
-	t.Helper()
-	w := &fakeWatcher{t: t, conn: connect(t, addr), regs: make(chan registration, 16)}
-	if err := w.conn.Export(w, watcherPath, watcherIface); err != nil {
-		t.Fatal(err)
-	}
-	props, err := prop.Export(w.conn, watcherPath, prop.Map{
-		watcherIface: {
-			"RegisteredStatusNotifierItems":  {Value: []string{}, Writable: true, Emit: prop.EmitTrue},
-			"IsStatusNotifierHostRegistered": {Value: host, Writable: true, Emit: prop.EmitTrue},
-			"ProtocolVersion":                {Value: int32(0), Writable: false, Emit: prop.EmitConst},
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.props = props
-	reply, err := w.conn.RequestName(watcherName, dbus.NameFlagDoNotQueue)
-	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("own %s: reply %v, %v", watcherName, reply, err)
-	}
-	return w
-}
-
-// RegisterStatusNotifierItem is called by items. service is a bus name or,
-// as fyne.io/systray sends, an object path on the caller's connection.
-func (w *fakeWatcher) RegisterStatusNotifierItem(sender dbus.Sender, service string) *dbus.Error {
-	item := service
-	if strings.HasPrefix(service, "/") {
-		item = string(sender) + service
-	}
-	w.mu.Lock()
-	w.items = append(w.items, item)
-	items := slices.Clone(w.items)
-	w.mu.Unlock()
-	if err := w.props.Set(watcherIface, "RegisteredStatusNotifierItems", dbus.MakeVariant(items)); err != nil {
-		w.t.Errorf("watcher: set RegisteredStatusNotifierItems: %v", err)
-	}
-	if err := w.conn.Emit(watcherPath, watcherIface+".StatusNotifierItemRegistered", item); err != nil {
-		w.t.Errorf("watcher: emit StatusNotifierItemRegistered: %v", err)
-	}
-	select {
-	case w.regs <- registration{string(sender), service}:
-	default:
-		w.t.Errorf("watcher: too many registrations")
-	}
-	return nil
-}
-
-// RegisterStatusNotifierHost is called by panels.
-func (w *fakeWatcher) RegisterStatusNotifierHost(service string) *dbus.Error {
-	if err := w.props.Set(watcherIface, "IsStatusNotifierHostRegistered", dbus.MakeVariant(true)); err != nil {
-		return err
-	}
-	if err := w.conn.Emit(watcherPath, watcherIface+".StatusNotifierHostRegistered"); err != nil {
-		return dbus.MakeFailedError(err)
-	}
-	return nil
-}
-
-func (w *fakeWatcher) nextRegistration(t *testing.T) registration {
-	t.Helper()
-	select {
-	case r := <-w.regs:
-		return r
-	case <-time.After(5 * time.Second):
-		t.Fatal("no RegisterStatusNotifierItem call reached the watcher within 5 s")
-	}
-	return registration{}
 }
 
 // runInChild runs test t alone in a new test process and fails t if that
@@ -266,119 +109,6 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// item reads the tray's properties over D-Bus as a panel does.
-type item struct {
-	obj dbus.BusObject
-}
-
-func (it item) prop(t *testing.T, name string) dbus.Variant {
-	t.Helper()
-	v, err := it.obj.GetProperty(itemIface + "." + name)
-	if err != nil {
-		t.Fatalf("read %s: %v", name, err)
-	}
-	return v
-}
-
-func (it item) str(t *testing.T, name string) string {
-	t.Helper()
-	s, ok := it.prop(t, name).Value().(string)
-	if !ok {
-		t.Fatalf("%s is not a string", name)
-	}
-	return s
-}
-
-// tooltip returns the ToolTip's title and description (signature
-// (sa(iiay)ss)).
-func (it item) tooltip(t *testing.T) (title, text string) {
-	t.Helper()
-	var tip struct {
-		Icon  string
-		Image []struct {
-			W, H int32
-			Pix  []byte
-		}
-		Title, Text string
-	}
-	if err := it.prop(t, "ToolTip").Store(&tip); err != nil {
-		t.Fatalf("decode ToolTip: %v", err)
-	}
-	return tip.Title, tip.Text
-}
-
-// pixmap returns the first IconPixmap entry (a(iiay), ARGB32).
-func (it item) pixmap(t *testing.T) (w, h int32, argb []byte) {
-	t.Helper()
-	var pms []struct {
-		W, H int32
-		Pix  []byte
-	}
-	if err := it.prop(t, "IconPixmap").Store(&pms); err != nil {
-		t.Fatalf("decode IconPixmap: %v", err)
-	}
-	if len(pms) == 0 {
-		t.Fatal("IconPixmap is empty")
-	}
-	return pms[0].W, pms[0].H, pms[0].Pix
-}
-
-// eventually retries check until it returns "" or 5 s pass.
-func eventually(t *testing.T, what string, check func() string) {
-	t.Helper()
-	var last string
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if last = check(); last == "" {
-			return
-		}
-	}
-	t.Fatalf("%s: %s", what, last)
-}
-
-// menuLayout is com.canonical.dbusmenu's (ia{sv}av).
-type menuLayout struct {
-	ID       int32
-	Props    map[string]dbus.Variant
-	Children []dbus.Variant
-}
-
-// menuIDs reads the menu with GetLayout and maps labels to item ids.
-func menuIDs(t *testing.T, menu dbus.BusObject) map[string]int32 {
-	t.Helper()
-	var rev uint32
-	var root menuLayout
-	if err := menu.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &root); err != nil {
-		t.Fatalf("GetLayout: %v", err)
-	}
-	ids := map[string]int32{}
-	var walk func(children []dbus.Variant)
-	walk = func(children []dbus.Variant) {
-		for _, c := range children {
-			var l menuLayout
-			if err := dbus.Store([]interface{}{c.Value()}, &l); err != nil {
-				t.Fatalf("decode menu item: %v", err)
-			}
-			if label, ok := l.Props["label"].Value().(string); ok {
-				ids[label] = l.ID
-			} else if typ, _ := l.Props["type"].Value().(string); typ == "separator" {
-				ids["---"] = l.ID
-			}
-			walk(l.Children)
-		}
-	}
-	walk(root.Children)
-	return ids
-}
-
-func hasOwner(t *testing.T, conn *dbus.Conn, name string) bool {
-	t.Helper()
-	var owned bool
-	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, name).Store(&owned); err != nil {
-		t.Fatalf("NameHasOwner: %v", err)
-	}
-	return owned
-}
-
 func TestStartNoSessionBus(t *testing.T) {
 	t.Run("none configured", func(t *testing.T) {
 		t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
@@ -416,7 +146,7 @@ func TestRealBus(t *testing.T) {
 		runInChild(t)
 		return
 	}
-	addr, _ := startBus(t)
+	addr := sni.StartBus(t)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 	actions := newFakeActions()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -434,7 +164,7 @@ func TestRealBus(t *testing.T) {
 		t.Log(err)
 	})
 
-	watcher := newWatcher(t, addr, false)
+	watcher := sni.NewWatcher(t, addr, false)
 	t.Run("watcher without host", func(t *testing.T) {
 		tr, err := Start(ctx, actions, testLogger(t))
 		if !errors.Is(err, ErrNoTrayHost) || tr != nil {
@@ -443,7 +173,7 @@ func TestRealBus(t *testing.T) {
 		t.Log(err)
 	})
 	// A panel comes up and registers as the host.
-	host := connect(t, addr)
+	host := sni.Connect(t, addr)
 	if err := host.Object(watcherName, watcherPath).Call(watcherIface+".RegisterStatusNotifierHost", 0, "org.kde.StatusNotifierHost-test").Err; err != nil {
 		t.Fatalf("RegisterStatusNotifierHost: %v", err)
 	}
@@ -456,13 +186,13 @@ func TestRealBus(t *testing.T) {
 	busName := tr.conn.Names()[0]
 
 	// Every D-Bus check below reads the item as the panel would.
-	panel := connect(t, addr)
-	it := item{panel.Object(busName, itemPath)}
+	panel := sni.Connect(t, addr)
+	it := sni.ItemAt(panel, busName, itemPath)
 
 	t.Run("registers with the watcher", func(t *testing.T) {
-		r := watcher.nextRegistration(t)
-		if r.sender != busName || r.service != string(itemPath) {
-			t.Fatalf("watcher got RegisterStatusNotifierItem(%q) from %s; want (%q) from %s", r.service, r.sender, itemPath, busName)
+		r := watcher.NextRegistration(t)
+		if r.Sender != busName || r.Service != string(itemPath) {
+			t.Fatalf("watcher got RegisterStatusNotifierItem(%q) from %s; want (%q) from %s", r.Service, r.Sender, itemPath, busName)
 		}
 		v, err := panel.Object(watcherName, watcherPath).GetProperty(watcherIface + ".RegisteredStatusNotifierItems")
 		if err != nil {
@@ -472,16 +202,16 @@ func TestRealBus(t *testing.T) {
 			t.Errorf("RegisteredStatusNotifierItems = %v", v)
 		}
 		// systray also takes the well-known name of the protocol.
-		if !hasOwner(t, panel, fmt.Sprintf("org.kde.StatusNotifierItem-%d-1", os.Getpid())) {
+		if !sni.HasOwner(t, panel, fmt.Sprintf("org.kde.StatusNotifierItem-%d-1", os.Getpid())) {
 			t.Error("org.kde.StatusNotifierItem-<pid>-1 is not owned")
 		}
-		if id := it.str(t, "Id"); id != "neckwatch" {
+		if id := it.StringProp(t, "Id"); id != "neckwatch" {
 			t.Errorf("Id = %q, want neckwatch", id)
 		}
-		if title := it.str(t, "Title"); title != "neckwatch — status unknown" {
+		if title := it.StringProp(t, "Title"); title != "neckwatch — status unknown" {
 			t.Errorf("initial Title = %q", title)
 		}
-		if w, h, pix := it.pixmap(t); w != iconSize || h != iconSize || len(pix) != iconSize*iconSize*4 {
+		if w, h, pix := it.Pixmap(t); w != iconSize || h != iconSize || len(pix) != iconSize*iconSize*4 {
 			t.Errorf("initial IconPixmap is %dx%d with %d bytes", w, h, len(pix))
 		}
 	})
@@ -499,29 +229,29 @@ func TestRealBus(t *testing.T) {
 	upright := Model{State: StateUpright, UprightPct: 72, NextBreakIn: 25 * time.Minute}
 	t.Run("properties follow Update", func(t *testing.T) {
 		tr.Update(upright)
-		eventually(t, "tooltip", func() string {
-			if title, _ := it.tooltip(t); !strings.Contains(title, "72% upright") || !strings.Contains(title, "next break in ~25 min") {
+		sni.Eventually(t, "tooltip", func() string {
+			if title, _ := it.Tooltip(t); !strings.Contains(title, "72% upright") || !strings.Contains(title, "next break in ~25 min") {
 				return fmt.Sprintf("ToolTip title %q", title)
 			}
 			return ""
 		})
-		if title := it.str(t, "Title"); title != "neckwatch — upright" {
+		if title := it.StringProp(t, "Title"); title != "neckwatch — upright" {
 			t.Errorf("Title = %q", title)
 		}
-		_, _, pixUp := it.pixmap(t)
+		_, _, pixUp := it.Pixmap(t)
 		if got := probeARGB(pixUp); string(got) != string(fillARGB(StateUpright)) {
 			t.Errorf("upright icon pixel %x, want green %x", got, fillARGB(StateUpright))
 		}
 
 		tr.Update(Model{State: StateForwardHead, UprightPct: 70, NextBreakIn: 24 * time.Minute})
-		eventually(t, "icon after forward head", func() string {
-			_, _, pix := it.pixmap(t)
+		sni.Eventually(t, "icon after forward head", func() string {
+			_, _, pix := it.Pixmap(t)
 			if got := probeARGB(pix); string(got) != string(fillARGB(StateForwardHead)) {
 				return fmt.Sprintf("icon pixel %x, want amber %x", got, fillARGB(StateForwardHead))
 			}
 			return ""
 		})
-		if title, _ := it.tooltip(t); title != "neckwatch — posture needs attention\nToday 70% upright · next break in ~24 min" {
+		if title, _ := it.Tooltip(t); title != "neckwatch — posture needs attention\nToday 70% upright · next break in ~24 min" {
 			t.Errorf("ToolTip title %q", title)
 		}
 	})
@@ -536,7 +266,7 @@ func TestRealBus(t *testing.T) {
 
 		tr.Update(upright)
 		got := map[string]bool{}
-		eventually(t, "signals for a new state", func() string {
+		sni.Eventually(t, "signals for a new state", func() string {
 			for {
 				select {
 				case s := <-sigs:
@@ -580,12 +310,8 @@ func TestRealBus(t *testing.T) {
 	})
 
 	t.Run("menu actions reach Actions", func(t *testing.T) {
-		menuPath, ok := it.prop(t, "Menu").Value().(dbus.ObjectPath)
-		if !ok {
-			t.Fatal("Menu is not an object path")
-		}
-		menuObj := panel.Object(busName, menuPath)
-		ids := menuIDs(t, menuObj)
+		menuObj := it.Menu(t)
+		ids := sni.MenuIDs(t, menuObj)
 		for _, e := range []struct{ label, want string }{
 			{"Pause 30 minutes", "Pause(30m0s)"},
 			{"Pause 1 hour", "Pause(1h0m0s)"},
@@ -600,10 +326,7 @@ func TestRealBus(t *testing.T) {
 			if !ok {
 				t.Fatalf("no menu item %q in %v", e.label, ids)
 			}
-			err := menuObj.Call("com.canonical.dbusmenu.Event", 0, id, "clicked", dbus.MakeVariant(""), uint32(time.Now().Unix())).Err
-			if err != nil {
-				t.Fatalf("Event(%q): %v", e.label, err)
-			}
+			sni.ClickID(t, menuObj, id)
 			if got := actions.next(t); got != e.want {
 				t.Errorf("clicking %q called %s, want %s", e.label, got, e.want)
 			}
@@ -617,18 +340,18 @@ func TestRealBus(t *testing.T) {
 	})
 
 	t.Run("re-registers when the panel restarts", func(t *testing.T) {
-		watcher.conn.Close() // the old panel's watcher goes away
-		watcher2 := newWatcher(t, addr, true)
-		r := watcher2.nextRegistration(t)
-		if r.sender != busName || r.service != string(itemPath) {
-			t.Fatalf("new watcher got RegisterStatusNotifierItem(%q) from %s", r.service, r.sender)
+		watcher.Close() // the old panel's watcher goes away
+		watcher2 := sni.NewWatcher(t, addr, true)
+		r := watcher2.NextRegistration(t)
+		if r.Sender != busName || r.Service != string(itemPath) {
+			t.Fatalf("new watcher got RegisterStatusNotifierItem(%q) from %s", r.Service, r.Sender)
 		}
 	})
 
 	t.Run("context end removes the icon", func(t *testing.T) {
 		cancel()
-		eventually(t, "item after cancel", func() string {
-			if hasOwner(t, panel, busName) {
+		sni.Eventually(t, "item after cancel", func() string {
+			if sni.HasOwner(t, panel, busName) {
 				return busName + " is still on the bus"
 			}
 			return ""
@@ -655,34 +378,30 @@ func TestBusGoesAway(t *testing.T) {
 		runInChild(t)
 		return
 	}
-	addr, stopBus := startBus(t)
+	bus := sni.NewBus(t)
+	addr := bus.Addr
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
-	newWatcher(t, addr, true)
+	watcher := sni.NewWatcher(t, addr, true)
 	actions := panickyActions{newFakeActions()}
 	tr, err := Start(context.Background(), actions, testLogger(t))
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	defer tr.Close()
-	busName := tr.conn.Names()[0]
 
-	panel := connect(t, addr)
-	menuObj := panel.Object(busName, "/StatusNotifierMenu")
-	ids := menuIDs(t, menuObj)
-	click := func(label string) {
-		t.Helper()
-		if err := menuObj.Call("com.canonical.dbusmenu.Event", 0, ids[label], "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
-			t.Fatalf("Event(%q): %v", label, err)
-		}
+	panel := sni.Connect(t, addr)
+	r := watcher.NextRegistration(t)
+	if r.Sender != tr.conn.Names()[0] {
+		t.Fatalf("registration from %s, the tray is %s", r.Sender, tr.conn.Names()[0])
 	}
-	click("Recalibrate (sit upright)")
-	click("Open today's report")
+	sni.Click(t, panel, r, "Recalibrate (sit upright)")
+	sni.Click(t, panel, r, "Open today's report")
 	if got := actions.next(t); got != "OpenReport()" {
 		t.Fatalf("after a panicking action, the next click called %s", got)
 	}
 
-	stopBus()
-	eventually(t, "connection after the bus stopped", func() string {
+	bus.Stop()
+	sni.Eventually(t, "connection after the bus stopped", func() string {
 		if tr.conn.Connected() {
 			return "still connected"
 		}

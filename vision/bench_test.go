@@ -1,8 +1,8 @@
 package vision_test
 
 import (
-	"os"
 	"image"
+	"os"
 	"testing"
 
 	"gocv.io/x/gocv"
