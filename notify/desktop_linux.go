@@ -8,15 +8,14 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/neckwatch/neckwatch/internal/sessionbus"
 )
 
 // The freedesktop Desktop Notifications interface, and dunst's control
@@ -331,56 +330,13 @@ func (d *Desktop) dropConn(conn *dbus.Conn) {
 	conn.Close()
 }
 
-// dialSessionBus connects to the session bus (a private connection, so
-// that closing it cannot break other users of godbus's shared one). godbus
-// has no connect timeout and its handshake can block on a wedged bus, so
-// the handshake runs in a goroutine and is abandoned (its connection
-// closed once it finishes) when ctx ends.
+// dialSessionBus connects to the session bus on a private connection.
 func dialSessionBus(ctx context.Context) (*dbus.Conn, error) {
-	addr, err := sessionBusAddress()
+	addr, err := sessionbus.Address()
 	if err != nil {
 		return nil, err
 	}
-	type result struct {
-		conn *dbus.Conn
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		conn, err := dbus.Connect(addr)
-		done <- result{conn, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil {
-			return nil, fmt.Errorf("connect to session bus %s: %w", addr, r.err)
-		}
-		return r.conn, nil
-	case <-ctx.Done():
-		go func() {
-			if r := <-done; r.conn != nil {
-				r.conn.Close()
-			}
-		}()
-		return nil, fmt.Errorf("connect to session bus %s: %w", addr, ctx.Err())
-	}
-}
-
-// sessionBusAddress finds the session bus like godbus does, minus its last
-// resort: godbus would run `dbus-launch --autolaunch`, spawning a new,
-// empty bus (with no notification server on it) from inside a daemon, and
-// it also rewrites DBUS_SESSION_BUS_ADDRESS in our environment.
-func sessionBusAddress() (string, error) {
-	if addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); addr != "" && addr != "autolaunch:" {
-		return addr, nil
-	}
-	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
-		p := filepath.Join(dir, "bus")
-		if fi, err := os.Stat(p); err == nil && fi.Mode()&os.ModeSocket != 0 {
-			return "unix:path=" + p, nil
-		}
-	}
-	return "", errors.New("no session bus: DBUS_SESSION_BUS_ADDRESS is not set and there is no $XDG_RUNTIME_DIR/bus")
+	return sessionbus.Dial(ctx, addr)
 }
 
 // classify wraps a failed call's error, adding ErrUnavailable when it means

@@ -2,11 +2,7 @@ package tray
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
 
 	"github.com/godbus/dbus/v5"
 )
@@ -22,55 +18,6 @@ const (
 	itemPath  = dbus.ObjectPath("/StatusNotifierItem")
 	itemIface = "org.kde.StatusNotifierItem"
 )
-
-// sessionBusAddress finds the session bus the way godbus does, minus its
-// last resort: godbus would run `dbus-launch`, spawning a new, empty bus
-// (with no tray on it) from inside the daemon.
-func sessionBusAddress() (string, error) {
-	if addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); addr != "" && addr != "autolaunch:" {
-		return addr, nil
-	}
-	// Like godbus: $XDG_RUNTIME_DIR if set, else /run/user/<uid>.
-	dir := os.Getenv("XDG_RUNTIME_DIR")
-	if dir == "" {
-		dir = filepath.Join("/run/user", strconv.Itoa(os.Getuid()))
-	}
-	p := filepath.Join(dir, "bus")
-	if fi, err := os.Stat(p); err == nil && fi.Mode()&os.ModeSocket != 0 {
-		return "unix:path=" + p, nil
-	}
-	return "", errors.New("no session bus: DBUS_SESSION_BUS_ADDRESS is not set and there is no " + p)
-}
-
-// dialBus opens a private connection to addr. godbus has no connect
-// timeout and its handshake can block on a wedged bus, so the handshake
-// runs in a goroutine that is abandoned (its connection closed once it
-// finishes) when ctx ends.
-func dialBus(ctx context.Context, addr string) (*dbus.Conn, error) {
-	type result struct {
-		conn *dbus.Conn
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		conn, err := dbus.Connect(addr)
-		done <- result{conn, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil {
-			return nil, fmt.Errorf("connect to session bus %s: %w", addr, r.err)
-		}
-		return r.conn, nil
-	case <-ctx.Done():
-		go func() {
-			if r := <-done; r.conn != nil {
-				r.conn.Close()
-			}
-		}()
-		return nil, fmt.Errorf("connect to session bus %s: %w", addr, ctx.Err())
-	}
-}
 
 // checkHost returns nil if a StatusNotifierWatcher is on the bus and a
 // host (a panel that draws the items) has registered with it. A watcher

@@ -28,6 +28,7 @@ import (
 
 	"fyne.io/systray"
 	"github.com/godbus/dbus/v5"
+	"github.com/neckwatch/neckwatch/internal/sessionbus"
 )
 
 var (
@@ -148,7 +149,7 @@ func Start(ctx context.Context, actions Actions, log *slog.Logger) (*Tray, error
 	if started.Load() {
 		return nil, ErrAlreadyStarted
 	}
-	addr, err := sessionBusAddress()
+	addr, err := sessionbus.Address()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNoTrayHost, err)
 	}
@@ -239,7 +240,7 @@ func Start(ctx context.Context, actions Actions, log *slog.Logger) (*Tray, error
 func lookForHost(ctx context.Context, addr string) (*dbus.Conn, error) {
 	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
-	conn, err := dialBus(pctx, addr)
+	conn, err := sessionbus.Dial(pctx, addr)
 	if err == nil {
 		err = checkHost(pctx, conn)
 		if err != nil {
