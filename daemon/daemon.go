@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
 )
@@ -31,12 +32,24 @@ type Intervals struct {
 	BusyBackoff, BusyBackoffMax time.Duration
 }
 
-// DefaultIntervals keeps the time from a sustained posture change to the
-// state change under 10 s while the camera is open for under a tenth of
-// the time.
-func DefaultIntervals() Intervals {
-	return Intervals{Changing: 6 * time.Second, Stable: 8 * time.Second, Away: 10 * time.Second, BusyBackoff: 10 * time.Second, BusyBackoffMax: 5 * time.Minute}
+// IntervalsFrom is the sampling schedule of the [sampling] configuration.
+// With keep_open the camera is open anyway, so every sample comes at the
+// configured rate.
+func IntervalsFrom(s config.SamplingConfig) Intervals {
+	iv := Intervals{
+		Changing: s.IntervalChanging, Stable: s.IntervalStable, Away: s.IntervalAway,
+		BusyBackoff: s.BusyBackoff, BusyBackoffMax: s.BusyBackoffMax,
+	}
+	if s.KeepOpen {
+		every := time.Duration(float64(time.Second) / s.KeepOpenFPS)
+		iv.Changing, iv.Stable, iv.Away = every, every, every
+	}
+	return iv
 }
+
+// DefaultIntervals is the default configuration's schedule (see the
+// config package for why those figures).
+func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampling) }
 
 // Notifier shows desktop notifications (notify.Desktop in production).
 type Notifier interface {

@@ -94,14 +94,11 @@ func run(seedPath string, phase time.Duration, cycles int) error {
 	}
 	d, err = daemon.New(daemon.Options{
 		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: &notify.Recorder{},
-		Intervals: daemon.Intervals{
-			Changing: cfg.Sampling.IntervalChanging, Stable: cfg.Sampling.IntervalStable, Away: cfg.Sampling.IntervalAway,
-			BusyBackoff: cfg.Sampling.BusyBackoff, BusyBackoffMax: cfg.Sampling.BusyBackoffMax,
-		},
-		Burst:    cfg.Sampling.BurstFrames,
-		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Source:   "emulated camera",
-		OnSample: func(s daemon.Sample) { samples = append(samples, s) },
+		Intervals: daemon.IntervalsFrom(cfg.Sampling),
+		Burst:     cfg.Sampling.BurstFrames,
+		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Source:    "emulated camera",
+		OnSample:  func(s daemon.Sample) { samples = append(samples, s) },
 	})
 	if err != nil {
 		return err

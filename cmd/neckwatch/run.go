@@ -224,19 +224,6 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv}))
 }
 
-func intervalsOf(cfg config.Config) daemon.Intervals {
-	iv := daemon.Intervals{
-		Changing: cfg.Sampling.IntervalChanging, Stable: cfg.Sampling.IntervalStable, Away: cfg.Sampling.IntervalAway,
-		BusyBackoff: cfg.Sampling.BusyBackoff, BusyBackoffMax: cfg.Sampling.BusyBackoffMax,
-	}
-	if cfg.Sampling.KeepOpen {
-		// The camera is open anyway: sample at the configured rate.
-		every := time.Duration(float64(time.Second) / cfg.Sampling.KeepOpenFPS)
-		iv.Changing, iv.Stable, iv.Away = every, every, every
-	}
-	return iv
-}
-
 // policyStatePath is where the alert policy's day state survives restarts.
 func policyStatePath() (string, error) {
 	dir, err := xdg.StateDir()
@@ -323,7 +310,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	d, err = daemon.New(daemon.Options{
 		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: notifier,
 		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log),
-		Intervals: intervalsOf(cfg), Burst: cfg.Sampling.BurstFrames,
+		Intervals: daemon.IntervalsFrom(cfg.Sampling), Burst: cfg.Sampling.BurstFrames,
 		SaveState: func(s alerts.Snapshot) error { return saveSnapshot(statePath, s) },
 		Logger:    log, Source: cfg.Camera.Source,
 		PainPrompt: cfg.Notifications.PainPrompt,
@@ -387,7 +374,7 @@ func reload(d *daemon.Daemon, f runFlags, log *slog.Logger) {
 	}
 	cls, err := cfg.NewClassifier(d.Classifier().Baseline)
 	if err == nil {
-		err = d.Reconfigure(intervalsOf(cfg), cfg.Sampling.BurstFrames, cfg.Alerts, cls)
+		err = d.Reconfigure(daemon.IntervalsFrom(cfg.Sampling), cfg.Sampling.BurstFrames, cfg.Alerts, cls)
 	}
 	if err != nil {
 		log.Error("configuration not reloaded; keeping the old one", "err", err)
