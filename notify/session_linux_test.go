@@ -4,7 +4,6 @@ package notify
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/neckwatch/neckwatch/internal/testenv/sni"
 )
 
 // The desktop tests talk to a real notification server, dunst, in a
@@ -91,19 +91,7 @@ type privateBus struct {
 func newPrivateBus(t *testing.T) *privateBus {
 	t.Helper()
 	dir := t.TempDir()
-	conf := fmt.Sprintf(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=%s/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`, dir)
+	conf := sni.BusConfig(filepath.Join(dir, "bus"))
 	rc := "[global]\n    monitor = 0\n    follow = none\n    history_length = 1000\n    sticky_history = yes\n    idle_threshold = 0\n" +
 		"[urgency_low]\n    timeout = 100ms\n[urgency_normal]\n    timeout = 100ms\n[urgency_critical]\n    timeout = 100ms\n"
 	for name, text := range map[string]string{"bus.conf": conf, "dunstrc": rc} {

@@ -74,22 +74,7 @@ func NewBus(t testing.TB) *Bus {
 	}
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "bus")
-	// No <servicedir>: nothing on this bus is activated on demand, so a
-	// watcher or notification server installed on the machine cannot
-	// sneak in.
-	conf := fmt.Sprintf(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=%s</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`, sock)
+	conf := BusConfig(sock)
 	confPath := filepath.Join(dir, "bus.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
@@ -177,4 +162,25 @@ func EventuallyWithin(t testing.TB, d time.Duration, what string, check func() s
 		}
 	}
 	t.Fatalf("%s (after %v): %s", what, d, last)
+}
+
+// BusConfig is a dbus-daemon configuration for a private session bus
+// listening on the Unix socket sock. It has no <servicedir>: nothing on the
+// bus is activated on demand, so a watcher or notification server installed
+// on the machine cannot sneak in. Eavesdropping is allowed so tests can
+// watch the calls that cross it.
+func BusConfig(sock string) string {
+	return fmt.Sprintf(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=%s</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`, sock)
 }
