@@ -45,8 +45,18 @@ var (
 		Bytes:  2339478,
 		Role:   "body keypoints (ears, nose, shoulders)",
 	}
+	// FaceMesh is MediaPipe Face Mesh (Apache-2.0, LICENSE-facemesh.txt)
+	// with its PReLU slopes rewired so that OpenCV 4.6 loads it:
+	// scripts/fetch-assets.sh derives it from the upstream file with
+	// scripts/fix_facemesh_prelu.py when the mirror does not have it.
+	FaceMesh = Spec{
+		Name:   "face_landmark_mediapipe_opencv46.onnx",
+		SHA256: "951480ad4ebd9fd53cb96c503f363fae757d2de816629991ebc209fcc7498527",
+		Bytes:  2438552,
+		Role:   "468 face landmarks with depth (head pose, chin, face scale)",
+	}
 	// All lists every model file the project fetches.
-	All = []Spec{YuNet, YuNetN, PoseNet}
+	All = []Spec{YuNet, YuNetN, PoseNet, FaceMesh}
 )
 
 //go:embed data
