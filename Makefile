@@ -35,6 +35,14 @@ vet:
 # OpenCV can prove it leaks no Mat.
 test: deps models testdata vet
 	$(GO) test -tags matprofile -count=1 ./...
+	GO=$(GO) scripts/tz-edges.sh
+
+# The tests that deal in local days (history, report, the journal, history
+# and report commands) again with the local time at 00:03 and at 23:57,
+# whatever the hour (about 20 s).
+.PHONY: test-tz
+test-tz: deps models
+	GO=$(GO) scripts/tz-edges.sh
 
 # Per-frame pipeline time (Go benchmark harness), medians of 5 runs.
 bench: deps models testdata

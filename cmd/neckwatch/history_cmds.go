@@ -52,6 +52,10 @@ func parseDate(flag, s string) (time.Time, error) {
 	return t, nil
 }
 
+// clock is the journal, history and report commands' idea of now: their
+// "today" and the time of a journal entry. Tests pin it.
+var clock = time.Now
+
 func midnight(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
@@ -60,7 +64,7 @@ func midnight(t time.Time) time.Time {
 // period resolves --days / --since into [from, to): whole local days up
 // to and including today.
 func period(days int, since string, daysSet bool) (time.Time, time.Time, error) {
-	to := midnight(time.Now()).AddDate(0, 0, 1)
+	to := midnight(clock()).AddDate(0, 0, 1)
 	if since != "" && daysSet {
 		return time.Time{}, time.Time{}, usagef("give --days or --since, not both")
 	}
@@ -109,7 +113,7 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer store.Close()
-		if err := store.AddPain(history.PainEntry{At: time.Now(), Score: pain, Area: a, Note: note}); err != nil {
+		if err := store.AddPain(history.PainEntry{At: clock(), Score: pain, Area: a, Note: note}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Noted: pain %d/10%s. `neckwatch report` shows it next to your posture.\n", pain, areaText(a))
@@ -311,7 +315,7 @@ func buildReport(db string, from, to time.Time) (report.Report, error) {
 // directory and opens the chart with the desktop's viewer (tray menu).
 func openTodaysReport(db string) func() error {
 	return func() error {
-		today := midnight(time.Now())
+		today := midnight(clock())
 		r, err := buildReport(db, today.AddDate(0, 0, -6), today.AddDate(0, 0, 1))
 		if err != nil {
 			return err

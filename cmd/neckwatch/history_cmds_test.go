@@ -22,20 +22,39 @@ func isolateData(t *testing.T) string {
 	return filepath.Join(dir, "neckwatch", "history.db")
 }
 
-// seedHistory writes two weeks of minutes through the daemon's own
-// recorder: an hour a day, forward head for 20 minutes a day in the first
-// week and 5 in the second.
-func seedHistory(t *testing.T, path string) {
+// pinClock fixes the commands' clock at 18:00 local time on the real
+// current date for the rest of the test and returns that day's midnight.
+// The seeded history and the commands then agree on "today" whatever the
+// time of day (also when the test runs across midnight), and no seeded
+// minute lies in their future.
+func pinClock(t *testing.T) (today time.Time) {
 	t.Helper()
+	y, m, d := time.Now().Date()
+	now := time.Date(y, m, d, 18, 0, 0, 0, time.Local)
+	old := clock
+	clock = func() time.Time { return now }
+	t.Cleanup(func() { clock = old })
+	return midnight(now)
+}
+
+// seedHistory pins the clock (pinClock) and writes two weeks of minutes,
+// the 14 days up to and including today, through the daemon's own
+// recorder: an hour a day from 09:00, forward head for 20 minutes a day in
+// the first week and 5 in the second. The recorder closes at the pinned
+// now, after every session, so each day's last sample holds for its full
+// 45 s. It returns today's midnight.
+func seedHistory(t *testing.T, path string) (today time.Time) {
+	t.Helper()
+	today = pinClock(t)
 	store, err := history.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	today := midnight(time.Now())
+	y, mo, dd := today.Date()
 	for d := 13; d >= 0; d-- {
-		day := today.AddDate(0, 0, -d).Add(9 * time.Hour)
-		rec := history.NewRecorder(store, time.Now, 45*time.Second)
+		day := time.Date(y, mo, dd-d, 9, 0, 0, 0, time.Local)
+		rec := history.NewRecorder(store, clock, 45*time.Second)
 		fwd := 20
 		if d < 7 {
 			fwd = 5
@@ -53,6 +72,7 @@ func seedHistory(t *testing.T, path string) {
 			t.Fatal(err)
 		}
 	}
+	return today
 }
 
 func TestJournalAddAndList(t *testing.T) {
@@ -73,7 +93,7 @@ func TestJournalAddAndList(t *testing.T) {
 
 func TestHistoryExportAndForget(t *testing.T) {
 	db := isolateData(t)
-	seedHistory(t, db)
+	today := seedHistory(t, db)
 	code, out, stderr := runCLI(t, "history", "export", "--format", "json")
 	if code != 0 {
 		t.Fatalf("export: %s", stderr)
@@ -94,7 +114,7 @@ func TestHistoryExportAndForget(t *testing.T) {
 	if code, _, _ := runCLI(t, "history", "forget"); code != 2 {
 		t.Errorf("forget without --before or --all: exit %d, want 2", code)
 	}
-	cut := midnight(time.Now()).AddDate(0, 0, -6).Format("2006-01-02")
+	cut := today.AddDate(0, 0, -6).Format("2006-01-02")
 	if code, out, stderr := runCLI(t, "history", "forget", "--before", cut); code != 0 || !strings.Contains(out, "Deleted everything before") {
 		t.Fatalf("forget --before: %s %s", out, stderr)
 	}
@@ -149,4 +169,28 @@ func TestHistoryUnusableIsAClearError(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "corrupt") || !strings.Contains(stderr, db) {
 		t.Fatalf("corrupt history: exit %d: %s", code, stderr)
 	}
+}
+
+// TestLocalClockAtTZEdge runs under scripts/tz-edges.sh (make test-tz),
+// which points TZ at a zone whose local time was NECKWATCH_TZ_EDGE (00:03
+// or 23:57) when the tests started: it proves the zone took effect. Go
+// reads TZ only as a zoneinfo name or file and silently falls back to UTC
+// on anything else, such as a POSIX rule string.
+func TestLocalClockAtTZEdge(t *testing.T) {
+	edge := os.Getenv("NECKWATCH_TZ_EDGE")
+	if edge == "" {
+		t.Skip("NECKWATCH_TZ_EDGE is not set (scripts/tz-edges.sh sets it)")
+	}
+	at, err := time.Parse("15:04", edge)
+	if err != nil {
+		t.Fatalf("NECKWATCH_TZ_EDGE=%q: %v", edge, err)
+	}
+	now := time.Now()
+	// Minutes since the edge; the tests take well under 10.
+	since := (now.Hour()*60 + now.Minute() - at.Hour()*60 - at.Minute() + 24*60) % (24 * 60)
+	if since > 10 {
+		t.Fatalf("local time %s (TZ=%q), want %s to 10 minutes later: the edge zone is not in effect",
+			now.Format("15:04 -0700"), os.Getenv("TZ"), edge)
+	}
+	t.Logf("local time %s", now.Format("2006-01-02 15:04:05 -0700"))
 }
