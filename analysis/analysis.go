@@ -37,15 +37,29 @@ type Detector interface {
 	Detect(frame gocv.Mat) (landmark.Frame, vision.Timing, error)
 }
 
+// Tracker is a Detector that can follow the user's face from one frame
+// to the next closely following one at less cost (*vision.Pipeline's
+// Track): an optional capability, as database/sql/driver's Pinger is.
+type Tracker interface {
+	Track(frame gocv.Mat) (landmark.Frame, vision.Timing, error)
+}
+
 // ErrStop may be returned by the callback to end the loop early without error.
 var ErrStop = errors.New("stop")
 
 // Each analyses every frame of src in order and calls fn with the result.
 // It returns nil at the end of the source or when fn returns ErrStop, and
 // the first other error from the source, the detector or fn.
+//
+// Consecutive frames of a video or camera are tracked (see Tracker); the
+// images of a folder are unrelated to each other and each gets the full
+// pipeline.
 func Each(src vision.FrameSource, det Detector, cls *posture.Classifier, fn func(Result) error) error {
 	frame := gocv.NewMat()
 	defer frame.Close()
+	kind := src.Describe().Kind
+	follow := kind == vision.SourceVideo || kind == vision.SourceCamera
+	first := true
 	for {
 		info, err := src.Next(&frame)
 		if errors.Is(err, io.EOF) {
@@ -60,7 +74,13 @@ func Each(src vision.FrameSource, det Detector, cls *posture.Classifier, fn func
 		if err != nil {
 			return err
 		}
-		r := Analyze(det, cls, frame)
+		var r Result
+		if follow && !first {
+			r = AnalyzeNext(det, cls, frame)
+		} else {
+			r = Analyze(det, cls, frame)
+		}
+		first = false
 		r.Info = info
 		if r.Err != nil {
 			return fmt.Errorf("frame %d: %w", info.Index, r.Err)
@@ -73,8 +93,22 @@ func Each(src vision.FrameSource, det Detector, cls *posture.Classifier, fn func
 
 // Analyze runs one decoded frame through the detector and classifier.
 func Analyze(det Detector, cls *posture.Classifier, frame gocv.Mat) Result {
+	return analyze(det.Detect, cls, frame)
+}
+
+// AnalyzeNext is Analyze for a frame that closely follows the previous
+// one given to det (the rest of a burst, the next video frame): a Tracker
+// may reuse what it found there.
+func AnalyzeNext(det Detector, cls *posture.Classifier, frame gocv.Mat) Result {
+	if t, ok := det.(Tracker); ok {
+		return analyze(t.Track, cls, frame)
+	}
+	return Analyze(det, cls, frame)
+}
+
+func analyze(detect func(gocv.Mat) (landmark.Frame, vision.Timing, error), cls *posture.Classifier, frame gocv.Mat) Result {
 	start := time.Now()
-	lm, timing, err := det.Detect(frame)
+	lm, timing, err := detect(frame)
 	if err != nil {
 		return Result{Err: err}
 	}

@@ -24,9 +24,10 @@ func testBaseline(t *testing.T) posture.Baseline {
 	b := posture.Baseline{
 		Version: posture.BaselineVersion, View: posture.Front, Profile: "desk",
 		CreatedAt: time.Date(2024, 5, 1, 9, 30, 0, 0, time.UTC), Frames: 24, Rejected: 2, Source: "camera 0",
-		FrameW: 640, FrameH: 480, EyeDistPx: 63.5, EyeMidX: 321, EyeMidY: 201.5, HeadDistCM: 45.3,
-		PitchDeg: 3.25, RollDeg: -1.5, Shoulders: true, ShoulderWidthPx: 281, ShoulderMidX: 318, ShoulderMidY: 397,
-		FaceScale: 0.226, EyeHeight: 0.699, LateralOffset: 0.0107,
+		// Positions and lengths in frame widths (the pixel figures / 640).
+		FrameW: 640, FrameH: 480, Mesh: true, FaceWidth: 63.5 / 640, EyeMidX: 321.0 / 640, EyeMidY: 201.5 / 640, HeadDistCM: 45.3,
+		PitchDeg: 3.25, YawDeg: 31.5, RollDeg: -1.5, Shoulders: true, ShoulderWidth: 281.0 / 640, ShoulderMidX: 318.0 / 640, ShoulderMidY: 397.0 / 640,
+		FaceScale: 0.226, EyeHeight: 0.699, ChinHeight: 1.47, LateralOffset: 0.0107,
 	}
 	if err := b.Validate(); err != nil {
 		t.Fatalf("test baseline invalid: %v", err)
@@ -83,12 +84,12 @@ func TestSaveLoadProfileRoundTrip(t *testing.T) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
 	}
 	// Saving again replaces the file and leaves no temporary files behind.
-	want.EyeDistPx = 70
+	want.FaceWidth = 70.0 / 640
 	if err := Save(p, want); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := Load(p); err != nil || got.EyeDistPx != 70 {
-		t.Errorf("after resave: EyeDistPx %v, %v", got.EyeDistPx, err)
+	if got, err := Load(p); err != nil || got.FaceWidth != 70.0/640 {
+		t.Errorf("after resave: FaceWidth %v, %v", got.FaceWidth, err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(p))
 	if len(entries) != 1 {
@@ -181,8 +182,10 @@ func TestLoadCorrupt(t *testing.T) {
 		name, content, want string
 	}{
 		{"garbage", "not json at all", "not a neckwatch calibration file"},
-		{"truncated", `{"version": 1, "view": "fro`, "not a neckwatch calibration file"},
-		{"old version", `{"version": 0, "view": "front", "eye_distance_px": 63, "frame_width": 640}`, "recalibrate"},
+		{"truncated", `{"version": 2, "view": "fro`, "not a neckwatch calibration file"},
+		{"old version", `{"version": 0, "view": "front", "face_width": 0.1, "head_distance_cm": 45, "frame_width": 640, "frame_height": 480}`, "recalibrate"},
+		// A profile written before format 2 (pixels): redo it.
+		{"pixel profile (version 1)", `{"version": 1, "view": "front", "eye_distance_px": 63, "eye_mid_x_px": 320, "eye_mid_y_px": 200, "head_distance_cm": 45.7, "frame_width": 640, "frame_height": 480}`, "neckwatch calibrate"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -53,8 +53,8 @@ type CameraConfig struct {
 	// Source is a camera index ("0"), a device ("/dev/video2") or a video
 	// file. Key source, default "0".
 	Source string
-	// View is the camera placement, posture.Front or posture.Side. Key
-	// view, default "front".
+	// View is the camera placement: posture.Auto (read off the picture),
+	// or forced posture.Front or posture.Side. Key view, default "auto".
 	View posture.View
 	// Profile is the calibration profile to judge against. The default
 	// profile ("default") is used only if it is calibrated for View; any
@@ -166,7 +166,7 @@ func Default() Config {
 	return Config{
 		Camera: CameraConfig{
 			Source:  "0",
-			View:    posture.Front,
+			View:    posture.Auto,
 			Profile: calibration.DefaultProfile,
 		},
 		Sampling: SamplingConfig{

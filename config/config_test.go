@@ -128,6 +128,10 @@ func TestLoadMissing(t *testing.T) {
 	if want := filepath.Join(dir, "neckwatch", "config.toml"); def != want {
 		t.Errorf("Path() = %q, want %q", def, want)
 	}
+	// The camera placement is read off the picture unless forced.
+	if v := config.Default().Camera.View; v != posture.Auto {
+		t.Errorf("default camera.view = %q, want %q", v, posture.Auto)
+	}
 	for _, path := range []string{"", def} {
 		c, err := config.Load(path)
 		if err != nil || !reflect.DeepEqual(c, config.Default()) {
@@ -174,6 +178,8 @@ func TestLoadOverrides(t *testing.T) {
 		{"int", "[alerts]\nmax_breaks_per_day = 0\n", func(c *config.Config) { c.Alerts.MaxBreaksPerDay = 0 }},
 		{"source as integer", "[camera]\nsource = 1\n", func(c *config.Config) { c.Camera.Source = "1" }},
 		{"view", "[camera]\nview = \"side\"\n", func(c *config.Config) { c.Camera.View = posture.Side }},
+		{"view forced front", "[camera]\nview = \"front\"\n", func(c *config.Config) { c.Camera.View = posture.Front }},
+		{"view auto", "[camera]\nview = \"auto\"\n", func(c *config.Config) { c.Camera.View = posture.Auto }},
 		{"profile", "[camera]\nprofile = \"desk\"\n", func(c *config.Config) { c.Camera.Profile = "desk" }},
 		{"calibration with home", "[camera]\ncalibration = \"~/cal.json\"\n", func(c *config.Config) {
 			c.Camera.Calibration = filepath.Join(home, "cal.json")
@@ -265,7 +271,7 @@ func TestLoadErrors(t *testing.T) {
 		{"busy_backoff_max", "[sampling]\nbusy_backoff_max = \"5s\"\n",
 			[]string{"sampling.busy_backoff_max = 5s: must be between sampling.busy_backoff (10s) and 1h"}},
 		{"empty source", "[camera]\nsource = \"\"\n", []string{`camera.source = "": must not be empty`}},
-		{"view", "[camera]\nview = \"top\"\n", []string{`camera.view = "top": must be "front" or "side"`}},
+		{"view", "[camera]\nview = \"top\"\n", []string{`camera.view = "top": must be "auto", "front" or "side"`}},
 		{"profile name", "[camera]\nprofile = \"my desk\"\n", []string{`camera.profile = "my desk": not a profile name`}},
 		{"calibration and profile", "[camera]\nprofile = \"desk\"\ncalibration = \"/tmp/c.json\"\n",
 			[]string{`camera.calibration = "/tmp/c.json": cannot be combined with camera.profile = "desk"`}},
@@ -321,7 +327,7 @@ func TestValidate(t *testing.T) {
 			"config.toml: unknown key thresholds.max_yaw (did you mean thresholds.max_yaw_deg?)"},
 		{"hfov", func(c *config.Config) { c.Thresholds = map[string]float64{"camera_hfov_deg": 180} },
 			"config.toml: thresholds.camera_hfov_deg = 180.0: must be below 170"},
-		{"view", func(c *config.Config) { c.Camera.View = "" }, `config.toml: camera.view = "": must be "front" or "side"`},
+		{"view", func(c *config.Config) { c.Camera.View = "" }, `config.toml: camera.view = "": must be "auto", "front" or "side"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

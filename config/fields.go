@@ -46,7 +46,7 @@ func (f *field) key() string { return f.table + "." + f.name }
 var fields = []field{
 	{table: "camera", name: "source", intOK: true, doc: "camera index (0), device (/dev/video2) or video file to watch",
 		ptr: func(c *Config) any { return &c.Camera.Source }},
-	{table: "camera", name: "view", doc: "camera placement: front (webcam facing you) or side (camera beside you)",
+	{table: "camera", name: "view", doc: "camera placement: auto (read off the picture), or force front (webcam facing you) or side (camera beside you)",
 		ptr: func(c *Config) any { return &c.Camera.View }},
 	{table: "camera", name: "profile", doc: `calibration profile to judge against; "default" is used only once calibrated`,
 		ptr: func(c *Config) any { return &c.Camera.Profile }},

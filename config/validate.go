@@ -41,7 +41,7 @@ func (c Config) validate(file string) error {
 		bad("camera.source", `must not be empty: a camera index like "0", a device like "/dev/video2" or a video file`)
 	}
 	if _, ok := posture.ParseView(string(cam.View)); !ok {
-		bad("camera.view", `must be "front" or "side"`)
+		bad("camera.view", `must be "auto", "front" or "side"`)
 	}
 	if err := calibration.ValidateName(cam.Profile); err != nil {
 		msg := err.Error()

@@ -157,7 +157,7 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			frozen++
 		}
 		s.frame.CopyTo(&s.prev)
-		r := analysis.Analyze(s.Detector, cls, s.frame)
+		r := analyzeInBurst(s.Detector, cls, s.frame, len(out.Verdicts))
 		if r.Err != nil {
 			s.release()
 			out.Camera = CameraFailed
@@ -274,7 +274,7 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			}
 			s.info = info
 		}
-		r := analysis.Analyze(s.Detector, cls, s.frame)
+		r := analyzeInBurst(s.Detector, cls, s.frame, len(out.Verdicts))
 		if r.Err != nil {
 			return out, r.Err
 		}
@@ -284,4 +284,14 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 	}
 	out.Verdict = posture.Combine(out.Verdicts)
 	return out, nil
+}
+
+// analyzeInBurst analyses the burst's n-th judged frame: the first in
+// full, the rest following it (a face that has not moved keeps its box and
+// shoulders, and only the face mesh runs).
+func analyzeInBurst(det analysis.Detector, cls *posture.Classifier, frame gocv.Mat, n int) analysis.Result {
+	if n == 0 {
+		return analysis.Analyze(det, cls, frame)
+	}
+	return analysis.AnalyzeNext(det, cls, frame)
 }

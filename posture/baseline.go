@@ -4,13 +4,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/neckwatch/neckwatch/vision/landmark"
 	"math"
 	"sort"
 	"time"
 )
 
 // BaselineVersion is the current version of the stored baseline format.
-const BaselineVersion = 1
+// Version 2 stores every front-view figure in units that do not depend on
+// the frame's pixel size (frame widths, ratios, angles) and the face
+// measured with the face mesh; version 1 stored pixels and cannot be
+// converted (its face size was a different measure), so it must be redone.
+const BaselineVersion = 2
 
 // Baseline is the user's own upright posture, measured at calibration, that
 // front-view frames are judged against. Every desk, chair and face differs,
@@ -24,23 +29,30 @@ type Baseline struct {
 	Rejected  int       `json:"rejected_frames"`  // frames without a confident face
 	Source    string    `json:"source,omitempty"` // what was sampled
 
+	// The frame size at calibration. Only its shape matters: another
+	// resolution of the same camera is judged correctly, another aspect
+	// ratio means another field of view (or camera) and a recalibration.
 	FrameW int `json:"frame_width"`
 	FrameH int `json:"frame_height"`
 
-	// Front view (medians over the calibration frames).
-	EyeDistPx       float64 `json:"eye_distance_px,omitempty"`
-	EyeMidY         float64 `json:"eye_mid_y_px,omitempty"`
-	EyeMidX         float64 `json:"eye_mid_x_px,omitempty"`
-	HeadDistCM      float64 `json:"head_distance_cm,omitempty"`
-	PitchDeg        float64 `json:"pitch_deg"`
-	RollDeg         float64 `json:"roll_deg"`
-	Shoulders       bool    `json:"shoulders"` // shoulders were visible at calibration
-	ShoulderWidthPx float64 `json:"shoulder_width_px,omitempty"`
-	ShoulderMidY    float64 `json:"shoulder_mid_y_px,omitempty"`
-	ShoulderMidX    float64 `json:"shoulder_mid_x_px,omitempty"`
-	FaceScale       float64 `json:"face_scale,omitempty"`
-	EyeHeight       float64 `json:"eye_height,omitempty"`
-	LateralOffset   float64 `json:"lateral_offset"`
+	// Front view: medians over the calibration frames, in FrontFeatures'
+	// units (positions and lengths in frame widths).
+	Mesh          bool    `json:"mesh,omitempty"` // measured with the face mesh
+	HeadDistCM    float64 `json:"head_distance_cm,omitempty"`
+	FaceWidth     float64 `json:"face_width,omitempty"`
+	EyeMidX       float64 `json:"eye_mid_x,omitempty"`
+	EyeMidY       float64 `json:"eye_mid_y,omitempty"`
+	PitchDeg      float64 `json:"pitch_deg"`
+	YawDeg        float64 `json:"yaw_deg"`
+	RollDeg       float64 `json:"roll_deg"`
+	Shoulders     bool    `json:"shoulders"` // shoulders were visible at calibration
+	ShoulderWidth float64 `json:"shoulder_width,omitempty"`
+	ShoulderMidX  float64 `json:"shoulder_mid_x,omitempty"`
+	ShoulderMidY  float64 `json:"shoulder_mid_y,omitempty"`
+	FaceScale     float64 `json:"face_scale,omitempty"`
+	EyeHeight     float64 `json:"eye_height,omitempty"`
+	ChinHeight    float64 `json:"chin_height,omitempty"`
+	LateralOffset float64 `json:"lateral_offset"`
 
 	// Side view.
 	NeckAngleDeg    float64 `json:"neck_angle_deg,omitempty"`
@@ -48,17 +60,30 @@ type Baseline struct {
 	HeadFlexionDeg  float64 `json:"head_flexion_deg,omitempty"`
 }
 
+// Pose is the calibrated upright head orientation.
+func (b *Baseline) Pose() HeadPose { return poseFromAngles(b.PitchDeg, b.YawDeg, b.RollDeg) }
+
+// Aspect is the calibration frame's width over its height (0 if unknown).
+func (b *Baseline) Aspect() float64 {
+	if b.FrameH <= 0 {
+		return 0
+	}
+	return float64(b.FrameW) / float64(b.FrameH)
+}
+
 // PopulationBaseline is the reference used when the user has not
-// calibrated: figures typical of an upright adult in front of a webcam. The
-// classifier widens its thresholds when judging against it.
+// calibrated: figures typical of an upright adult in front of a webcam,
+// measured with the face mesh on several different people. The classifier
+// widens its thresholds when judging against it.
 func PopulationBaseline() Baseline {
 	return Baseline{
-		Version:   BaselineVersion,
-		View:      Front,
-		FaceScale: 0.225, // eye distance / shoulder-keypoint width, upright at a webcam
-		EyeHeight: 0.70,  // eyes above the shoulder line, in shoulder widths
-		PitchDeg:  0,
-		RollDeg:   0,
+		Version:    BaselineVersion,
+		View:       Front,
+		Mesh:       true,
+		FaceScale:  populationFaceScale,
+		EyeHeight:  populationEyeHeight * populationFaceScale, // in shoulder widths, as Baseline stores it
+		ChinHeight: populationChinHeight,
+		PitchDeg:   populationPitchDeg,
 	}
 }
 
@@ -66,25 +91,49 @@ func PopulationBaseline() Baseline {
 // confident face to trust a baseline.
 var ErrTooFewFrames = errors.New("too few usable frames for a baseline")
 
+// ErrCameraPlacement is returned by NewBaseline when the face was seen but
+// the camera looks at it from too far to the side, above or below.
+var ErrCameraPlacement = errors.New("camera placement")
+
 // MinBaselineFrames is the fewest usable frames a baseline is built from.
 const MinBaselineFrames = 1
 
+// Camera placements a front-view calibration accepts: a webcam up to 45°
+// to the side of the screen, or well above or below eye level. Beyond
+// that the face's landmarks lose too much precision to judge posture.
+const (
+	MaxCalibrationYawDeg   = 45
+	MaxCalibrationPitchDeg = 40
+)
+
 // NewBaseline builds a front-view baseline from the features of frames
-// taken while the user sat upright. Frames without a face are counted as
+// taken while the user sat upright. Frames without a confident face, or
+// seen from beyond the accepted camera placement, are counted as
 // rejected; medians make it robust to a few bad frames (a blink, a glance).
 func NewBaseline(frames []FrontFeatures) (Baseline, error) {
 	b := Baseline{Version: BaselineVersion, View: Front, CreatedAt: time.Now().UTC()}
-	var usable []FrontFeatures
+	var usable, placed []FrontFeatures
 	for _, f := range frames {
-		if f.Face && f.FaceScore >= 0.7 && math.Abs(f.YawDeg) < 30 {
-			usable = append(usable, f)
+		if !f.Face || f.FaceScore < 0.7 || f.EyeDistPx <= 0 {
+			b.Rejected++
+			continue
+		}
+		usable = append(usable, f)
+		if math.Abs(f.YawDeg) <= MaxCalibrationYawDeg && math.Abs(f.PitchDeg-populationPitchDeg) <= MaxCalibrationPitchDeg {
+			placed = append(placed, f)
 		} else {
 			b.Rejected++
 		}
 	}
-	if len(usable) < MinBaselineFrames {
-		return b, fmt.Errorf("%w: %d of %d frames had a confident, roughly frontal face", ErrTooFewFrames, len(usable), len(frames))
+	if len(placed) < MinBaselineFrames {
+		if len(usable) > 0 {
+			f := usable[len(usable)/2]
+			return b, fmt.Errorf("%w: the camera sees your face turned %.0f° sideways and %.0f° up or down (at most %d° and %d°): place the camera in front of you or at most %d° to the side, near eye level, facing you",
+				ErrCameraPlacement, math.Abs(f.YawDeg), math.Abs(f.PitchDeg-populationPitchDeg), MaxCalibrationYawDeg, MaxCalibrationPitchDeg, MaxCalibrationYawDeg)
+		}
+		return b, fmt.Errorf("%w: %d of %d frames had a confident face", ErrTooFewFrames, len(usable), len(frames))
 	}
+	usable = placed
 	b.Frames = len(usable)
 	b.FrameW, b.FrameH = usable[0].FrameW, usable[0].FrameH
 	pick := func(get func(FrontFeatures) float64, only func(FrontFeatures) bool) float64 {
@@ -96,11 +145,19 @@ func NewBaseline(frames []FrontFeatures) (Baseline, error) {
 		}
 		return median(vs)
 	}
-	b.EyeDistPx = pick(func(f FrontFeatures) float64 { return f.EyeDistPx }, nil)
+	meshFrames := 0
+	for _, f := range usable {
+		if f.Mesh {
+			meshFrames++
+		}
+	}
+	b.Mesh = 2*meshFrames >= len(usable)
+	b.FaceWidth = pick(func(f FrontFeatures) float64 { return f.FaceWidth }, nil)
 	b.EyeMidX = pick(func(f FrontFeatures) float64 { return f.EyeMid.X }, nil)
 	b.EyeMidY = pick(func(f FrontFeatures) float64 { return f.EyeMid.Y }, nil)
 	b.HeadDistCM = pick(func(f FrontFeatures) float64 { return f.HeadDistCM }, nil)
 	b.PitchDeg = pick(func(f FrontFeatures) float64 { return f.PitchDeg }, nil)
+	b.YawDeg = pick(func(f FrontFeatures) float64 { return f.YawDeg }, nil)
 	b.RollDeg = pick(func(f FrontFeatures) float64 { return f.RollDeg }, nil)
 	withShoulders := func(f FrontFeatures) bool { return f.Shoulders }
 	n := 0
@@ -112,12 +169,15 @@ func NewBaseline(frames []FrontFeatures) (Baseline, error) {
 	// Shoulder figures only count when most frames saw the shoulders.
 	if 2*n >= len(usable) {
 		b.Shoulders = true
-		b.ShoulderWidthPx = pick(func(f FrontFeatures) float64 { return f.ShoulderWidthPx }, withShoulders)
+		b.ShoulderWidth = pick(func(f FrontFeatures) float64 { return f.ShoulderWidth }, withShoulders)
 		b.ShoulderMidX = pick(func(f FrontFeatures) float64 { return f.ShoulderMid.X }, withShoulders)
 		b.ShoulderMidY = pick(func(f FrontFeatures) float64 { return f.ShoulderMid.Y }, withShoulders)
 		b.FaceScale = pick(func(f FrontFeatures) float64 { return f.FaceScale }, withShoulders)
 		b.EyeHeight = pick(func(f FrontFeatures) float64 { return f.EyeHeight }, withShoulders)
 		b.LateralOffset = pick(func(f FrontFeatures) float64 { return f.LateralOffset }, withShoulders)
+		if b.Mesh {
+			b.ChinHeight = pick(func(f FrontFeatures) float64 { return f.ChinHeight }, func(f FrontFeatures) bool { return f.Shoulders && f.Mesh })
+		}
 	}
 	return b, nil
 }
@@ -154,13 +214,15 @@ func NewSideBaseline(frames []SideFeatures) (Baseline, error) {
 // Validate reports whether b can be used to judge frames.
 func (b *Baseline) Validate() error {
 	switch {
+	case b.Version == 1:
+		return fmt.Errorf("this calibration was made by an older neckwatch that measured in pixels (format 1, now %d): it cannot be converted; run `neckwatch calibrate` again", BaselineVersion)
 	case b.Version != BaselineVersion:
 		return fmt.Errorf("baseline version %d is not supported (want %d): recalibrate", b.Version, BaselineVersion)
 	case b.View != Front && b.View != Side:
 		return fmt.Errorf("baseline view %q is not front or side: recalibrate", b.View)
-	case b.View == Front && (b.EyeDistPx <= 0 || b.FrameW <= 0):
+	case b.View == Front && (b.FaceWidth <= 0 || b.HeadDistCM <= 0 || b.FrameW <= 0 || b.FrameH <= 0):
 		return fmt.Errorf("baseline has no face measurements: recalibrate")
-	case b.View == Front && b.Shoulders && (b.ShoulderWidthPx <= 0 || b.FaceScale <= 0 || b.EyeHeight <= 0):
+	case b.View == Front && b.Shoulders && (b.ShoulderWidth <= 0 || b.FaceScale <= 0 || b.EyeHeight <= 0):
 		return fmt.Errorf("baseline shoulder measurements are invalid: recalibrate")
 	}
 	return nil
@@ -198,4 +260,35 @@ func median(vs []float64) float64 {
 		return s[m]
 	}
 	return (s[m-1] + s[m]) / 2
+}
+
+// BuildBaseline measures frames taken while the user sat upright and
+// builds the baseline for view; with Auto the view most frames show is
+// used (a frontal face: front; a body in profile: side). It is the one
+// baseline builder behind calibrate, recalibrate and the tests.
+func BuildBaseline(view View, frames []landmark.Frame, cam CameraModel) (Baseline, error) {
+	if view != Front && view != Side {
+		sides := 0
+		for i := range frames {
+			if DetectView(&frames[i], cam) == Side {
+				sides++
+			}
+		}
+		view = Front
+		if 2*sides > len(frames) {
+			view = Side
+		}
+	}
+	if view == Side {
+		feats := make([]SideFeatures, len(frames))
+		for i := range frames {
+			feats[i] = MeasureSide(&frames[i])
+		}
+		return NewSideBaseline(feats)
+	}
+	feats := make([]FrontFeatures, len(frames))
+	for i := range frames {
+		feats[i] = MeasureFront(&frames[i], cam)
+	}
+	return NewBaseline(feats)
 }

@@ -14,8 +14,8 @@ import (
 type Thresholds struct {
 	// Head forward displacement against the baseline, centimetres.
 	ForwardStartCM, ForwardSevereCM float64
-	// Eyes dropping towards the shoulder line, as a fraction of their
-	// upright height (0.15 = eyes 15% closer to the shoulders): slouching.
+	// Eyes dropping towards the shoulder line, in face sizes (eye
+	// distances, about 6.3 cm each): slouching, a sinking head.
 	DropStart, DropSevere float64
 	// Head flexion (chin down) beyond the baseline, degrees.
 	PitchStartDeg, PitchSevereDeg float64
@@ -32,7 +32,7 @@ type Thresholds struct {
 	UncalibratedWiden float64
 
 	// Side view: ear-shoulder angle above horizontal, degrees (smaller is
-	// worse). About 50 deg is the common "neck inclination over 40 deg" rule.
+	// worse). 50 deg is the common "neck inclination over 40 deg" rule.
 	SideNeckStartDeg, SideNeckSevereDeg float64
 	// Side view: shoulders ahead of the hips, degrees from vertical.
 	SideTorsoStartDeg, SideTorsoSevereDeg float64
@@ -43,16 +43,21 @@ type Thresholds struct {
 // DefaultThresholds returns the documented defaults.
 func DefaultThresholds() Thresholds {
 	return Thresholds{
-		ForwardStartCM: 2.5, ForwardSevereCM: 8,
-		DropStart: 0.15, DropSevere: 0.45,
+		ForwardStartCM: 2.0, ForwardSevereCM: 8,
+		DropStart: 0.5, DropSevere: 1.5,
 		PitchStartDeg: 15, PitchSevereDeg: 40,
 		LateralStart: 0.15, LateralSevere: 0.4,
 		RollStartDeg: 12, RollSevereDeg: 30,
 		MaxYawDeg:         40,
 		UncalibratedWiden: 1.6,
-		SideNeckStartDeg:  55, SideNeckSevereDeg: 30,
-		SideTorsoStartDeg: 12, SideTorsoSevereDeg: 35,
-		SideFlexionStartDeg: 15, SideFlexionSevereDeg: 45,
+		// Side view: the ear-shoulder line's "over 40° from vertical" rule
+		// (below 50° above the horizontal); the ear-to-nose line already
+		// points about 10° down on a level head (the nose tip sits below
+		// the ear), so flexion starts at 22° (about 12° of real flexion);
+		// seated typists lean their torso 5-10° forward without slouching.
+		SideNeckStartDeg: 50, SideNeckSevereDeg: 25,
+		SideTorsoStartDeg: 15, SideTorsoSevereDeg: 40,
+		SideFlexionStartDeg: 22, SideFlexionSevereDeg: 50,
 	}
 }
 
@@ -61,7 +66,7 @@ func (t Thresholds) widened(k float64) Thresholds {
 	t.ForwardStartCM *= k
 	t.ForwardSevereCM *= k
 	t.DropStart *= k
-	t.DropSevere = math.Min(t.DropSevere*k, 0.9)
+	t.DropSevere *= k
 	t.PitchStartDeg *= k
 	t.PitchSevereDeg *= k
 	t.LateralStart *= k
@@ -71,12 +76,26 @@ func (t Thresholds) widened(k float64) Thresholds {
 	return t
 }
 
-// shoulderJitter is the relative change of the shoulder width below which
-// it is taken as keypoint noise rather than the torso moving.
-const shoulderJitter = 0.05
+// shoulderJitter is the relative change of the shoulder width (and the
+// shift of the shoulder line, in shoulder widths) below which it is taken
+// as keypoint noise rather than the torso moving. The body network's
+// shoulders follow the head a little (they are inferred from the whole
+// upper body): a head coming forward or dropping moved them by up to
+// 10-15% with the torso still.
+const shoulderJitter = 0.15
+
+// maxAspectChange is how far the frame's aspect ratio may differ from the
+// calibration's before the field of view is taken to have changed.
+const maxAspectChange = 0.04
+
+// View is also "auto": decide per frame from what the camera sees.
+const Auto View = "auto"
 
 // Classifier judges frames. The zero value is not useful: use NewClassifier.
 type Classifier struct {
+	// View is Front, Side, or Auto (the default: a frontal face means the
+	// front view, a body seen in profile the side view). With a baseline,
+	// the baseline's view rules.
 	View       View
 	Camera     CameraModel
 	Thresholds Thresholds
@@ -91,12 +110,28 @@ func NewClassifier(view View, baseline *Baseline) *Classifier {
 	return &Classifier{View: view, Camera: DefaultCameraModel(), Thresholds: DefaultThresholds(), Baseline: baseline}
 }
 
+// viewFor is the view a frame is judged in.
+func (c *Classifier) viewFor(fr *landmark.Frame) View {
+	if c.Baseline != nil {
+		return c.Baseline.View
+	}
+	if c.View == Front || c.View == Side {
+		return c.View
+	}
+	return DetectView(fr, c.Camera)
+}
+
 // Classify measures and judges one frame's landmarks.
 func (c *Classifier) Classify(fr *landmark.Frame) Verdict {
-	if c.View == Side {
-		return c.ClassifySide(MeasureSide(fr))
+	var v Verdict
+	view := c.viewFor(fr)
+	if view == Side {
+		v = c.ClassifySide(MeasureSide(fr))
+	} else {
+		v = c.ClassifyFront(MeasureFront(fr, c.Camera))
 	}
-	return c.ClassifyFront(MeasureFront(fr, c.Camera))
+	v.View = view
+	return v
 }
 
 // component is one piece of evidence against upright.
@@ -105,6 +140,10 @@ type component struct {
 	value  float64 // 0..1 beyond the start, 0 when within limits
 	over   bool    // past the start threshold
 	reason string
+	// margin is how far the measure is past its start, in units of its
+	// start-to-severe span: negative within limits. It orders frames by
+	// how close they are to bad even when all are upright.
+	margin float64
 }
 
 func ramp(x, start, severe float64) (float64, bool) {
@@ -117,15 +156,29 @@ func ramp(x, start, severe float64) (float64, bool) {
 	return clamp((x-start)/(severe-start), 0, 1), true
 }
 
+// measure builds the component for x against a start and severe point.
+func measure(state State, x, start, severe float64, reason string) component {
+	val, over := ramp(x, start, severe)
+	m := 0.0
+	if severe != start {
+		m = (x - start) / (severe - start)
+	}
+	return component{state: state, value: val, over: over, reason: reason, margin: m}
+}
+
 // judge turns components into a state and a severity. The state is the
 // worst component's. The severity combines every component past its start
 // as independent evidence, 1 - (1-a)(1-b)...: a head that is both forward
 // and dropped loads the neck more than either alone, and the severity does
-// not jump down when the worst component hands over to another.
+// not jump down when the worst component hands over to another. The score
+// is the largest margin: how close the frame is to bad, on a continuous
+// scale (0 at the first start, 1 at a severe point).
 func judge(v *Verdict, cs []component) {
 	best := -1
 	keep := 1.0
+	v.Score = math.Inf(-1)
 	for i, c := range cs {
+		v.Score = math.Max(v.Score, c.margin)
 		if !c.over {
 			continue
 		}
@@ -134,6 +187,9 @@ func judge(v *Verdict, cs []component) {
 		if best < 0 || c.value > cs[best].value {
 			best = i
 		}
+	}
+	if math.IsInf(v.Score, -1) {
+		v.Score = 0
 	}
 	if best < 0 {
 		v.State, v.Severity = Upright, 0
@@ -144,8 +200,24 @@ func judge(v *Verdict, cs []component) {
 
 func ptr(v float64) *float64 { return &v }
 
+// agree combines two estimates of one quantity that must both hold: 0
+// when they point opposite ways, else the smaller. Where two noisy
+// measures disagree the classifier stays quiet rather than guess.
+func agree(a, b float64) float64 {
+	if a*b <= 0 {
+		return 0
+	}
+	if math.Abs(a) < math.Abs(b) {
+		return a
+	}
+	return b
+}
+
 // ClassifyFront judges front-view features against the baseline (or the
-// population baseline when none is set).
+// population baseline when none is set). Every comparison is in units that
+// do not depend on the frame's pixel size; the head's pitch and roll are
+// measured relative to its calibrated orientation, so a camera off to the
+// side or below the screen does not read as a turned or bowed head.
 func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	var v Verdict
 	b := PopulationBaseline()
@@ -167,47 +239,82 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	}
 	v.Person = true
 	v.Shoulders = ft.Shoulders
-	if math.Abs(ft.YawDeg) > th.MaxYawDeg {
+	if v.Calibrated && b.Aspect() > 0 && math.Abs(ft.Aspect()/b.Aspect()-1) > maxAspectChange {
 		v.State = Uncertain
-		v.Reasons = []string{fmt.Sprintf("head turned %.0f° to the side", ft.YawDeg)}
+		v.Reasons = []string{fmt.Sprintf("the camera's picture changed shape since calibration (%dx%d, was %dx%d): another camera or field of view; recalibrate",
+			ft.FrameW, ft.FrameH, b.FrameW, b.FrameH)}
+		return v
+	}
+	rel := ft.Pose.Relative(b.Pose())
+	pitch, yaw, roll := rel.Angles()
+	if math.Abs(yaw) > th.MaxYawDeg {
+		v.State = Uncertain
+		v.Reasons = []string{fmt.Sprintf("head turned %.0f° to the side", yaw)}
 		return v
 	}
 
-	var forward, height *float64
+	// Forward: how much nearer the camera the head came than the
+	// shoulders did, in centimetres. The shoulder keypoints jitter, and
+	// the body network follows a moving head a little (a head coming
+	// forward widened them by up to 11% with the torso still): a change
+	// within shoulderJitter is noise, so the calibrated shoulders stand.
+	// Beyond it, the torso moved (the chair, leaning back) or the
+	// shoulders were misplaced (dim light put them 20% narrower with the
+	// face unchanged): then the shoulder-relative figure counts only as
+	// far as the head's own change of distance, measured from the face
+	// alone against calibration, agrees with it.
+	shouldersMoved := v.Calibrated && b.Shoulders && ft.Shoulders &&
+		(math.Abs(ft.ShoulderWidth/b.ShoulderWidth-1) >= shoulderJitter ||
+			math.Abs(ft.ShoulderMid.Y-b.ShoulderMidY) > shoulderJitter*b.ShoulderWidth)
+	var forward *float64
 	switch {
-	case ft.Shoulders && b.FaceScale > 0:
-		// Head distance x (relative face scale - 1) is how much closer the
-		// head is than the shoulders, beyond the upright offset.
-		scale := ft.FaceScale
-		if v.Calibrated && b.ShoulderWidthPx > 0 && math.Abs(ft.ShoulderWidthPx/b.ShoulderWidthPx-1) < shoulderJitter {
-			// The shoulder keypoints jitter by a few percent from frame to
-			// frame while the torso rarely moves relative to a fixed
-			// webcam: a change that small is jitter, so the calibrated
-			// width stands.
-			scale = ft.EyeDistPx / b.ShoulderWidthPx
+	case v.Calibrated && b.HeadDistCM > 0 && b.Shoulders && ft.Shoulders:
+		faceOnly := b.HeadDistCM - ft.HeadDistCM
+		f := faceOnly
+		if shouldersMoved {
+			f = agree(faceOnly, ft.HeadDistCM*(ft.FaceScale/b.FaceScale-1))
 		}
-		forward = ptr(ft.HeadDistCM * (scale/b.FaceScale - 1))
+		forward = &f
+	case ft.Shoulders && b.FaceScale > 0:
+		// Uncalibrated: the face's size against the shoulders', against
+		// the population's upright ratio.
+		forward = ptr(ft.HeadDistCM * (ft.FaceScale/b.FaceScale - 1))
 	case v.Calibrated && b.HeadDistCM > 0:
-		// Shoulders out of frame: the head came closer, the torso is
-		// assumed to have stayed where it was at calibration.
+		// Shoulders out of frame (now or at calibration): the head came
+		// closer; the torso is assumed to have stayed where it was.
 		forward = ptr(b.HeadDistCM - ft.HeadDistCM)
 	}
+	// Drop: how far the eyes sank, in face sizes (eye distances), against
+	// where they were upright over the shoulder line. Calibrated, the
+	// reference is the calibrated eye position; when the shoulder line
+	// moved beyond its jitter the eyes' drop against it counts only as far
+	// as the face-only figure agrees (as for forward). Uncalibrated, the
+	// eyes' height over the shoulders is compared with the population's.
+	var drop *float64
+	uprightED := populationEyeHeight
 	switch {
-	case ft.Shoulders && b.EyeHeight > 0:
-		height = ptr(ft.EyeHeight / b.EyeHeight)
-	case v.Calibrated && b.Shoulders:
-		// Measure the eyes against where the shoulder line was at calibration.
-		height = ptr((b.ShoulderMidY - ft.EyeMid.Y) / b.ShoulderWidthPx / b.EyeHeight)
+	case v.Calibrated:
+		d := (ft.EyeMid.Y - b.EyeMidY) / b.FaceWidth
+		if shouldersMoved {
+			d = agree(d, (ft.EyeMid.Y-b.EyeMidY-(ft.ShoulderMid.Y-b.ShoulderMidY))/b.FaceWidth)
+		}
+		drop = &d
+		uprightED = 0
+		if b.Shoulders {
+			uprightED = (b.ShoulderMidY - b.EyeMidY) / b.FaceWidth
+		}
+	case ft.Shoulders && ft.FaceWidth > 0:
+		drop = ptr(populationEyeHeight - (ft.ShoulderMid.Y-ft.EyeMid.Y)/ft.FaceWidth)
 	}
-	if forward != nil || height != nil {
+	if forward != nil || drop != nil {
 		f, h := 0.0, 1.0
 		if forward != nil {
 			f = *forward
 		}
 		// Without calibration the eyes' height over the shoulders says as
 		// much about where the camera sits as about the neck: leave it out.
-		if height != nil && v.Calibrated {
-			h = *height
+		if drop != nil && v.Calibrated && uprightED > 0 {
+			h = 1 - *drop/uprightED
 		}
 		v.NeckAngleDeg = ptr(c.Camera.NeckAngle(f, h))
 	}
@@ -215,24 +322,16 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 
 	var cs []component
 	if forward != nil {
-		val, over := ramp(*forward, th.ForwardStartCM, th.ForwardSevereCM)
-		cs = append(cs, component{ForwardHead, val, over, fmt.Sprintf("head about %.1f cm forward", *forward)})
+		cs = append(cs, measure(ForwardHead, *forward, th.ForwardStartCM, th.ForwardSevereCM, fmt.Sprintf("head about %.1f cm forward", *forward)))
 	}
-	if height != nil {
-		drop := 1 - *height
-		val, over := ramp(drop, th.DropStart, th.DropSevere)
-		cs = append(cs, component{Slouch, val, over, fmt.Sprintf("eyes %.0f%% lower over the shoulders", 100*drop)})
+	if drop != nil {
+		cs = append(cs, measure(Slouch, *drop, th.DropStart, th.DropSevere, fmt.Sprintf("head about %.0f cm lower", *drop*c.Camera.EyeDistanceCM)))
 	}
-	pitch := ft.PitchDeg - b.PitchDeg
-	val, over := ramp(pitch, th.PitchStartDeg, th.PitchSevereDeg)
-	cs = append(cs, component{ForwardHead, val, over, fmt.Sprintf("head tilted %.0f° down", pitch)})
-	roll := math.Abs(ft.RollDeg - b.RollDeg)
-	val, over = ramp(roll, th.RollStartDeg, th.RollSevereDeg)
-	cs = append(cs, component{Lean, val, over, fmt.Sprintf("head tilted %.0f° sideways", roll)})
+	cs = append(cs, measure(ForwardHead, pitch, th.PitchStartDeg, th.PitchSevereDeg, fmt.Sprintf("head tilted %.0f° down", pitch)))
+	cs = append(cs, measure(Lean, math.Abs(roll), th.RollStartDeg, th.RollSevereDeg, fmt.Sprintf("head tilted %.0f° sideways", math.Abs(roll))))
 	if ft.Shoulders {
 		lat := math.Abs(ft.LateralOffset - b.LateralOffset)
-		val, over = ramp(lat, th.LateralStart, th.LateralSevere)
-		cs = append(cs, component{Lean, val, over, fmt.Sprintf("head %.0f%% of a shoulder width off centre", 100*lat)})
+		cs = append(cs, measure(Lean, lat, th.LateralStart, th.LateralSevere, fmt.Sprintf("head %.0f%% of a shoulder width off centre", 100*lat)))
 	}
 	judge(&v, cs)
 	if v.State == Upright && !ft.Shoulders && !v.Calibrated {
@@ -261,15 +360,12 @@ func (c *Classifier) ClassifySide(ft SideFeatures) Verdict {
 	v.NeckAngleDeg = ptr(ft.NeckAngleDeg)
 	th := c.Thresholds
 	var cs []component
-	val, over := ramp(th.SideNeckStartDeg-ft.NeckAngleDeg, 0, th.SideNeckStartDeg-th.SideNeckSevereDeg)
-	cs = append(cs, component{ForwardHead, val, over, fmt.Sprintf("ear-shoulder angle %.0f°", ft.NeckAngleDeg)})
+	cs = append(cs, measure(ForwardHead, -ft.NeckAngleDeg, -th.SideNeckStartDeg, -th.SideNeckSevereDeg, fmt.Sprintf("ear-shoulder angle %.0f°", ft.NeckAngleDeg)))
 	if ft.Hips {
-		val, over = ramp(ft.TorsoForwardDeg, th.SideTorsoStartDeg, th.SideTorsoSevereDeg)
-		cs = append(cs, component{Slouch, val, over, fmt.Sprintf("torso %.0f° forward", ft.TorsoForwardDeg)})
+		cs = append(cs, measure(Slouch, ft.TorsoForwardDeg, th.SideTorsoStartDeg, th.SideTorsoSevereDeg, fmt.Sprintf("torso %.0f° forward", ft.TorsoForwardDeg)))
 	}
 	if ft.NoseSeen {
-		val, over = ramp(ft.HeadFlexionDeg, th.SideFlexionStartDeg, th.SideFlexionSevereDeg)
-		cs = append(cs, component{ForwardHead, val, over, fmt.Sprintf("head tilted %.0f° down", ft.HeadFlexionDeg)})
+		cs = append(cs, measure(ForwardHead, ft.HeadFlexionDeg, th.SideFlexionStartDeg, th.SideFlexionSevereDeg, fmt.Sprintf("head tilted %.0f° down", ft.HeadFlexionDeg)))
 	}
 	judge(&v, cs)
 	return v

@@ -61,6 +61,8 @@ func TestNoseYForPitch(t *testing.T) {
 func TestClassifyFrontCalibrated(t *testing.T) {
 	base := calibratedBaseline(t)
 	c := NewClassifier(Front, base)
+	th := c.Thresholds
+	lin := func(x, start, severe float64) float64 { return (x - start) / (severe - start) }
 	tests := []struct {
 		name      string
 		frame     *landmark.Frame
@@ -72,16 +74,20 @@ func TestClassifyFrontCalibrated(t *testing.T) {
 	}{
 		{"upright", frontFrame(frontalFace(320, 200, testIED), uprightBody()), Upright, 0, true, true, ""},
 		{"head forward", frontFrame(frontalFace(320, 200, 1.16*testIED), uprightBody()), ForwardHead, -1, true, true, "cm forward"},
-		// Eyes 25% closer to the shoulder line: (0.25-0.15)/(0.45-0.15).
-		{"slouch", frontFrame(frontalFace(320, 249, testIED), uprightBody()), Slouch, 1.0 / 3, true, true, "lower over the shoulders"},
+		// Eyes 49 px lower: 49/63 = 0.78 face sizes (about 5 cm), against
+		// the drop limits in face sizes.
+		{"slouch", frontFrame(frontalFace(320, 249, testIED), uprightBody()), Slouch, lin(49/testIED, th.DropStart, th.DropSevere), true, true, "cm lower"},
 		// Roll 20°: (20-12)/(30-12).
-		{"head roll 20°", frontFrame(rotateFace(frontalFace(320, 200, testIED), 20), uprightBody()), Lean, 8.0 / 18, true, true, "sideways"},
-		{"head roll -20°", frontFrame(rotateFace(frontalFace(320, 200, testIED), -20), uprightBody()), Lean, 8.0 / 18, true, true, "sideways"},
+		// The five points give the tilt in the image; against a level head
+		// (pitch populationPitchDeg in the mesh's convention) it is a roll
+		// about the head's own axis of slightly less.
+		{"head roll 20°", frontFrame(rotateFace(frontalFace(320, 200, testIED), 20), uprightBody()), Lean, lin(headRoll(20), th.RollStartDeg, th.RollSevereDeg), true, true, "sideways"},
+		{"head roll -20°", frontFrame(rotateFace(frontalFace(320, 200, testIED), -20), uprightBody()), Lean, lin(headRoll(20), th.RollStartDeg, th.RollSevereDeg), true, true, "sideways"},
 		// Lateral 70/280 = 0.25 shoulder widths: (0.25-0.15)/(0.4-0.15).
-		{"lateral shift right", frontFrame(frontalFace(390, 200, testIED), uprightBody()), Lean, 0.4, true, true, "off centre"},
-		{"lateral shift left", frontFrame(frontalFace(250, 200, testIED), uprightBody()), Lean, 0.4, true, true, "off centre"},
+		{"lateral shift right", frontFrame(frontalFace(390, 200, testIED), uprightBody()), Lean, lin(0.25, th.LateralStart, th.LateralSevere), true, true, "off centre"},
+		{"lateral shift left", frontFrame(frontalFace(250, 200, testIED), uprightBody()), Lean, lin(0.25, th.LateralStart, th.LateralSevere), true, true, "off centre"},
 		// Pitch 27.5° beyond a 0° baseline: (27.5-15)/(40-15).
-		{"chin down", frontFrame(pitchedFace(320, 200, testIED, 27.5), uprightBody()), ForwardHead, 0.5, true, true, "down"},
+		{"chin down", frontFrame(pitchedFace(320, 200, testIED, 27.5), uprightBody()), ForwardHead, lin(27.5, th.PitchStartDeg, th.PitchSevereDeg), true, true, "down"},
 		{"chin up is fine", frontFrame(pitchedFace(320, 200, testIED, -20), uprightBody()), Upright, 0, true, true, ""},
 		{"small roll is fine", frontFrame(rotateFace(frontalFace(320, 200, testIED), 8), uprightBody()), Upright, 0, true, true, ""},
 		{"yaw beyond MaxYaw", frontFrame(yawedFace(320, 200, testIED, 45), uprightBody()), Uncertain, 0, true, true, "turned"},
@@ -90,7 +96,9 @@ func TestClassifyFrontCalibrated(t *testing.T) {
 		{"body without face", &landmark.Frame{Width: testW, Height: testH, Body: uprightBody()}, Away, 0, false, false, ""},
 		{"confident head without face", &landmark.Frame{Width: testW, Height: testH, Body: headBody()}, Uncertain, 0, false, true, "no face"},
 		{"shoulders missing, upright", frontFrame(frontalFace(320, 200, testIED), nil), Upright, 0, false, true, ""},
-		{"shoulders missing, eyes dropped", frontFrame(frontalFace(320, 249, testIED), nil), Slouch, 1.0 / 3, false, true, "lower"},
+		// Measured against the calibrated eye position, in face sizes: the
+		// same drop as with the shoulders.
+		{"shoulders missing, eyes dropped", frontFrame(frontalFace(320, 249, testIED), nil), Slouch, lin(49/testIED, th.DropStart, th.DropSevere), false, true, "cm lower"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,7 +152,8 @@ func TestClassifyFrontForwardHeadGrows(t *testing.T) {
 		if v.ForwardCM == nil || !approx(*v.ForwardCM, wantCM, 1e-6) || !approx(*v.ForwardCM, ft.HeadDistCM*(ft.FaceScale/base.FaceScale-1), 1e-9) {
 			t.Fatalf("k=%v: ForwardCM = %v, want %v", k, v.ForwardCM, wantCM)
 		}
-		wantSev := (wantCM - 2.5) / (8 - 2.5)
+		th := c.Thresholds
+		wantSev := (wantCM - th.ForwardStartCM) / (th.ForwardSevereCM - th.ForwardStartCM)
 		if v.State != ForwardHead || !approx(v.Severity, wantSev, 1e-6) {
 			t.Errorf("k=%v (%.2f cm): %s severity %v, want forward_head %v", k, wantCM, v.State, v.Severity, wantSev)
 		}
@@ -182,8 +191,9 @@ func TestClassifyFrontWithoutShoulders(t *testing.T) {
 		if v.State != ForwardHead || v.Shoulders || !v.Calibrated || !v.Person {
 			t.Errorf("%s Shoulders %v Calibrated %v Person %v, want forward_head false true true", v.State, v.Shoulders, v.Calibrated, v.Person)
 		}
-		if !approx(v.Severity, (want-2.5)/5.5, 1e-6) {
-			t.Errorf("Severity = %v, want %v", v.Severity, (want-2.5)/5.5)
+		th := c.Thresholds
+		if wantSev := (want - th.ForwardStartCM) / (th.ForwardSevereCM - th.ForwardStartCM); !approx(v.Severity, wantSev, 1e-6) {
+			t.Errorf("Severity = %v, want %v", v.Severity, wantSev)
 		}
 	})
 	t.Run("uncalibrated: uncertain", func(t *testing.T) {
@@ -205,66 +215,139 @@ func TestClassifyFrontWithoutShoulders(t *testing.T) {
 	})
 }
 
-// TestClassifyFrontPopulation: the test scene's upright figures equal the
-// population baseline, so the same displacements can be compared with and
-// without calibration. The uncalibrated limits are 1.6x wider.
-func TestClassifyFrontPopulation(t *testing.T) {
-	pop := PopulationBaseline()
-	if !approx(pop.FaceScale, testIED/uprightShoulderW, 1e-12) || !approx(pop.EyeHeight, (uprightShoulderY-uprightEye.Y)/uprightShoulderW, 1e-12) {
-		t.Fatalf("population baseline %+v no longer matches the test scene", pop)
+// populationScene is an upright frame that measures exactly as the
+// population baseline: a face-mesh head ied px apart at (cx, cy), pitched
+// populationPitchDeg as the mesh sees an upright head, over shoulders
+// ied/populationFaceScale wide, populationEyeHeight face sizes below the
+// eyes. move turns the head about its own axes from there.
+func populationScene(cx, cy, ied float64, move func(HeadPose) HeadPose, shoulders bool) *landmark.Frame {
+	base := poseFromAngles(populationPitchDeg, 0, 0)
+	up := meshFace(320, 200, testIED, base).EyeMid()
+	face := meshFace(cx, cy, ied, move(base))
+	var body *landmark.Body
+	if shoulders {
+		sw := testIED / populationFaceScale
+		y := up.Y + populationEyeHeight*testIED
+		body = bodyWithShoulders(landmark.Point{X: up.X + sw/2, Y: y}, landmark.Point{X: up.X - sw/2, Y: y}, 0.9)
 	}
-	cal := NewClassifier(Front, calibratedBaseline(t))
+	return frontFrame(face, body)
+}
+
+func still(h HeadPose) HeadPose { return h }
+
+// TestClassifyFrontPopulation: the population scene's upright figures
+// equal the population baseline, so the same displacements can be
+// compared with and without calibration. The uncalibrated limits are 1.6x
+// wider: a displacement between the two starts is flagged only when
+// calibrated.
+func TestClassifyFrontPopulation(t *testing.T) {
+	cam := DefaultCameraModel()
+	pop := PopulationBaseline()
+	up := MeasureFront(populationScene(320, 200, testIED, still, true), cam)
+	if !up.Mesh || !approx(up.FaceScale, pop.FaceScale, 1e-9) || !approx(up.PitchDeg, pop.PitchDeg, 1e-9) ||
+		!approx((up.ShoulderMid.Y-up.EyeMid.Y)/up.FaceWidth, populationEyeHeight, 1e-9) {
+		t.Fatalf("population scene %+v no longer matches the population baseline %+v", up, pop)
+	}
+	var calib []FrontFeatures
+	for i := 0; i < 3; i++ {
+		calib = append(calib, up)
+	}
+	base, err := NewBaseline(calib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := NewClassifier(Front, &base)
 	uncal := NewClassifier(Front, nil)
+	th := DefaultThresholds()
+	sw := testIED / populationFaceScale
+	// Each displacement lies between the calibrated and the widened start.
+	fwdK := 1.06 // head (45.7/1.06) x 0.06 = 2.6 cm nearer
+	if cm := cam.FocalPx(testW) * cam.EyeDistanceCM / (fwdK * testIED) * (fwdK - 1); cm <= th.ForwardStartCM || cm >= th.ForwardStartCM*th.UncalibratedWiden {
+		t.Fatalf("forward test displacement %.2f cm not between the starts", cm)
+	}
+	drop := (th.DropStart + th.DropStart*th.UncalibratedWiden) / 2 // face sizes
 	tests := []struct {
 		name     string
 		frame    *landmark.Frame
 		calState State
 	}{
-		{"upright", frontFrame(frontalFace(320, 200, testIED), uprightBody()), Upright},
-		{"head 3.4 cm forward", frontFrame(frontalFace(320, 200, 1.08*testIED), uprightBody()), ForwardHead},
-		{"eyes 20% lower", frontFrame(frontalFace(320, 396-0.56*uprightShoulderW, testIED), uprightBody()), Slouch},
-		{"roll 15°", frontFrame(rotateFace(frontalFace(320, 200, testIED), 15), uprightBody()), Lean},
-		{"lateral 0.2", frontFrame(frontalFace(320+0.2*uprightShoulderW, 200, testIED), uprightBody()), Lean},
-		{"pitch 20°", frontFrame(pitchedFace(320, 200, testIED, 20), uprightBody()), ForwardHead},
+		{"upright", populationScene(320, 200, testIED, still, true), Upright},
+		{"head 2.6 cm forward", populationScene(320, 200, fwdK*testIED, still, true), ForwardHead},
+		{"eyes 0.65 face sizes lower", populationScene(320, 200+drop*testIED, testIED, still, true), Slouch},
+		{"roll 15°", populationScene(320, 200, testIED, func(h HeadPose) HeadPose { return rotatePose(h, h.Z, 15) }, true), Lean},
+		{"lateral 0.2", populationScene(320+0.2*sw, 200, testIED, still, true), Lean},
+		{"pitch 20°", populationScene(320, 200, testIED, func(h HeadPose) HeadPose { return rotatePose(h, h.X, 20) }, true), ForwardHead},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			vc, vu := cal.Classify(tc.frame), uncal.Classify(tc.frame)
 			if vc.State != tc.calState || !vc.Calibrated {
-				t.Errorf("calibrated: %s (calibrated %v), want %s", vc.State, vc.Calibrated, tc.calState)
+				t.Errorf("calibrated: %s (calibrated %v, reasons %q), want %s", vc.State, vc.Calibrated, vc.Reasons, tc.calState)
 			}
 			if vu.State != Upright || vu.Calibrated || vu.Severity != 0 {
-				t.Errorf("uncalibrated: %s severity %v (calibrated %v), want upright 0 (wider limits)", vu.State, vu.Severity, vu.Calibrated)
+				t.Errorf("uncalibrated: %s severity %v (calibrated %v, reasons %q), want upright 0 (wider limits)", vu.State, vu.Severity, vu.Calibrated, vu.Reasons)
+			}
+			// The same displacement is nearer bad when calibrated.
+			if tc.calState != Upright && vu.Score >= vc.Score {
+				t.Errorf("score uncalibrated %v, calibrated %v: want the calibrated one higher", vu.Score, vc.Score)
 			}
 		})
 	}
 	// A large displacement is flagged either way.
-	v := uncal.Classify(frontFrame(frontalFace(320, 200, 1.3*testIED), uprightBody()))
+	v := uncal.Classify(populationScene(320, 200, 1.3*testIED, still, true))
 	if v.State != ForwardHead || v.Calibrated {
 		t.Errorf("uncalibrated, head far forward: %s calibrated %v, want forward_head false", v.State, v.Calibrated)
 	}
 }
 
+// TestClassifyFrontIgnoresSideBaseline: ClassifyFront judges against the
+// population figures when the baseline is for the side view; Classify
+// follows the baseline's view.
 func TestClassifyFrontIgnoresSideBaseline(t *testing.T) {
 	side := Baseline{Version: BaselineVersion, View: Side, NeckAngleDeg: 70}
-	v := NewClassifier(Front, &side).Classify(frontFrame(frontalFace(320, 200, testIED), uprightBody()))
+	c := NewClassifier(Front, &side)
+	frame := populationScene(320, 200, testIED, still, true)
+	v := c.ClassifyFront(MeasureFront(frame, c.Camera))
 	if v.Calibrated || v.State != Upright {
-		t.Errorf("front frame against a side baseline: %s calibrated %v, want upright against population figures", v.State, v.Calibrated)
+		t.Errorf("front features against a side baseline: %s calibrated %v, want upright against population figures", v.State, v.Calibrated)
+	}
+	if v := c.Classify(frame); v.View != Side {
+		t.Errorf("Classify with a side baseline: judged in the %q view, want the baseline's side view", v.View)
 	}
 }
 
 func TestWidened(t *testing.T) {
 	th := DefaultThresholds()
-	w := th.widened(1.6)
-	if !approx(w.ForwardStartCM, 4, 1e-12) || !approx(w.ForwardSevereCM, 12.8, 1e-12) || !approx(w.DropStart, 0.24, 1e-12) ||
-		!approx(w.DropSevere, 0.72, 1e-12) || !approx(w.RollStartDeg, 19.2, 1e-12) || !approx(w.LateralStart, 0.24, 1e-12) {
-		t.Errorf("widened(1.6) = %+v", w)
+	for _, k := range []float64{1.6, 3} {
+		w := th.widened(k)
+		front := []struct {
+			name      string
+			got, base float64
+		}{
+			{"ForwardStartCM", w.ForwardStartCM, th.ForwardStartCM}, {"ForwardSevereCM", w.ForwardSevereCM, th.ForwardSevereCM},
+			{"DropStart", w.DropStart, th.DropStart}, {"DropSevere", w.DropSevere, th.DropSevere},
+			{"PitchStartDeg", w.PitchStartDeg, th.PitchStartDeg}, {"PitchSevereDeg", w.PitchSevereDeg, th.PitchSevereDeg},
+			{"LateralStart", w.LateralStart, th.LateralStart}, {"LateralSevere", w.LateralSevere, th.LateralSevere},
+			{"RollStartDeg", w.RollStartDeg, th.RollStartDeg}, {"RollSevereDeg", w.RollSevereDeg, th.RollSevereDeg},
+		}
+		for _, f := range front {
+			if !approx(f.got, k*f.base, 1e-12) {
+				t.Errorf("widened(%v).%s = %v, want %v", k, f.name, f.got, k*f.base)
+			}
+		}
+		// Side-view and yaw limits are not front-view evidence limits.
+		n := w
+		n.ForwardStartCM, n.ForwardSevereCM, n.DropStart, n.DropSevere = th.ForwardStartCM, th.ForwardSevereCM, th.DropStart, th.DropSevere
+		n.PitchStartDeg, n.PitchSevereDeg, n.LateralStart, n.LateralSevere = th.PitchStartDeg, th.PitchSevereDeg, th.LateralStart, th.LateralSevere
+		n.RollStartDeg, n.RollSevereDeg = th.RollStartDeg, th.RollSevereDeg
+		if n != th {
+			t.Errorf("widened(%v) changed more than the front-view limits: %+v", k, w)
+		}
 	}
-	if w.SideNeckStartDeg != th.SideNeckStartDeg || w.MaxYawDeg != th.MaxYawDeg {
-		t.Errorf("widened changed side or yaw limits: %+v", w)
-	}
-	if got := th.widened(3).DropSevere; got != 0.9 {
-		t.Errorf("widened(3).DropSevere = %v, want capped at 0.9", got)
+	// The drop is in face sizes now, not a fraction of the eye height:
+	// nothing caps it below 1.
+	if got := th.widened(3).DropSevere; !approx(got, 3*th.DropSevere, 1e-12) {
+		t.Errorf("widened(3).DropSevere = %v, want %v", got, 3*th.DropSevere)
 	}
 }
 
@@ -291,6 +374,10 @@ func TestRamp(t *testing.T) {
 
 func TestClassifySide(t *testing.T) {
 	c := NewClassifier(Side, nil)
+	th := c.Thresholds
+	lin := func(x, start, severe float64) float64 { return (x - start) / (severe - start) }
+	neck := func(a float64) float64 { return lin(-a, -th.SideNeckStartDeg, -th.SideNeckSevereDeg) }
+	torso := func(a float64) float64 { return lin(a, th.SideTorsoStartDeg, th.SideTorsoSevereDeg) }
 	tests := []struct {
 		name     string
 		ft       SideFeatures
@@ -299,19 +386,19 @@ func TestClassifySide(t *testing.T) {
 		reason   string
 	}{
 		{"upright", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 80, Hips: true, TorsoForwardDeg: 2, NoseSeen: true, HeadFlexionDeg: 5}, Upright, 0, ""},
-		{"at the neck start", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 55}, Upright, 0, ""},
-		// (55-45)/(55-30).
-		{"neck 45°", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 45}, ForwardHead, 0.4, "ear-shoulder angle 45°"},
+		{"at the neck start", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: th.SideNeckStartDeg}, Upright, 0, ""},
+		// (start-45)/(start-severe).
+		{"neck 45°", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 45}, ForwardHead, neck(45), "ear-shoulder angle 45°"},
 		{"neck 20°", SideFeatures{Person: true, Usable: true, Facing: -1, NeckAngleDeg: 20}, ForwardHead, 1, "ear-shoulder"},
-		// (20-12)/(35-12).
-		{"torso forward 20°", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 90, Hips: true, TorsoForwardDeg: 20}, Slouch, 8.0 / 23, "torso 20° forward"},
+		// (20-start)/(severe-start).
+		{"torso forward 20°", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 90, Hips: true, TorsoForwardDeg: 20}, Slouch, torso(20), "torso 20° forward"},
 		{"torso ignored without hips", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 90, TorsoForwardDeg: 20}, Upright, 0, ""},
 		{"leaning back", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 90, Hips: true, TorsoForwardDeg: -20}, Upright, 0, ""},
-		// (30-15)/(45-15).
-		{"looking down", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 70, NoseSeen: true, HeadFlexionDeg: 30}, ForwardHead, 0.5, "down"},
-		// Neck (55-40)/25 = 0.6 beats torso (20-12)/23 = 8/23 for the state;
-		// the severity combines both: 1 - (1-0.6)(1-8/23).
-		{"worst wins, both count", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 40, Hips: true, TorsoForwardDeg: 20}, ForwardHead, 1 - 0.4*(1-8.0/23), "torso"},
+		// (30-start)/(severe-start).
+		{"looking down", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 70, NoseSeen: true, HeadFlexionDeg: 30}, ForwardHead, lin(30, th.SideFlexionStartDeg, th.SideFlexionSevereDeg), "down"},
+		// The neck at 40° beats the torso at 20° for the state; the
+		// severity combines both: 1 - (1-neck)(1-torso).
+		{"worst wins, both count", SideFeatures{Person: true, Usable: true, Facing: 1, NeckAngleDeg: 40, Hips: true, TorsoForwardDeg: 20}, ForwardHead, 1 - (1-neck(40))*(1-torso(20)), "torso"},
 		{"person, no ear", SideFeatures{Person: true}, Uncertain, 0, "not visible"},
 		{"nobody", SideFeatures{}, Away, 0, ""},
 	}
@@ -401,10 +488,10 @@ func TestSeverityCombinesEvidence(t *testing.T) {
 		state State
 		sev   float64
 	}{
-		{"none over", []component{{ForwardHead, 0, false, "a"}}, Upright, 0},
-		{"one", []component{{Slouch, 0.5, true, "a"}, {ForwardHead, 0, false, "b"}}, Slouch, 0.5},
-		{"two add up, the worst names the state", []component{{Slouch, 0.5, true, "a"}, {ForwardHead, 0.2, true, "b"}}, Slouch, 0.6},
-		{"never above 1", []component{{Lean, 1, true, "a"}, {ForwardHead, 1, true, "b"}}, Lean, 1},
+		{"none over", []component{{state: ForwardHead, reason: "a"}}, Upright, 0},
+		{"one", []component{{state: Slouch, value: 0.5, over: true, reason: "a"}, {state: ForwardHead, reason: "b"}}, Slouch, 0.5},
+		{"two add up, the worst names the state", []component{{state: Slouch, value: 0.5, over: true, reason: "a"}, {state: ForwardHead, value: 0.2, over: true, reason: "b"}}, Slouch, 0.6},
+		{"never above 1", []component{{state: Lean, value: 1, over: true, reason: "a"}, {state: ForwardHead, value: 1, over: true, reason: "b"}}, Lean, 1},
 	}
 	for _, tc := range cases {
 		var v Verdict
@@ -413,4 +500,73 @@ func TestSeverityCombinesEvidence(t *testing.T) {
 			t.Errorf("%s: %s %.3f, want %s %.3f", tc.name, v.State, v.Severity, tc.state, tc.sev)
 		}
 	}
+}
+
+func TestMeasureMargin(t *testing.T) {
+	tests := []struct {
+		x, start, severe float64
+		val, margin      float64
+		over             bool
+	}{
+		{0, 1, 3, 0, -0.5, false},
+		{1, 1, 3, 0, 0, false},
+		{2, 1, 3, 0.5, 0.5, true},
+		{3, 1, 3, 1, 1, true},
+		{9, 1, 3, 1, 4, true}, // the margin goes on past severe
+		// Decreasing measures (the side view's neck angle) as negatives.
+		{-45, -50, -25, 0.2, 0.2, true},
+		{-60, -50, -25, 0, -0.4, false},
+	}
+	for _, tc := range tests {
+		c := measure(Slouch, tc.x, tc.start, tc.severe, "r")
+		if c.state != Slouch || c.reason != "r" || !approx(c.value, tc.val, 1e-12) || c.over != tc.over || !approx(c.margin, tc.margin, 1e-12) {
+			t.Errorf("measure(%v, %v, %v) = %+v, want value %v over %v margin %v", tc.x, tc.start, tc.severe, c, tc.val, tc.over, tc.margin)
+		}
+	}
+}
+
+func TestVerdictScore(t *testing.T) {
+	cases := []struct {
+		name  string
+		cs    []component
+		state State
+		score float64
+	}{
+		{"nothing measured", nil, Upright, 0},
+		{"all within: the closest to its start", []component{{state: ForwardHead, margin: -0.6}, {state: Lean, margin: -0.2}}, Upright, -0.2},
+		{"one over: its margin", []component{{state: Slouch, value: 0.3, over: true, margin: 0.3}, {state: Lean, margin: -0.9}}, Slouch, 0.3},
+		{"past severe: not capped", []component{{state: Lean, value: 1, over: true, margin: 2.5}}, Lean, 2.5},
+	}
+	for _, tc := range cases {
+		var v Verdict
+		judge(&v, tc.cs)
+		if v.State != tc.state || !approx(v.Score, tc.score, 1e-12) {
+			t.Errorf("%s: %s score %v, want %s %v", tc.name, v.State, v.Score, tc.state, tc.score)
+		}
+	}
+	// The score ranks frames that are all upright (severity 0) by how
+	// near bad they are, and passes 0 where the frame turns bad.
+	c := NewClassifier(Front, calibratedBaseline(t))
+	prev := math.Inf(-1)
+	for _, k := range []float64{1, 1.01, 1.02, 1.03, 1.04, 1.08, 1.12} {
+		v := c.Classify(frontFrame(frontalFace(320, 200, k*testIED), uprightBody()))
+		if v.Score <= prev {
+			t.Errorf("face x%v: score %v did not rise (previous %v)", k, v.Score, prev)
+		}
+		if (v.State == Upright) != (v.Score <= 0) {
+			t.Errorf("face x%v: %s with score %v: want a score above 0 exactly when flagged", k, v.State, v.Score)
+		}
+		prev = v.Score
+	}
+	if v := c.Classify(frontFrame(frontalFace(320, 200, testIED), uprightBody())); v.Severity != 0 || v.Score >= 0 {
+		t.Errorf("upright: severity %v score %v, want 0 and below 0", v.Severity, v.Score)
+	}
+}
+
+// headRoll is the roll about the head's own axis of a five-point face
+// tilted by imageRollDeg in the image, against a level one.
+func headRoll(imageRollDeg float64) float64 {
+	rel := poseFromAngles(populationPitchDeg, 0, imageRollDeg).Relative(poseFromAngles(populationPitchDeg, 0, 0))
+	_, _, roll := rel.Angles()
+	return math.Abs(roll)
 }

@@ -27,5 +27,5 @@ func ExampleClassifier_ClassifySide() {
 	fmt.Printf("%s, severity %.2f: %v\n", v.State, v.Severity, v.Reasons)
 	// Output:
 	// facing +1, neck 45°, torso 0°
-	// forward_head, severity 0.40: [ear-shoulder angle 45°]
+	// forward_head, severity 0.20: [ear-shoulder angle 45°]
 }

@@ -15,10 +15,10 @@ const (
 	Side  View = "side"  // camera beside the user, seeing them in profile
 )
 
-// ParseView parses "front" or "side".
+// ParseView parses "front", "side" or "auto".
 func ParseView(s string) (View, bool) {
 	switch View(s) {
-	case Front, Side:
+	case Front, Side, Auto:
 		return View(s), true
 	}
 	return "", false
@@ -68,29 +68,55 @@ func (c CameraModel) NeckAngle(forwardCM, heightRatio float64) float64 {
 // model lets the head go.
 const maxRetractionCM = 3
 
-// FrontFeatures are the front-view measurements of one frame. Ratios are
-// normalised by the shoulder width (or eye distance) so they do not change
-// when the whole person moves nearer or further.
+// FrontFeatures are the front-view measurements of one frame, in units
+// that do not depend on the frame's pixel size or on where the person sits
+// in it: positions and lengths in frame widths (x/W and y/W, so a 1080p
+// and a 540p frame of one camera agree), ratios of the face size or the
+// shoulder width, and angles.
 type FrontFeatures struct {
 	FrameW, FrameH int
 
-	Face       bool // a face with landmarks was found
-	Shoulders  bool // both shoulders seen and plausible
-	FaceScore  float64
-	EyeDistPx  float64 // between eye centres, corrected for yaw
-	EyeMid     landmark.Point
-	PitchDeg   float64 // head flexion: positive = chin down
-	YawDeg     float64 // positive = turned to the subject's left
-	RollDeg    float64 // positive = tilted towards the subject's left shoulder
-	HeadDistCM float64 // camera to eyes, pinhole estimate
+	Face      bool // a face with landmarks was found
+	Shoulders bool // both shoulders seen and plausible
+	FaceScore float64
+	// Mesh is set when the pose, size and chin come from the face mesh;
+	// otherwise from the five face landmarks (a poorer estimate).
+	Mesh         bool
+	MeshPresence float64
 
-	ShoulderWidthPx float64
-	ShoulderMid     landmark.Point
-	FaceScale       float64 // eye distance / shoulder width
-	EyeHeight       float64 // (shoulder line - eyes) / shoulder width
-	LateralOffset   float64 // (eyes - shoulder midpoint) x / shoulder width
+	Pose     HeadPose // orientation relative to the camera
+	PitchDeg float64  // head flexion: positive = chin down
+	YawDeg   float64  // positive = turned to the subject's left
+	RollDeg  float64  // positive = tilted towards the subject's left shoulder
+
+	// EyeDistPx is the face's size as the eye distance a frontal view of
+	// it would show, in pixels: the one pixel figure, kept for the pinhole
+	// distance and for tests.
+	EyeDistPx  float64
+	HeadDistCM float64        // camera to eyes, pinhole estimate
+	FaceWidth  float64        // EyeDistPx in frame widths
+	EyeMid     landmark.Point // in frame widths
+	Chin       landmark.Point // in frame widths (mesh only)
+
+	ShoulderWidth float64        // in frame widths
+	ShoulderMid   landmark.Point // in frame widths
+	FaceScale     float64        // face size (eye distance) / shoulder width
+	EyeHeight     float64        // (shoulder line - eyes) / shoulder width
+	// ChinHeight is the chin's height over the shoulder line in face sizes
+	// (eye distances): a head that drops or comes forward and down lowers
+	// it. Mesh only.
+	ChinHeight    float64
+	LateralOffset float64 // (eyes - shoulder midpoint) x / shoulder width
 
 	BodyOnly bool // no face, but a confident body (someone turned away)
+}
+
+// Aspect is the frame's width over its height.
+func (f FrontFeatures) Aspect() float64 {
+	if f.FrameH <= 0 {
+		return 0
+	}
+	return float64(f.FrameW) / float64(f.FrameH)
 }
 
 // canonical face, in eye-distance units, y down, z towards the camera: the
@@ -259,43 +285,112 @@ func bodyMatchesFace(body *landmark.Body, face landmark.Face) bool {
 	return n.Score >= minKeypointScore && n.X >= b.X && n.X <= b.X+b.W && n.Y >= b.Y && n.Y <= b.Y+b.H
 }
 
+// Face-mesh gates. The mesh's presence score drops on occluded faces (a
+// mask looking down scored 0.15-0.2 with usable points) and is near 0 on a
+// profile, whose points are not usable: trust the mesh above a low score
+// and only when its eyes lie on the face detector's eyes.
+const (
+	minMeshPresence = 0.1
+	maxMeshEyeError = 0.35 // of the eye distance
+)
+
+// Face-mesh lengths in eye-distance units: the outer eye corners of an
+// adult lie about 9 cm apart against a 6.3 cm interpupillary distance, and
+// the face's width at the cheekbones (landmarks 234-454) is about 1.5 times
+// the outer-corner span. Both are measured in 3D, so they do not shrink
+// when the head turns or nods.
+const (
+	eyeDistPerMeshEyeCorners = 0.70
+	eyeDistPerMeshFaceWidth  = 0.70 * 0.66
+)
+
+// meshUsable reports whether face's mesh can be trusted.
+func meshUsable(face landmark.Face) bool {
+	m := face.Mesh
+	if m == nil || m.Presence < minMeshPresence {
+		return false
+	}
+	ied := face.EyeDistance()
+	if ied <= 0 {
+		return false
+	}
+	return m.RightEyeCentre().XY().Dist(face.RightEye) < maxMeshEyeError*ied &&
+		m.LeftEyeCentre().XY().Dist(face.LeftEye) < maxMeshEyeError*ied
+}
+
+// meshFaceSize is the face's size in eye-distance pixels from the mesh's
+// 3D lengths: the same whichever way the head is turned.
+func meshFaceSize(m *landmark.Mesh) float64 {
+	corners := m.At(landmark.MeshLeftEyeOuter).Sub(m.At(landmark.MeshRightEyeOuter)).Norm()
+	width := m.At(landmark.MeshLeftFaceSide).Sub(m.At(landmark.MeshRightFaceSide)).Norm()
+	return (corners*eyeDistPerMeshEyeCorners + width*eyeDistPerMeshFaceWidth) / 2
+}
+
 // MeasureFront computes the front-view features of one frame.
 func MeasureFront(fr *landmark.Frame, cam CameraModel) FrontFeatures {
 	ft := FrontFeatures{FrameW: fr.Width, FrameH: fr.Height}
 	face, ok := fr.PrimaryFace()
-	if !ok {
-		ft.BodyOnly = confidentHead(fr.Body)
+	if !ok || fr.Width <= 0 {
+		ft.BodyOnly = ok || confidentHead(fr.Body)
 		return ft
 	}
+	w := float64(fr.Width)
+	norm := func(p landmark.Point) landmark.Point { return p.Scale(1 / w) }
 	ft.Face = true
 	ft.FaceScore = face.Score
-	ft.PitchDeg, ft.YawDeg, ft.RollDeg = headPose(face)
 	body := fr.Body
 	if !bodyMatchesFace(body, face) {
 		body = nil // the body network is following someone else
 	}
-	// YuNet's landmarks barely follow a tilted head (it was trained on
-	// upright faces); PoseNet's eyes do, so they give the roll when seen.
-	if body != nil {
-		le, re := body.Part(landmark.LeftEye), body.Part(landmark.RightEye)
-		if le.Score >= 0.7 && re.Score >= 0.7 && le.Dist(re.Point) > 0 && inBox(face.Box, 0, le.Point, re.Point) {
-			ft.RollDeg = math.Atan2(le.Y-re.Y, le.X-re.X) * 180 / math.Pi
+	eyeMid := face.EyeMid()
+	if meshUsable(face) {
+		ft.Mesh = true
+		ft.MeshPresence = face.Mesh.Presence
+		ft.Pose, _ = meshPose(face.Mesh)
+		ft.PitchDeg, ft.YawDeg, ft.RollDeg = ft.Pose.Angles()
+		ft.EyeDistPx = meshFaceSize(face.Mesh)
+		eyeMid = landmark.Mid(face.Mesh.RightEyeCentre().XY(), face.Mesh.LeftEyeCentre().XY())
+		ft.Chin = norm(face.Mesh.At(landmark.MeshChin).XY())
+	} else {
+		if face.Mesh != nil {
+			ft.MeshPresence = face.Mesh.Presence
 		}
+		ft.PitchDeg, ft.YawDeg, ft.RollDeg = headPose(face)
+		// The five-point pitch reads 0 on a level head; the mesh's
+		// forehead-chin line leans back by populationPitchDeg. One
+		// convention for both, so a baseline made with the mesh judges a
+		// frame where the mesh dropped out.
+		ft.PitchDeg += populationPitchDeg
+		// YuNet's landmarks barely follow a tilted head (it was trained on
+		// upright faces); PoseNet's eyes do, so they give the roll when seen.
+		if body != nil {
+			le, re := body.Part(landmark.LeftEye), body.Part(landmark.RightEye)
+			if le.Score >= 0.7 && re.Score >= 0.7 && le.Dist(re.Point) > 0 && inBox(face.Box, 0, le.Point, re.Point) {
+				ft.RollDeg = math.Atan2(le.Y-re.Y, le.X-re.X) * 180 / math.Pi
+			}
+		}
+		ft.Pose = poseFromAngles(ft.PitchDeg, ft.YawDeg, ft.RollDeg)
+		ft.EyeDistPx = faceSize(face, body, ft.YawDeg)
 	}
-	ft.EyeDistPx = faceSize(face, body, ft.YawDeg)
-	ft.EyeMid = face.EyeMid()
+	ft.EyeMid = norm(eyeMid)
 	if ft.EyeDistPx > 0 {
 		ft.HeadDistCM = cam.FocalPx(fr.Width) * cam.EyeDistanceCM / ft.EyeDistPx
+		ft.FaceWidth = ft.EyeDistPx / w
 	}
 	if shouldersPlausible(fr.Body, &face, fr.Width, fr.Height) {
 		l := fr.Body.Part(landmark.LeftShoulder).Point
 		r := fr.Body.Part(landmark.RightShoulder).Point
+		sw := l.Dist(r)
+		mid := landmark.Mid(l, r)
 		ft.Shoulders = true
-		ft.ShoulderWidthPx = l.Dist(r)
-		ft.ShoulderMid = landmark.Mid(l, r)
-		ft.FaceScale = ft.EyeDistPx / ft.ShoulderWidthPx
-		ft.EyeHeight = (ft.ShoulderMid.Y - ft.EyeMid.Y) / ft.ShoulderWidthPx
-		ft.LateralOffset = (ft.EyeMid.X - ft.ShoulderMid.X) / ft.ShoulderWidthPx
+		ft.ShoulderWidth = sw / w
+		ft.ShoulderMid = norm(mid)
+		ft.FaceScale = ft.EyeDistPx / sw
+		ft.EyeHeight = (mid.Y - eyeMid.Y) / sw
+		ft.LateralOffset = (eyeMid.X - mid.X) / sw
+		if ft.Mesh && ft.EyeDistPx > 0 {
+			ft.ChinHeight = (mid.Y - face.Mesh.At(landmark.MeshChin).Y) / ft.EyeDistPx
+		}
 	}
 	return ft
 }

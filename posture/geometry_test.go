@@ -215,15 +215,30 @@ func TestMeasureFront(t *testing.T) {
 			if !approx(ft.EyeHeight, tc.eyeHeight, 1e-9) || !approx(ft.FaceScale, tc.faceScale, 1e-9) || !approx(ft.LateralOffset, tc.lateral, 1e-9) {
 				t.Errorf("EyeHeight %v FaceScale %v Lateral %v; want %v %v %v", ft.EyeHeight, ft.FaceScale, ft.LateralOffset, tc.eyeHeight, tc.faceScale, tc.lateral)
 			}
-			if tc.wantShoulders && (ft.ShoulderWidthPx != uprightShoulderW || ft.ShoulderMid != (landmark.Point{X: 320, Y: uprightShoulderY})) {
-				t.Errorf("shoulder width %v mid %v", ft.ShoulderWidthPx, ft.ShoulderMid)
+			// Positions and lengths are in frame widths.
+			if tc.wantShoulders && (!approx(ft.ShoulderWidth, uprightShoulderW/testW, 1e-12) ||
+				!approx(ft.ShoulderMid.X, 320.0/testW, 1e-12) || !approx(ft.ShoulderMid.Y, uprightShoulderY/testW, 1e-12)) {
+				t.Errorf("shoulder width %v mid %v, want %v (%v, %v) frame widths", ft.ShoulderWidth, ft.ShoulderMid,
+					uprightShoulderW/testW, 320.0/testW, uprightShoulderY/testW)
+			}
+			if !tc.wantShoulders && (ft.ShoulderWidth != 0 || ft.ShoulderMid != (landmark.Point{})) {
+				t.Errorf("no shoulders, yet shoulder width %v mid %v", ft.ShoulderWidth, ft.ShoulderMid)
+			}
+			if !approx(ft.FaceWidth, ft.EyeDistPx/testW, 1e-12) {
+				t.Errorf("FaceWidth %v, want EyeDistPx/W = %v", ft.FaceWidth, ft.EyeDistPx/testW)
+			}
+			if ft.Mesh {
+				t.Error("Mesh set for a face without a mesh")
 			}
 		})
 	}
 	// The pinhole figure from the brief: 63 px at 640 wide, 70° HFOV -> 45.7 cm.
 	ft := MeasureFront(frontFrame(frontalFace(320, 200, 63), nil), cam)
-	if !approx(ft.HeadDistCM, 45.7, 0.05) || ft.EyeDistPx != 63 || ft.EyeMid != uprightEye {
-		t.Errorf("HeadDistCM = %v (want ~45.7), EyeDistPx %v, EyeMid %v", ft.HeadDistCM, ft.EyeDistPx, ft.EyeMid)
+	wantMid := uprightEye.Scale(1.0 / testW)
+	if !approx(ft.HeadDistCM, 45.7, 0.05) || ft.EyeDistPx != 63 || !approx(ft.FaceWidth, 63.0/testW, 1e-12) ||
+		!approx(ft.EyeMid.X, wantMid.X, 1e-12) || !approx(ft.EyeMid.Y, wantMid.Y, 1e-12) {
+		t.Errorf("HeadDistCM = %v (want ~45.7), EyeDistPx %v (want 63), FaceWidth %v (want %v), EyeMid %v (want %v)",
+			ft.HeadDistCM, ft.EyeDistPx, ft.FaceWidth, 63.0/testW, ft.EyeMid, wantMid)
 	}
 }
 
@@ -415,7 +430,7 @@ func (p sidePose) mirrored(w float64) sidePose {
 	return p
 }
 
-func deg(rad float64) float64 { return rad * 180 / math.Pi }
+func toDeg(rad float64) float64 { return rad * 180 / math.Pi }
 
 func TestMeasureSide(t *testing.T) {
 	pt := func(x, y float64) landmark.Point { return landmark.Point{X: x, Y: y} }
@@ -432,32 +447,32 @@ func TestMeasureSide(t *testing.T) {
 		{
 			name:   "ear straight above the shoulder",
 			pose:   sidePose{ear: pt(300, 200), shoulder: pt(300, 300), hip: pt(300, 500), nose: pt(340, 210)},
-			facing: 1, neck: 90, torso: 0, hips: true, flexion: deg(math.Atan2(10, 40)), noseSeen: true,
+			facing: 1, neck: 90, torso: 0, hips: true, flexion: toDeg(math.Atan2(10, 40)), noseSeen: true,
 		},
 		{
 			name:   "ear forward by its height",
 			pose:   sidePose{ear: pt(400, 200), shoulder: pt(300, 300), hip: pt(300, 500), nose: pt(440, 210)},
-			facing: 1, neck: 45, torso: 0, hips: true, flexion: deg(math.Atan2(10, 40)), noseSeen: true,
+			facing: 1, neck: 45, torso: 0, hips: true, flexion: toDeg(math.Atan2(10, 40)), noseSeen: true,
 		},
 		{
 			name:   "ear behind the shoulder",
 			pose:   sidePose{ear: pt(280, 200), shoulder: pt(300, 300), hip: pt(300, 500), nose: pt(320, 200)},
-			facing: 1, neck: deg(math.Atan2(100, -20)), torso: 0, hips: true, flexion: 0, noseSeen: true,
+			facing: 1, neck: toDeg(math.Atan2(100, -20)), torso: 0, hips: true, flexion: 0, noseSeen: true,
 		},
 		{
 			name:   "shoulders ahead of the hips",
 			pose:   sidePose{ear: pt(300, 200), shoulder: pt(300, 300), hip: pt(250, 500), nose: pt(340, 210)},
-			facing: 1, neck: 90, torso: deg(math.Atan2(50, 200)), hips: true, flexion: deg(math.Atan2(10, 40)), noseSeen: true,
+			facing: 1, neck: 90, torso: toDeg(math.Atan2(50, 200)), hips: true, flexion: toDeg(math.Atan2(10, 40)), noseSeen: true,
 		},
 		{
 			name:   "leaning back",
 			pose:   sidePose{ear: pt(300, 200), shoulder: pt(300, 300), hip: pt(350, 500), nose: pt(340, 210)},
-			facing: 1, neck: 90, torso: -deg(math.Atan2(50, 200)), hips: true, flexion: deg(math.Atan2(10, 40)), noseSeen: true,
+			facing: 1, neck: 90, torso: -toDeg(math.Atan2(50, 200)), hips: true, flexion: toDeg(math.Atan2(10, 40)), noseSeen: true,
 		},
 		{
 			name:   "no hips, no nose: facing from the ear over the shoulder",
 			pose:   sidePose{ear: pt(360, 200), shoulder: pt(300, 300), noHip: true, noNose: true},
-			facing: 1, neck: deg(math.Atan2(100, 60)),
+			facing: 1, neck: toDeg(math.Atan2(100, 60)),
 		},
 		{
 			name:   "looking down",
@@ -600,7 +615,7 @@ func TestNeckAngle(t *testing.T) {
 	}
 	// Hand-computed: 10 cm neck, upright offset 10/tan(50.6°) = 8.214 cm;
 	// 5 cm forward -> atan(10/13.214) = 37.12°.
-	if got, want := cam.NeckAngle(5, 1), deg(math.Atan2(10, 10/math.Tan(50.6*math.Pi/180)+5)); !approx(got, want, 1e-9) || !approx(got, 37.12, 0.01) {
+	if got, want := cam.NeckAngle(5, 1), toDeg(math.Atan2(10, 10/math.Tan(50.6*math.Pi/180)+5)); !approx(got, want, 1e-9) || !approx(got, 37.12, 0.01) {
 		t.Errorf("NeckAngle(5, 1) = %v, want %v", got, want)
 	}
 	// A head far behind its upright place is capped: the angle stops
@@ -625,12 +640,12 @@ func TestNeckAngle(t *testing.T) {
 }
 
 func TestParseView(t *testing.T) {
-	for in, want := range map[string]View{"front": Front, "side": Side} {
+	for in, want := range map[string]View{"front": Front, "side": Side, "auto": Auto} {
 		if v, ok := ParseView(in); !ok || v != want {
 			t.Errorf("ParseView(%q) = %q, %v", in, v, ok)
 		}
 	}
-	for _, in := range []string{"", "Front", "top"} {
+	for _, in := range []string{"", "Front", "top", "Auto"} {
 		if v, ok := ParseView(in); ok {
 			t.Errorf("ParseView(%q) = %q, ok", in, v)
 		}

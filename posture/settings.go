@@ -22,8 +22,8 @@ func (c *Classifier) Settings() []Setting {
 	return []Setting{
 		{"forward_start_cm", "head forward displacement where forward_head starts (front)", &t.ForwardStartCM},
 		{"forward_severe_cm", "head forward displacement of severity 1 (front)", &t.ForwardSevereCM},
-		{"drop_start", "fraction the eyes dropped towards the shoulders where slouch starts (front)", &t.DropStart},
-		{"drop_severe", "eye drop fraction of severity 1 (front)", &t.DropSevere},
+		{"drop_start", "eyes' drop towards the shoulders, in face sizes (eye distances), where slouch starts (front)", &t.DropStart},
+		{"drop_severe", "eye drop in face sizes of severity 1 (front)", &t.DropSevere},
 		{"pitch_start_deg", "head flexion beyond baseline where forward_head starts (front)", &t.PitchStartDeg},
 		{"pitch_severe_deg", "head flexion of severity 1 (front)", &t.PitchSevereDeg},
 		{"lateral_start", "sideways head offset (shoulder widths) where lean starts (front)", &t.LateralStart},

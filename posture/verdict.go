@@ -40,6 +40,13 @@ func (s State) Present() bool { return s != Away }
 type Verdict struct {
 	State    State
 	Severity float64 // 0 (upright) .. 1 (severe)
+	// Score orders frames by how close they are to bad, continuously: the
+	// largest piece of evidence in units of its start-to-severe span, so
+	// below 0 within every limit, 0 at the first start, 1 at a severe
+	// point. Severity is 0 for every upright frame; Score still ranks them.
+	Score float64
+	// View is the camera placement the frame was judged in.
+	View View
 
 	Person     bool // a face or a confident body was found
 	Shoulders  bool // both shoulders were seen and plausible

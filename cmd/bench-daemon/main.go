@@ -27,6 +27,7 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
 	"github.com/neckwatch/neckwatch/vision"
+	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 func main() {
@@ -150,8 +151,7 @@ func renderFrames(pipe *vision.Pipeline, seed gocv.Mat) (upright, forward [][]by
 	defer noisy.Close()
 	noise := gocv.NewMatWithSize(seed.Rows(), seed.Cols(), gocv.MatTypeCV8UC3)
 	defer noise.Close()
-	var feats []posture.FrontFeatures
-	cam := posture.DefaultCameraModel()
+	var calib []landmark.Frame
 	for _, m := range []struct {
 		motion synthetic.HeadMotion
 		out    *[][]byte
@@ -173,11 +173,11 @@ func renderFrames(pipe *vision.Pipeline, seed gocv.Mat) (upright, forward [][]by
 				if err != nil {
 					return nil, nil, b, err
 				}
-				feats = append(feats, posture.MeasureFront(&lm, cam))
+				calib = append(calib, lm)
 			}
 		}
 	}
-	b, err = posture.NewBaseline(feats)
+	b, err = posture.BuildBaseline(posture.Front, calib, posture.DefaultCameraModel())
 	return upright, forward, b, err
 }
 

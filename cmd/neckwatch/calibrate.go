@@ -1,17 +1,20 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/neckwatch/neckwatch/analysis"
 	"github.com/neckwatch/neckwatch/calibration"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
+	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
-const calibrateUsage = `Usage: neckwatch calibrate --source SRC [--view front|side] [--profile NAME | --out FILE]
+const calibrateUsage = `Usage: neckwatch calibrate --source SRC [--view auto|front|side] [--profile NAME | --out FILE]
 
 Sit upright, as you mean to sit, and run this: it samples a few seconds
 of a camera (or every frame of a video, image or folder), drops frames
@@ -70,8 +73,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	if camera {
 		fmt.Fprintf(stderr, "Sit upright and look at the screen: sampling %.0f s...\n", seconds)
 	}
-	var front []posture.FrontFeatures
-	var side []posture.SideFeatures
+	var frames []landmark.Frame
 	skipped := 0
 	err = analysis.Each(src, pipe, cls, func(r analysis.Result) error {
 		if r.Err != nil {
@@ -81,11 +83,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 		if camera && r.Info.Time < settle {
 			return nil
 		}
-		if view == posture.Front {
-			front = append(front, posture.MeasureFront(&r.Landmarks, cls.Camera))
-		} else {
-			side = append(side, posture.MeasureSide(&r.Landmarks))
-		}
+		frames = append(frames, r.Landmarks)
 		if camera && r.Info.Time > settle+time.Duration(seconds*float64(time.Second)) {
 			return analysis.ErrStop
 		}
@@ -95,11 +93,9 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var b posture.Baseline
-	if view == posture.Front {
-		b, err = posture.NewBaseline(front)
-	} else {
-		b, err = posture.NewSideBaseline(side)
+	b, err := posture.BuildBaseline(view, frames, cls.Camera)
+	if errors.Is(err, posture.ErrCameraPlacement) {
+		return err
 	}
 	if err != nil {
 		return fmt.Errorf("%w: sit facing the camera with your head and shoulders in view, in good light, and try again", err)
@@ -127,7 +123,8 @@ func describeBaseline(w io.Writer, b posture.Baseline, cls *posture.Classifier) 
 			t.SideNeckStartDeg, t.SideTorsoStartDeg, t.SideFlexionStartDeg)
 		return
 	}
-	fmt.Fprintf(w, "Head about %.0f cm from the camera; head pitch %.0f°, roll %.0f°.\n", b.HeadDistCM, b.PitchDeg, b.RollDeg)
+	fmt.Fprintf(w, "Head about %.0f cm from the camera, seen %.0f° from the %s; head pitch %.0f°, roll %.0f° as the camera sees it.\n",
+		b.HeadDistCM, math.Abs(b.YawDeg), sideWord(b.YawDeg), b.PitchDeg, b.RollDeg)
 	if b.Shoulders {
 		fmt.Fprintf(w, "Shoulders visible: eyes %.2f shoulder widths above the shoulder line.\n", b.EyeHeight)
 	} else {
@@ -135,4 +132,16 @@ func describeBaseline(w io.Writer, b posture.Baseline, cls *posture.Classifier) 
 	}
 	fmt.Fprintf(w, "Flagged: head more than %.1f cm forward, eyes more than %.0f%% lower, head tilted more than %.0f° down or %.0f° sideways.\n",
 		t.ForwardStartCM, 100*t.DropStart, t.PitchStartDeg, t.RollStartDeg)
+}
+
+// sideWord says which side of the user the camera sits on, from the
+// head's yaw as the camera sees it.
+func sideWord(yawDeg float64) string {
+	switch {
+	case yawDeg > 3:
+		return "right"
+	case yawDeg < -3:
+		return "left"
+	}
+	return "front"
 }

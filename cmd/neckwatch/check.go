@@ -15,16 +15,20 @@ import (
 	"github.com/neckwatch/neckwatch/vision"
 )
 
-const checkUsage = `Usage: neckwatch check --source SRC [--calibration FILE | --profile NAME] [--view front|side] [--json]
+const checkUsage = `Usage: neckwatch check --source SRC [--calibration FILE | --profile NAME] [--view auto|front|side] [--json]
 
 Judges the posture in every frame of SRC once and prints a line per frame
 and a summary. With --json, prints exactly one JSON object per frame on
 stdout, in source order:
   frame (file name, or frame index for video/camera), person, shoulders,
   state (upright, forward_head, slouch, lean, away, uncertain), severity (0..1),
-  neck_angle_deg (craniovertebral-angle proxy, larger = more upright; or null),
-  forward_cm (estimated forward head displacement, front view; or null),
-  calibrated, latency_ms (pipeline time, frame decode excluded), reasons.
+  score (how close to bad, continuous: below 0 within every limit, 0 at the
+  first limit, 1 at a severe point), neck_angle_deg (craniovertebral-angle
+  proxy, larger = more upright; or null), forward_cm (estimated forward head
+  displacement, front view; or null), calibrated, view (front or side, as
+  judged), latency_ms (pipeline time, frame decode excluded), reasons.
+The view is read off each frame (a frontal face: front; a body in profile:
+side) unless --view forces one or the calibration was made for one.
 Without a calibration, the front view is judged against population figures
 with wider limits ("calibrated": false). A camera source is sampled for
 --seconds.
@@ -39,6 +43,7 @@ type frameRecord struct {
 	Shoulders    bool     `json:"shoulders"`
 	State        string   `json:"state"`
 	Severity     float64  `json:"severity"`
+	Score        float64  `json:"score"`
 	NeckAngleDeg *float64 `json:"neck_angle_deg"`
 	ForwardCM    *float64 `json:"forward_cm"`
 	Calibrated   bool     `json:"calibrated"`
@@ -62,6 +67,9 @@ func roundPtr(v *float64, places int) *float64 {
 }
 
 func newFrameRecord(r analysis.Result, kind vision.SourceKind, view posture.View) frameRecord {
+	if r.Verdict.View != "" {
+		view = r.Verdict.View
+	}
 	rec := frameRecord{View: string(view)}
 	if kind == vision.SourceImage || kind == vision.SourceFolder {
 		rec.Frame = r.Info.Name
@@ -77,7 +85,7 @@ func newFrameRecord(r analysis.Result, kind vision.SourceKind, view posture.View
 	}
 	v := r.Verdict
 	rec.Person, rec.Shoulders = v.Person, v.Shoulders
-	rec.State, rec.Severity = string(v.State), round(v.Severity, 3)
+	rec.State, rec.Severity, rec.Score = string(v.State), round(v.Severity, 3), round(v.Score, 3)
 	rec.NeckAngleDeg = roundPtr(v.NeckAngleDeg, 1)
 	rec.ForwardCM = roundPtr(v.ForwardCM, 1)
 	rec.Calibrated = v.Calibrated
@@ -124,9 +132,10 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	info := src.Describe()
 	if !asJSON {
 		if using == "" {
-			if view == posture.Front {
+			switch view {
+			case posture.Front, posture.Auto:
 				using = "no calibration: judging against population figures (run `neckwatch calibrate` for your own baseline)"
-			} else {
+			default:
 				using = "side view: absolute angles, no calibration needed"
 			}
 		}

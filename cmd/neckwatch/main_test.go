@@ -42,7 +42,7 @@ func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"unknown flag", []string{"check", "--bogus"}, "unknown flag: --bogus"},
 		{"missing source", []string{"check"}, "--source is required"},
-		{"bad view", []string{"check", "--source", "x", "--view", "top"}, `--view "top": use front or side`},
+		{"bad view", []string{"check", "--source", "x", "--view", "top"}, `--view "top": use auto, front or side`},
 		{"stray argument", []string{"check", "--source", "x", "extra"}, `unexpected argument "extra"`},
 		{"bad setting", []string{"check", "--source", "x", "--set", "nonsense=1"}, `unknown setting "nonsense"`},
 		{"bad setting value", []string{"check", "--source", "x", "--set", "forward_start_cm=abc"}, "is not a number"},
@@ -155,6 +155,10 @@ func TestCheckJSONContract(t *testing.T) {
 		if rec["state"] != "upright" || rec["person"] != true || rec["calibrated"] != false {
 			t.Errorf("record %d: %v", i, rec)
 		}
+		// The default view is auto: a frontal portrait is read as the front view.
+		if rec["view"] != "front" {
+			t.Errorf("record %d: view %v, want front (detected)", i, rec["view"])
+		}
 		if lat, _ := rec["latency_ms"].(float64); lat <= 0 {
 			t.Errorf("record %d: latency_ms %v", i, rec["latency_ms"])
 		}
@@ -212,11 +216,26 @@ func TestCalibrateThenCheckAgainstProfile(t *testing.T) {
 }
 
 func TestCalibrateWithoutAFaceFailsClearly(t *testing.T) {
-	isolateConfig(t)
-	// The side photos in profile have no frontal face YuNet trusts.
-	code, _, stderr := runCLI(t, "calibrate", "--source", testenv.Photo(t, "side/desk_hunch.jpeg"))
+	cfg := isolateConfig(t)
+	// The side photos in profile have no frontal face YuNet trusts: a
+	// front-view calibration fails clearly.
+	photo := testenv.Photo(t, "side/desk_hunch.jpeg")
+	code, _, stderr := runCLI(t, "calibrate", "--source", photo, "--view", "front")
 	if code != 1 || !strings.Contains(stderr, "too few usable frames") {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(cfg, "neckwatch", "profiles", "default.json")); err == nil {
+		t.Fatal("a failed calibration saved a profile")
+	}
+	// With the default --view auto the same photo is seen as the side
+	// view and calibrates that.
+	code, stdout, stderr := runCLI(t, "calibrate", "--source", photo)
+	if code != 0 || !strings.Contains(stdout, "ear-shoulder angle") {
+		t.Fatalf("auto view on a profile photo: exit %d\n%s%s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(cfg, "neckwatch", "profiles", "default.json"))
+	if err != nil || !strings.Contains(string(data), `"view": "side"`) {
+		t.Fatalf("saved profile (%v):\n%s", err, data)
 	}
 }
 

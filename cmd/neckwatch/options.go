@@ -23,7 +23,7 @@ type pipelineFlags struct {
 
 func (o *pipelineFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.source, "source", "s", "", "camera index (0), device (/dev/video2), video file, image, or folder of images (required)")
-	fs.StringVar(&o.view, "view", "front", "camera placement: front (webcam facing you) or side (camera beside you)")
+	fs.StringVar(&o.view, "view", "auto", "camera placement: auto (read off the picture: a frontal face is front, a body in profile is side), or force front (webcam facing you) or side (camera beside you)")
 	fs.StringVar(&o.modelsDir, "models", "", "directory with the model files, when they are not embedded in the binary")
 	fs.BoolVar(&o.accurate, "accurate-face", false, "use the slower, more accurate face model (yunet_n)")
 	fs.StringArrayVar(&o.sets, "set", nil, "override a threshold or camera figure, name=value (repeatable; see 'neckwatch check --help')")
@@ -36,7 +36,7 @@ func (o *pipelineFlags) validate() (posture.View, error) {
 	}
 	v, ok := posture.ParseView(o.view)
 	if !ok {
-		return "", usagef("--view %q: use front or side", o.view)
+		return "", usagef("--view %q: use auto, front or side", o.view)
 	}
 	return v, nil
 }
@@ -124,14 +124,14 @@ func (o *baselineFlags) load(view posture.View) (*posture.Baseline, string, erro
 		}
 		return nil, "", err
 	}
-	if !explicit && b.View != view {
+	if !explicit && view != posture.Auto && b.View != view {
 		return nil, "", nil // the default profile is for the other camera placement
 	}
 	return checkView(&b, view, path)
 }
 
 func checkView(b *posture.Baseline, view posture.View, where string) (*posture.Baseline, string, error) {
-	if b.View != view {
+	if view != posture.Auto && b.View != view {
 		return nil, "", fmt.Errorf("calibration %s was made for the %s view, not %s: recalibrate with --view %s or pass --view %s", where, b.View, view, view, b.View)
 	}
 	return b, fmt.Sprintf("calibration %s (%d frames, %s)", where, b.Frames, b.CreatedAt.Local().Format("2006-01-02 15:04")), nil

@@ -23,6 +23,7 @@ import (
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
+	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 const runUsage = `Usage: neckwatch run [--source SRC] [--profile NAME | --calibration FILE] [--config FILE] [--foreground]
@@ -63,7 +64,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stdout)
 	fs.StringVar(&f.configPath, "config", "", "configuration file (default ~/.config/neckwatch/config.toml)")
 	fs.StringVarP(&f.source, "source", "s", "", "camera index or device, or a video file played in real time (default from config: 0)")
-	fs.StringVar(&f.view, "view", "", "camera placement: front or side (default from config)")
+	fs.StringVar(&f.view, "view", "", "camera placement: auto, front or side (default from config)")
 	fs.StringVar(&f.profile, "profile", "", "calibration profile to judge against")
 	fs.StringVar(&f.calibration, "calibration", "", "calibration file to judge against")
 	fs.BoolVar(&f.foreground, "foreground", false, "stay in the foreground and log to stderr")
@@ -99,7 +100,7 @@ func (f *runFlags) effectiveConfig() (config.Config, error) {
 	if f.view != "" {
 		v, ok := posture.ParseView(f.view)
 		if !ok {
-			return cfg, usagef("--view %q: use front or side", f.view)
+			return cfg, usagef("--view %q: use auto, front or side", f.view)
 		}
 		cfg.Camera.View = v
 	}
@@ -196,14 +197,14 @@ func loadBaseline(cfg config.Config, log *slog.Logger) (*posture.Baseline, strin
 		if err != nil {
 			return nil, "", err
 		}
-		if b.View != cfg.Camera.View {
+		if cfg.Camera.View != posture.Auto && b.View != cfg.Camera.View {
 			return nil, "", fmt.Errorf("calibration %s is for the %s view, not %s", cfg.Camera.Calibration, b.View, cfg.Camera.View)
 		}
 		return &b, cfg.Camera.Calibration, nil
 	}
 	b, path, err := calibration.LoadProfile(cfg.Camera.Profile)
 	switch {
-	case err == nil && b.View == cfg.Camera.View:
+	case err == nil && (cfg.Camera.View == posture.Auto || b.View == cfg.Camera.View):
 		return &b, path, nil
 	case err == nil:
 		log.Warn("calibration profile is for another view; judging against population figures", "profile", cfg.Camera.Profile, "profile_view", b.View)
@@ -442,24 +443,11 @@ func recalibrator(cfg config.Config, path string, log *slog.Logger) daemon.Recal
 		if err != nil {
 			return nil, err
 		}
-		var b posture.Baseline
-		if cfg.Camera.View == posture.Side {
-			var feats []posture.SideFeatures
-			for _, s := range samples {
-				for i := range s.Frames {
-					feats = append(feats, posture.MeasureSide(&s.Frames[i]))
-				}
-			}
-			b, err = posture.NewSideBaseline(feats)
-		} else {
-			var feats []posture.FrontFeatures
-			for _, s := range samples {
-				for i := range s.Frames {
-					feats = append(feats, posture.MeasureFront(&s.Frames[i], cls.Camera))
-				}
-			}
-			b, err = posture.NewBaseline(feats)
+		var frames []landmark.Frame
+		for _, s := range samples {
+			frames = append(frames, s.Frames...)
 		}
+		b, err := posture.BuildBaseline(cfg.Camera.View, frames, cls.Camera)
 		if err != nil {
 			return nil, fmt.Errorf("recalibrate: %w: sit upright facing the camera and try again", err)
 		}

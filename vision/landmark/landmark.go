@@ -67,6 +67,9 @@ type Face struct {
 	Nose       Point
 	RightMouth Point
 	LeftMouth  Point
+	// Mesh is the face mesh fitted to this face, nil when the mesh network
+	// was not run on it (only the user's face gets one).
+	Mesh *Mesh
 }
 
 // EyeMid returns the midpoint between the eyes.
@@ -138,6 +141,10 @@ type Frame struct {
 	Width, Height int
 	Faces         []Face
 	Body          *Body
+	// Brightness is the frame's mean luminance (0-255; -1 when not
+	// measured) and Enhanced says the networks saw a brightened copy.
+	Brightness float64
+	Enhanced   bool
 }
 
 // PrimaryFace returns the user's face and whether there is one. The body
@@ -146,6 +153,15 @@ type Frame struct {
 // Otherwise the user sits closest to their own webcam, so the largest face
 // is theirs, not a colleague's walking past.
 func (f *Frame) PrimaryFace() (Face, bool) {
+	i := f.PrimaryFaceIndex()
+	if i < 0 {
+		return Face{}, false
+	}
+	return f.Faces[i], true
+}
+
+// PrimaryFaceIndex is PrimaryFace's index into Faces, or -1.
+func (f *Frame) PrimaryFaceIndex() int {
 	if f.Body != nil {
 		if nose := f.Body.Part(Nose); nose.Score >= 0.5 {
 			best := -1
@@ -157,7 +173,7 @@ func (f *Frame) PrimaryFace() (Face, bool) {
 				}
 			}
 			if best >= 0 {
-				return f.Faces[best], true
+				return best
 			}
 		}
 	}
@@ -167,8 +183,73 @@ func (f *Frame) PrimaryFace() (Face, bool) {
 			best = i
 		}
 	}
-	if best < 0 {
-		return Face{}, false
-	}
-	return f.Faces[best], true
+	return best
 }
+
+// Point3 is a face-mesh point: X and Y in frame pixels, Z the depth
+// relative to the face's centre on the same pixel scale, negative towards
+// the camera. Only the differences between points' Z mean anything.
+type Point3 struct {
+	X, Y, Z float64
+}
+
+// Sub returns p - q.
+func (p Point3) Sub(q Point3) Point3 { return Point3{p.X - q.X, p.Y - q.Y, p.Z - q.Z} }
+
+// Norm returns the length of p.
+func (p Point3) Norm() float64 { return math.Sqrt(p.X*p.X + p.Y*p.Y + p.Z*p.Z) }
+
+// XY drops the depth.
+func (p Point3) XY() Point { return Point{p.X, p.Y} }
+
+// MeshPoints is the number of landmarks in a face mesh.
+const MeshPoints = 468
+
+// MeshIndex names a face-mesh landmark by MediaPipe's standard numbering.
+// Right/left are the subject's.
+type MeshIndex int
+
+// The landmarks the posture geometry uses.
+const (
+	MeshNoseTip         MeshIndex = 1
+	MeshForehead        MeshIndex = 10  // top of the forehead, on the midline
+	MeshChin            MeshIndex = 152 // bottom of the chin, on the midline
+	MeshRightEyeOuter   MeshIndex = 33
+	MeshRightEyeInner   MeshIndex = 133
+	MeshLeftEyeOuter    MeshIndex = 263
+	MeshLeftEyeInner    MeshIndex = 362
+	MeshRightMouth      MeshIndex = 61
+	MeshLeftMouth       MeshIndex = 291
+	MeshRightFaceSide   MeshIndex = 234
+	MeshLeftFaceSide    MeshIndex = 454
+	MeshRightCheek      MeshIndex = 93
+	MeshLeftCheek       MeshIndex = 323
+	MeshUnderNose       MeshIndex = 2
+	MeshRightEyebrowTop MeshIndex = 105
+	MeshLeftEyebrowTop  MeshIndex = 334
+)
+
+// Mesh is MediaPipe Face Mesh's estimate for one face.
+type Mesh struct {
+	Points [MeshPoints]Point3
+	// Presence is the network's face-presence probability (0..1). It is
+	// near 1 on a clear frontal face, drops on occluded faces (a mask,
+	// looking down) while the points often stay usable, and is near 0
+	// on a profile.
+	Presence float64
+}
+
+// At returns landmark i.
+func (m *Mesh) At(i MeshIndex) Point3 { return m.Points[i] }
+
+// RightEyeCentre and LeftEyeCentre are the midpoints of each eye's corners.
+func (m *Mesh) RightEyeCentre() Point3 {
+	return mid3(m.Points[MeshRightEyeOuter], m.Points[MeshRightEyeInner])
+}
+
+// LeftEyeCentre is the midpoint of the left eye's corners.
+func (m *Mesh) LeftEyeCentre() Point3 {
+	return mid3(m.Points[MeshLeftEyeOuter], m.Points[MeshLeftEyeInner])
+}
+
+func mid3(a, b Point3) Point3 { return Point3{(a.X + b.X) / 2, (a.Y + b.Y) / 2, (a.Z + b.Z) / 2} }
