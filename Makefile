@@ -7,7 +7,7 @@ GOFLAGS_BUILD := -trimpath -ldflags "-X main.version=$(VERSION)"
 # Real photos for the tests (mirrored from ../shared/testdata, never committed).
 export NECKWATCH_TESTDATA ?= $(CURDIR)/testdata/photos
 
-.PHONY: all deps models testdata build run test bench bench-daemon vet clean
+.PHONY: all deps models testdata build run test bench bench-daemon eval vet clean
 
 all: build
 
@@ -53,6 +53,14 @@ bench: deps models testdata
 # settings, on an emulated 30 fps MJPEG camera (about 4 minutes).
 bench-daemon: deps models testdata
 	$(GO) run ./cmd/bench-daemon -seed $(NECKWATCH_TESTDATA)/frontal/gocv_face.jpg
+
+# The accuracy harness (accuracy/eval_test.go): the detector on the labelled
+# photos and on synthetic sequences of four people under camera conditions
+# (resolution, light, camera placement); prints AUC, balanced accuracy and
+# invariance per condition and writes them to eval.md (about 1.5 minutes).
+# The targets fail the run only with NECKWATCH_EVAL_ENFORCE=1.
+eval: deps models testdata
+	NECKWATCH_EVAL_OUT=$(CURDIR)/eval.md $(GO) test -tags matprofile -count=1 -run 'TestEval' -v ./accuracy/
 
 clean:
 	rm -rf bin

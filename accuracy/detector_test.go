@@ -1,0 +1,124 @@
+package accuracy
+
+// The harness's one adapter onto the detector: every call into vision and
+// posture is in this file, so that when their API changes only this file
+// is ported. The rest of the harness sees frames go in and outcomes come
+// out.
+
+import (
+	"fmt"
+	"testing"
+
+	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
+	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/synthetic"
+	"github.com/neckwatch/neckwatch/vision"
+	"github.com/neckwatch/neckwatch/vision/landmark"
+)
+
+// landmarks is what the detector found in one frame. The harness stores
+// them and classifies each frame more than once, but never looks inside.
+type landmarks = landmark.Frame
+
+// view is a camera placement.
+type view = posture.View
+
+var (
+	front = posture.Front
+	side  = posture.Side
+)
+
+// classifier judges landmarks.
+type classifier = *posture.Classifier
+
+// detector is the landmark stage (the real networks).
+type detector struct{ pipe *vision.Pipeline }
+
+func newDetector(t testing.TB) *detector {
+	return &detector{pipe: visiontest.Pipeline(t)}
+}
+
+func (d *detector) detect(frame gocv.Mat) (landmarks, error) {
+	lm, _, err := d.pipe.Detect(frame)
+	return lm, err
+}
+
+// openImage decodes an image as the commands do (EXIF orientation
+// honoured) into dst.
+func openImage(path string, dst *gocv.Mat) error {
+	src, err := vision.OpenSource(path)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	_, err = src.Next(dst)
+	return err
+}
+
+// newGenerator finds the user's face in lm (the landmarks of seed) and
+// returns a synthetic generator around it and the face box's height in
+// pixels, the unit the head drops are measured in.
+func newGenerator(seed gocv.Mat, lm landmarks) (*synthetic.Generator, float64, error) {
+	face, ok := lm.PrimaryFace()
+	if !ok {
+		return nil, 0, fmt.Errorf("no face found")
+	}
+	g, err := synthetic.NewGenerator(seed, face.Box)
+	if err != nil {
+		return nil, 0, err
+	}
+	return g, face.Box.H, nil
+}
+
+// calibrate builds a front-view baseline from frames of the user sitting
+// upright, as `neckwatch calibrate` does.
+func calibrate(frames []landmarks) (*posture.Baseline, error) {
+	cam := posture.DefaultCameraModel()
+	feats := make([]posture.FrontFeatures, len(frames))
+	for i := range frames {
+		feats[i] = posture.MeasureFront(&frames[i], cam)
+	}
+	b, err := posture.NewBaseline(feats)
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// newClassifier judges view v against b, or against population figures
+// (front) or absolute angles (side) when b is nil.
+func newClassifier(v view, b *posture.Baseline) classifier {
+	if b == nil {
+		return posture.NewClassifier(v, nil)
+	}
+	return posture.NewClassifier(v, b)
+}
+
+// outcome is one frame's verdict as the harness scores it.
+type outcome struct {
+	state     string
+	severity  float64 // the score for AUC: 0 upright .. 1 severe
+	flagged   bool    // a posture the user would be told about
+	uncertain bool    // no confident verdict: uncertain, or nobody found
+}
+
+func judge(cls classifier, lm landmarks) outcome {
+	v := cls.Classify(&lm)
+	return outcome{
+		state:     string(v.State),
+		severity:  v.Severity,
+		flagged:   v.State.Bad(),
+		uncertain: v.State == posture.Uncertain || v.State == posture.Away,
+	}
+}
+
+// singleThreaded runs OpenCV's parallel loops on one thread until the end
+// of the test: the harness runs one detector per core instead, which uses
+// the cores better than the networks' own threads do.
+func singleThreaded(t testing.TB) {
+	n := vision.Threads()
+	vision.SetThreads(1)
+	t.Cleanup(func() { vision.SetThreads(n) })
+}
