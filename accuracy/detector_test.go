@@ -73,14 +73,9 @@ func newGenerator(seed gocv.Mat, lm landmarks) (*synthetic.Generator, float64, e
 }
 
 // calibrate builds a front-view baseline from frames of the user sitting
-// upright, as `neckwatch calibrate` does.
+// upright, the way `neckwatch calibrate` does.
 func calibrate(frames []landmarks) (*posture.Baseline, error) {
-	cam := posture.DefaultCameraModel()
-	feats := make([]posture.FrontFeatures, len(frames))
-	for i := range frames {
-		feats[i] = posture.MeasureFront(&frames[i], cam)
-	}
-	b, err := posture.NewBaseline(feats)
+	b, err := posture.BuildBaseline(posture.Front, frames, posture.DefaultCameraModel())
 	if err != nil {
 		return nil, err
 	}
