@@ -72,10 +72,21 @@ func newGenerator(seed gocv.Mat, lm landmarks) (*synthetic.Generator, float64, e
 	return g, face.Box.H, nil
 }
 
+// cameraModel is the default camera model with the horizontal field of
+// view hfovDeg (0: the default), as `--set camera_hfov_deg=` sets it.
+func cameraModel(hfovDeg float64) posture.CameraModel {
+	cam := posture.DefaultCameraModel()
+	if hfovDeg > 0 {
+		cam.HFOVDeg = hfovDeg
+	}
+	return cam
+}
+
 // calibrate builds a front-view baseline from frames of the user sitting
-// upright, the way `neckwatch calibrate` does.
-func calibrate(frames []landmarks) (*posture.Baseline, error) {
-	b, err := posture.BuildBaseline(posture.Front, frames, posture.DefaultCameraModel())
+// upright, the way `neckwatch calibrate` does, for a camera of field of
+// view hfovDeg (0: the default).
+func calibrate(frames []landmarks, hfovDeg float64) (*posture.Baseline, error) {
+	b, err := posture.BuildBaseline(posture.Front, frames, cameraModel(hfovDeg))
 	if err != nil {
 		return nil, err
 	}
@@ -83,29 +94,31 @@ func calibrate(frames []landmarks) (*posture.Baseline, error) {
 }
 
 // newClassifier judges view v against b, or against population figures
-// (front) or absolute angles (side) when b is nil.
-func newClassifier(v view, b *posture.Baseline) classifier {
-	if b == nil {
-		return posture.NewClassifier(v, nil)
-	}
-	return posture.NewClassifier(v, b)
+// (front) or absolute angles (side) when b is nil, for a camera of field
+// of view hfovDeg (0: the default).
+func newClassifier(v view, b *posture.Baseline, hfovDeg float64) classifier {
+	cls := posture.NewClassifier(v, b)
+	cls.Camera = cameraModel(hfovDeg)
+	return cls
 }
 
 // outcome is one frame's verdict as the harness scores it.
 type outcome struct {
 	state     string
-	severity  float64 // the score for AUC: 0 upright .. 1 severe
+	severity  float64 // the score for AUC: the verdict's continuous score (below 0 within limits, 0 at the first start, 1 at a severe point)
 	flagged   bool    // a posture the user would be told about
 	uncertain bool    // no confident verdict: uncertain, or nobody found
+	reasons   []string
 }
 
 func judge(cls classifier, lm landmarks) outcome {
 	v := cls.Classify(&lm)
 	return outcome{
 		state:     string(v.State),
-		severity:  v.Severity,
+		severity:  v.Score,
 		flagged:   v.State.Bad(),
 		uncertain: v.State == posture.Uncertain || v.State == posture.Away,
+		reasons:   v.Reasons,
 	}
 }
 

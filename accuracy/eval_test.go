@@ -137,6 +137,10 @@ type condition struct {
 	// calibrateAt names the condition whose rest frames calibrate this
 	// one; empty for its own.
 	calibrateAt string
+	// hfov is the camera's horizontal field of view when it is not the
+	// default 70°, given to the classifier as a user of such a camera
+	// sets camera_hfov_deg: the centimetre figures need it.
+	hfov float64
 }
 
 func copyFrame(src gocv.Mat, dst *gocv.Mat) error { src.CopyTo(dst); return nil }
@@ -151,12 +155,14 @@ func dim(gain, gamma float64) func(gocv.Mat, *gocv.Mat) error {
 
 // turned is the camera turned about its optical centre. A 70° webcam
 // turned 25-40° away would lose a person who fills its frame, so the
-// turn happens in a wider view of the same scene (zoomed out to 0.4,
-// i.e. a ~121° lens; surroundings filled by ZoomOut) and the "wide" row is
-// its unturned reference.
+// turn happens in a wider view of the same scene (widened to 1/0.4 of the
+// frame at the same pixel size, i.e. a ~121° lens on a larger sensor;
+// surroundings filled by Widen) and the "wide" row is its unturned
+// reference. The person keeps their pixel size: shrinking them instead
+// made a face of 9 pixels between the eyes that no detector finds.
 func turned(pan, tilt float64) func(gocv.Mat, *gocv.Mat) error {
 	return func(src gocv.Mat, dst *gocv.Mat) error {
-		if err := synthetic.ZoomOut(src, dst, wideZoom); err != nil {
+		if err := synthetic.Widen(src, dst, wideZoom); err != nil {
 			return err
 		}
 		if pan == 0 && tilt == 0 {
@@ -166,21 +172,24 @@ func turned(pan, tilt float64) func(gocv.Mat, *gocv.Mat) error {
 	}
 }
 
+// wideHFOV is the field of view of the widened scene.
+var wideHFOV = synthetic.WiderHFOV(cameraHFOV, wideZoom)
+
 var conditions = []condition{
-	{"native", "the photo's own size", copyFrame, noiseSigma, ""},
-	{"1080p", "reframed to 1920x1080 (16:9, padded)", reframe(1920, 1080), noiseSigma, ""},
-	{"720p", "1280x720, calibrated at 1080p", reframe(1280, 720), noiseSigma, "1080p"},
-	{"540p", "960x540, calibrated at 1080p", reframe(960, 540), noiseSigma, "1080p"},
-	{"dim", "gain 0.35, gamma 1.6", dim(0.35, 1.6), noiseSigma, ""},
-	{"very dim", "gain 0.2, gamma 2.0, noise sigma 5", dim(0.2, 2.0), 5, ""},
-	{"backlit", "subject x0.5, window glow 0.85", func(src gocv.Mat, dst *gocv.Mat) error { return synthetic.Backlight(src, dst, 0.5, 0.85) }, noiseSigma, ""},
-	{"wide", "zoomed out to 0.4 (a ~121° view), camera straight", turned(0, 0), noiseSigma, ""},
-	{"pan +25°", "wide view, camera turned 25° right", turned(25, 0), noiseSigma, ""},
-	{"pan -25°", "wide view, camera turned 25° left", turned(-25, 0), noiseSigma, ""},
-	{"pan +40°", "wide view, camera turned 40° right", turned(40, 0), noiseSigma, ""},
-	{"pan -40°", "wide view, camera turned 40° left", turned(-40, 0), noiseSigma, ""},
-	{"tilt +15°", "wide view, camera turned 15° up", turned(0, 15), noiseSigma, ""},
-	{"tilt -15°", "wide view, camera turned 15° down", turned(0, -15), noiseSigma, ""},
+	{"native", "the photo's own size", copyFrame, noiseSigma, "", 0},
+	{"1080p", "reframed to 1920x1080 (16:9, padded)", reframe(1920, 1080), noiseSigma, "", 0},
+	{"720p", "1280x720, calibrated at 1080p", reframe(1280, 720), noiseSigma, "1080p", 0},
+	{"540p", "960x540, calibrated at 1080p", reframe(960, 540), noiseSigma, "1080p", 0},
+	{"dim", "gain 0.35, gamma 1.6", dim(0.35, 1.6), noiseSigma, "", 0},
+	{"very dim", "gain 0.2, gamma 2.0, noise sigma 5", dim(0.2, 2.0), 5, "", 0},
+	{"backlit", "subject x0.5, window glow 0.85", func(src gocv.Mat, dst *gocv.Mat) error { return synthetic.Backlight(src, dst, 0.5, 0.85) }, noiseSigma, "", 0},
+	{"wide", "widened to 1/0.4 of the frame at the same pixel size (a ~121° view, given to the classifier as camera_hfov_deg), camera straight", turned(0, 0), noiseSigma, "", wideHFOV},
+	{"pan +25°", "wide view, camera turned 25° right", turned(25, 0), noiseSigma, "", wideHFOV},
+	{"pan -25°", "wide view, camera turned 25° left", turned(-25, 0), noiseSigma, "", wideHFOV},
+	{"pan +40°", "wide view, camera turned 40° right", turned(40, 0), noiseSigma, "", wideHFOV},
+	{"pan -40°", "wide view, camera turned 40° left", turned(-40, 0), noiseSigma, "", wideHFOV},
+	{"tilt +15°", "wide view, camera turned 15° up", turned(0, 15), noiseSigma, "", wideHFOV},
+	{"tilt -15°", "wide view, camera turned 15° down", turned(0, -15), noiseSigma, "", wideHFOV},
 }
 
 // The side photos with a label; reclined and kneeling are not labelled.
@@ -198,12 +207,12 @@ var sidePhotos = []struct {
 }
 
 var sideConditions = []condition{
-	{"side", "the photo's own size", copyFrame, noiseSigma, ""},
+	{"side", "the photo's own size", copyFrame, noiseSigma, "", 0},
 	{"side, half size", "halved", func(src gocv.Mat, dst *gocv.Mat) error {
 		gocv.Resize(src, dst, image.Pt(src.Cols()/2, src.Rows()/2), 0, 0, gocv.InterpolationArea)
 		return nil
-	}, noiseSigma, ""},
-	{"side, dim", "gain 0.35, gamma 1.6", dim(0.35, 1.6), noiseSigma, ""},
+	}, noiseSigma, "", 0},
+	{"side, dim", "gain 0.35, gamma 1.6", dim(0.35, 1.6), noiseSigma, "", 0},
 }
 
 // sample is one judged frame.
@@ -325,7 +334,7 @@ func runPerson(det *detector, pi, base int) (res personResult, err error) {
 	p := people[pi]
 	f := newFrames()
 	defer f.Close()
-	uncalibrated := newClassifier(front, nil)
+	uncalibrated := newClassifier(front, nil, 0)
 	res.calib = make([][]landmarks, len(conditions))
 	res.samples = make([][]sample, len(conditions))
 
@@ -484,22 +493,22 @@ func TestEval(t *testing.T) {
 			samples[ci] = append(samples[ci], pr.samples[ci]...)
 		}
 	}
-	uncalibrated := newClassifier(front, nil)
 	var rows []row
 	for ci, c := range conditions {
 		at := ci
 		if c.calibrateAt != "" {
 			at = conditionIndex(t, c.calibrateAt)
 		}
+		uncalibrated := newClassifier(front, nil, c.hfov)
 		classifiers := make([]classifier, len(people))
 		var calErrs []string
 		for pi, pr := range perPerson {
-			b, err := calibrate(pr.calib[at])
+			b, err := calibrate(pr.calib[at], conditions[at].hfov)
 			if err != nil {
 				calErrs = append(calErrs, fmt.Sprintf("%s: %v", people[pi].name, err))
 				continue
 			}
-			classifiers[pi] = newClassifier(front, b)
+			classifiers[pi] = newClassifier(front, b, c.hfov)
 		}
 		for i := range samples[ci] {
 			s := &samples[ci][i]
@@ -511,7 +520,7 @@ func TestEval(t *testing.T) {
 		rows = append(rows, summarise(c.name, "yes", samples[ci], func(s sample) (outcome, bool) { return s.cal, s.calOK }, calErrs))
 		rows = append(rows, summarise(c.name, "no", samples[ci], func(s sample) (outcome, bool) { return s.uncal, true }, nil))
 	}
-	sideCls := newClassifier(side, nil)
+	sideCls := newClassifier(side, nil, 0)
 	var sideRows []row
 	for ci, c := range sideConditions {
 		for i := range sideSamples[ci] {
@@ -632,6 +641,9 @@ func summarise(cond, calibrated string, ss []sample, get func(sample) (outcome, 
 			continue
 		}
 		isBad := s.label == bad
+		if d := os.Getenv("NECKWATCH_EVAL_DEBUG"); d != "" && strings.Contains(cond+"/"+calibrated, d) && isBad != o.flagged {
+			fmt.Fprintf(os.Stderr, "eval debug %s/%s person %d %s %.3f: %s score %.2f %v\n", cond, calibrated, s.person, s.step.seq, s.step.amount, o.state, o.severity, o.reasons)
+		}
 		labels = append(labels, isBad)
 		preds = append(preds, o.flagged)
 		unc = append(unc, o.uncertain)

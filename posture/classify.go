@@ -200,17 +200,14 @@ func judge(v *Verdict, cs []component) {
 
 func ptr(v float64) *float64 { return &v }
 
-// agree combines two estimates of one quantity that must both hold: 0
-// when they point opposite ways, else the smaller. Where two noisy
-// measures disagree the classifier stays quiet rather than guess.
+// agree combines two estimates of one quantity when they disagree: their
+// mean. Used where the shoulders moved beyond their jitter: the body
+// network's shoulders follow a sinking or advancing head (a head dropped
+// by most of a face height dragged the shoulder line with it), while a
+// chair lowered or pushed back moves both; neither figure alone can be
+// trusted, and the mean halves the error of whichever is wrong.
 func agree(a, b float64) float64 {
-	if a*b <= 0 {
-		return 0
-	}
-	if math.Abs(a) < math.Abs(b) {
-		return a
-	}
-	return b
+	return (a + b) / 2
 }
 
 // ClassifyFront judges front-view features against the baseline (or the
@@ -262,7 +259,8 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	// shoulders were misplaced (dim light put them 20% narrower with the
 	// face unchanged): then the shoulder-relative figure counts only as
 	// far as the head's own change of distance, measured from the face
-	// alone against calibration, agrees with it.
+	// alone against calibration, agrees with it. In a dark frame a moved
+	// shoulder line is taken as misplaced and the face alone decides.
 	shouldersMoved := v.Calibrated && b.Shoulders && ft.Shoulders &&
 		(math.Abs(ft.ShoulderWidth/b.ShoulderWidth-1) >= shoulderJitter ||
 			math.Abs(ft.ShoulderMid.Y-b.ShoulderMidY) > shoulderJitter*b.ShoulderWidth)
@@ -271,14 +269,16 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	case v.Calibrated && b.HeadDistCM > 0 && b.Shoulders && ft.Shoulders:
 		faceOnly := b.HeadDistCM - ft.HeadDistCM
 		f := faceOnly
-		if shouldersMoved {
+		if shouldersMoved && !ft.Dark {
 			f = agree(faceOnly, ft.HeadDistCM*(ft.FaceScale/b.FaceScale-1))
 		}
 		forward = &f
 	case ft.Shoulders && b.FaceScale > 0:
 		// Uncalibrated: the face's size against the shoulders', against
-		// the population's upright ratio.
-		forward = ptr(ft.HeadDistCM * (ft.FaceScale/b.FaceScale - 1))
+		// the population's upright ratio, at a typical viewing distance:
+		// the pinhole distance needs the camera's true field of view,
+		// which only a calibration's own comparison makes irrelevant.
+		forward = ptr(populationHeadDistCM * (ft.FaceScale/b.FaceScale - 1))
 	case v.Calibrated && b.HeadDistCM > 0:
 		// Shoulders out of frame (now or at calibration): the head came
 		// closer; the torso is assumed to have stayed where it was.
@@ -295,7 +295,7 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	switch {
 	case v.Calibrated:
 		d := (ft.EyeMid.Y - b.EyeMidY) / b.FaceWidth
-		if shouldersMoved {
+		if shouldersMoved && !ft.Dark {
 			d = agree(d, (ft.EyeMid.Y-b.EyeMidY-(ft.ShoulderMid.Y-b.ShoulderMidY))/b.FaceWidth)
 		}
 		drop = &d
@@ -317,6 +317,12 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 			h = 1 - *drop/uprightED
 		}
 		v.NeckAngleDeg = ptr(c.Camera.NeckAngle(f, h))
+	}
+	if forward != nil && *forward < -maxRetractionCM {
+		// A chin tuck retracts the head a few centimetres at most; a
+		// larger "backward" figure is the estimate's error (another
+		// person's proportions, a far camera), not a position.
+		forward = ptr(-maxRetractionCM)
 	}
 	v.ForwardCM = forward
 

@@ -261,9 +261,16 @@ func TestClassifyFrontPopulation(t *testing.T) {
 	th := DefaultThresholds()
 	sw := testIED / populationFaceScale
 	// Each displacement lies between the calibrated and the widened start.
-	fwdK := 1.06 // head (45.7/1.06) x 0.06 = 2.6 cm nearer
-	if cm := cam.FocalPx(testW) * cam.EyeDistanceCM / (fwdK * testIED) * (fwdK - 1); cm <= th.ForwardStartCM || cm >= th.ForwardStartCM*th.UncalibratedWiden {
-		t.Fatalf("forward test displacement %.2f cm not between the starts", cm)
+	// Calibrated, the head came 45.7 x (1 - 1/1.05) = 2.2 cm nearer;
+	// uncalibrated, the face/shoulder ratio is 5% over the population's,
+	// 2.75 cm at the typical distance.
+	fwdK := 1.05
+	d0 := cam.FocalPx(testW) * cam.EyeDistanceCM / testIED
+	if cm := d0 * (1 - 1/fwdK); cm <= th.ForwardStartCM {
+		t.Fatalf("calibrated forward test displacement %.2f cm not past the start %.2f", cm, th.ForwardStartCM)
+	}
+	if cm := populationHeadDistCM * (fwdK - 1); cm >= th.ForwardStartCM*th.UncalibratedWiden {
+		t.Fatalf("uncalibrated forward test displacement %.2f cm not within the widened start", cm)
 	}
 	drop := (th.DropStart + th.DropStart*th.UncalibratedWiden) / 2 // face sizes
 	tests := []struct {
@@ -272,7 +279,7 @@ func TestClassifyFrontPopulation(t *testing.T) {
 		calState State
 	}{
 		{"upright", populationScene(320, 200, testIED, still, true), Upright},
-		{"head 2.6 cm forward", populationScene(320, 200, fwdK*testIED, still, true), ForwardHead},
+		{"head 2.2 cm forward", populationScene(320, 200, fwdK*testIED, still, true), ForwardHead},
 		{"eyes 0.65 face sizes lower", populationScene(320, 200+drop*testIED, testIED, still, true), Slouch},
 		{"roll 15°", populationScene(320, 200, testIED, func(h HeadPose) HeadPose { return rotatePose(h, h.Z, 15) }, true), Lean},
 		{"lateral 0.2", populationScene(320+0.2*sw, 200, testIED, still, true), Lean},

@@ -109,6 +109,10 @@ type FrontFeatures struct {
 	LateralOffset float64 // (eyes - shoulder midpoint) x / shoulder width
 
 	BodyOnly bool // no face, but a confident body (someone turned away)
+	// Dark is set when the frame was too dark for the networks as it came
+	// (they saw an equalised copy): the body network's shoulders are then
+	// the first thing to go astray, well before the face mesh does.
+	Dark bool
 }
 
 // Aspect is the frame's width over its height.
@@ -328,7 +332,7 @@ func meshFaceSize(m *landmark.Mesh) float64 {
 
 // MeasureFront computes the front-view features of one frame.
 func MeasureFront(fr *landmark.Frame, cam CameraModel) FrontFeatures {
-	ft := FrontFeatures{FrameW: fr.Width, FrameH: fr.Height}
+	ft := FrontFeatures{FrameW: fr.Width, FrameH: fr.Height, Dark: fr.Enhanced}
 	face, ok := fr.PrimaryFace()
 	if !ok || fr.Width <= 0 {
 		ft.BodyOnly = ok || confidentHead(fr.Body)

@@ -18,6 +18,9 @@ const (
 	populationEyeHeight  = 3.1   // eyes above the shoulder line, in face sizes (eye distances)
 	populationChinHeight = 1.5   // chin above the shoulder line, in eye distances
 	populationPitchDeg   = 10    // the mesh's forehead-chin line leans back ~10° on an upright face
+	// populationHeadDistCM is a typical distance from the webcam to the
+	// eyes at a desk (an arm's length, 50-70 cm, minus the screen's depth).
+	populationHeadDistCM = 55
 )
 
 // View detection: the body seen in profile has its shoulders one behind

@@ -60,8 +60,25 @@ func ZoomOut(src gocv.Mat, dst *gocv.Mat, k float64) error {
 	return place(src, dst, src.Cols(), src.Rows(), k)
 }
 
+// Widen shows the scene of src through a wider lens of a larger sensor:
+// src unscaled in the middle of a canvas 1/k times its size (0 < k <= 1),
+// the surroundings filled as Reframe fills them. The person keeps their
+// pixel size, as on a higher-resolution wide-angle webcam, where ZoomOut
+// would shrink them; the field of view is WiderHFOV(hfov, k) either way.
+func Widen(src gocv.Mat, dst *gocv.Mat, k float64) error {
+	if err := checkBGR(src); err != nil {
+		return err
+	}
+	if !(k > 0 && k <= 1) {
+		return fmt.Errorf("synthetic: widening factor must be in (0, 1], got %v", k)
+	}
+	w, h := int(math.Round(float64(src.Cols())/k)), int(math.Round(float64(src.Rows())/k))
+	return place(src, dst, w, h, 1)
+}
+
 // WiderHFOV is the horizontal field of view of a frame of hfovDeg after
-// ZoomOut(k): the focal length in pixels shrinks by k.
+// ZoomOut(k) or Widen(k): the focal length shrinks by k against the
+// frame's width.
 func WiderHFOV(hfovDeg, k float64) float64 {
 	return 2 * math.Atan(math.Tan(hfovDeg*math.Pi/360)/k) * 180 / math.Pi
 }

@@ -27,7 +27,13 @@ type FaceDetectorConfig struct {
 	// user's face fills a good part of the frame (eyes 30+ px apart at this
 	// size at a desk), so 256 (256x192 for 4:3) finds it with room to spare
 	// and keeps the forward pass near 2 ms on a laptop CPU.
-	InputLongSide  int
+	InputLongSide int
+	// RetryLongSide is a larger input tried when InputLongSide finds no
+	// face in a frame at least twice its size: a wide-angle or high
+	// resolution camera, or a user sitting back, shows a face too small
+	// for the first pass. 0 turns the retry off. It costs a second, larger
+	// pass only on frames without a face.
+	RetryLongSide  int
 	ScoreThreshold float64
 	NMSThreshold   float64
 	TopK           int
@@ -35,7 +41,7 @@ type FaceDetectorConfig struct {
 
 // DefaultFaceDetectorConfig returns the settings used by the pipeline.
 func DefaultFaceDetectorConfig() FaceDetectorConfig {
-	return FaceDetectorConfig{InputLongSide: 256, ScoreThreshold: 0.6, NMSThreshold: 0.3, TopK: 5}
+	return FaceDetectorConfig{InputLongSide: 256, RetryLongSide: 640, ScoreThreshold: 0.6, NMSThreshold: 0.3, TopK: 5}
 }
 
 // FaceDetector runs YuNet through OpenCV's dnn module and decodes its output.
@@ -86,8 +92,20 @@ func (d *FaceDetector) Detect(frame gocv.Mat) ([]landmark.Face, error) {
 	if frame.Empty() {
 		return nil, fmt.Errorf("face detector: empty frame")
 	}
+	faces, err := d.detect(frame, d.cfg.InputLongSide)
+	if err != nil || len(faces) > 0 || d.cfg.RetryLongSide <= d.cfg.InputLongSide ||
+		max(frame.Cols(), frame.Rows()) < 2*d.cfg.InputLongSide {
+		return faces, err
+	}
+	first := d.lastForward
+	faces, err = d.detect(frame, min(d.cfg.RetryLongSide, max(frame.Cols(), frame.Rows())))
+	d.lastForward += first
+	return faces, err
+}
+
+func (d *FaceDetector) detect(frame gocv.Mat, longSide int) ([]landmark.Face, error) {
 	fw, fh := frame.Cols(), frame.Rows()
-	inW, inH, scale := YuNetInputSize(fw, fh, d.cfg.InputLongSide)
+	inW, inH, scale := YuNetInputSize(fw, fh, longSide)
 	rw := int(float64(fw)/scale + 0.5)
 	rh := int(float64(fh)/scale + 0.5)
 	if rw > inW {

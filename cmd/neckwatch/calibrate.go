@@ -124,14 +124,14 @@ func describeBaseline(w io.Writer, b posture.Baseline, cls *posture.Classifier) 
 		return
 	}
 	fmt.Fprintf(w, "Head about %.0f cm from the camera, seen %.0f° from the %s; head pitch %.0f°, roll %.0f° as the camera sees it.\n",
-		b.HeadDistCM, math.Abs(b.YawDeg), sideWord(b.YawDeg), b.PitchDeg, b.RollDeg)
+		b.HeadDistCM, math.Abs(b.YawDeg), sideWord(b.YawDeg), wholeDeg(b.PitchDeg), wholeDeg(b.RollDeg))
 	if b.Shoulders {
 		fmt.Fprintf(w, "Shoulders visible: eyes %.2f shoulder widths above the shoulder line.\n", b.EyeHeight)
 	} else {
 		fmt.Fprintln(w, "Shoulders were not visible: forward head is judged from the face alone (tilt the screen or camera down to show your shoulders for better results).")
 	}
-	fmt.Fprintf(w, "Flagged: head more than %.1f cm forward, eyes more than %.0f%% lower, head tilted more than %.0f° down or %.0f° sideways.\n",
-		t.ForwardStartCM, 100*t.DropStart, t.PitchStartDeg, t.RollStartDeg)
+	fmt.Fprintf(w, "Flagged: head more than %.1f cm forward, more than %.0f cm lower, tilted more than %.0f° down or %.0f° sideways.\n",
+		t.ForwardStartCM, t.DropStart*cls.Camera.EyeDistanceCM, t.PitchStartDeg, t.RollStartDeg)
 }
 
 // sideWord says which side of the user the camera sits on, from the
@@ -144,4 +144,13 @@ func sideWord(yawDeg float64) string {
 		return "left"
 	}
 	return "front"
+}
+
+// wholeDeg rounds an angle for display, without a "-0".
+func wholeDeg(v float64) float64 {
+	r := math.Round(v)
+	if r == 0 {
+		return 0
+	}
+	return r
 }
