@@ -114,7 +114,10 @@ func NewBaseline(frames []FrontFeatures) (Baseline, error) {
 	b := Baseline{Version: BaselineVersion, View: Front, CreatedAt: time.Now().UTC()}
 	var usable, placed []FrontFeatures
 	for _, f := range frames {
-		if !f.Face || f.FaceScore < 0.7 || f.EyeDistPx <= 0 {
+		// A face the mesh was fitted to but could not trust (a profile, a
+		// face mostly covered) gets five points from the face detector
+		// but is no baseline to judge a frontal face against.
+		if !f.Face || f.MeshRefused || f.FaceScore < 0.7 || f.EyeDistPx <= 0 {
 			b.Rejected++
 			continue
 		}
@@ -131,7 +134,7 @@ func NewBaseline(frames []FrontFeatures) (Baseline, error) {
 			return b, fmt.Errorf("%w: the camera sees your face turned %.0f° sideways and %.0f° up or down (at most %d° and %d°): place the camera in front of you or at most %d° to the side, near eye level, facing you",
 				ErrCameraPlacement, math.Abs(f.YawDeg), math.Abs(f.PitchDeg-populationPitchDeg), MaxCalibrationYawDeg, MaxCalibrationPitchDeg, MaxCalibrationYawDeg)
 		}
-		return b, fmt.Errorf("%w: %d of %d frames had a confident face", ErrTooFewFrames, len(usable), len(frames))
+		return b, fmt.Errorf("%w: %d of %d frames had a confident, clearly visible face", ErrTooFewFrames, len(usable), len(frames))
 	}
 	usable = placed
 	b.Frames = len(usable)

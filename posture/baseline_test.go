@@ -495,3 +495,17 @@ func TestNewBaselineMesh(t *testing.T) {
 		})
 	}
 }
+
+// A face whose mesh was fitted but refused (a profile, a covered face) is
+// no calibration frame, whatever its five points say.
+func TestNewBaselineRefusesRefusedMesh(t *testing.T) {
+	refused := uprightFeatures(63, 0.225, 0.7)
+	refused.MeshRefused = true
+	if _, err := NewBaseline([]FrontFeatures{refused, refused}); !errors.Is(err, ErrTooFewFrames) {
+		t.Fatalf("err = %v, want ErrTooFewFrames", err)
+	}
+	b, err := NewBaseline([]FrontFeatures{refused, uprightFeatures(63, 0.225, 0.7)})
+	if err != nil || b.Frames != 1 || b.Rejected != 1 {
+		t.Fatalf("one refused, one good: frames %d rejected %d, %v", b.Frames, b.Rejected, err)
+	}
+}

@@ -261,6 +261,12 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	// far as the head's own change of distance, measured from the face
 	// alone against calibration, agrees with it. In a dark frame a moved
 	// shoulder line is taken as misplaced and the face alone decides.
+	// Uncalibrated, the shoulders are the only reference for the face;
+	// in a dark frame they are the first thing the body network gets
+	// wrong (a portrait in evening light had 70-95% of its upright frames
+	// read as forward head from them): without a calibration to check
+	// them against they are not used.
+	shouldersUsable := ft.Shoulders && (v.Calibrated || !ft.Dark)
 	shouldersMoved := v.Calibrated && b.Shoulders && ft.Shoulders &&
 		(math.Abs(ft.ShoulderWidth/b.ShoulderWidth-1) >= shoulderJitter ||
 			math.Abs(ft.ShoulderMid.Y-b.ShoulderMidY) > shoulderJitter*b.ShoulderWidth)
@@ -273,7 +279,7 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 			f = agree(faceOnly, ft.HeadDistCM*(ft.FaceScale/b.FaceScale-1))
 		}
 		forward = &f
-	case ft.Shoulders && b.FaceScale > 0:
+	case shouldersUsable && b.FaceScale > 0:
 		// Uncalibrated: the face's size against the shoulders', against
 		// the population's upright ratio, at a typical viewing distance:
 		// the pinhole distance needs the camera's true field of view,
@@ -303,7 +309,7 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 		if b.Shoulders {
 			uprightED = (b.ShoulderMidY - b.EyeMidY) / b.FaceWidth
 		}
-	case ft.Shoulders && ft.FaceWidth > 0:
+	case shouldersUsable && ft.FaceWidth > 0:
 		drop = ptr(populationEyeHeight - (ft.ShoulderMid.Y-ft.EyeMid.Y)/ft.FaceWidth)
 	}
 	if forward != nil || drop != nil {
@@ -340,11 +346,14 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 		cs = append(cs, measure(Lean, lat, th.LateralStart, th.LateralSevere, fmt.Sprintf("head %.0f%% of a shoulder width off centre", 100*lat)))
 	}
 	judge(&v, cs)
-	if v.State == Upright && !ft.Shoulders && !v.Calibrated {
+	if v.State == Upright && !shouldersUsable && !v.Calibrated {
 		// Face alone against population figures cannot tell upright from
 		// a dropped head: say so rather than guess.
 		v.State = Uncertain
 		v.Reasons = []string{"shoulders not visible and no calibration"}
+		if ft.Shoulders {
+			v.Reasons = []string{"too dark to trust the shoulders without a calibration"}
+		}
 	}
 	return v
 }
