@@ -5,8 +5,11 @@ package accuracy
 // different people, under several camera conditions. It prints one row
 // per condition (AUC, balanced accuracy, shares flagged), the invariance
 // figures and the issue's targets; NECKWATCH_EVAL_OUT=FILE also writes the
-// report as Markdown. The targets are asserted only with
-// NECKWATCH_EVAL_ENFORCE=1; otherwise the missed ones are listed.
+// report as Markdown. Every target has a CI guard that is always asserted:
+// the issue's figure where the detector meets it with room for the noise
+// seed, a floor just under today's figure where it does not (a guard
+// against regressions, not a claim). NECKWATCH_EVAL_ENFORCE=1 asserts the
+// issue's figures themselves.
 
 import (
 	"fmt"
@@ -549,6 +552,9 @@ func TestEval(t *testing.T) {
 	var missed []string
 	for _, res := range results {
 		t.Run("target/"+res.target.name, func(t *testing.T) {
+			if !res.target.guard(res.value) {
+				t.Errorf("%s: measured %s, below the CI guard %s", res.target.name, res.shown, res.target.guardShown)
+			}
 			if res.met {
 				return
 			}
@@ -711,10 +717,14 @@ type target struct {
 	name, scope, want string
 	// measure returns the figure, how to show it, and whether it is met.
 	measure func(r *report) (value float64, shown string, met bool)
+	// guardShown and guard are the CI guard asserted on every run.
+	guardShown string
+	guard      func(value float64) bool
 }
 
 type targetResult struct {
 	target target
+	value  float64
 	shown  string
 	met    bool
 }
@@ -750,19 +760,19 @@ var targets = []target{
 	{"calibrated front AUC", "native, calibrated", "≥ 0.97", func(r *report) (float64, string, bool) {
 		v := r.find("native", "yes").auc
 		return v, f3(v), atLeast(v, 0.97)
-	}},
+	}, "≥ 0.96", func(v float64) bool { return atLeast(v, 0.96) }},
 	{"calibrated front balanced accuracy", "native, calibrated", "≥ 0.90", func(r *report) (float64, string, bool) {
 		v := r.find("native", "yes").ba
 		return v, f3(v), atLeast(v, 0.90)
-	}},
+	}, "≥ 0.93", func(v float64) bool { return atLeast(v, 0.93) }},
 	{"bad flagged, invariant to resolution and light", "1080p/720p/540p/dim vs native, calibrated", "within 10 points", func(r *report) (float64, string, bool) {
 		_, d, worst := r.invariance("yes")
 		return d, fmt.Sprintf("%.1f points (%s)", d, worst), atMost(d, 10)
-	}},
+	}, "within 10 points", func(v float64) bool { return atMost(v, 10) }},
 	{"calibrated upright frames flagged", "every condition", "≤ 5%", func(r *report) (float64, string, bool) {
 		v, at := worstOf(r, conditionNames(), "yes", func(x row) float64 { return x.goodFl }, true)
 		return v, fmt.Sprintf("%s (%s)", pct(v), at), atMost(v, 0.05)
-	}},
+	}, "≤ 8%", func(v float64) bool { return atMost(v, 0.08) }},
 	{"uncalibrated upright frames flagged", "every condition, and the photos as they are", "≤ 10%", func(r *report) (float64, string, bool) {
 		v, at := worstOf(r, conditionNames(), "no", func(x row) float64 { return x.goodFl }, true)
 		fl, n := 0, 0
@@ -774,15 +784,24 @@ var targets = []target{
 			v, at = ph, "photos"
 		}
 		return v, fmt.Sprintf("%s (%s)", pct(v), at), atMost(v, 0.10)
-	}},
+	}, "≤ 60%", func(v float64) bool { return atMost(v, 0.60) }},
+	{"uncalibrated upright frames flagged, each person", "native, every person's upright sequence", "≤ 10%", func(r *report) (float64, string, bool) {
+		worst, at := 0.0, ""
+		for pi := range people {
+			if v := uprightShare(r.samples[indexOf("native")], pi, false); v > worst || at == "" {
+				worst, at = v, people[pi].name
+			}
+		}
+		return worst, fmt.Sprintf("%s (%s)", pct(worst), at), atMost(worst, 0.10)
+	}, "≤ 10%", func(v float64) bool { return atMost(v, 0.10) }},
 	{"uncalibrated forward head (Scale ≥ 1.15) flagged", "native, uncalibrated", "≥ 60%", func(r *report) (float64, string, bool) {
 		v := r.find("native", "no").heavyForwardFl
 		return v, pct(v), atLeast(v, 0.60)
-	}},
+	}, "≥ 60%", func(v float64) bool { return atLeast(v, 0.60) }},
 	{"off-axis calibrated AUC", "pan ±25° and ±40°, calibrated", "≥ 0.90", func(r *report) (float64, string, bool) {
 		v, at := worstOf(r, []string{"pan +25°", "pan -25°", "pan +40°", "pan -40°"}, "yes", func(x row) float64 { return x.auc }, false)
 		return v, fmt.Sprintf("%s (%s)", f3(v), at), atLeast(v, 0.90)
-	}},
+	}, "≥ 0.85", func(v float64) bool { return atLeast(v, 0.85) }},
 	{"side AUC", "side photos as they are, halved and dimmed", "≥ 0.90", func(r *report) (float64, string, bool) {
 		var names []string
 		for _, c := range sideConditions {
@@ -790,14 +809,14 @@ var targets = []target{
 		}
 		v, at := worstOf(r, names, "n/a", func(x row) float64 { return x.auc }, false)
 		return v, fmt.Sprintf("%s (%s)", f3(v), at), atLeast(v, 0.90)
-	}},
+	}, "≥ 0.85", func(v float64) bool { return atLeast(v, 0.85) }},
 }
 
 func checkTargets(r *report) []targetResult {
 	var out []targetResult
 	for _, tg := range targets {
-		_, shown, met := tg.measure(r)
-		out = append(out, targetResult{tg, shown, met})
+		v, shown, met := tg.measure(r)
+		out = append(out, targetResult{tg, v, shown, met})
 	}
 	return out
 }
@@ -892,13 +911,13 @@ func (r *report) markdown(results []targetResult) string {
 		}
 	}
 
-	w("\n### Targets (issue 7, item 8)\n\n| target | scope | want | measured | met |\n|---|---|---|---|---|\n")
+	w("\n### Targets (issue 7, item 8)\n\nThe issue's figures, and the guard `make test` asserts on every run (the issue's figure where it is met with room for the noise seed; else a floor under today's figure, against regressions).\n\n| target | scope | want | measured | met | CI guard |\n|---|---|---|---|---|---|\n")
 	for _, res := range results {
 		met := "**missed**"
 		if res.met {
 			met = "yes"
 		}
-		w("| %s | %s | %s | %s | %s |\n", res.target.name, res.target.scope, res.target.want, res.shown, met)
+		w("| %s | %s | %s | %s | %s | %s |\n", res.target.name, res.target.scope, res.target.want, res.shown, met, res.target.guardShown)
 	}
 	w("\n%d frames through the detector in %.0f s (%d detectors in parallel; noise seed %d).\n", r.detections, r.elapsed.Seconds(), r.workers, r.seed)
 	return b.String()
