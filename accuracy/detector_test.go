@@ -7,10 +7,12 @@ package accuracy
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"gocv.io/x/gocv"
 
+	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
@@ -37,7 +39,20 @@ type classifier = *posture.Classifier
 type detector struct{ pipe *vision.Pipeline }
 
 func newDetector(t testing.TB) *detector {
-	return &detector{pipe: visiontest.Pipeline(t)}
+	if os.Getenv("NECKWATCH_EVAL_NO_ENHANCE") != "1" {
+		return &detector{pipe: visiontest.Pipeline(t)}
+	}
+	// The measurement behind the light enhancement: the same run with dark
+	// frames left as they are.
+	cfg := vision.DefaultPipelineConfig()
+	cfg.ModelDir = testenv.ModelDir(t)
+	cfg.Light.DarkMean = 0
+	p, err := vision.NewPipeline(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return &detector{pipe: p}
 }
 
 func (d *detector) detect(frame gocv.Mat) (landmarks, error) {

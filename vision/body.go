@@ -3,7 +3,6 @@ package vision
 import (
 	"fmt"
 	"image"
-	"math"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -93,34 +92,4 @@ func (d *BodyDetector) Detect(frame gocv.Mat) (landmark.Body, error) {
 		return landmark.Body{}, fmt.Errorf("body detector: heatmap has %d values, want %d", len(heat), want)
 	}
 	return DecodePoseNet(PoseNetOutput{Heatmap: heat, Offsets: offs, Hh: hh, Wh: wh}, inW, inH, fw, fh), nil
-}
-
-// DetectIn is Detect on the region roi of frame, with the keypoints in
-// frame coordinates.
-func (d *BodyDetector) DetectIn(frame gocv.Mat, roi image.Rectangle) (landmark.Body, error) {
-	region := frame.Region(roi)
-	defer region.Close()
-	body, err := d.Detect(region)
-	if err != nil {
-		return body, err
-	}
-	for i := range body.Keypoints {
-		body.Keypoints[i].X += float64(roi.Min.X)
-		body.Keypoints[i].Y += float64(roi.Min.Y)
-	}
-	return body, nil
-}
-
-// BodyROI is the region of a frame the body network looks at for the
-// person whose face box is face: the head and shoulders with room to lean,
-// clamped to the frame. A person who fills a laptop webcam's frame gets
-// the whole frame; one small in a wide or high-resolution frame gets a
-// crop, so the network sees their shoulders at several times the
-// resolution (its input is about 321 pixels wide: on a 1600-pixel-wide
-// frame one output cell spanned 80 pixels).
-func BodyROI(face landmark.Rect, frameW, frameH int) image.Rectangle {
-	s := math.Max(face.W, face.H)
-	c := face.Center()
-	r := image.Rect(int(c.X-4.5*s), int(face.Y-1.0*s), int(c.X+4.5*s), int(face.Y+6.0*s))
-	return r.Intersect(image.Rect(0, 0, frameW, frameH))
 }

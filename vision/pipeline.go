@@ -215,7 +215,7 @@ func (p *Pipeline) Detect(frame gocv.Mat) (landmark.Frame, Timing, error) {
 	t.Face = time.Since(start)
 	t.FaceForward = p.face.lastForward
 	bodyStart := time.Now()
-	body, err := p.detectBody(frame, faces)
+	body, err := p.body.Detect(frame)
 	if err != nil {
 		return out, t, err
 	}
@@ -264,27 +264,4 @@ func eyeAngle(face landmark.Face, body *landmark.Body) float64 {
 	}
 	ev := face.LeftEye.Sub(face.RightEye)
 	return math.Atan2(ev.Y, ev.X)
-}
-
-// bodyCropShare is the share of the frame below which the body network
-// looks at a crop around the user's face rather than the whole frame.
-const bodyCropShare = 0.6
-
-// detectBody runs the body network on the frame, or on the region around
-// the largest face (the user sits closest to their webcam) when that is
-// a small part of the frame.
-func (p *Pipeline) detectBody(frame gocv.Mat, faces []landmark.Face) (landmark.Body, error) {
-	best := -1
-	for i, f := range faces {
-		if best < 0 || f.Box.Area() > faces[best].Box.Area() {
-			best = i
-		}
-	}
-	if best >= 0 {
-		roi := BodyROI(faces[best].Box, frame.Cols(), frame.Rows())
-		if a := roi.Dx() * roi.Dy(); a > 0 && float64(a) < bodyCropShare*float64(frame.Cols()*frame.Rows()) {
-			return p.body.DetectIn(frame, roi)
-		}
-	}
-	return p.body.Detect(frame)
 }
