@@ -12,7 +12,6 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
@@ -44,15 +43,7 @@ func newDetector(t testing.TB) *detector {
 	}
 	// The measurement behind the light enhancement: the same run with dark
 	// frames left as they are.
-	cfg := vision.DefaultPipelineConfig()
-	cfg.ModelDir = testenv.ModelDir(t)
-	cfg.Light.DarkMean = 0
-	p, err := vision.NewPipeline(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return &detector{pipe: p}
+	return &detector{pipe: visiontest.PipelineWith(t, func(c *vision.PipelineConfig) { c.Light.DarkMean = 0 })}
 }
 
 func (d *detector) detect(frame gocv.Mat) (landmarks, error) {

@@ -16,7 +16,15 @@ import (
 // closes them at the end of the test.
 func Pipeline(t testing.TB) *vision.Pipeline {
 	t.Helper()
+	return PipelineWith(t, func(*vision.PipelineConfig) {})
+}
+
+// PipelineWith is Pipeline with the default configuration changed by
+// change (the model directory is set after it).
+func PipelineWith(t testing.TB, change func(*vision.PipelineConfig)) *vision.Pipeline {
+	t.Helper()
 	cfg := vision.DefaultPipelineConfig()
+	change(&cfg)
 	cfg.ModelDir = testenv.ModelDir(t)
 	p, err := vision.NewPipeline(cfg)
 	if err != nil {
