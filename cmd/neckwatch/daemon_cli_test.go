@@ -172,6 +172,9 @@ func TestRunRejectsBadConfigAndSources(t *testing.T) {
 		{"bad onset flag", []string{"run", "--alert-onset", "soon", "--foreground"}, 2, "--alert-onset"},
 		{"image is not a run source", []string{"run", "--source", testenv.Photo(t, "frontal/gocv_face.jpg"), "--foreground"}, 1, "still image"},
 		{"folder is not a run source", []string{"run", "--source", t.TempDir(), "--foreground"}, 1, "is a folder"},
+		// A missing file fails at once instead of being retried like an
+		// absent camera (the test would time out if it were).
+		{"missing video file", []string{"run", "--source", "/no/such/video.mp4", "--foreground"}, 1, "/no/such/video.mp4: no such file"},
 		{"missing named profile", []string{"run", "--profile", "nope", "--foreground"}, 1, "neckwatch calibrate --profile nope"},
 		{"corrupt calibration", []string{"run", "--calibration", writeFile(t, "c.json", "garbage"), "--foreground"}, 1, "not a neckwatch calibration file"},
 	}

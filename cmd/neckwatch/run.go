@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -400,6 +402,10 @@ func newSampler(cfg config.Config, pipe *vision.Pipeline, cls func() *posture.Cl
 		return &daemon.VideoSampler{Source: src, Detector: pipe, Classifier: cls, Now: time.Now}, nil
 	} else if err == nil && st.IsDir() {
 		return nil, fmt.Errorf("source %s is a folder: run needs a camera or a video file (use `neckwatch check` for images)", spec)
+	} else if errors.Is(err, os.ErrNotExist) && !cameraSpec(spec) {
+		// A missing file is a mistake, not a busy camera: retrying it
+		// would wait forever for nothing.
+		return nil, fmt.Errorf("source %s: no such file; run needs a camera (an index like 0 or a /dev/videoN device) or an existing video file", spec)
 	}
 	return &daemon.CameraSampler{
 		Spec: spec, Open: vision.OpenSource, Settle: cfg.Sampling.Settle, KeepOpen: cfg.Sampling.KeepOpen,
@@ -408,6 +414,16 @@ func newSampler(cfg config.Config, pipe *vision.Pipeline, cls func() *posture.Cl
 }
 
 func isDevice(st os.FileInfo) bool { return st.Mode()&os.ModeDevice != 0 }
+
+// cameraSpec reports whether spec names a camera (an index or a device
+// path) rather than a file: a camera that is missing now may be plugged in
+// later, so only cameras are retried.
+func cameraSpec(spec string) bool {
+	if _, err := strconv.Atoi(spec); err == nil {
+		return true
+	}
+	return strings.HasPrefix(spec, "/dev/")
+}
 
 func restorePolicy(pol *alerts.Policy, path string, now time.Time, log *slog.Logger) {
 	data, err := os.ReadFile(path)
