@@ -160,7 +160,7 @@ func areaText(a history.PainArea) string {
 	return " (" + string(a) + ")"
 }
 
-const historyUsage = `Usage: neckwatch history export --format csv|json [--out FILE] [--since DATE]
+const historyUsage = `Usage: neckwatch history export --format csv|json [--out FILE [--force]] [--since DATE]
        neckwatch history forget (--before DATE | --all)
 
 Your data, and the way to delete it. The history holds numbers only
@@ -179,8 +179,10 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "export":
 		var format, out, since string
+		var force bool
 		fs.StringVar(&format, "format", "csv", "csv or json")
-		fs.StringVar(&out, "out", "", "write to this file instead of stdout")
+		fs.StringVar(&out, "out", "", "write to this new file instead of stdout")
+		fs.BoolVar(&force, "force", false, "replace --out if it exists (never the history database or a calibration)")
 		fs.StringVar(&since, "since", "", "only data from this date on (YYYY-MM-DD)")
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
@@ -195,7 +197,14 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		store, err := openHistory(db)
+		dbPath, err := historyPath(db)
+		if err != nil {
+			return err
+		}
+		if err := checkOutput("--out", out, force, dbPath); err != nil {
+			return err
+		}
+		store, err := history.Open(dbPath)
 		if err != nil {
 			return err
 		}
@@ -207,7 +216,7 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 		if err := store.Export(&b, format, from, time.Time{}); err != nil {
 			return err
 		}
-		if err := atomicfile.Write(out, []byte(b.String()), 0o600, 0o700); err != nil {
+		if err := writeOutput(out, []byte(b.String()), force); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Exported to %s\n", out)
@@ -252,7 +261,7 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 	return usagef("unknown history subcommand %q: use export or forget", args[0])
 }
 
-const reportUsage = `Usage: neckwatch report [--days N | --since DATE] [--chart FILE.png|FILE.svg]
+const reportUsage = `Usage: neckwatch report [--days N | --since DATE] [--chart FILE.png|FILE.svg [--force]]
 
 A table per day (present hours, % upright, forward-head minutes, alerts,
 corrections, breaks, mean neck angle, pain) and the trend between the first
@@ -263,6 +272,7 @@ draws daily upright %, forward-head minutes and pain.
 func runReport(args []string, stdout, stderr io.Writer) error {
 	var db, since, chart string
 	var days, width, height int
+	var force bool
 	fs := newFlagSet("report", reportUsage, stdout)
 	fs.StringVar(&db, "db", "", "history database (default ~/.local/share/neckwatch/history.db)")
 	fs.IntVar(&days, "days", 14, "how many days, up to today")
@@ -270,6 +280,7 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&chart, "chart", "", "also draw a chart into this .png or .svg file")
 	fs.IntVar(&width, "width", 1000, "chart width in pixels")
 	fs.IntVar(&height, "height", 650, "chart height in pixels")
+	fs.BoolVar(&force, "force", false, "replace --chart if it exists")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -280,6 +291,13 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	if chart != "" {
 		if ext := strings.ToLower(filepath.Ext(chart)); ext != ".png" && ext != ".svg" {
 			return usagef("--chart %q: the file must end in .png or .svg", chart)
+		}
+		dbPath, err := historyPath(db)
+		if err != nil {
+			return err
+		}
+		if err := checkOutput("--chart", chart, force, dbPath); err != nil {
+			return err
 		}
 	}
 	r, err := buildReport(db, from, to)

@@ -194,3 +194,92 @@ func TestLocalClockAtTZEdge(t *testing.T) {
 	}
 	t.Logf("local time %s", now.Format("2006-01-02 15:04:05 -0700"))
 }
+
+// An --out or --chart path never overwrites the user's data: the history
+// database (whatever --force says), a calibration profile or file
+// (likewise), or any existing file without --force; with --force an
+// ordinary file is replaced whole. Every refusal is a usage error (exit 2)
+// that leaves the file as it was.
+func TestOutputFilesNeverOverwriteUserData(t *testing.T) {
+	cfg := isolateConfig(t)
+	dir := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", dir)
+	db := filepath.Join(dir, "neckwatch", "history.db")
+	seedHistory(t, db)
+	profileDir := filepath.Join(cfg, "neckwatch", "profiles")
+	if err := os.MkdirAll(profileDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	profile := filepath.Join(profileDir, "default.json")
+	calib := filepath.Join(t.TempDir(), "my-desk.json")
+	b := posture.Baseline{Version: posture.BaselineVersion, View: posture.Side, Frames: 3, NeckAngleDeg: 70}
+	data, err := posture.MarshalBaseline(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{profile, calib} {
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	existing := filepath.Join(t.TempDir(), "export.csv")
+	if err := os.WriteFile(existing, []byte("keep me\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dbBefore, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		file string
+		want string
+	}{
+		{"export over the database", []string{"history", "export", "--out", db}, db, "is the history database"},
+		{"export over the database, forced", []string{"history", "export", "--out", db, "--force"}, db, "is the history database"},
+		{"export over a profile, forced", []string{"history", "export", "--out", profile, "--force"}, profile, "calibration profile"},
+		{"export over a calibration file, forced", []string{"history", "export", "--out", calib, "--force"}, calib, "calibration file"},
+		{"export over a file", []string{"history", "export", "--out", existing}, existing, "pass --force"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before, _ := os.ReadFile(tc.file)
+			code, _, stderr := runCLI(t, tc.args...)
+			if code != 2 || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want exit 2 with %q", code, stderr, tc.want)
+			}
+			if after, _ := os.ReadFile(tc.file); string(after) != string(before) {
+				t.Fatalf("%s changed", tc.file)
+			}
+		})
+	}
+	if after, _ := os.ReadFile(db); string(after) != string(dbBefore) {
+		t.Fatal("the history database changed")
+	}
+	// With --force an ordinary file is replaced; a new file needs no force.
+	if code, _, stderr := runCLI(t, "history", "export", "--out", existing, "--force"); code != 0 {
+		t.Fatalf("forced export: exit %d %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(existing); !strings.HasPrefix(string(got), "kind,") && !strings.Contains(string(got), "minute,") {
+		t.Fatalf("forced export wrote %q", got)
+	}
+	fresh := filepath.Join(t.TempDir(), "new.json")
+	if code, _, stderr := runCLI(t, "history", "export", "--format", "json", "--out", fresh); code != 0 {
+		t.Fatalf("export to a new file: exit %d %s", code, stderr)
+	}
+	// The chart follows the same rule.
+	chart := filepath.Join(t.TempDir(), "week.png")
+	if err := os.WriteFile(chart, []byte("old chart"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "report", "--chart", chart); code != 2 || !strings.Contains(stderr, "pass --force") {
+		t.Fatalf("chart over a file: exit %d %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(chart); string(got) != "old chart" {
+		t.Fatal("the refused chart replaced the file")
+	}
+	if code, _, stderr := runCLI(t, "report", "--chart", chart, "--force"); code != 0 {
+		t.Fatalf("forced chart: exit %d %s", code, stderr)
+	}
+}

@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,18 @@ import (
 // Write atomically replaces path with data, creating parent directories
 // with dirPerm. The file gets mode perm.
 func Write(path string, data []byte, perm, dirPerm os.FileMode) error {
+	return write(path, data, perm, dirPerm, true)
+}
+
+// WriteNew is Write for a path that must not exist yet: the finished file
+// is linked into place, which fails if something is already there, so an
+// existing file is never replaced, not even by a race. The error then
+// wraps os.ErrExist.
+func WriteNew(path string, data []byte, perm, dirPerm os.FileMode) error {
+	return write(path, data, perm, dirPerm, false)
+}
+
+func write(path string, data []byte, perm, dirPerm os.FileMode, replace bool) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return fmt.Errorf("create directory %s: %w", dir, err)
@@ -40,8 +53,18 @@ func Write(path string, data []byte, perm, dirPerm os.FileMode) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.Rename(name, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if replace {
+		if err := os.Rename(name, path); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	} else {
+		if err := os.Link(name, path); err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return fmt.Errorf("%s already exists: %w", path, os.ErrExist)
+			}
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		os.Remove(name)
 	}
 	ok = true
 	return nil

@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,5 +48,29 @@ func TestWriteFailureKeepsOldContent(t *testing.T) {
 	got, _ := os.ReadFile(p)
 	if string(got) != "old" {
 		t.Fatalf("old content lost: %q", got)
+	}
+}
+
+// WriteNew creates a file but never replaces one: the second write fails
+// with os.ErrExist, leaves the first content and no temporary file.
+func TestWriteNewNeverReplaces(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub", "out.csv")
+	if err := WriteNew(p, []byte("first"), 0o600, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteNew(p, []byte("second"), 0o600, 0o700)
+	if !errors.Is(err, os.ErrExist) {
+		t.Fatalf("second WriteNew: %v, want os.ErrExist", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "first" {
+		t.Fatalf("content %q, want the first write's", got)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	if len(entries) != 1 {
+		t.Fatalf("%d files in the directory, want only the output (no temporary left)", len(entries))
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
 	}
 }
