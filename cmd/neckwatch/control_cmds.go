@@ -32,8 +32,8 @@ func callDaemon(req control.Request) (control.Response, error) {
 func simpleControl(name, usage string, cmd string, minArgs, maxArgs int) func([]string, io.Writer, io.Writer) error {
 	return func(args []string, stdout, stderr io.Writer) error {
 		fs := newFlagSet(name, usage, stdout)
-		if err := fs.Parse(args); err != nil {
-			return parseFlags(fs, args)
+		if err := parseFlagsWithArgs(fs, args); err != nil {
+			return err
 		}
 		rest := fs.Args()
 		if len(rest) < minArgs || len(rest) > maxArgs {
@@ -187,8 +187,8 @@ Flags after -- are passed to 'neckwatch run' (e.g. -- --profile desk).
 
 func runInstall(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("install", installUsage, stdout)
-	if err := fs.Parse(args); err != nil {
-		return parseFlags(fs, args)
+	if err := parseFlagsWithArgs(fs, args); err != nil {
+		return err
 	}
 	// The login entry shows the tray icon where the desktop has a tray
 	// host; without one the daemon logs that once and runs headless.

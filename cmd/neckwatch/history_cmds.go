@@ -147,7 +147,7 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		}
 		return tw.Flush()
 	case "-h", "--help":
-		fs.Usage()
+		subcommandsHelp(stdout, "journal", journalUsage, []string{"add", "list"}, runJournal)
 		return nil
 	}
 	return usagef("unknown journal subcommand %q: use add or list", args[0])
@@ -255,7 +255,7 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "Deleted %s (%d records) and compacted %s.\n", what, n, store.Path())
 		return nil
 	case "-h", "--help":
-		fs.Usage()
+		subcommandsHelp(stdout, "history", historyUsage, []string{"export", "forget"}, runHistory)
 		return nil
 	}
 	return usagef("unknown history subcommand %q: use export or forget", args[0])

@@ -125,26 +125,52 @@ func newFlagSet(name, usage string, stdout io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported once, by run
 	fs.Usage = func() {
-		fmt.Fprintf(stdout, "%s\nFlags:\n", strings.TrimRight(usage, "\n"))
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		fmt.Fprintln(stdout, strings.TrimRight(usage, "\n"))
+		if fs.HasFlags() {
+			fmt.Fprintln(stdout, "Flags:")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			fs.SetOutput(io.Discard)
+		}
 	}
 	return fs
+}
+
+// subcommandsHelp prints a command's usage and then the flags of each of
+// its subcommands, asking the command itself for each subcommand's help so
+// that every flag is declared in one place.
+func subcommandsHelp(stdout io.Writer, name, usage string, subs []string, run func([]string, io.Writer, io.Writer) error) {
+	head := strings.TrimRight(usage, "\n") + "\n"
+	fmt.Fprint(stdout, head)
+	for _, sub := range subs {
+		var b strings.Builder
+		run([]string{sub, "--help"}, &b, io.Discard)
+		if flags := strings.TrimPrefix(b.String(), head); flags != "" {
+			fmt.Fprintf(stdout, "\n%s %s %s", name, sub, strings.Replace(flags, "Flags:", "flags:", 1))
+		}
+	}
 }
 
 // parseFlags parses args, turning flag errors into usage errors and
 // rejecting unexpected positional arguments.
 func parseFlags(fs *pflag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			fs.Usage()
-			return err
-		}
-		return usageError{err.Error()}
+	if err := parseFlagsWithArgs(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// parseFlagsWithArgs is parseFlags for commands that take positional
+// arguments (fs.Args()).
+func parseFlagsWithArgs(fs *pflag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err // pflag has printed the usage
+		}
+		return usageError{err.Error()}
 	}
 	return nil
 }

@@ -253,3 +253,32 @@ func TestDoctor(t *testing.T) {
 		}
 	}
 }
+
+// Every command's --help prints its usage once, a "Flags:" heading only
+// over flags, and for journal and history the flags of each subcommand.
+func TestHelpOncePerCommand(t *testing.T) {
+	isolateConfig(t)
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runCLI(t, c.name, "--help")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			first := strings.SplitN(out, "\n", 2)[0]
+			if !strings.HasPrefix(first, "Usage: neckwatch ") || strings.Count(out, first) != 1 {
+				t.Errorf("usage printed %d times:\n%s", strings.Count(out, first), out)
+			}
+			if i := strings.Index(out, "Flags:\n"); i >= 0 && !strings.HasPrefix(out[i+len("Flags:\n"):], "  ") {
+				t.Errorf("an empty Flags: heading:\n%s", out)
+			}
+		})
+	}
+	for _, tc := range []struct{ cmd, want string }{
+		{"journal", "journal add flags:"}, {"journal", "--pain"}, {"journal", "journal list flags:"},
+		{"history", "history export flags:"}, {"history", "--format"}, {"history", "history forget flags:"}, {"history", "--before"},
+	} {
+		if _, out, _ := runCLI(t, tc.cmd, "--help"); !strings.Contains(out, tc.want) {
+			t.Errorf("%s --help lacks %q:\n%s", tc.cmd, tc.want, out)
+		}
+	}
+}
