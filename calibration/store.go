@@ -4,6 +4,7 @@
 package calibration
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -58,12 +59,40 @@ func ProfilePath(name string) (string, error) {
 
 // Save writes b to path atomically (owner-only permissions: a baseline is
 // personal data).
-func Save(path string, b posture.Baseline) error {
+//
+// A calibration already at path is kept as path + ".bak" (one backup, the
+// previous baseline), so that a bad recalibration can be undone by moving
+// it back; the backup's name is returned ("" when there was none). A file
+// at path that is not a neckwatch calibration is never replaced.
+func Save(path string, b posture.Baseline) (backup string, err error) {
 	data, err := posture.MarshalBaseline(b)
 	if err != nil {
-		return fmt.Errorf("encode calibration: %w", err)
+		return "", fmt.Errorf("encode calibration: %w", err)
 	}
-	return atomicfile.Write(path, data, 0o600, 0o700)
+	old, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return "", fmt.Errorf("read %s: %w", path, err)
+	case !isCalibration(old):
+		return "", fmt.Errorf("%s exists and is not a neckwatch calibration: choose another file", path)
+	default:
+		backup = path + ".bak"
+		if err := atomicfile.Write(backup, old, 0o600, 0o700); err != nil {
+			return "", fmt.Errorf("keep the previous calibration: %w", err)
+		}
+	}
+	return backup, atomicfile.Write(path, data, 0o600, 0o700)
+}
+
+// isCalibration reports whether data is a neckwatch calibration of any
+// format version (an old one is still the user's, worth a backup).
+func isCalibration(data []byte) bool {
+	var head struct {
+		Version *int    `json:"version"`
+		View    *string `json:"view"`
+	}
+	return json.Unmarshal(data, &head) == nil && head.Version != nil && head.View != nil
 }
 
 // Load reads and validates a calibration file.

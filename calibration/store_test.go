@@ -56,8 +56,8 @@ func TestSaveLoadProfileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Save(p, want); err != nil {
-		t.Fatalf("Save: %v", err)
+	if backup, err := Save(p, want); err != nil || backup != "" {
+		t.Fatalf("Save: backup %q, %v (want none: nothing was there)", backup, err)
 	}
 	fi, err := os.Stat(p)
 	if err != nil {
@@ -83,14 +83,24 @@ func TestSaveLoadProfileRoundTrip(t *testing.T) {
 	if got != want {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
 	}
-	// Saving again replaces the file and leaves no temporary files behind.
+	// Saving again replaces the file, keeps the previous one as the single
+	// backup and leaves no temporary files behind.
+	before, _ := os.ReadFile(p)
 	want.FaceWidth = 70.0 / 640
-	if err := Save(p, want); err != nil {
-		t.Fatal(err)
+	backup, err := Save(p, want)
+	if err != nil || backup != p+".bak" {
+		t.Fatalf("resave: backup %q, %v; want %s", backup, err, p+".bak")
 	}
 	if got, err := Load(p); err != nil || got.FaceWidth != 70.0/640 {
 		t.Errorf("after resave: FaceWidth %v, %v", got.FaceWidth, err)
 	}
+	if kept, _ := os.ReadFile(backup); string(kept) != string(before) {
+		t.Errorf("backup holds %q, want the previous calibration", kept)
+	}
+	if names, _ := Profiles(); len(names) != 1 || names[0] != "desk" {
+		t.Errorf("profiles %v, want only desk (the backup is not a profile)", names)
+	}
+	os.Remove(backup)
 	entries, _ := os.ReadDir(filepath.Dir(p))
 	if len(entries) != 1 {
 		var names []string
@@ -112,7 +122,7 @@ func TestProfilesSorted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := Save(p, b); err != nil {
+		if _, err := Save(p, b); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -207,5 +217,22 @@ func TestLoadCorrupt(t *testing.T) {
 				t.Errorf("error %q, want it to name %s and mention %q", err, p, tc.want)
 			}
 		})
+	}
+}
+
+// A file that is not a calibration is never replaced by one.
+func TestSaveRefusesToReplaceOtherFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "history.db")
+	if err := os.WriteFile(p, []byte("SQLite format 3\x00..."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Save(p, testBaseline(t)); err == nil || !strings.Contains(err.Error(), "not a neckwatch calibration") {
+		t.Fatalf("Save over another file: %v", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "SQLite format 3\x00..." {
+		t.Fatal("the other file was changed")
+	}
+	if _, err := os.Stat(p + ".bak"); err == nil {
+		t.Fatal("a backup was made of a file that is not a calibration")
 	}
 }

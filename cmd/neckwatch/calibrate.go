@@ -105,10 +105,14 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	if out == "" {
 		b.Profile = profile
 	}
-	if err := calibration.Save(path, b); err != nil {
+	backup, err := calibration.Save(path, b)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Calibrated from %d frames (%d rejected); saved %s\n", b.Frames, b.Rejected, path)
+	if backup != "" {
+		fmt.Fprintf(stdout, "The previous calibration is kept as %s (move it back to undo).\n", backup)
+	}
 	describeBaseline(stdout, b, cls)
 	return nil
 }

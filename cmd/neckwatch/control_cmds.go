@@ -59,7 +59,7 @@ var (
 	runPause       = simpleControl("pause", "Usage: neckwatch pause [DURATION]\n\nStops sampling (the camera stays off) for DURATION, e.g. 30m, or until `neckwatch resume`.\n", control.CmdPause, 0, 1)
 	runResume      = simpleControl("resume", "Usage: neckwatch resume\n\nEnds a pause or a snooze.\n", control.CmdResume, 0, 0)
 	runSnooze      = simpleControl("snooze", "Usage: neckwatch snooze DURATION\n\nSilences posture resets for DURATION, e.g. 1h; break suggestions still come.\n", control.CmdSnooze, 1, 1)
-	runRecalibrate = simpleControl("recalibrate", "Usage: neckwatch recalibrate\n\nSit upright and run it: the running daemon samples you now and makes that its new baseline.\n", control.CmdRecalibrate, 0, 0)
+	runRecalibrate = simpleControl("recalibrate", "Usage: neckwatch recalibrate\n\nSit upright and run it: the running daemon samples you now and makes that its new baseline,\nwritten to the calibration it judges by (its --calibration file or profile; see its log);\nthe previous baseline is kept beside it as FILE.bak.\n", control.CmdRecalibrate, 0, 0)
 )
 
 const statusUsage = `Usage: neckwatch status [--json]

@@ -282,3 +282,32 @@ func TestHelpOncePerCommand(t *testing.T) {
 		}
 	}
 }
+
+// Recalibrating keeps the previous baseline as FILE.bak and says so; a file
+// that is not a calibration is never overwritten by one.
+func TestCalibrateKeepsThePreviousBaseline(t *testing.T) {
+	isolateConfig(t)
+	photo := testenv.Photo(t, "frontal/gocv_face.jpg")
+	out := filepath.Join(t.TempDir(), "desk.json")
+	if code, _, stderr := runCLI(t, "calibrate", "--source", photo, "--out", out); code != 0 {
+		t.Fatalf("first calibration: exit %d %s", code, stderr)
+	}
+	first, _ := os.ReadFile(out)
+	code, stdout, stderr := runCLI(t, "calibrate", "--source", photo, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "kept as "+out+".bak") {
+		t.Fatalf("second calibration: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if kept, _ := os.ReadFile(out + ".bak"); string(kept) != string(first) {
+		t.Fatal("the backup is not the previous calibration")
+	}
+	other := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(other, []byte("my notes\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "calibrate", "--source", photo, "--out", other); code != 1 || !strings.Contains(stderr, "not a neckwatch calibration") {
+		t.Fatalf("calibrate over another file: exit %d %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(other); string(got) != "my notes\n" {
+		t.Fatal("calibrate overwrote a file that is not a calibration")
+	}
+}

@@ -474,10 +474,11 @@ func recalibrator(cfg config.Config, path string, log *slog.Logger) daemon.Recal
 				return nil, err
 			}
 		}
-		if err := calibration.Save(path, b); err != nil {
+		backup, err := calibration.Save(path, b)
+		if err != nil {
 			return nil, err
 		}
-		log.Info("calibration saved", "path", path, "frames", b.Frames)
+		log.Info("calibration saved", "path", path, "frames", b.Frames, "previous_kept_as", backup)
 		return cfg.NewClassifier(&b)
 	}
 }
