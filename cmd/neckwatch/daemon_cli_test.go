@@ -199,3 +199,41 @@ func TestConfigAndSafetyCommands(t *testing.T) {
 		t.Fatalf("safety:\n%s", out)
 	}
 }
+
+// A detached start reports what happened to the daemon: its own error
+// when it exits at once, success only once it answers, and a pointer to
+// the log when it neither answers nor exits.
+func TestWaitForDaemon(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "neckwatch.log")
+	if err := os.WriteFile(logPath, []byte("an earlier run's last line\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	offset := int64(len("an earlier run's last line\n"))
+	start := func(script string) <-chan error {
+		cmd := exec.Command("sh", "-c", script)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		return done
+	}
+	never := func() bool { return false }
+
+	dies := start(`printf 'loading models\nneckwatch run: profile "nosuch" is not calibrated yet\n' >> "` + logPath + `"; exit 1`)
+	err := waitForDaemon(dies, never, logPath, offset, 10*time.Second, 20*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), `profile "nosuch" is not calibrated yet`) || strings.Contains(err.Error(), "earlier run") {
+		t.Fatalf("daemon that exits: %v", err)
+	}
+
+	calls := 0
+	answers := func() bool { calls++; return calls >= 3 }
+	if err := waitForDaemon(start("sleep 5"), answers, logPath, offset, 10*time.Second, 20*time.Millisecond); err != nil || calls != 3 {
+		t.Fatalf("daemon that answers on the third poll: %v after %d polls", err, calls)
+	}
+
+	err = waitForDaemon(start("sleep 5"), never, logPath, offset, 100*time.Millisecond, 20*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "has not answered") || !strings.Contains(err.Error(), logPath) {
+		t.Fatalf("daemon that never answers: %v", err)
+	}
+}

@@ -158,7 +158,10 @@ func isTerminal(f *os.File) bool {
 }
 
 // detach starts the daemon again in its own session, in the background,
-// logging to the state directory, and returns at once.
+// logging to the state directory, and returns once it answers on its
+// control socket, or with the daemon's own error when it exits first (a
+// missing profile, a bad source): "running in the background" is said only
+// of a daemon that runs.
 func detach(args []string, stdout io.Writer) error {
 	if _, err := control.Call(context.Background(), control.SocketPath(), control.Request{Command: control.CmdStatus}); err == nil {
 		return errors.New("neckwatch is already running: see `neckwatch status`")
@@ -180,14 +183,63 @@ func detach(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("find own binary: %w", err)
 	}
+	offset, _ := logFile.Seek(0, io.SeekEnd)
 	cmd := exec.Command(exe, append([]string{"run", "--foreground"}, args...)...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start daemon: %w", err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	ready := func() bool {
+		_, err := control.Call(context.Background(), control.SocketPath(), control.Request{Command: control.CmdStatus})
+		return err == nil
+	}
+	if err := waitForDaemon(exited, ready, logPath, offset, daemonStartTimeout, 100*time.Millisecond); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "neckwatch is running in the background (pid %d); log: %s\nSee `neckwatch status`; stop it with `kill %d`.\n", cmd.Process.Pid, logPath, cmd.Process.Pid)
-	return cmd.Process.Release()
+	return nil
+}
+
+// daemonStartTimeout is how long detach waits for the daemon to answer:
+// loading the networks takes about a second.
+const daemonStartTimeout = 20 * time.Second
+
+// waitForDaemon waits until ready says the daemon answers (nil), the
+// daemon exits (its last log line since offset becomes the error), or
+// timeout passes (an error that points at the log; the daemon is left
+// running).
+func waitForDaemon(exited <-chan error, ready func() bool, logPath string, offset int64, timeout, poll time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		select {
+		case err := <-exited:
+			msg := lastLogLine(logPath, offset)
+			if msg == "" && err != nil {
+				msg = err.Error()
+			}
+			return fmt.Errorf("the daemon stopped at once: %s (log: %s)", msg, logPath)
+		case <-time.After(poll):
+		}
+		if ready() {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the daemon started but has not answered for %s: see %s", timeout, logPath)
+		}
+	}
+}
+
+// lastLogLine is the last non-empty line written to path after offset.
+func lastLogLine(path string, offset int64) string {
+	data, err := os.ReadFile(path)
+	if err != nil || offset > int64(len(data)) {
+		return ""
+	}
+	lines := strings.Split(strings.TrimSpace(string(data[offset:])), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // loadBaseline finds the calibration the daemon judges by. A missing
