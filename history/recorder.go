@@ -70,6 +70,10 @@ type Recorder struct {
 	accounted   time.Time // time credited up to
 	lastAttempt int64     // minute (Unix s) of the last Tick that considered a flush
 	dropped     int
+	// lastErr is the last write's result: Tick reports it until a write
+	// succeeds, so a database that stays locked or full is shown as
+	// failing between the minutes that try it, not "ok".
+	lastErr error
 }
 
 // agg is a minute's aggregate in memory: a delta not yet written.
@@ -337,8 +341,8 @@ func (r *Recorder) Pending() (minutes, events, dropped int) {
 // Tick advances the recorder's clock to now and, the first time it is
 // called in a new minute, writes the completed minutes and the queued
 // events, if any. The daemon calls it often (every few seconds); it
-// returns the write error, if any (the data is kept for the next minute's
-// attempt).
+// returns the last write's error until a write succeeds (the data is kept
+// for the next minute's attempt).
 func (r *Recorder) Tick(now time.Time) error {
 	if r == nil {
 		return nil
@@ -357,9 +361,10 @@ func (r *Recorder) Tick(now time.Time) error {
 			}
 		}
 	}
+	lastErr := r.lastErr
 	r.mu.Unlock()
 	if !due {
-		return nil
+		return lastErr
 	}
 	return r.flush(k, false)
 }
@@ -427,12 +432,13 @@ func (r *Recorder) flush(limit int64, all bool) error {
 		return nil
 	}
 	err := r.store.write(b)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lastErr = err
 	if err == nil {
 		return nil
 	}
 	// Keep it all for the next attempt, merged with what arrived meanwhile.
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	for k, a := range taken {
 		r.minute(k).add(a)
 	}

@@ -396,6 +396,11 @@ func TestPendingBoundedWhileFailing(t *testing.T) {
 	if !errors.Is(err, ErrReadOnly) {
 		t.Fatalf("Tick on a read-only database: %v, want ErrReadOnly", err)
 	}
+	// Between the minutes that try again, the failure still stands: a
+	// Tick with nothing due does not report "ok".
+	if err := r.Tick(sec(float64(MaxPendingMinutes+101)*60 + 20)); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("Tick with no write due after a failed one: %v, want the failure again", err)
+	}
 	m, e, dropped := r.Pending()
 	if m != MaxPendingMinutes || e != MaxPendingEvents || dropped != 100+5 {
 		t.Fatalf("pending %d minutes %d events, dropped %d; want %d %d %d", m, e, dropped, MaxPendingMinutes, MaxPendingEvents, 105)
