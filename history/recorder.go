@@ -338,6 +338,18 @@ func (r *Recorder) Pending() (minutes, events, dropped int) {
 	return len(r.pending), len(r.events), r.dropped
 }
 
+// Attach gives a recorder made without a store (the database could not be
+// opened yet) the store to write to; the minutes and events kept in memory
+// meanwhile (bounded) are written at the next Tick.
+func (r *Recorder) Attach(s *Store) {
+	r.flushMu.Lock()
+	defer r.flushMu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.store = s
+	r.lastAttempt = 0 // write what waited at the next Tick
+}
+
 // Tick advances the recorder's clock to now and, the first time it is
 // called in a new minute, writes the completed minutes and the queued
 // events, if any. The daemon calls it often (every few seconds); it
@@ -400,8 +412,11 @@ func (r *Recorder) Close() error {
 // flush writes the minutes before limit (all when all) and everything
 // queued; on failure it puts them back.
 func (r *Recorder) flush(limit int64, all bool) error {
-	if r.store == nil {
-		return nil
+	r.mu.Lock()
+	noStore := r.store == nil
+	r.mu.Unlock()
+	if noStore {
+		return nil // kept in memory (bounded) until Attach
 	}
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()

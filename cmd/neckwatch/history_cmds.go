@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -361,42 +362,104 @@ func openTodaysReport(db string) func() error {
 }
 
 // journalAdapter records the daemon's samples and events in the history.
-type journalAdapter struct{ rec *history.Recorder }
+// A database that cannot be opened at start (locked, read-only, corrupt,
+// a missing directory) is tried again with a growing back-off while the
+// minutes wait in memory (bounded), and Tick reports why it is unavailable
+// until it opens: status shows "unavailable: <reason>", not "off".
+type journalAdapter struct {
+	rec  *history.Recorder
+	path string
 
-func (j journalAdapter) Sample(s daemon.Sample) { j.rec.AddSample(s.At, s.Verdict) }
+	mu      sync.Mutex
+	store   *history.Store
+	openErr error
+	nextTry time.Time
+	backoff time.Duration
+}
 
-func (j journalAdapter) Event(e alerts.Event) {
+// Journal retry back-off: 10 s, doubling to 5 minutes.
+const (
+	journalRetryMin = 10 * time.Second
+	journalRetryMax = 5 * time.Minute
+)
+
+func (j *journalAdapter) Sample(s daemon.Sample) { j.rec.AddSample(s.At, s.Verdict) }
+
+func (j *journalAdapter) Event(e alerts.Event) {
 	if he, ok := history.EventFromAlert(e); ok {
 		j.rec.AddEvent(he)
 	}
 }
 
-func (j journalAdapter) Note(at time.Time, kind, detail string) {
+func (j *journalAdapter) Note(at time.Time, kind, detail string) {
 	j.rec.AddEvent(history.Event{At: at, Kind: history.EventKind(kind), Detail: detail})
 }
 
-func (j journalAdapter) Tick(now time.Time) error { return j.rec.Tick(now) }
-func (j journalAdapter) Close() error             { return j.rec.Close() }
+func (j *journalAdapter) Tick(now time.Time) error {
+	if err := j.open(now); err != nil {
+		return err
+	}
+	return j.rec.Tick(now)
+}
 
-// openJournal opens the history for the daemon. A database that cannot be
-// opened (locked, read-only, corrupt) is logged and the daemon runs
-// without history: detection and alerts matter more.
-func openJournal(cfg config.Config, warn func(msg string, args ...any)) (*history.Store, daemon.Journal) {
+// open opens the database when it is not open yet and a retry is due.
+func (j *journalAdapter) open(now time.Time) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.store != nil {
+		return nil
+	}
+	if now.Before(j.nextTry) {
+		return j.openErr
+	}
+	store, err := history.Open(j.path)
+	if err != nil {
+		j.backoff = min(max(2*j.backoff, journalRetryMin), journalRetryMax)
+		j.nextTry = now.Add(j.backoff)
+		j.openErr = fmt.Errorf("cannot open %s (retrying): %w", j.path, err)
+		return j.openErr
+	}
+	j.store, j.openErr = store, nil
+	j.rec.Attach(store)
+	return nil
+}
+
+// Store is the open history database, or nil while it cannot be opened.
+func (j *journalAdapter) Store() *history.Store {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.store
+}
+
+func (j *journalAdapter) Close() error {
+	err := j.rec.Close()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.store != nil {
+		err = errors.Join(err, j.store.Close())
+		j.store = nil
+	}
+	return err
+}
+
+// openJournal prepares the daemon's history (nil when it is disabled, or
+// when no data directory can be found at all). The database itself is
+// opened at once when it can be, else retried (see journalAdapter).
+func openJournal(cfg config.Config, now time.Time, warn func(msg string, args ...any)) *journalAdapter {
 	if !cfg.History.Enabled {
-		return nil, nil
+		return nil
 	}
 	path := cfg.History.Path
 	if path == "" {
 		var err error
 		if path, err = history.DefaultPath(); err != nil {
 			warn("history off", "err", err)
-			return nil, nil
+			return nil
 		}
 	}
-	store, err := history.Open(path)
-	if err != nil {
-		warn("history unavailable; detection and alerts go on without it", "err", err)
-		return nil, nil
+	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path}
+	if err := j.open(now); err != nil {
+		warn("history unavailable; detection and alerts go on, the minutes wait in memory", "err", err)
 	}
-	return store, journalAdapter{history.NewRecorder(store, time.Now, cfg.Alerts.MaxSampleGap)}
+	return j
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/posture"
 )
@@ -281,5 +283,55 @@ func TestOutputFilesNeverOverwriteUserData(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "report", "--chart", chart, "--force"); code != 0 {
 		t.Fatalf("forced chart: exit %d %s", code, stderr)
+	}
+}
+
+// A history that cannot be opened at start is not "off" for the session:
+// Tick says why it is unavailable, the minutes wait in memory, and once
+// the database can be opened (after the back-off) they are written.
+func TestJournalRetriesAnUnopenableHistory(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "data")
+	if err := os.WriteFile(blocker, []byte("a file where the directory should be"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.History.Enabled = true
+	cfg.History.Path = filepath.Join(blocker, "history.db")
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	var warned []string
+	j := openJournal(cfg, t0, func(msg string, args ...any) { warned = append(warned, msg) })
+	if j == nil || j.Store() != nil || len(warned) != 1 {
+		t.Fatalf("journal %v store %v warnings %q: want a journal without a store and one warning", j, j.Store(), warned)
+	}
+	for i := 0; i < 5; i++ {
+		at := t0.Add(time.Duration(i) * 30 * time.Second)
+		j.Sample(daemon.Sample{At: at, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
+		if err := j.Tick(at); err == nil || !strings.Contains(err.Error(), "cannot open") {
+			t.Fatalf("Tick %d while unopenable: %v, want the reason", i, err)
+		}
+	}
+	// The obstacle goes; the next try after the back-off opens it and
+	// writes what waited.
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(blocker, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	later := t0.Add(journalRetryMax + time.Minute)
+	if err := j.Tick(later); err != nil {
+		t.Fatalf("Tick after the obstacle went: %v", err)
+	}
+	store := j.Store()
+	if store == nil {
+		t.Fatal("no store after the retry")
+	}
+	days, err := store.Days(midnight(t0), midnight(t0).AddDate(0, 0, 1))
+	if err != nil || len(days) != 1 || days[0].Present <= 0 {
+		t.Fatalf("the waiting minutes were not written: %+v, %v", days, err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

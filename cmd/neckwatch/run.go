@@ -357,9 +357,10 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		}
 	}
 
-	store, journal := openJournal(cfg, log.Warn)
-	if store != nil {
-		defer store.Close()
+	journal := openJournal(cfg, time.Now(), log.Warn)
+	var dj daemon.Journal
+	if journal != nil {
+		dj = journal
 	}
 
 	d, err = daemon.New(daemon.Options{
@@ -369,7 +370,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		SaveState: func(s alerts.Snapshot) error { return saveSnapshot(statePath, s) },
 		Logger:    log, Source: cfg.Camera.Source,
 		PainPrompt: cfg.Notifications.PainPrompt,
-		Journal:    journal,
+		Journal:    dj,
 	})
 	if err != nil {
 		sampler.Close()
@@ -407,9 +408,14 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	if cfg.Desktop.Tray {
 		acts := trayActions{ctx: ctx, d: d, quit: stop, log: log}
 		var upright func() float64
-		if store != nil {
-			acts.openReport = openTodaysReport(store.Path())
-			upright = func() float64 { return uprightToday(store) }
+		if journal != nil {
+			acts.openReport = openTodaysReport(journal.path)
+			upright = func() float64 {
+				if store := journal.Store(); store != nil {
+					return uprightToday(store)
+				}
+				return -1
+			}
 		}
 		startTray(ctx, acts, upright, log)
 	}
