@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -32,6 +34,9 @@ func Call(ctx context.Context, path string, req Request) (Response, error) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultCallTimeout)
 		defer cancel()
+	}
+	if err := checkSocketOwner(path, os.Getuid()); err != nil {
+		return Response{}, err
 	}
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "unix", path)
@@ -83,4 +88,40 @@ func Call(ctx context.Context, path string, req Request) (Response, error) {
 		return fail("decode response from", err)
 	}
 	return resp, nil
+}
+
+// checkSocketOwner refuses to talk to a socket that another user could
+// have planted: the socket and its directory must belong to uid, and the
+// directory must not be writable by others (with XDG_RUNTIME_DIR unset the
+// socket lives in a shared temporary directory). A missing socket is left
+// to the dial, which reports "not running".
+func checkSocketOwner(path string, uid int) error {
+	for _, p := range []string{path, filepath.Dir(path)} {
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("check neckwatch socket %s: %w", p, err)
+		}
+		if err := ownedBy(fi, uid); err != nil {
+			return fmt.Errorf("refusing to talk to the neckwatch socket %s: %s %w; remove it or set XDG_RUNTIME_DIR", path, p, err)
+		}
+		if p != path && fi.Mode().Perm()&0o022 != 0 {
+			return fmt.Errorf("refusing to talk to the neckwatch socket %s: its directory %s is writable by others; set XDG_RUNTIME_DIR", path, p)
+		}
+	}
+	return nil
+}
+
+// ownedBy reports an error unless fi belongs to uid.
+func ownedBy(fi fs.FileInfo, uid int) error {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil // not a Unix file system: nothing to check against
+	}
+	if int(st.Uid) != uid {
+		return fmt.Errorf("belongs to uid %d, not you (uid %d)", st.Uid, uid)
+	}
+	return nil
 }

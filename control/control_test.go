@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -455,6 +456,26 @@ func TestSilentClientDoesNotBlockOthers(t *testing.T) {
 	}
 }
 
+// Many silent clients, more than the handler slots, do not starve one
+// that asks: its status comes back at once.
+func TestManySilentClientsDoNotStarveOthers(t *testing.T) {
+	path, _, _ := startServer(t, &fakeHandler{})
+	for i := 0; i < 200; i++ {
+		c, err := net.Dial("unix", path)
+		if err != nil {
+			t.Fatalf("silent client %d: %v", i, err)
+		}
+		defer c.Close()
+	}
+	start := time.Now()
+	if resp := call(t, path, Request{Command: CmdStatus}); !resp.OK {
+		t.Fatalf("status: %+v", resp)
+	}
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Errorf("status waited %v behind 200 silent clients", elapsed)
+	}
+}
+
 func TestCancelStopsServe(t *testing.T) {
 	path, cancel, done := startServer(t, &fakeHandler{})
 	if resp := call(t, path, Request{Command: CmdStatus}); !resp.OK {
@@ -580,5 +601,52 @@ func TestDirFromEnvironment(t *testing.T) {
 	want := filepath.Join(os.TempDir(), "neckwatch-"+strconv.Itoa(os.Getuid()))
 	if got := Dir(); got != want {
 		t.Errorf("fallback Dir() = %q, want %q", got, want)
+	}
+}
+
+// fakeInfo is a FileInfo whose owner is uid.
+type fakeInfo struct {
+	os.FileInfo
+	uid uint32
+}
+
+func (f fakeInfo) Sys() any { return &syscall.Stat_t{Uid: f.uid} }
+
+// The client trusts only a socket, in a directory, that belongs to the
+// user and that others cannot write to.
+func TestClientChecksTheSocketsOwner(t *testing.T) {
+	if err := ownedBy(fakeInfo{uid: 12345}, 1000); err == nil || !strings.Contains(err.Error(), "uid 12345") {
+		t.Errorf("a socket of uid 12345 for uid 1000: %v", err)
+	}
+	if err := ownedBy(fakeInfo{uid: 1000}, 1000); err != nil {
+		t.Errorf("own socket: %v", err)
+	}
+	me := os.Getuid()
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "neckwatch.sock")
+	if err := checkSocketOwner(sock, me); err != nil {
+		t.Errorf("no socket yet: %v (the dial reports not running)", err)
+	}
+	if err := os.WriteFile(sock, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkSocketOwner(sock, me); err != nil {
+		t.Errorf("own socket in an owner-only directory: %v", err)
+	}
+	if err := checkSocketOwner(sock, me+1); err == nil || !strings.Contains(err.Error(), "refusing") {
+		t.Errorf("socket of another user: %v", err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkSocketOwner(sock, me); err == nil || !strings.Contains(err.Error(), "writable by others") {
+		t.Errorf("socket in a world-writable directory: %v", err)
+	}
+	_, err := Call(context.Background(), sock, Request{Command: CmdStatus})
+	if err == nil || !strings.Contains(err.Error(), "writable by others") {
+		t.Errorf("Call through a world-writable directory: %v", err)
 	}
 }

@@ -23,9 +23,15 @@ const (
 	// are meant to flip daemon state and return; long work such as a
 	// recalibration should be started, not awaited.
 	HandlerTimeout = 5 * time.Second
-	// maxConns caps connections served at once; further clients wait in
-	// the listen backlog. With IOTimeout a slot frees within seconds.
+	// maxConns caps requests handled at once. A connection takes a slot
+	// only once its request has arrived: clients that connect and stay
+	// silent wait apart (up to maxPending of them, each for IOTimeout at
+	// most) and never hold up one that asks. Before, 200 silent clients
+	// held the 16 slots for 2 s each and a status call failed after 15.7 s.
 	maxConns = 16
+	// maxPending caps connections open at once, silent ones included;
+	// further clients wait in the listen backlog.
+	maxPending = 512
 )
 
 // Handler executes validated control requests inside the daemon.
@@ -99,6 +105,7 @@ func Serve(ctx context.Context, ln net.Listener, h Handler) error {
 	defer ln.Close()
 
 	sem := make(chan struct{}, maxConns)
+	pending := make(chan struct{}, maxPending)
 	var backoff time.Duration
 	for {
 		conn, err := ln.Accept()
@@ -121,7 +128,7 @@ func Serve(ctx context.Context, ln net.Listener, h Handler) error {
 		}
 		backoff = 0
 		select {
-		case sem <- struct{}{}:
+		case pending <- struct{}{}:
 		case <-ctx.Done():
 			conn.Close()
 			return nil
@@ -129,8 +136,8 @@ func Serve(ctx context.Context, ln net.Listener, h Handler) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			serveConn(ctx, conn, h)
+			defer func() { <-pending }()
+			serveConn(ctx, conn, h, sem)
 		}()
 	}
 }
@@ -145,7 +152,7 @@ const drainLimit = 64 << 10
 // liveness probe, such as Listen's own check); it gets no response.
 var errNoRequest = errors.New("no request")
 
-func serveConn(ctx context.Context, conn net.Conn, h Handler) {
+func serveConn(ctx context.Context, conn net.Conn, h Handler, sem chan struct{}) {
 	defer conn.Close()
 	if err := checkPeer(conn); err != nil {
 		writeResponse(conn, ErrorResponse(err))
@@ -170,6 +177,12 @@ func serveConn(ctx context.Context, conn net.Conn, h Handler) {
 	}
 	if err := req.Validate(); err != nil {
 		writeResponse(conn, ErrorResponse(err))
+		return
+	}
+	select {
+	case sem <- struct{}{}:
+		defer func() { <-sem }()
+	case <-ctx.Done():
 		return
 	}
 	hctx, cancel := context.WithTimeout(ctx, HandlerTimeout)
