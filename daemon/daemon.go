@@ -242,7 +242,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 			return nil
 		}
 		if d.paused(d.opt.Now()) {
-			// Paused: the camera stays off; look again at the next tick.
+			// Paused: the camera is released, even one kept open between
+			// samples, and stays off; look again at the next tick.
+			if r, ok := d.opt.Sampler.(Releaser); ok {
+				r.Release()
+			}
+			d.mu.Lock()
+			d.camera = CameraOff
+			d.mu.Unlock()
 			next = d.opt.Now().Add(d.opt.Tick)
 			continue
 		}

@@ -18,11 +18,18 @@ import (
 // scriptedSampler stands in for the camera (hardware is absent here): it
 // returns a scripted verdict or error per call, then io.EOF.
 type scriptedSampler struct {
-	mu     sync.Mutex
-	steps  []step
-	calls  int
-	closed bool
-	now    func() time.Time
+	mu       sync.Mutex
+	steps    []step
+	calls    int
+	closed   bool
+	released int
+	now      func() time.Time
+}
+
+func (s *scriptedSampler) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.released++
 }
 
 type step struct {
@@ -242,8 +249,11 @@ func TestPauseKeepsTheCameraOff(t *testing.T) {
 	if s.calls != 0 {
 		t.Fatalf("camera sampled %d times while paused", s.calls)
 	}
-	if st := d.Status(); st.Policy.Phase != alerts.PhasePaused {
-		t.Fatalf("phase %q, want paused", st.Policy.Phase)
+	if st := d.Status(); st.Policy.Phase != alerts.PhasePaused || st.Camera != CameraOff {
+		t.Fatalf("phase %q camera %q, want paused and off", st.Policy.Phase, st.Camera)
+	}
+	if s.released == 0 {
+		t.Fatal("the camera was not released while paused")
 	}
 }
 

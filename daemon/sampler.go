@@ -27,6 +27,7 @@ const (
 	CameraBlack  CameraState = "black"  // frames are black (privacy shutter, covered lens)
 	CameraFrozen CameraState = "frozen" // frames do not change at all
 	CameraFailed CameraState = "failed" // any other error
+	CameraOff    CameraState = "off"    // paused: released until resumed
 )
 
 // Sample is one judged burst of frames.
@@ -48,6 +49,14 @@ type Sample struct {
 type Sampler interface {
 	Sample(ctx context.Context, burst int) (Sample, error)
 	Close() error
+}
+
+// Releaser is a Sampler that can let go of its camera without closing
+// (pause releases it even when it is kept open between samples); the next
+// Sample opens it again. An optional capability, as
+// database/sql/driver's Pinger is.
+type Releaser interface {
+	Release()
 }
 
 // Opener opens a frame source; vision.OpenSource in production, a
@@ -92,6 +101,9 @@ func (s *CameraSampler) Close() error {
 	}
 	return nil
 }
+
+// Release lets go of the camera; the next Sample opens it again.
+func (s *CameraSampler) Release() { s.release() }
 
 func (s *CameraSampler) release() {
 	if s.src != nil {

@@ -94,6 +94,14 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	if cam.opens != 1 || cam.closes != 0 {
 		t.Fatalf("keep-open: %d opens, %d closes", cam.opens, cam.closes)
 	}
+	// Pause releases even a kept-open camera; the next sample reopens it.
+	s.Release()
+	if cam.closes != 1 {
+		t.Fatalf("Release: %d closes, want 1", cam.closes)
+	}
+	if _, err := s.Sample(context.Background(), 1); err != nil || cam.opens != 2 {
+		t.Fatalf("sample after Release: %v, %d opens", err, cam.opens)
+	}
 }
 
 func TestCameraSamplerReportsBlackAndFrozenFrames(t *testing.T) {
