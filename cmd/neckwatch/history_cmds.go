@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -369,9 +370,11 @@ func openTodaysReport(db string) func() error {
 type journalAdapter struct {
 	rec  *history.Recorder
 	path string
+	warn func(msg string, args ...any)
 
 	mu      sync.Mutex
 	store   *history.Store
+	file    os.FileInfo // the database file as opened, to notice it deleted or replaced
 	openErr error
 	nextTry time.Time
 	backoff time.Duration
@@ -402,12 +405,21 @@ func (j *journalAdapter) Tick(now time.Time) error {
 	return j.rec.Tick(now)
 }
 
-// open opens the database when it is not open yet and a retry is due.
+// open opens the database when it is not open yet and a retry is due. An
+// open database whose file was deleted or replaced meanwhile (writes would
+// go to a file nobody sees) is closed and opened again, which recreates
+// it; the minutes not yet written go to the new file.
 func (j *journalAdapter) open(now time.Time) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.store != nil {
-		return nil
+		fi, err := os.Stat(j.path)
+		if err == nil && os.SameFile(fi, j.file) {
+			return nil
+		}
+		j.warn("history database deleted or replaced; opening it again", "path", j.path)
+		j.store.Close()
+		j.store, j.file, j.nextTry = nil, nil, time.Time{}
 	}
 	if now.Before(j.nextTry) {
 		return j.openErr
@@ -419,7 +431,13 @@ func (j *journalAdapter) open(now time.Time) error {
 		j.openErr = fmt.Errorf("cannot open %s (retrying): %w", j.path, err)
 		return j.openErr
 	}
-	j.store, j.openErr = store, nil
+	fi, err := os.Stat(j.path)
+	if err != nil {
+		store.Close()
+		j.openErr = fmt.Errorf("cannot open %s (retrying): %w", j.path, err)
+		return j.openErr
+	}
+	j.store, j.file, j.openErr = store, fi, nil
 	j.rec.Attach(store)
 	return nil
 }
@@ -457,7 +475,7 @@ func openJournal(cfg config.Config, now time.Time, warn func(msg string, args ..
 			return nil
 		}
 	}
-	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path}
+	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path, warn: warn}
 	if err := j.open(now); err != nil {
 		warn("history unavailable; detection and alerts go on, the minutes wait in memory", "err", err)
 	}

@@ -335,3 +335,44 @@ func TestJournalRetriesAnUnopenableHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A history database deleted while the daemon runs is noticed, said, and
+// recreated; the minutes after it land in the new file instead of a file
+// nobody sees.
+func TestJournalRecreatesADeletedHistory(t *testing.T) {
+	cfg := config.Default()
+	cfg.History.Enabled = true
+	cfg.History.Path = filepath.Join(t.TempDir(), "history.db")
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	var warned []string
+	j := openJournal(cfg, t0, func(msg string, args ...any) { warned = append(warned, msg) })
+	if j == nil || j.Store() == nil {
+		t.Fatal("history did not open")
+	}
+	defer j.Close()
+	sample := func(at time.Time) {
+		j.Sample(daemon.Sample{At: at, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
+		if err := j.Tick(at); err != nil {
+			t.Fatalf("Tick at %v: %v", at, err)
+		}
+	}
+	for i := 0; i < 4; i++ {
+		sample(t0.Add(time.Duration(i) * 30 * time.Second))
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(cfg.History.Path + suffix)
+	}
+	for i := 4; i < 10; i++ {
+		sample(t0.Add(time.Duration(i) * 30 * time.Second))
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "deleted") {
+		t.Fatalf("warnings %q, want one about the deleted database", warned)
+	}
+	if _, err := os.Stat(cfg.History.Path); err != nil {
+		t.Fatalf("the database was not recreated: %v", err)
+	}
+	days, err := j.Store().Days(midnight(t0), midnight(t0).AddDate(0, 0, 1))
+	if err != nil || len(days) != 1 || days[0].Present <= 0 {
+		t.Fatalf("the new database holds %+v (%v), want the minutes after the deletion", days, err)
+	}
+}
