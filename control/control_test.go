@@ -495,6 +495,26 @@ func TestCancelStopsServe(t *testing.T) {
 	}
 }
 
+// A client connected but silent does not hold up shutdown: Serve returns
+// at once, not after IOTimeout.
+func TestCancelDoesNotWaitForSilentClients(t *testing.T) {
+	path, cancel, done := startServer(t, &fakeHandler{})
+	silent, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	time.Sleep(50 * time.Millisecond) // let the server accept it
+	start := time.Now()
+	cancel()
+	if ok, err := done(); !ok || err != nil {
+		t.Fatalf("Serve after cancel: returned %v, %v", ok, err)
+	}
+	if elapsed := time.Since(start); elapsed > IOTimeout/2 {
+		t.Errorf("Serve took %v to return with a silent client connected", elapsed)
+	}
+}
+
 func TestServeWaitsForHandlersAndCancelsThem(t *testing.T) {
 	entered := make(chan struct{})
 	h := HandlerFunc(func(ctx context.Context, req Request) Response {

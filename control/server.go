@@ -154,6 +154,10 @@ var errNoRequest = errors.New("no request")
 
 func serveConn(ctx context.Context, conn net.Conn, h Handler, sem chan struct{}) {
 	defer conn.Close()
+	// Shutting down interrupts a client still waiting to send (or to read
+	// its answer): the daemon exits within a second, not after IOTimeout.
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 	if err := checkPeer(conn); err != nil {
 		writeResponse(conn, ErrorResponse(err))
 		return
