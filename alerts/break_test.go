@@ -400,7 +400,11 @@ func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Observe(t0, posture.Verdict{State: posture.Upright, Person: true})
-	ev := p.StartBreak(t0.Add(time.Minute))
+	evs, ok := p.StartBreak(t0.Add(time.Minute))
+	if !ok || len(evs) == 0 {
+		t.Fatalf("StartBreak: %v, %+v", ok, evs)
+	}
+	ev := evs[len(evs)-1]
 	if ev.Kind != BreakSuggested || !ev.Notify || !ev.SafetyNote || !strings.Contains(ev.Body, SafetyNote) {
 		t.Fatalf("first user-started break: %+v", ev)
 	}
@@ -420,8 +424,39 @@ func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
 	if !taken {
 		t.Fatalf("away for the whole break, but no BreakTaken: %+v", got)
 	}
-	second := p.StartBreak(t0.Add(2 * time.Hour))
+	secondEvs, ok := p.StartBreak(t0.Add(2 * time.Hour))
+	if !ok {
+		t.Fatal("a second break, after the first ended, was refused")
+	}
+	second := secondEvs[len(secondEvs)-1]
 	if second.SafetyNote || !strings.Contains(second.Body, SafetyPointer) {
 		t.Fatalf("second break repeats the full note or lacks the pointer: %q", second.Body)
+	}
+}
+
+// StartBreak passes on the events of the time it advances over, and a
+// second StartBreak while a break runs opens no second window (which would
+// end the first as skipped).
+func TestStartBreakKeepsEventsAndOneWindow(t *testing.T) {
+	cfg := DefaultConfig()
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.Local)
+	p, err := New(cfg, nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Observe(t0, posture.Verdict{State: posture.Upright, Person: true})
+	p.Pause(t0, 10*time.Minute)
+	evs, ok := p.StartBreak(t0.Add(15 * time.Minute))
+	if !ok || len(evs) < 2 || evs[0].Kind != Resumed || evs[len(evs)-1].Kind != BreakSuggested {
+		t.Fatalf("StartBreak after a pause ended: ok %v, events %v; want Resumed first, then the break", ok, kinds(evs))
+	}
+	again, ok := p.StartBreak(t0.Add(16 * time.Minute))
+	if ok {
+		t.Fatal("a second break was opened while one runs")
+	}
+	for _, e := range again {
+		if e.Kind == BreakSuggested || e.Kind == BreakSkipped {
+			t.Fatalf("second StartBreak during a break gave %v", kinds(again))
+		}
 	}
 }

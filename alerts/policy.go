@@ -501,6 +501,12 @@ func (p *Policy) inQuiet(now time.Time) bool {
 // silenced: no notification at all (quiet hours, do-not-disturb).
 func (p *Policy) silenced(now time.Time) bool { return p.dnd || p.inQuiet(now) }
 
+// Silenced reports whether notifications are held now (do-not-disturb or
+// quiet hours): the rule the daemon's own notices (the end of a break, the
+// pain prompt) follow too, so that every notification passes the same
+// silencing.
+func (p *Policy) Silenced(now time.Time) bool { return p.silenced(now) }
+
 // postureSilenced: no posture notification (also while snoozed).
 func (p *Policy) postureSilenced(now time.Time) bool { return p.silenced(now) || p.snoozed(now) }
 
@@ -951,13 +957,22 @@ func median(xs []float64) *float64 {
 // safety note the first time, and counts as taken or skipped the same way.
 // It does not count against MaxBreaksPerDay: asking for a break is never
 // too often.
-func (p *Policy) StartBreak(now time.Time) Event {
+//
+// It returns the events of the time it advances over first (a pause that
+// ended, a posture corrected: none is lost), then the break's own
+// suggestion. While a break window is already open no second one is
+// opened (it would have ended the first as skipped): only the advanced
+// events come back, and ok is false.
+func (p *Policy) StartBreak(now time.Time) (evs []Event, ok bool) {
 	now = p.clamp(now)
-	p.advance(now)
+	evs = append(p.advance(now), p.evaluate(now)...)
+	if p.windowOpen {
+		return evs, false
+	}
 	ev := p.suggestBreak(now)
 	p.breaksToday-- // user-started: not one of the day's suggestions
 	ev.Title, ev.Body = manualBreakText(p.cfg.BreakLength, ev.SafetyNote)
-	return ev
+	return append(evs, ev), true
 }
 
 func (p *Policy) suggestBreak(now time.Time) Event {

@@ -646,11 +646,13 @@ func (d *Daemon) journalTick(now time.Time) {
 func (d *Daemon) StartBreak() {
 	d.mu.Lock()
 	now := d.opt.Now()
-	ev := d.opt.Policy.StartBreak(now)
-	d.breakLen = d.opt.Policy.Config().BreakLength
-	d.breakEnd = now.Add(d.breakLen)
+	evs, started := d.opt.Policy.StartBreak(now)
+	if started {
+		d.breakLen = d.opt.Policy.Config().BreakLength
+		d.breakEnd = now.Add(d.breakLen)
+	}
 	d.mu.Unlock()
-	d.deliver([]alerts.Event{ev})
+	d.deliver(evs)
 }
 
 // breakOver sends the end-of-break notification of a user-started break.
@@ -661,6 +663,10 @@ func (d *Daemon) breakOver(now time.Time) {
 		return
 	}
 	d.breakEnd = time.Time{}
+	if d.opt.Policy.Silenced(now) {
+		d.mu.Unlock()
+		return // nothing stale is delivered once the silence ends
+	}
 	title, body := alerts.BreakOverText(d.breakLen)
 	d.mu.Unlock()
 	d.notify(notify.Notification{Title: title, Body: body, Category: categories[alerts.BreakSuggested]})
@@ -676,7 +682,9 @@ func (d *Daemon) painPrompt(now time.Time) {
 	day := now.Format("2006-01-02")
 	due := now.Hour()*60+now.Minute() >= d.promptAt && d.prompted != day
 	present := d.last != nil && d.last.Verdict.State != posture.Away
-	if !due || !present || d.dnd {
+	// Held while silenced (do-not-disturb, quiet hours): asked once the
+	// silence ends, the same day.
+	if !due || !present || d.dnd || d.opt.Policy.Silenced(now) {
 		d.mu.Unlock()
 		return
 	}

@@ -365,3 +365,28 @@ func TestUserStartedBreakAndPainPrompt(t *testing.T) {
 		t.Errorf("pain prompt not once a day: %q", got)
 	}
 }
+
+// The daemon's own notices follow the policy's silencing: in quiet hours
+// neither the pain prompt nor the end of a break is shown.
+func TestOwnNoticesRespectQuietHours(t *testing.T) {
+	rec := &notify.Recorder{}
+	cfg := alerts.DefaultConfig()
+	cfg.BreakLength = time.Minute
+	now := time.Now()
+	// Quiet from an hour ago to two hours ahead, whatever the time of day
+	// (the window may cross midnight).
+	cfg.QuietStart, cfg.QuietEnd = now.Add(-time.Hour).Format("15:04"), now.Add(2*time.Hour).Format("15:04")
+	d, s, _ := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 400), cfg, rec)
+	d.opt.Now = steppingClock(time.Second)
+	s.now = d.opt.Now
+	d.promptAt = 0
+	d.StartBreak()
+	if err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range rec.Notifications() {
+		if strings.Contains(n.Title, "How are your neck") || strings.Contains(n.Title, "Break over") {
+			t.Errorf("shown in quiet hours: %q", n.Title)
+		}
+	}
+}
