@@ -24,6 +24,10 @@ const (
 	CmdResume      = "resume"
 	CmdSnooze      = "snooze"
 	CmdRecalibrate = "recalibrate"
+	// CmdForget tells the daemon that the user deleted history before
+	// Before (everything when empty): it drops what it still holds from
+	// then, so its next write does not bring the deleted minutes back.
+	CmdForget = "forget"
 )
 
 // MaxRequestSize is the largest request line, in bytes, the server reads.
@@ -42,6 +46,8 @@ type Request struct {
 	// Duration is a Go duration ("30m", "1h15m"): required for snooze,
 	// optional for pause (empty means until resumed), unused otherwise.
 	Duration string `json:"duration,omitempty"`
+	// Before is an RFC 3339 time for forget; empty means everything.
+	Before string `json:"before,omitempty"`
 }
 
 // Response is the daemon's answer to one Request.
@@ -111,10 +117,16 @@ func (r Request) Validate() error {
 		}
 		_, err := r.ParseDuration()
 		return err
+	case CmdForget:
+		if r.Duration != "" {
+			return fmt.Errorf("%s takes no duration", r.Command)
+		}
+		_, err := r.ParseBefore()
+		return err
 	case "":
 		return errors.New("empty command")
 	default:
-		return fmt.Errorf("unknown command %q (want status, pause, resume, snooze or recalibrate)", r.Command)
+		return fmt.Errorf("unknown command %q (want status, pause, resume, snooze, recalibrate or forget)", r.Command)
 	}
 }
 
@@ -133,4 +145,16 @@ func (r Request) ParseDuration() (time.Duration, error) {
 		return 0, fmt.Errorf("bad duration %q: must be positive", r.Duration)
 	}
 	return d, nil
+}
+
+// ParseBefore parses r.Before; empty gives the zero time (everything).
+func (r Request) ParseBefore() (time.Time, error) {
+	if r.Before == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, r.Before)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("forget: before %q is not an RFC 3339 time", r.Before)
+	}
+	return t, nil
 }

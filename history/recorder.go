@@ -338,6 +338,56 @@ func (r *Recorder) Pending() (minutes, events, dropped int) {
 	return len(r.pending), len(r.events), r.dropped
 }
 
+// Discard drops what the recorder holds from before cut (everything when
+// cut is zero) and credits no time from before now to the last sample:
+// `history forget` tells the running daemon, so that a minute it still
+// holds does not bring back what the user deleted.
+func (r *Recorder) Discard(cut, now time.Time) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	keep := func(t time.Time) bool { return !cut.IsZero() && !t.Before(cut) }
+	for k := range r.pending {
+		if !keep(time.Unix(k, 0)) {
+			delete(r.pending, k)
+		}
+	}
+	events := r.events[:0]
+	for _, e := range r.events {
+		if keep(e.At) {
+			events = append(events, e)
+		}
+	}
+	r.events = events
+	pain := r.pain[:0]
+	for _, p := range r.pain {
+		if keep(p.At) {
+			pain = append(pain, p)
+		}
+	}
+	r.pain = pain
+	marks := r.marks[:0]
+	for _, m := range r.marks {
+		at := m.alertAt
+		if at.IsZero() {
+			at = m.before
+		}
+		if keep(at) {
+			marks = append(marks, m)
+		}
+	}
+	r.marks = marks
+	if cut.IsZero() || now.Before(cut) {
+		// The held sample's time up to now lies before the cut.
+		r.held = ""
+		if now.After(r.accounted) {
+			r.accounted = now
+		}
+	}
+}
+
 // Attach gives a recorder made without a store (the database could not be
 // opened yet) the store to write to; the minutes and events kept in memory
 // meanwhile (bounded) are written at the next Tick.

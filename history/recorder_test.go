@@ -463,3 +463,47 @@ func TestRecorderConcurrent(t *testing.T) {
 		t.Fatalf("%d samples, %d events stored; want 500, 200", n, count(t, path, "events"))
 	}
 }
+
+// Discard drops what the recorder still holds from before the cut, and
+// all of it for "forget everything": nothing from before a forget is
+// written afterwards, while what came after stays.
+func TestDiscardBeforeAForget(t *testing.T) {
+	path := dbPath(t)
+	s := openT(t, path)
+	clk := &clock{t: sec(0)}
+	r := NewRecorder(s, clk.Now, 45*time.Second)
+	for i := 0; i < 6; i++ { // minutes 0..2
+		r.AddSample(sec(float64(i)*30), verdict(posture.Upright, 0, nil))
+	}
+	r.AddEvent(Event{At: sec(10), Kind: EventPaused})
+	r.AddEvent(Event{At: sec(170), Kind: EventResumed})
+	r.Discard(sec(120), sec(170)) // forget before minute 2
+	if err := r.Tick(sec(240)); err != nil {
+		t.Fatal(err)
+	}
+	var minutes, events int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM minutes`).Scan(&minutes); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM events`).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	if minutes != 2 || events != 1 {
+		t.Fatalf("after forgetting before minute 2: %d minutes, %d events written; want minutes 2-3 and the later event", minutes, events)
+	}
+	// Forget everything: the minute in progress goes too, and the time
+	// before the forget is not credited to the next sample.
+	r.AddSample(sec(250), verdict(posture.ForwardHead, 0.5, nil))
+	r.Discard(time.Time{}, sec(270))
+	r.AddSample(sec(300), verdict(posture.Upright, 0, nil))
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var fwd float64
+	if err := s.db.QueryRow(`SELECT COALESCE(SUM(forward_head_ms), 0) FROM minutes WHERE start >= ?`, sec(240).Unix()).Scan(&fwd); err != nil {
+		t.Fatal(err)
+	}
+	if fwd != 0 {
+		t.Fatalf("%.0f ms of forward head from before the forget were written", fwd)
+	}
+}

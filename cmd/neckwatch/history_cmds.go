@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/neckwatch/neckwatch/alerts"
 	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
@@ -240,6 +242,15 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 			if cut, err = parseDate("--before", before); err != nil {
 				return err
 			}
+		}
+		// The running daemon drops what it still holds from before the cut
+		// first: its next minute must not bring the deleted data back.
+		req := control.Request{Command: control.CmdForget}
+		if !cut.IsZero() {
+			req.Before = cut.Format(time.RFC3339)
+		}
+		if _, err := control.Call(context.Background(), control.SocketPath(), req); err != nil && !errors.Is(err, control.ErrNotRunning) {
+			fmt.Fprintf(stderr, "neckwatch history: warning: could not tell the running daemon (%v); a minute it still holds may be written after this\n", err)
 		}
 		store, err := openHistory(db)
 		if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"image/png"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/posture"
@@ -374,5 +376,53 @@ func TestJournalRecreatesADeletedHistory(t *testing.T) {
 	days, err := j.Store().Days(midnight(t0), midnight(t0).AddDate(0, 0, 1))
 	if err != nil || len(days) != 1 || days[0].Present <= 0 {
 		t.Fatalf("the new database holds %+v (%v), want the minutes after the deletion", days, err)
+	}
+}
+
+// `history forget` reaches the running daemon: the control command makes
+// its journal drop the minute it still holds, so forgetting everything is
+// not undone by the daemon's next write.
+func TestForgetReachesTheDaemonsJournal(t *testing.T) {
+	cfg := config.Default()
+	cfg.History.Enabled = true
+	cfg.History.Path = filepath.Join(t.TempDir(), "history.db")
+	t0 := time.Now().Add(-2 * time.Minute)
+	j := openJournal(cfg, t0, func(string, ...any) {})
+	if j == nil || j.Store() == nil {
+		t.Fatal("history did not open")
+	}
+	defer j.Close()
+	for i := 0; i < 4; i++ {
+		j.Sample(daemon.Sample{At: t0.Add(time.Duration(i) * 20 * time.Second), Verdict: posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true}})
+	}
+	h := controlHandler{journal: j}
+	for _, req := range []control.Request{{Command: control.CmdForget, Before: "yesterday"}, {Command: control.CmdForget, Duration: "1h"}} {
+		if err := req.Validate(); err == nil {
+			t.Errorf("%+v validated", req)
+		}
+	}
+	req := control.Request{Command: control.CmdForget}
+	if err := req.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if resp := h.Handle(context.Background(), req); !resp.OK {
+		t.Fatalf("forget: %+v", resp)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	store, err := history.Open(cfg.History.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	days, err := store.Days(midnight(t0).AddDate(0, 0, -1), midnight(t0).AddDate(0, 0, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range days {
+		if d.Present > 0 {
+			t.Fatalf("minutes from before the forget were written: %+v", d)
+		}
 	}
 }

@@ -385,7 +385,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	serveDone := make(chan struct{})
 	go func() {
 		defer close(serveDone)
-		if err := control.Serve(ctx, ln, controlHandler{d}); err != nil && ctx.Err() == nil {
+		if err := control.Serve(ctx, ln, controlHandler{d: d, journal: journal}); err != nil && ctx.Err() == nil {
 			log.Error("control socket stopped", "err", err)
 		}
 	}()
@@ -550,7 +550,10 @@ func (n logOnlyNotifier) Notify(m notify.Notification) error {
 }
 
 // controlHandler answers the control socket from the running daemon.
-type controlHandler struct{ d *daemon.Daemon }
+type controlHandler struct {
+	d       *daemon.Daemon
+	journal *journalAdapter // nil when the history is off
+}
 
 func (h controlHandler) Handle(ctx context.Context, req control.Request) control.Response {
 	switch req.Command {
@@ -585,6 +588,15 @@ func (h controlHandler) Handle(ctx context.Context, req control.Request) control
 			return control.ErrorResponse(err)
 		}
 		return control.OKResponse("recalibrated: your current posture is the new upright baseline")
+	case control.CmdForget:
+		cut, err := req.ParseBefore()
+		if err != nil {
+			return control.ErrorResponse(err)
+		}
+		if h.journal != nil {
+			h.journal.rec.Discard(cut, time.Now())
+		}
+		return control.OKResponse("the daemon dropped what it held from before the cut")
 	}
 	return control.ErrorResponse(fmt.Errorf("unknown command %q", req.Command))
 }
