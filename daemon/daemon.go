@@ -47,6 +47,19 @@ func IntervalsFrom(s config.SamplingConfig) Intervals {
 	return iv
 }
 
+// BurstFrom is the number of frames a sample judges under the [sampling]
+// configuration: burst_frames on a duty cycle, where a burst makes one
+// opening of the camera count; one with keep_open, where the samples come
+// keep_open_fps times a second and a burst of three would analyse three
+// times the frames the setting names (measured: 7.9% of a core at 2 fps
+// against 5.2% with one frame a sample).
+func BurstFrom(s config.SamplingConfig) int {
+	if s.KeepOpen {
+		return 1
+	}
+	return s.BurstFrames
+}
+
 // DefaultIntervals is the default configuration's schedule (see the
 // config package for why those figures).
 func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampling) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
@@ -388,5 +389,20 @@ func TestOwnNoticesRespectQuietHours(t *testing.T) {
 		if strings.Contains(n.Title, "How are your neck") || strings.Contains(n.Title, "Break over") {
 			t.Errorf("shown in quiet hours: %q", n.Title)
 		}
+	}
+}
+
+// keep_open_fps means frames analysed per second: with keep_open a sample
+// is one frame, every 1/fps seconds; on a duty cycle a sample is a burst.
+func TestKeepOpenAnalysesTheConfiguredFramesPerSecond(t *testing.T) {
+	s := config.Default().Sampling
+	if got := BurstFrom(s); got != s.BurstFrames {
+		t.Errorf("duty cycle: burst %d, want burst_frames %d", got, s.BurstFrames)
+	}
+	s.KeepOpen, s.KeepOpenFPS = true, 2
+	iv := IntervalsFrom(s)
+	perSecond := float64(BurstFrom(s)) * float64(time.Second) / float64(iv.Stable)
+	if perSecond != 2 || iv.Changing != iv.Stable || iv.Away != iv.Stable {
+		t.Errorf("keep_open at 2 fps: %.2f frames a second (burst %d every %v), want 2", perSecond, BurstFrom(s), iv.Stable)
 	}
 }

@@ -34,8 +34,9 @@ func main() {
 	seedPath := flag.String("seed", "testdata/photos/frontal/gocv_face.jpg", "desk webcam photo the emulated camera shows")
 	phase := flag.Duration("phase", 60*time.Second, "length of each upright phase; forward phases are half as long")
 	cycles := flag.Int("cycles", 2, "upright/forward cycles (then a final upright phase)")
+	keepOpen := flag.Bool("keep-open", false, "continuous sampling (sampling.keep_open) at the default keep_open_fps")
 	flag.Parse()
-	if err := run(*seedPath, *phase, *cycles); err != nil {
+	if err := run(*seedPath, *phase, *cycles, *keepOpen); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-daemon:", err)
 		os.Exit(1)
 	}
@@ -57,13 +58,14 @@ func schedule(phase time.Duration, cycles int) []segment {
 	return append(segs, segment{t, t + phase, false})
 }
 
-func run(seedPath string, phase time.Duration, cycles int) error {
+func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error {
 	seed := gocv.IMRead(seedPath, gocv.IMReadColor)
 	if seed.Empty() {
 		return fmt.Errorf("cannot read seed photo %s: run `make testdata` first", seedPath)
 	}
 	defer seed.Close()
 	cfg := config.Default() // default settings are what is measured
+	cfg.Sampling.KeepOpen = keepOpen
 	vision.SetThreads(1)    // as `neckwatch run` does
 	pipe, err := vision.NewPipeline(vision.DefaultPipelineConfig())
 	if err != nil {
@@ -85,7 +87,7 @@ func run(seedPath string, phase time.Duration, cycles int) error {
 	var d *daemon.Daemon
 	var samples []daemon.Sample // appended by the sampling loop only
 	sampler := &daemon.CameraSampler{
-		Spec: "emulated", Settle: cfg.Sampling.Settle, Detector: pipe,
+		Spec: "emulated", Settle: cfg.Sampling.Settle, KeepOpen: cfg.Sampling.KeepOpen, Detector: pipe,
 		Classifier: func() *posture.Classifier { return d.Classifier() },
 		Open:       func(string) (vision.FrameSource, error) { return cam.open(), nil },
 	}
@@ -96,7 +98,7 @@ func run(seedPath string, phase time.Duration, cycles int) error {
 	d, err = daemon.New(daemon.Options{
 		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: &notify.Recorder{},
 		Intervals: daemon.IntervalsFrom(cfg.Sampling),
-		Burst:     cfg.Sampling.BurstFrames,
+		Burst:     daemon.BurstFrom(cfg.Sampling),
 		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Source:    "emulated camera",
 		OnSample:  func(s daemon.Sample) { samples = append(samples, s) },
@@ -104,8 +106,13 @@ func run(seedPath string, phase time.Duration, cycles int) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("bench-daemon: default settings (sample every %s stable / %s changing, burst %d, settle %s); emulated 640x480 MJPEG camera at 30 fps; %s run, posture changes at %s\n",
-		cfg.Sampling.IntervalStable, cfg.Sampling.IntervalChanging, cfg.Sampling.BurstFrames, cfg.Sampling.Settle, total, changeTimes(segs))
+	if keepOpen {
+		fmt.Printf("bench-daemon: continuous sampling (keep_open, %g frames a second); emulated 640x480 MJPEG camera at 30 fps; %s run, posture changes at %s\n",
+			cfg.Sampling.KeepOpenFPS, total, changeTimes(segs))
+	} else {
+		fmt.Printf("bench-daemon: default settings (sample every %s stable / %s changing, burst %d, settle %s); emulated 640x480 MJPEG camera at 30 fps; %s run, posture changes at %s\n",
+			cfg.Sampling.IntervalStable, cfg.Sampling.IntervalChanging, cfg.Sampling.BurstFrames, cfg.Sampling.Settle, total, changeTimes(segs))
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), total)
 	defer cancel()

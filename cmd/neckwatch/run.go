@@ -366,7 +366,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	d, err = daemon.New(daemon.Options{
 		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: notifier,
 		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log),
-		Intervals: daemon.IntervalsFrom(cfg.Sampling), Burst: cfg.Sampling.BurstFrames,
+		Intervals: daemon.IntervalsFrom(cfg.Sampling), Burst: daemon.BurstFrom(cfg.Sampling),
 		SaveState: func(s alerts.Snapshot) error { return saveSnapshot(statePath, s) },
 		Logger:    log, Source: cfg.Camera.Source,
 		PainPrompt: cfg.Notifications.PainPrompt,
@@ -435,7 +435,7 @@ func reload(d *daemon.Daemon, f runFlags, log *slog.Logger) {
 	}
 	cls, err := cfg.NewClassifier(d.Classifier().Baseline)
 	if err == nil {
-		err = d.Reconfigure(daemon.IntervalsFrom(cfg.Sampling), cfg.Sampling.BurstFrames, cfg.Alerts, cls)
+		err = d.Reconfigure(daemon.IntervalsFrom(cfg.Sampling), daemon.BurstFrom(cfg.Sampling), cfg.Alerts, cls)
 	}
 	if err != nil {
 		log.Error("configuration not reloaded; keeping the old one", "err", err)
