@@ -453,3 +453,19 @@ func TestJournalDesktopAndPromptKeys(t *testing.T) {
 		t.Fatalf("bad pain_prompt: %v", err)
 	}
 }
+
+func TestChanged(t *testing.T) {
+	a := config.Default()
+	b := a
+	if got := config.Changed(a, b); len(got) != 0 {
+		t.Fatalf("no change: %v", got)
+	}
+	b.Camera.Source = "/dev/video2"
+	b.Sampling.KeepOpen = true
+	b.Log.Level = "debug"
+	b.Thresholds = map[string]float64{"pitch_start_deg": 20}
+	got := strings.Join(config.Changed(a, b), " ")
+	if got != "camera.source sampling.keep_open log.level thresholds" {
+		t.Fatalf("changed keys %q", got)
+	}
+}

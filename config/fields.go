@@ -204,3 +204,24 @@ func quote(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// Changed lists the keys whose values differ between a and b, in the
+// file's order ("thresholds" for any change in that table).
+func Changed(a, b Config) []string {
+	var out []string
+	for i := range fields {
+		f := &fields[i]
+		if formatValue(f.ptr(&a)) != formatValue(f.ptr(&b)) {
+			out = append(out, f.key())
+		}
+	}
+	if len(a.Thresholds) != len(b.Thresholds) {
+		return append(out, thresholdsTable)
+	}
+	for k, v := range a.Thresholds {
+		if w, ok := b.Thresholds[k]; !ok || w != v {
+			return append(out, thresholdsTable)
+		}
+	}
+	return out
+}

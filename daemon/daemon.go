@@ -141,6 +141,7 @@ type Daemon struct {
 	events      int
 	prevState   posture.State
 	journalErr  string
+	restart     []string  // configuration keys waiting for a restart
 	breakEnd    time.Time // end of a user-started break, zero when none
 	breakLen    time.Duration
 	prompted    string // local day the pain prompt was shown
@@ -498,6 +499,9 @@ type Status struct {
 	History       string        `json:"history"`
 	DoNotDisturb  bool          `json:"do_not_disturb"`
 	Policy        alerts.Status `json:"policy"`
+	// RestartNeeded names the configuration keys changed in the file that
+	// take effect only after a restart.
+	RestartNeeded []string `json:"restart_needed,omitempty"`
 }
 
 // SampleStatus summarises the last sample.
@@ -510,6 +514,14 @@ type SampleStatus struct {
 	Frames       int       `json:"frames"`
 }
 
+// SetRestartNeeded records the configuration keys that changed but take
+// effect only after a restart, for status.
+func (d *Daemon) SetRestartNeeded(keys []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.restart = append([]string(nil), keys...)
+}
+
 // Status returns the daemon's current state.
 func (d *Daemon) Status() Status {
 	d.mu.Lock()
@@ -519,7 +531,7 @@ func (d *Daemon) Status() Status {
 		Source: d.opt.Source, View: string(d.cls.View), Calibrated: d.cls.Baseline != nil,
 		Started: d.started, Camera: d.camera, CameraProblem: d.lastErr, Samples: d.samples,
 		Notifications: "ok", DoNotDisturb: d.dnd, Policy: d.opt.Policy.Status(now),
-		History: "off",
+		History: "off", RestartNeeded: append([]string(nil), d.restart...),
 	}
 	if d.opt.Journal != nil {
 		st.History = "ok"

@@ -138,6 +138,9 @@ func printStatus(w io.Writer, st daemon.Status) {
 	}
 	fmt.Fprintf(w, "notifications: %s%s\n", st.Notifications, dnd)
 	fmt.Fprintf(w, "history:       %s\n", st.History)
+	if len(st.RestartNeeded) > 0 {
+		fmt.Fprintf(w, "restart to apply: %s (changed in the configuration file)\n", strings.Join(st.RestartNeeded, ", "))
+	}
 }
 
 const configUsage = `Usage: neckwatch config [--config FILE] [--default]

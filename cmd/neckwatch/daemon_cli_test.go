@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -136,6 +137,20 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 	os.WriteFile(conf, []byte("[alerts]\nonsett = \"5s\"\n"), 0o600)
 	cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "the reload error in the log", func() bool { return strings.Contains(logBuf.String(), "configuration not reloaded") })
+	// A good file: the alert timing applies at once; the camera and the
+	// log level need a restart, and the log and status say which.
+	os.WriteFile(conf, []byte("[camera]\nview = \"side\"\n[alerts]\nonset = \"90s\"\n[log]\nlevel = \"debug\"\n"), 0o600)
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the restart keys in status", func() bool {
+		keys, _ := statusJSON(t)["restart_needed"].([]any)
+		return fmt.Sprint(keys) == "[camera.view log.level]"
+	})
+	if !strings.Contains(logBuf.String(), "take effect after a restart") {
+		t.Errorf("the log does not name the keys that need a restart:\n%s", logBuf.String())
+	}
+	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "restart to apply: camera.view, log.level") {
+		t.Errorf("human status lacks the restart keys:\n%s", out)
+	}
 
 	start := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)

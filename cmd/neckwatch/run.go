@@ -395,12 +395,13 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go func() {
+		running := cfg
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				reload(d, f, log)
+				running = reload(d, f, running, log)
 			}
 		}
 	}()
@@ -427,21 +428,38 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	return err
 }
 
-func reload(d *daemon.Daemon, f runFlags, log *slog.Logger) {
+// reload applies the configuration file again (SIGHUP) and returns the
+// configuration now in effect. The sampling schedule, [alerts] and
+// [thresholds] take effect at once; the keys the daemon was started with
+// (the camera and how it is opened, notifications, the tray, the history,
+// the log level) are named in the log and in status as needing a restart,
+// and keep their running values until then, so that nothing is half
+// applied.
+func reload(d *daemon.Daemon, f runFlags, running config.Config, log *slog.Logger) config.Config {
 	cfg, err := f.effectiveConfig()
 	if err != nil {
 		log.Error("configuration not reloaded; keeping the old one", "err", err)
-		return
+		return running
 	}
-	cls, err := cfg.NewClassifier(d.Classifier().Baseline)
+	next := cfg
+	next.Camera, next.Notifications, next.Desktop, next.History, next.Log = running.Camera, running.Notifications, running.Desktop, running.History, running.Log
+	next.Sampling.KeepOpen, next.Sampling.Settle = running.Sampling.KeepOpen, running.Sampling.Settle
+	cls, err := next.NewClassifier(d.Classifier().Baseline)
 	if err == nil {
-		err = d.Reconfigure(daemon.IntervalsFrom(cfg.Sampling), daemon.BurstFrom(cfg.Sampling), cfg.Alerts, cls)
+		err = d.Reconfigure(daemon.IntervalsFrom(next.Sampling), daemon.BurstFrom(next.Sampling), next.Alerts, cls)
 	}
 	if err != nil {
 		log.Error("configuration not reloaded; keeping the old one", "err", err)
-		return
+		return running
 	}
-	log.Info("configuration reloaded")
+	restart := config.Changed(next, cfg)
+	d.SetRestartNeeded(restart)
+	if len(restart) > 0 {
+		log.Warn("configuration reloaded; these keys take effect after a restart", "keys", strings.Join(restart, ", "))
+	} else {
+		log.Info("configuration reloaded")
+	}
+	return next
 }
 
 // newSampler picks the sampler for the source: a camera on a duty cycle,
