@@ -66,7 +66,7 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 	defer seed.Close()
 	cfg := config.Default() // default settings are what is measured
 	cfg.Sampling.KeepOpen = keepOpen
-	vision.SetThreads(1)    // as `neckwatch run` does
+	vision.SetThreads(1) // as `neckwatch run` does
 	pipe, err := vision.NewPipeline(vision.DefaultPipelineConfig())
 	if err != nil {
 		return err
