@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -261,7 +262,18 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 	}
 	now := s.Now()
 	target := now.Sub(s.start)
-	// Skip to the frame on screen now.
+	// Jump to the frame on screen now without decoding the ones between
+	// (a video file then costs what a camera costs); a source that cannot
+	// seek is read forward.
+	if seeker, ok := s.Source.(vision.FrameSeeker); ok {
+		if fps := s.Source.Describe().FPS; fps > 0 {
+			if idx := int(math.Ceil(target.Seconds()*fps - 1e-9)); idx > s.info.Index+1 {
+				if err := seeker.Seek(idx); err != nil {
+					return Sample{}, err
+				}
+			}
+		}
+	}
 	for s.info.Index < 0 || s.info.Time < target {
 		info, err := s.Source.Next(&s.frame)
 		if err != nil {

@@ -198,3 +198,65 @@ func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 		t.Fatalf("after the end: %v, want io.EOF", err)
 	}
 }
+
+// countingSource counts the frames a sampler decodes.
+type countingSource struct {
+	vision.FrameSource
+	decoded int
+}
+
+func (c *countingSource) Next(dst *gocv.Mat) (vision.FrameInfo, error) {
+	c.decoded++
+	return c.FrameSource.Next(dst)
+}
+
+func (c *countingSource) Seek(index int) error {
+	return c.FrameSource.(vision.FrameSeeker).Seek(index)
+}
+
+// A video played in real time jumps to the frame on screen instead of
+// decoding every frame in between, and the frame it lands on carries the
+// media time of its index.
+func TestVideoSamplerSeeksInsteadOfDecoding(t *testing.T) {
+	testenv.CheckMatLeaks(t)
+	seed := visiontest.DeskFrame(t)
+	pipe := visiontest.Pipeline(t)
+	lm, _, err := pipe.Detect(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, _ := lm.PrimaryFace()
+	gen, err := synthetic.NewGenerator(seed, face.Box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gen.Close()
+	path := filepath.Join(t.TempDir(), "v.avi")
+	if err := gen.WriteVideo(path, 10, synthetic.Ramp(synthetic.Rest, synthetic.Rest, 60)); err != nil { // 6 s at 10 fps
+		t.Fatal(err)
+	}
+	src, err := vision.OpenSource(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := &countingSource{FrameSource: src}
+	cls := posture.NewClassifier(posture.Front, nil)
+	clock := time.Now()
+	start := clock
+	s := &VideoSampler{Source: counted, Detector: pipe, Classifier: func() *posture.Classifier { return cls }, Now: func() time.Time { return clock }}
+	defer s.Close()
+	if _, err := s.Sample(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	clock = start.Add(4500 * time.Millisecond)
+	before := counted.decoded
+	if _, err := s.Sample(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+	if n := counted.decoded - before; n != 2 {
+		t.Errorf("a sample 4.5 s later decoded %d frames, want the 2 of its burst", n)
+	}
+	if s.info.Index != 46 || s.info.Time != 4600*time.Millisecond {
+		t.Errorf("landed on frame %d at %v, want frame 46 at 4.6 s (45, then one more for the burst)", s.info.Index, s.info.Time)
+	}
+}

@@ -43,6 +43,13 @@ type FrameSkipper interface {
 	Skip(n int) error
 }
 
+// FrameSeeker is implemented by sources that can jump to a frame without
+// decoding the ones before it (video files): the next Next returns frame
+// index, with its media time index/FPS.
+type FrameSeeker interface {
+	Seek(index int) error
+}
+
 // FrameInfo describes one frame returned by FrameSource.Next.
 type FrameInfo struct {
 	// Index is the 0-based position in the source. For folders it counts
@@ -555,6 +562,27 @@ func (s *videoSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 	}
 	s.next++
 	return fi, nil
+}
+
+// Seek moves to frame index, so that the next Next returns it, without
+// decoding the frames in between (the demuxer jumps; MJPEG frames are all
+// key frames). The media time stays index/FPS whatever the container
+// says of its length; a seek past the end makes Next report io.EOF.
+func (s *videoSource) Seek(index int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.vc == nil {
+		return closedError(s.info.Spec)
+	}
+	if index < 0 {
+		return fmt.Errorf("video %s: cannot seek to frame %d", s.info.Spec, index)
+	}
+	if s.eof || index == s.next {
+		return nil
+	}
+	s.vc.Set(gocv.VideoCapturePosFrames, float64(index))
+	s.next = index
+	return nil
 }
 
 func (s *videoSource) Close() error {

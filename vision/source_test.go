@@ -440,3 +440,40 @@ func TestSourceListCameras(t *testing.T) {
 	}
 	t.Logf("cameras: %v", cams)
 }
+
+// Seek jumps to a frame without decoding the ones before: the frame read
+// next is that one (its grey level says so), with the media time of its
+// index; a seek past the end ends the stream.
+func TestSourceVideoSeek(t *testing.T) {
+	testenv.CheckMatLeaks(t)
+	path := filepath.Join(t.TempDir(), "clip.avi")
+	writeTestVideo(t, path, 10, 20, 320, 240)
+	src := openSourceT(t, path)
+	seeker, ok := src.(FrameSeeker)
+	if !ok {
+		t.Fatal("a video source cannot seek")
+	}
+	dst := newSourceMat(t)
+	for _, i := range []int{3, 12, 13, 17} {
+		if err := seeker.Seek(i); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := src.Next(dst)
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if want := (FrameInfo{Index: i, Time: time.Duration(i) * 100 * time.Millisecond}); fi != want {
+			t.Errorf("after Seek(%d): info %+v, want %+v", i, fi, want)
+		}
+		corner := dst.Region(image.Rect(0, 0, 40, 40))
+		got := corner.Mean().Val1
+		corner.Close()
+		if d := got - float64(10*i); d < -4 || d > 4 {
+			t.Errorf("after Seek(%d): corner grey %.1f, want about %d", i, got, 10*i)
+		}
+	}
+	if err := seeker.Seek(40); err != nil {
+		t.Fatal(err)
+	}
+	expectEOF(t, src, dst)
+}
