@@ -145,9 +145,7 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 		keys, _ := statusJSON(t)["restart_needed"].([]any)
 		return fmt.Sprint(keys) == "[camera.view log.level]"
 	})
-	if !strings.Contains(logBuf.String(), "take effect after a restart") {
-		t.Errorf("the log does not name the keys that need a restart:\n%s", logBuf.String())
-	}
+	waitFor(t, "the restart keys in the log", func() bool { return strings.Contains(logBuf.String(), "take effect after a restart") })
 	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "restart to apply: camera.view, log.level") {
 		t.Errorf("human status lacks the restart keys:\n%s", out)
 	}

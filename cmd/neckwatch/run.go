@@ -453,12 +453,12 @@ func reload(d *daemon.Daemon, f runFlags, running config.Config, log *slog.Logge
 		return running
 	}
 	restart := config.Changed(next, cfg)
-	d.SetRestartNeeded(restart)
 	if len(restart) > 0 {
 		log.Warn("configuration reloaded; these keys take effect after a restart", "keys", strings.Join(restart, ", "))
 	} else {
 		log.Info("configuration reloaded")
 	}
+	d.SetRestartNeeded(restart)
 	return next
 }
 
