@@ -120,6 +120,9 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 	s.mats()
 	out := Sample{At: time.Now(), Camera: CameraIdle}
 	opened := time.Now()
+	// A camera kept open streams continuously: this sample's first frame
+	// follows the last sample's, and the face found there can be tracked.
+	continuing := s.src != nil
 	if s.src == nil {
 		src, err := s.Open(s.Spec)
 		if err != nil {
@@ -144,14 +147,21 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			}
 		}
 	} else {
-		// A camera kept open has queued frames from earlier: drop a few so
-		// the burst shows the user now, not seconds ago.
-		for i := 0; i < 3; i++ {
-			if _, err := s.src.Next(&s.frame); err != nil {
-				s.release()
-				out.Camera = cameraStateOf(err)
-				return out, err
+		// A camera kept open has queued frames from earlier: drop a few,
+		// undecoded where the source allows, so the burst shows the user
+		// now, not seconds ago.
+		var err error
+		if skipper, ok := s.src.(vision.FrameSkipper); ok {
+			err = skipper.Skip(3)
+		} else {
+			for i := 0; i < 3 && err == nil; i++ {
+				_, err = s.src.Next(&s.frame)
 			}
+		}
+		if err != nil {
+			s.release()
+			out.Camera = cameraStateOf(err)
+			return out, err
 		}
 	}
 	cls := s.Classifier()
@@ -170,7 +180,11 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			frozen++
 		}
 		s.frame.CopyTo(&s.prev)
-		r := analyzeInBurst(s.Detector, cls, s.frame, len(out.Verdicts))
+		n := len(out.Verdicts)
+		if continuing {
+			n++
+		}
+		r := analyzeInBurst(s.Detector, cls, s.frame, n)
 		if r.Err != nil {
 			s.release()
 			out.Camera = CameraFailed
