@@ -17,6 +17,7 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
 	"github.com/neckwatch/neckwatch/vision"
+	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 // fakeCamera is an injected frame source standing in for a webcam
@@ -149,24 +150,9 @@ func TestCameraSamplerBusyAndAbsent(t *testing.T) {
 // at media time t, and the end of the file ends the run.
 func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 	testenv.CheckMatLeaks(t)
-	seed := visiontest.DeskFrame(t)
-	pipe := visiontest.Pipeline(t)
-	lm, _, err := pipe.Detect(seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, _ := lm.PrimaryFace()
-	gen, err := synthetic.NewGenerator(seed, face.Box)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gen.Close()
-	path := filepath.Join(t.TempDir(), "v.avi")
 	// 4 s at 5 fps: upright for 2 s, then the head 35% larger.
 	motions := append(synthetic.Ramp(synthetic.Rest, synthetic.Rest, 10), synthetic.Ramp(synthetic.HeadMotion{Scale: 1.35}, synthetic.HeadMotion{Scale: 1.35}, 10)...)
-	if err := gen.WriteVideo(path, 5, motions); err != nil {
-		t.Fatal(err)
-	}
+	path, pipe, lm := deskVideo(t, 5, motions)
 	src, err := vision.OpenSource(path)
 	if err != nil {
 		t.Fatal(err)
@@ -219,22 +205,7 @@ func (c *countingSource) Seek(index int) error {
 // media time of its index.
 func TestVideoSamplerSeeksInsteadOfDecoding(t *testing.T) {
 	testenv.CheckMatLeaks(t)
-	seed := visiontest.DeskFrame(t)
-	pipe := visiontest.Pipeline(t)
-	lm, _, err := pipe.Detect(seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, _ := lm.PrimaryFace()
-	gen, err := synthetic.NewGenerator(seed, face.Box)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gen.Close()
-	path := filepath.Join(t.TempDir(), "v.avi")
-	if err := gen.WriteVideo(path, 10, synthetic.Ramp(synthetic.Rest, synthetic.Rest, 60)); err != nil { // 6 s at 10 fps
-		t.Fatal(err)
-	}
+	path, pipe, _ := deskVideo(t, 10, synthetic.Ramp(synthetic.Rest, synthetic.Rest, 60)) // 6 s at 10 fps
 	src, err := vision.OpenSource(path)
 	if err != nil {
 		t.Fatal(err)
@@ -259,4 +230,27 @@ func TestVideoSamplerSeeksInsteadOfDecoding(t *testing.T) {
 	if s.info.Index != 46 || s.info.Time != 4600*time.Millisecond {
 		t.Errorf("landed on frame %d at %v, want frame 46 at 4.6 s (45, then one more for the burst)", s.info.Index, s.info.Time)
 	}
+}
+
+// deskVideo renders motions of the desk photo's head into an MJPG video at
+// fps and returns its path, the real pipeline and the photo's landmarks.
+func deskVideo(t *testing.T, fps float64, motions []synthetic.HeadMotion) (string, *vision.Pipeline, landmark.Frame) {
+	t.Helper()
+	seed := visiontest.DeskFrame(t)
+	pipe := visiontest.Pipeline(t)
+	lm, _, err := pipe.Detect(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, _ := lm.PrimaryFace()
+	gen, err := synthetic.NewGenerator(seed, face.Box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gen.Close()
+	path := filepath.Join(t.TempDir(), "v.avi")
+	if err := gen.WriteVideo(path, fps, motions); err != nil {
+		t.Fatal(err)
+	}
+	return path, pipe, lm
 }
