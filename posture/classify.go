@@ -110,25 +110,26 @@ func NewClassifier(view View, baseline *Baseline) *Classifier {
 	return &Classifier{View: view, Camera: DefaultCameraModel(), Thresholds: DefaultThresholds(), Baseline: baseline}
 }
 
-// viewFor is the view a frame is judged in.
-func (c *Classifier) viewFor(fr *landmark.Frame) View {
-	if c.Baseline != nil {
-		return c.Baseline.View
-	}
-	if c.View == Front || c.View == Side {
-		return c.View
-	}
-	return DetectView(fr, c.Camera)
-}
-
-// Classify measures and judges one frame's landmarks.
+// Classify measures and judges one frame's landmarks, in the baseline's
+// view, the forced one, or (Auto) the one the frame shows.
 func (c *Classifier) Classify(fr *landmark.Frame) Verdict {
+	view := c.View
+	if c.Baseline != nil {
+		view = c.Baseline.View
+	}
 	var v Verdict
-	view := c.viewFor(fr)
-	if view == Side {
+	switch view {
+	case Side:
 		v = c.ClassifySide(MeasureSide(fr))
-	} else {
+	case Front:
 		v = c.ClassifyFront(MeasureFront(fr, c.Camera))
+	default: // Auto: the front-view features decide the view, measured once
+		ft := MeasureFront(fr, c.Camera)
+		if view = detectView(fr, ft); view == Side {
+			v = c.ClassifySide(MeasureSide(fr))
+		} else {
+			v = c.ClassifyFront(ft)
+		}
 	}
 	v.View = view
 	return v

@@ -36,7 +36,11 @@ const (
 // the front or the side, so that the view is a fact read off the picture
 // rather than a setting people get wrong. Nobody there reads as Front.
 func DetectView(fr *landmark.Frame, cam CameraModel) View {
-	ft := MeasureFront(fr, cam)
+	return detectView(fr, MeasureFront(fr, cam))
+}
+
+// detectView is DetectView with the frame's front-view features measured.
+func detectView(fr *landmark.Frame, ft FrontFeatures) View {
 	spread, spreadOK := shoulderSpread(fr.Body)
 	if ft.Face && ft.Mesh {
 		if math.Abs(ft.YawDeg) > sideFaceYawDeg {
