@@ -201,13 +201,14 @@ func judge(v *Verdict, cs []component) {
 
 func ptr(v float64) *float64 { return &v }
 
-// agree combines two estimates of one quantity when they disagree: their
-// mean. Used where the shoulders moved beyond their jitter: the body
-// network's shoulders follow a sinking or advancing head (a head dropped
-// by most of a face height dragged the shoulder line with it), while a
-// chair lowered or pushed back moves both; neither figure alone can be
-// trusted, and the mean halves the error of whichever is wrong.
-func agree(a, b float64) float64 {
+// splitDifference combines two estimates of one quantity that may
+// disagree: their mean. Used where the shoulders moved beyond their
+// jitter: the body network's shoulders follow a sinking or advancing head
+// (a head dropped by most of a face height dragged the shoulder line with
+// it), while a chair lowered or pushed back moves both; neither figure
+// alone can be trusted, and the mean halves the error of whichever is
+// wrong.
+func splitDifference(a, b float64) float64 {
 	return (a + b) / 2
 }
 
@@ -258,9 +259,9 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	// within shoulderJitter is noise, so the calibrated shoulders stand.
 	// Beyond it, the torso moved (the chair, leaning back) or the
 	// shoulders were misplaced (dim light put them 20% narrower with the
-	// face unchanged): then the shoulder-relative figure counts only as
-	// far as the head's own change of distance, measured from the face
-	// alone against calibration, agrees with it. In a dark frame a moved
+	// face unchanged): then the shoulder-relative figure and the head's own
+	// change of distance, measured from the face alone against
+	// calibration, are averaged. In a dark frame a moved
 	// shoulder line is taken as misplaced and the face alone decides.
 	// Uncalibrated, the shoulders are the only reference for the face;
 	// in a dark frame they are the first thing the body network gets
@@ -277,7 +278,7 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 		faceOnly := b.HeadDistCM - ft.HeadDistCM
 		f := faceOnly
 		if shouldersMoved && !ft.Dark {
-			f = agree(faceOnly, ft.HeadDistCM*(ft.FaceScale/b.FaceScale-1))
+			f = splitDifference(faceOnly, ft.HeadDistCM*(ft.FaceScale/b.FaceScale-1))
 		}
 		forward = &f
 	case shouldersUsable && b.FaceScale > 0:
@@ -294,8 +295,8 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	// Drop: how far the eyes sank, in face sizes (eye distances), against
 	// where they were upright over the shoulder line. Calibrated, the
 	// reference is the calibrated eye position; when the shoulder line
-	// moved beyond its jitter the eyes' drop against it counts only as far
-	// as the face-only figure agrees (as for forward). Uncalibrated, the
+	// moved beyond its jitter the eyes' drop against it and the face-only
+	// figure are averaged (as for forward). Uncalibrated, the
 	// eyes' height over the shoulders is compared with the population's.
 	var drop *float64
 	uprightED := populationEyeHeight
@@ -303,7 +304,7 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	case v.Calibrated:
 		d := (ft.EyeMid.Y - b.EyeMidY) / b.FaceWidth
 		if shouldersMoved && !ft.Dark {
-			d = agree(d, (ft.EyeMid.Y-b.EyeMidY-(ft.ShoulderMid.Y-b.ShoulderMidY))/b.FaceWidth)
+			d = splitDifference(d, (ft.EyeMid.Y-b.EyeMidY-(ft.ShoulderMid.Y-b.ShoulderMidY))/b.FaceWidth)
 		}
 		drop = &d
 		uprightED = 0

@@ -43,28 +43,11 @@ func Reframe(src gocv.Mat, dst *gocv.Mat, w, h int) error {
 	return place(src, dst, w, h, s)
 }
 
-// Letterbox is Reframe under the name video people use for it.
-func Letterbox(src gocv.Mat, dst *gocv.Mat, w, h int) error { return Reframe(src, dst, w, h) }
-
-// ZoomOut shows the scene of src through a wider lens: the same canvas
-// size, src scaled by k (0 < k <= 1) in the middle, the surroundings filled
-// as Reframe fills them. A camera with horizontal field of view hfov seen
-// through ZoomOut(k) has the field of view WiderHFOV(hfov, k).
-func ZoomOut(src gocv.Mat, dst *gocv.Mat, k float64) error {
-	if err := checkBGR(src); err != nil {
-		return err
-	}
-	if !(k > 0 && k <= 1) {
-		return fmt.Errorf("synthetic: zoom-out factor must be in (0, 1], got %v", k)
-	}
-	return place(src, dst, src.Cols(), src.Rows(), k)
-}
-
 // Widen shows the scene of src through a wider lens of a larger sensor:
 // src unscaled in the middle of a canvas 1/k times its size (0 < k <= 1),
 // the surroundings filled as Reframe fills them. The person keeps their
-// pixel size, as on a higher-resolution wide-angle webcam, where ZoomOut
-// would shrink them; the field of view is WiderHFOV(hfov, k) either way.
+// pixel size, as on a higher-resolution wide-angle webcam; the field of
+// view is WiderHFOV(hfov, k).
 func Widen(src gocv.Mat, dst *gocv.Mat, k float64) error {
 	if err := checkBGR(src); err != nil {
 		return err
@@ -77,8 +60,7 @@ func Widen(src gocv.Mat, dst *gocv.Mat, k float64) error {
 }
 
 // WiderHFOV is the horizontal field of view of a frame of hfovDeg after
-// ZoomOut(k) or Widen(k): the focal length shrinks by k against the
-// frame's width.
+// Widen(k): the focal length shrinks by k against the frame's width.
 func WiderHFOV(hfovDeg, k float64) float64 {
 	return 2 * math.Atan(math.Tan(hfovDeg*math.Pi/360)/k) * 180 / math.Pi
 }

@@ -80,7 +80,7 @@ func TestReframePutsTheWholeFrameOnTheCanvasUndistorted(t *testing.T) {
 	// In place works too.
 	inplace := src.Clone()
 	defer inplace.Close()
-	if err := synthetic.Letterbox(inplace, &inplace, 1280, 720); err != nil {
+	if err := synthetic.Reframe(inplace, &inplace, 1280, 720); err != nil {
 		t.Fatal(err)
 	}
 	if err := synthetic.Reframe(src, &dst, 1280, 720); err != nil {
@@ -101,22 +101,23 @@ func TestReframePutsTheWholeFrameOnTheCanvasUndistorted(t *testing.T) {
 	}
 }
 
-func TestZoomOutShrinksTheSceneInTheMiddle(t *testing.T) {
+func TestWidenKeepsTheSceneInTheMiddle(t *testing.T) {
 	testenv.CheckMatLeaks(t)
 	src := halves(t, 640, 480, gocv.NewScalar(0, 0, 0, 0), gocv.NewScalar(255, 255, 255, 0))
 	dst := gocv.NewMat()
 	defer dst.Close()
-	if err := synthetic.ZoomOut(src, &dst, 0.5); err != nil {
+	if err := synthetic.Widen(src, &dst, 0.5); err != nil {
 		t.Fatal(err)
 	}
-	if dst.Cols() != 640 || dst.Rows() != 480 {
+	if dst.Cols() != 1280 || dst.Rows() != 960 {
 		t.Fatalf("got %dx%d", dst.Cols(), dst.Rows())
 	}
-	// The content spans x 160..480, y 120..360; its black/white edge is at x=320.
-	if p := pixel(dst, 318, 240); p[0] != 0 {
+	// The content, unscaled, spans x 320..960, y 240..720; its black/white
+	// edge is at x=640.
+	if p := pixel(dst, 638, 480); p[0] != 0 {
 		t.Errorf("left of the middle: %v, want black", p)
 	}
-	if p := pixel(dst, 322, 240); p[0] != 255 {
+	if p := pixel(dst, 642, 480); p[0] != 255 {
 		t.Errorf("right of the middle: %v, want white", p)
 	}
 	if got, want := synthetic.WiderHFOV(70, 0.5), 2*math.Atan(2*math.Tan(35*math.Pi/180))*180/math.Pi; math.Abs(got-want) > 1e-9 {
@@ -126,7 +127,7 @@ func TestZoomOutShrinksTheSceneInTheMiddle(t *testing.T) {
 		t.Errorf("WiderHFOV(70, 1) = %v", got)
 	}
 	for _, k := range []float64{0, -1, 1.5, math.NaN()} {
-		if err := synthetic.ZoomOut(src, &dst, k); err == nil {
+		if err := synthetic.Widen(src, &dst, k); err == nil {
 			t.Errorf("k=%v: no error", k)
 		}
 	}
@@ -418,20 +419,22 @@ func TestConditionsKeepTheRealFaceWhereExpected(t *testing.T) {
 	hfov := synthetic.WiderHFOV(70, k)
 	wide := gocv.NewMat()
 	defer wide.Close()
-	if err := synthetic.ZoomOut(desk, &wide, k); err != nil {
+	if err := synthetic.Widen(desk, &wide, k); err != nil {
 		t.Fatal(err)
 	}
 	for _, pan := range []float64{25, -25, 40, -40} {
 		if err := synthetic.CameraRotate(wide, &dst, pan, 0, hfov); err != nil {
 			t.Fatal(err)
 		}
-		// The face centre in the zoomed-out frame, moved by the homography;
-		// its width grows by about 1/cos² of its angle off the axis.
-		zx, zy := 320+k*(c.X-320), 240+k*(c.Y-240)
-		hm := synthetic.CameraHomography(640, 480, pan, 0, hfov)
+		// The face centre in the widened frame (the photo unscaled in the
+		// middle), moved by the homography; its width grows by about
+		// 1/cos² of its angle off the axis.
+		ww, wh := wide.Cols(), wide.Rows()
+		zx, zy := c.X+float64(ww-640)/2, c.Y+float64(wh-480)/2
+		hm := synthetic.CameraHomography(ww, wh, pan, 0, hfov)
 		wx, wy := synthetic.ApplyHomography(hm, zx, zy)
-		l, _ := synthetic.ApplyHomography(hm, zx-k*face.Box.W/2, zy)
-		r, _ := synthetic.ApplyHomography(hm, zx+k*face.Box.W/2, zy)
+		l, _ := synthetic.ApplyHomography(hm, zx-face.Box.W/2, zy)
+		r, _ := synthetic.ApplyHomography(hm, zx+face.Box.W/2, zy)
 		find(fmt.Sprintf("pan %+.0f°", pan), wx, wy, r-l)
 	}
 }

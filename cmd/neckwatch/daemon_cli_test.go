@@ -229,6 +229,7 @@ func TestWaitForDaemon(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
+		t.Cleanup(func() { cmd.Process.Kill() }) // no stand-in daemon is left behind
 		return done
 	}
 	never := func() bool { return false }

@@ -211,22 +211,17 @@ type MeshIndex int
 
 // The landmarks the posture geometry uses.
 const (
-	MeshNoseTip         MeshIndex = 1
-	MeshForehead        MeshIndex = 10  // top of the forehead, on the midline
-	MeshChin            MeshIndex = 152 // bottom of the chin, on the midline
-	MeshRightEyeOuter   MeshIndex = 33
-	MeshRightEyeInner   MeshIndex = 133
-	MeshLeftEyeOuter    MeshIndex = 263
-	MeshLeftEyeInner    MeshIndex = 362
-	MeshRightMouth      MeshIndex = 61
-	MeshLeftMouth       MeshIndex = 291
-	MeshRightFaceSide   MeshIndex = 234
-	MeshLeftFaceSide    MeshIndex = 454
-	MeshRightCheek      MeshIndex = 93
-	MeshLeftCheek       MeshIndex = 323
-	MeshUnderNose       MeshIndex = 2
-	MeshRightEyebrowTop MeshIndex = 105
-	MeshLeftEyebrowTop  MeshIndex = 334
+	MeshNoseTip       MeshIndex = 1
+	MeshForehead      MeshIndex = 10  // top of the forehead, on the midline
+	MeshChin          MeshIndex = 152 // bottom of the chin, on the midline
+	MeshRightEyeOuter MeshIndex = 33
+	MeshRightEyeInner MeshIndex = 133
+	MeshLeftEyeOuter  MeshIndex = 263
+	MeshLeftEyeInner  MeshIndex = 362
+	MeshRightMouth    MeshIndex = 61
+	MeshLeftMouth     MeshIndex = 291
+	MeshRightFaceSide MeshIndex = 234
+	MeshLeftFaceSide  MeshIndex = 454
 )
 
 // Mesh is MediaPipe Face Mesh's estimate for one face.
