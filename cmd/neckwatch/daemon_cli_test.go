@@ -242,11 +242,11 @@ func TestWaitForDaemon(t *testing.T) {
 
 	calls := 0
 	answers := func() bool { calls++; return calls >= 3 }
-	if err := waitForDaemon(start("sleep 5"), answers, logPath, offset, 10*time.Second, 20*time.Millisecond); err != nil || calls != 3 {
+	if err := waitForDaemon(start("exec sleep 5"), answers, logPath, offset, 10*time.Second, 20*time.Millisecond); err != nil || calls != 3 {
 		t.Fatalf("daemon that answers on the third poll: %v after %d polls", err, calls)
 	}
 
-	err = waitForDaemon(start("sleep 5"), never, logPath, offset, 100*time.Millisecond, 20*time.Millisecond)
+	err = waitForDaemon(start("exec sleep 5"), never, logPath, offset, 100*time.Millisecond, 20*time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "has not answered") || !strings.Contains(err.Error(), logPath) {
 		t.Fatalf("daemon that never answers: %v", err)
 	}
