@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
+	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/install"
+	"github.com/spf13/pflag"
 )
 
 // callDaemon sends one request to the running daemon.
@@ -193,17 +195,67 @@ func runInstall(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlagsWithArgs(fs, args); err != nil {
 		return err
 	}
-	// The login entry shows the tray icon where the desktop has a tray
-	// host; without one the daemon logs that once and runs headless.
-	runArgs := fs.Args()
-	if !slices.Contains(runArgs, "--tray") {
-		runArgs = append([]string{"--tray"}, runArgs...)
+	// Arguments before -- (or without one) are not run flags.
+	if fs.ArgsLenAtDash() != 0 && fs.NArg() > 0 {
+		return usagef("unexpected argument %q: flags for run go after --, e.g. neckwatch install -- --profile desk", fs.Args()[0])
+	}
+	runArgs, err := loginRunArgs(fs.Args())
+	if err != nil {
+		return err
 	}
 	res, err := install.Install(install.Options{Args: runArgs})
 	for _, l := range res.Lines() {
 		fmt.Fprintln(stdout, l)
 	}
 	return err
+}
+
+// loginRunArgs checks the flags meant for the login entry's `neckwatch run`
+// exactly as run would (flags, configuration, calibration, source), so a
+// mistake is reported now rather than by an entry that fails at every
+// login. It returns them with file paths made absolute (the entry does not
+// start in this directory) and --tray added: the login entry shows the
+// tray icon where the desktop has a tray host; without one the daemon logs
+// that once and runs headless.
+func loginRunArgs(args []string) ([]string, error) {
+	var f runFlags
+	fs := newRunFlagSet(&f, io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return nil, usagef("run flag after --: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("run flag after --: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := f.effectiveConfig()
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := loadBaseline(cfg, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		return nil, err
+	}
+	if err := checkSource(cfg.Camera.Source); err != nil {
+		return nil, err
+	}
+	out := []string{"--tray"}
+	var absErr error
+	fs.Visit(func(fl *pflag.Flag) {
+		v := fl.Value.String()
+		switch fl.Name {
+		case "tray":
+			return
+		case "config", "calibration", "models":
+			v, err = filepath.Abs(v)
+		case "source":
+			if !cameraSpec(v) {
+				v, err = filepath.Abs(v)
+			}
+		}
+		if err != nil && absErr == nil {
+			absErr = fmt.Errorf("--%s %s: %w", fl.Name, fl.Value, err)
+		}
+		out = append(out, "--"+fl.Name+"="+v)
+	})
+	return out, absErr
 }
 
 func runUninstall(args []string, stdout, stderr io.Writer) error {

@@ -311,3 +311,64 @@ func TestCalibrateKeepsThePreviousBaseline(t *testing.T) {
 		t.Fatal("calibrate overwrote a file that is not a calibration")
 	}
 }
+
+// TestInstallValidatesRunFlags: install parses the flags after -- exactly
+// as run would, and writes no login entry when run would refuse them.
+func TestInstallValidatesRunFlags(t *testing.T) {
+	cfgDir := isolateConfig(t)
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("PATH", t.TempDir()) // no systemctl: the XDG autostart entry
+	entry := filepath.Join(cfgDir, "autostart", "neckwatch.desktop")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown run flag", []string{"install", "--", "--bogus"}, 2, "unknown flag: --bogus"},
+		{"bad duration", []string{"install", "--", "--alert-onset", "banana"}, 2, "--alert-onset"},
+		{"missing profile", []string{"install", "--", "--profile", "nosuch"}, 1, "nosuch"},
+		{"argument before --", []string{"install", "extra"}, 2, `unexpected argument "extra"`},
+		{"stray run argument", []string{"install", "--", "--tray", "extra"}, 2, `unexpected argument "extra"`},
+		{"missing video", []string{"install", "--", "--source", "/nonexist.mp4"}, 1, "no such file"},
+		{"missing config", []string{"install", "--", "--config", "/nonexist.toml"}, 1, "nonexist.toml"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want exit %d mentioning %q", code, stderr, tc.code, tc.want)
+			}
+			if first, _, _ := strings.Cut(stderr, "\n"); !strings.Contains(first, tc.want) {
+				t.Errorf("the error's first line does not say it: %q", stderr)
+			}
+			if _, err := os.Stat(entry); !os.IsNotExist(err) {
+				t.Fatalf("a login entry was written for refused flags (stat: %v)", err)
+			}
+		})
+	}
+
+	// Accepted flags are written with absolute paths, since the entry does
+	// not start in this directory.
+	t.Chdir(t.TempDir())
+	// The test binary sits in a go-build directory, which install refuses
+	// as a vanishing `go run` binary; point the temp dir elsewhere.
+	t.Setenv("TMPDIR", t.TempDir())
+	if err := os.WriteFile("clip.mp4", []byte("not checked until run"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "install", "--", "--source", "clip.mp4", "--alert-onset", "30s")
+	if code != 0 {
+		t.Fatalf("install: exit %d\n%s%s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	for _, want := range []string{"--tray", "--alert-onset=30s", "--source=" + filepath.Join(wd, "clip.mp4")} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("login entry lacks %q:\n%s", want, data)
+		}
+	}
+}

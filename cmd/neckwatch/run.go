@@ -26,6 +26,7 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
 	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/spf13/pflag"
 )
 
 const runUsage = `Usage: neckwatch run [--source SRC] [--profile NAME | --calibration FILE] [--config FILE] [--foreground]
@@ -61,8 +62,9 @@ type runFlags struct {
 	tray        bool
 }
 
-func runRun(args []string, stdout, stderr io.Writer) error {
-	var f runFlags
+// newRunFlagSet declares run's flags into f. install parses its run flags
+// with the same set, so a login entry holds only what run accepts.
+func newRunFlagSet(f *runFlags, stdout io.Writer) *pflag.FlagSet {
 	fs := newFlagSet("run", runUsage, stdout)
 	fs.StringVar(&f.configPath, "config", "", "configuration file (default ~/.config/neckwatch/config.toml)")
 	fs.StringVarP(&f.source, "source", "s", "", "camera index or device, or a video file played in real time (default from config: 0)")
@@ -77,6 +79,12 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error")
 	fs.StringVar(&f.modelsDir, "models", "", "directory with the model files, when they are not embedded")
 	fs.BoolVar(&f.tray, "tray", false, "show a system-tray icon (without a tray host: runs headless)")
+	return fs
+}
+
+func runRun(args []string, stdout, stderr io.Writer) error {
+	var f runFlags
+	fs := newRunFlagSet(&f, stdout)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -466,6 +474,9 @@ func reload(d *daemon.Daemon, f runFlags, running config.Config, log *slog.Logge
 // or a video file played in real time.
 func newSampler(cfg config.Config, pipe *vision.Pipeline, cls func() *posture.Classifier) (daemon.Sampler, error) {
 	spec := cfg.Camera.Source
+	if err := checkSource(spec); err != nil {
+		return nil, err
+	}
 	if st, err := os.Stat(spec); err == nil && !st.IsDir() && !isDevice(st) {
 		src, err := vision.OpenSource(spec)
 		if err != nil {
@@ -476,17 +487,26 @@ func newSampler(cfg config.Config, pipe *vision.Pipeline, cls func() *posture.Cl
 			return nil, fmt.Errorf("source %s is a still image: run needs a camera or a video file (use `neckwatch check` for images)", spec)
 		}
 		return &daemon.VideoSampler{Source: src, Detector: pipe, Classifier: cls, Now: time.Now}, nil
-	} else if err == nil && st.IsDir() {
-		return nil, fmt.Errorf("source %s is a folder: run needs a camera or a video file (use `neckwatch check` for images)", spec)
-	} else if errors.Is(err, os.ErrNotExist) && !cameraSpec(spec) {
-		// A missing file is a mistake, not a busy camera: retrying it
-		// would wait forever for nothing.
-		return nil, fmt.Errorf("source %s: no such file; run needs a camera (an index like 0 or a /dev/videoN device) or an existing video file", spec)
 	}
 	return &daemon.CameraSampler{
 		Spec: spec, Open: vision.OpenSource, Settle: cfg.Sampling.Settle, KeepOpen: cfg.Sampling.KeepOpen,
 		Detector: pipe, Classifier: cls,
 	}, nil
+}
+
+// checkSource refuses, before anything is opened, a source run can never
+// use: a folder, or a file that does not exist.
+func checkSource(spec string) error {
+	st, err := os.Stat(spec)
+	switch {
+	case err == nil && st.IsDir():
+		return fmt.Errorf("source %s is a folder: run needs a camera or a video file (use `neckwatch check` for images)", spec)
+	case errors.Is(err, os.ErrNotExist) && !cameraSpec(spec):
+		// A missing file is a mistake, not a busy camera: retrying it
+		// would wait forever for nothing.
+		return fmt.Errorf("source %s: no such file; run needs a camera (an index like 0 or a /dev/videoN device) or an existing video file", spec)
+	}
+	return nil
 }
 
 func isDevice(st os.FileInfo) bool { return st.Mode()&os.ModeDevice != 0 }
