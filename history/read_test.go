@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -34,7 +35,7 @@ func seedDays(t *testing.T) *Store {
 		row(day(2, 0, 0), 60, 0, 60, 0, 6, 3, 35), // local midnight: day 2
 		row(day(4, 14, 0), 45, 45, 0, 0, 5, 5, 52),
 	}}
-	if err := s.write(b); err != nil {
+	if err := s.write(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range []Event{
@@ -230,7 +231,7 @@ func TestForget(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		b.minutes = append(b.minutes, minuteRow{start: day(1, 0, 0).Add(-time.Duration(i+1) * time.Minute).Unix(), present: 60000, samples: 6})
 	}
-	if err := s.write(b); err != nil {
+	if err := s.write(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AddPain(PainEntry{At: day(1, 7, 0), Score: 2, Note: secret}); err != nil {

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"math"
 	"sort"
 	"sync"
@@ -70,6 +71,7 @@ type Recorder struct {
 	accounted   time.Time // time credited up to
 	lastAttempt int64     // minute (Unix s) of the last Tick that considered a flush
 	dropped     int
+	writes      int // successful writes (see Writes)
 	// lastErr is the last write's result: Tick reports it until a write
 	// succeeds, so a database that stays locked or full is shown as
 	// failing between the minutes that try it, not "ok".
@@ -338,6 +340,10 @@ func (r *Recorder) Pending() (minutes, events, dropped int) {
 	return len(r.pending), len(r.events), r.dropped
 }
 
+func (r *Recorder) unwrittenLocked() bool {
+	return len(r.pending) > 0 || len(r.events) > 0 || len(r.pain) > 0 || len(r.marks) > 0
+}
+
 // Discard drops what the recorder holds from before cut (everything when
 // cut is zero) and credits no time from before now to the last sample:
 // `history forget` tells the running daemon, so that a minute it still
@@ -428,7 +434,7 @@ func (r *Recorder) Tick(now time.Time) error {
 	if !due {
 		return lastErr
 	}
-	return r.flush(k, false)
+	return r.flush(context.Background(), k, false)
 }
 
 // Flush writes the completed minutes (before the current minute) and the
@@ -441,13 +447,19 @@ func (r *Recorder) Flush() error {
 	r.mu.Lock()
 	r.advance(now)
 	r.mu.Unlock()
-	return r.flush(minuteKey(now), false)
+	return r.flush(context.Background(), minuteKey(now), false)
 }
 
 // Close credits the last sample up to now (at most its hold) and writes
 // everything, including the current partial minute. It does not close the
 // Store. A failed write keeps the data, so Close may be retried.
-func (r *Recorder) Close() error {
+func (r *Recorder) Close() error { return r.Shutdown(context.Background()) }
+
+// Shutdown is Close bounded by ctx: a database that stays locked past
+// ctx's deadline gets nothing (the transaction is rolled back), and the
+// data stays in memory for SaveUnwritten. Without a store it returns
+// ErrNoStore.
+func (r *Recorder) Shutdown(ctx context.Context) error {
 	if r == nil {
 		return nil
 	}
@@ -455,13 +467,17 @@ func (r *Recorder) Close() error {
 	r.mu.Lock()
 	r.advance(now)
 	r.held = "" // the daemon stopped: no more time for the last sample
+	noStore, unwritten := r.store == nil, r.unwrittenLocked()
 	r.mu.Unlock()
-	return r.flush(0, true)
+	if noStore && unwritten {
+		return ErrNoStore
+	}
+	return r.flush(ctx, 0, true)
 }
 
 // flush writes the minutes before limit (all when all) and everything
 // queued; on failure it puts them back.
-func (r *Recorder) flush(limit int64, all bool) error {
+func (r *Recorder) flush(ctx context.Context, limit int64, all bool) error {
 	r.mu.Lock()
 	noStore := r.store == nil
 	r.mu.Unlock()
@@ -496,11 +512,12 @@ func (r *Recorder) flush(limit int64, all bool) error {
 	if b.empty() {
 		return nil
 	}
-	err := r.store.write(b)
+	err := r.store.write(ctx, b)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.lastErr = err
 	if err == nil {
+		r.writes++
 		return nil
 	}
 	// Keep it all for the next attempt, merged with what arrived meanwhile.

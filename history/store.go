@@ -37,6 +37,9 @@ var (
 	ErrNewerSchema = errors.New("history database schema is newer than this neckwatch")
 	// ErrDiskFull: the disk holding the database is full.
 	ErrDiskFull = errors.New("history database disk is full")
+	// ErrNoStore: a Recorder was stopped with data in memory but without
+	// a database to write it to (it could not be opened).
+	ErrNoStore = errors.New("history database is not open")
 )
 
 // BusyTimeout is how long a Store waits for another program holding the
@@ -382,13 +385,19 @@ func (s *Store) step(ctx context.Context) error {
 // Path returns the database file's absolute path.
 func (s *Store) Path() string { return s.path }
 
-// Close checkpoints the WAL into the database file (best effort) and
-// closes it.
+// closeCheckpointWait bounds Close's wait for a lock: a daemon stopping
+// must exit within a second.
+const closeCheckpointWait = 100 * time.Millisecond
+
+// Close checkpoints the WAL into the database file (best effort: it waits
+// at most closeCheckpointWait for another program's lock, since the WAL is
+// checkpointed at the next open anyway) and closes it.
 func (s *Store) Close() error {
 	if s == nil || s.db == nil {
 		return nil
 	}
 	if !s.readOnly {
+		_, _ = s.db.Exec(fmt.Sprintf("PRAGMA busy_timeout = %d", closeCheckpointWait.Milliseconds()))
 		_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	}
 	err := s.db.Close()
@@ -409,7 +418,7 @@ func (s *Store) AddEvent(e Event) error {
 	if e.Kind == EventCorrected && e.Corrected {
 		b.marks = []mark{{alertAt: e.AlertAt, before: e.At}}
 	}
-	return s.write(b)
+	return s.write(context.Background(), b)
 }
 
 // AddPain validates and writes one pain entry now (the zero At is now).
@@ -420,7 +429,7 @@ func (s *Store) AddPain(p PainEntry) error {
 	if p.At.IsZero() {
 		p.At = time.Now()
 	}
-	return s.write(batch{pain: []PainEntry{p}})
+	return s.write(context.Background(), batch{pain: []PainEntry{p}})
 }
 
 // minuteRow is a minute delta as written: durations in milliseconds.
@@ -475,13 +484,30 @@ ON CONFLICT(start) DO UPDATE SET
 			/ (neck_angle_samples + excluded.neck_angle_samples)
 		ELSE 0 END`
 
-// write stores a batch in one transaction: all of it or nothing.
-func (s *Store) write(b batch) error {
+// write stores a batch in one transaction: all of it or nothing. When ctx
+// ends first the transaction is rolled back and nothing is written.
+func (s *Store) write(ctx context.Context, b batch) error {
 	if b.empty() {
 		return nil
 	}
-	ctx := context.Background()
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return classify(s.path, "starting a write", err)
+	}
+	defer conn.Close()
+	// SQLite's busy wait does not heed ctx (an interrupt is only checked
+	// between steps), so a deadline sooner than the busy timeout shortens
+	// the wait itself on this connection, and the pool gets it back with
+	// the usual timeout.
+	if dl, ok := ctx.Deadline(); ok {
+		if wait := time.Until(dl); wait < BusyTimeout {
+			if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", max(wait.Milliseconds(), 1))); err != nil {
+				return classify(s.path, "starting a write", err)
+			}
+			defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", BusyTimeout.Milliseconds()))
+		}
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(s.path, "starting a write", err)
 	}

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/internal/testenv"
 )
 
@@ -249,5 +253,95 @@ func TestWaitForDaemon(t *testing.T) {
 	err = waitForDaemon(start("exec sleep 5"), never, logPath, offset, 100*time.Millisecond, 20*time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "has not answered") || !strings.Contains(err.Error(), logPath) {
 		t.Fatalf("daemon that never answers: %v", err)
+	}
+}
+
+// SIGTERM stops the daemon within a second even with a silent control
+// client connected and the history database locked by another program;
+// what it could not write waits in the state directory and reaches the
+// history at the next start.
+func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
+	env := daemonEnv(t)
+	data := t.TempDir()
+	env = append(env, "XDG_DATA_HOME="+data)
+	t.Setenv("XDG_DATA_HOME", data)
+	db := filepath.Join(data, "neckwatch", "history.db")
+	unwritten := filepath.Join(os.Getenv("XDG_STATE_HOME"), "neckwatch", "history-unwritten.json")
+	bin := binary(t)
+	start := func() (*exec.Cmd, *bytes.Buffer, chan error) {
+		var logBuf bytes.Buffer
+		cmd := exec.Command(bin, "run", "--source", "7", "--foreground")
+		cmd.Env = env
+		cmd.Stderr = &logBuf
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		t.Cleanup(func() { cmd.Process.Kill() })
+		waitFor(t, "the control socket", func() bool { code, _, _ := runCLI(t, "status", "--json"); return code == 0 })
+		return cmd, &logBuf, done
+	}
+	cmd, logBuf, done := start()
+	if code, _, stderr := runCLI(t, "pause", "10m"); code != 0 { // an event to write
+		t.Fatal(stderr)
+	}
+	idle, err := net.Dial("unix", control.SocketPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	locker, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close()
+	ctx := context.Background()
+	conn, err := locker.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+
+	t0 := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, logBuf)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("daemon still running 5 s after SIGTERM\n%s", logBuf)
+	}
+	took := time.Since(t0)
+	t.Logf("SIGTERM to exit: %v", took)
+	if took > time.Second {
+		t.Errorf("SIGTERM to exit took %v with a locked database and an idle client, want at most 1 s", took)
+	}
+	if _, err := os.Stat(unwritten); err != nil {
+		t.Fatalf("nothing kept for the next start: %v\n%s", err, logBuf)
+	}
+	if !strings.Contains(logBuf.String(), "written at the next start") {
+		t.Errorf("the log does not say where the unwritten history went:\n%s", logBuf)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+
+	// The next start writes the kept event (within its first minute) and
+	// removes the file.
+	cmd, logBuf, done = start()
+	waitFor(t, "the kept history written", func() bool { _, err := os.Stat(unwritten); return os.IsNotExist(err) })
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-done; err != nil {
+		t.Fatalf("second run: %v\n%s", err, logBuf)
+	}
+	code, out, stderr := runCLI(t, "history", "export", "--format", "json")
+	if code != 0 || strings.Count(out, `"paused"`) != 1 {
+		t.Errorf("history after the restart (exit %d, %s) does not hold the pause once:\n%s", code, stderr, out)
 	}
 }

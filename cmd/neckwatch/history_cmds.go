@@ -261,6 +261,9 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := forgetUnwritten(cut, time.Now()); err != nil {
+			return err
+		}
 		what := "the whole history"
 		if !cut.IsZero() {
 			what = "everything before " + before
@@ -382,6 +385,12 @@ type journalAdapter struct {
 	rec  *history.Recorder
 	path string
 	warn func(msg string, args ...any)
+	// unwritten is where minutes that could not be written at shutdown
+	// wait for the next start ("" when there is no state directory);
+	// loadedWrites is rec.Writes() when they were loaded, -1 when none
+	// wait to be written.
+	unwritten    string
+	loadedWrites int
 
 	mu      sync.Mutex
 	store   *history.Store
@@ -413,7 +422,15 @@ func (j *journalAdapter) Tick(now time.Time) error {
 	if err := j.open(now); err != nil {
 		return err
 	}
-	return j.rec.Tick(now)
+	err := j.rec.Tick(now)
+	if err == nil && j.loadedWrites >= 0 && j.rec.Writes() > j.loadedWrites {
+		// The minutes kept at the last stop are in the database now.
+		if rerr := os.Remove(j.unwritten); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			j.warn("cannot remove the file of unwritten history; it may be counted twice", "path", j.unwritten, "err", rerr)
+		}
+		j.loadedWrites = -1
+	}
+	return err
 }
 
 // open opens the database when it is not open yet and a retry is due. An
@@ -460,8 +477,50 @@ func (j *journalAdapter) Store() *history.Store {
 	return j.store
 }
 
+// unwrittenHistoryPath is where the daemon keeps, from one run to the
+// next, the minutes it could not write when it stopped.
+func unwrittenHistoryPath() (string, error) {
+	dir, err := xdg.StateDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "history-unwritten.json"), nil
+}
+
+// forgetUnwritten applies `history forget` to the minutes waiting in the
+// unwritten file too, so the next start does not bring them back.
+func forgetUnwritten(cut, now time.Time) error {
+	path, err := unwrittenHistoryPath()
+	if err != nil {
+		return nil // no state directory: no such file either
+	}
+	rec := history.NewRecorder(nil, func() time.Time { return now }, 0)
+	if ok, err := rec.LoadUnwritten(path); !ok || err != nil {
+		return err
+	}
+	rec.Discard(cut, now)
+	return rec.SaveUnwritten(path)
+}
+
+// journalShutdownWait bounds the last write at shutdown, so the daemon
+// exits within a second even with the database locked; what is not
+// written by then is kept in the unwritten file for the next start.
+const journalShutdownWait = 400 * time.Millisecond
+
 func (j *journalAdapter) Close() error {
-	err := j.rec.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), journalShutdownWait)
+	defer cancel()
+	err := j.rec.Shutdown(ctx)
+	switch {
+	case err == nil && j.loadedWrites >= 0:
+		os.Remove(j.unwritten) // written with the rest
+	case err != nil && j.unwritten != "":
+		if serr := j.rec.SaveUnwritten(j.unwritten); serr != nil {
+			err = errors.Join(err, serr)
+		} else {
+			err = fmt.Errorf("%w; the unwritten minutes are kept in %s and written at the next start", err, j.unwritten)
+		}
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.store != nil {
@@ -474,7 +533,7 @@ func (j *journalAdapter) Close() error {
 // openJournal prepares the daemon's history (nil when it is disabled, or
 // when no data directory can be found at all). The database itself is
 // opened at once when it can be, else retried (see journalAdapter).
-func openJournal(cfg config.Config, now time.Time, warn func(msg string, args ...any)) *journalAdapter {
+func openJournal(cfg config.Config, unwritten string, now time.Time, warn func(msg string, args ...any)) *journalAdapter {
 	if !cfg.History.Enabled {
 		return nil
 	}
@@ -486,7 +545,15 @@ func openJournal(cfg config.Config, now time.Time, warn func(msg string, args ..
 			return nil
 		}
 	}
-	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path, warn: warn}
+	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path, warn: warn, loadedWrites: -1}
+	if unwritten != "" {
+		j.unwritten = unwritten
+		if ok, err := j.rec.LoadUnwritten(j.unwritten); err != nil {
+			warn("unwritten history from the last stop not loaded", "err", err)
+		} else if ok {
+			j.loadedWrites = j.rec.Writes()
+		}
+	}
 	if err := j.open(now); err != nil {
 		warn("history unavailable; detection and alerts go on, the minutes wait in memory", "err", err)
 	}

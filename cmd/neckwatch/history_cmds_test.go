@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"image/png"
 	"os"
@@ -302,7 +303,7 @@ func TestJournalRetriesAnUnopenableHistory(t *testing.T) {
 	cfg.History.Path = filepath.Join(blocker, "history.db")
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
 	var warned []string
-	j := openJournal(cfg, t0, func(msg string, args ...any) { warned = append(warned, msg) })
+	j := openJournal(cfg, "", t0, func(msg string, args ...any) { warned = append(warned, msg) })
 	if j == nil || j.Store() != nil || len(warned) != 1 {
 		t.Fatalf("journal %v store %v warnings %q: want a journal without a store and one warning", j, j.Store(), warned)
 	}
@@ -347,7 +348,7 @@ func TestJournalRecreatesADeletedHistory(t *testing.T) {
 	cfg.History.Path = filepath.Join(t.TempDir(), "history.db")
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
 	var warned []string
-	j := openJournal(cfg, t0, func(msg string, args ...any) { warned = append(warned, msg) })
+	j := openJournal(cfg, "", t0, func(msg string, args ...any) { warned = append(warned, msg) })
 	if j == nil || j.Store() == nil {
 		t.Fatal("history did not open")
 	}
@@ -387,7 +388,7 @@ func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 	cfg.History.Enabled = true
 	cfg.History.Path = filepath.Join(t.TempDir(), "history.db")
 	t0 := time.Now().Add(-2 * time.Minute)
-	j := openJournal(cfg, t0, func(string, ...any) {})
+	j := openJournal(cfg, "", t0, func(string, ...any) {})
 	if j == nil || j.Store() == nil {
 		t.Fatal("history did not open")
 	}
@@ -424,5 +425,96 @@ func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 		if d.Present > 0 {
 			t.Fatalf("minutes from before the forget were written: %+v", d)
 		}
+	}
+}
+
+// A stop while the history database is locked takes well under a second
+// and loses nothing: the minutes go to the unwritten file, the next start
+// writes them and removes the file, and `history forget` reaches them too.
+func TestJournalKeepsWhatALockedStopCouldNotWrite(t *testing.T) {
+	cfg := config.Default()
+	cfg.History.Enabled = true
+	cfg.History.Path = filepath.Join(t.TempDir(), "history.db")
+	unwritten := filepath.Join(t.TempDir(), "state", "history-unwritten.json")
+	t0 := time.Now().Add(-10 * time.Minute)
+	j := openJournal(cfg, unwritten, t0, func(string, ...any) {})
+	if j == nil || j.Store() == nil {
+		t.Fatal("history did not open")
+	}
+	for i := 0; i < 8; i++ {
+		j.Sample(daemon.Sample{At: t0.Add(time.Duration(i) * 15 * time.Second), Verdict: posture.Verdict{State: posture.Upright, Person: true}})
+	}
+	locker, err := sql.Open("sqlite", cfg.History.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close()
+	ctx := context.Background()
+	conn, err := locker.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = j.Close()
+	if took := time.Since(start); took > 700*time.Millisecond {
+		t.Errorf("closing against a locked database took %v", took)
+	}
+	if err == nil || !strings.Contains(err.Error(), unwritten) {
+		t.Fatalf("Close while locked: %v, want the unwritten file named", err)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(unwritten); err != nil {
+		t.Fatalf("no unwritten file: %v", err)
+	}
+
+	// The next start writes them at its first tick and removes the file.
+	j2 := openJournal(cfg, unwritten, time.Now(), func(string, ...any) {})
+	if err := j2.Tick(time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(unwritten); !os.IsNotExist(err) {
+		t.Errorf("the unwritten file is still there after its minutes were written (%v)", err)
+	}
+	days, err := j2.Store().Days(midnight(t0).AddDate(0, 0, -1), midnight(t0).AddDate(0, 0, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var present time.Duration
+	for _, d := range days {
+		present += d.Present
+	}
+	// 8 samples 15 s apart; the last holds for the 45 s maximum gap.
+	if want := 7*15*time.Second + history.DefaultMaxSampleGap; present != want {
+		t.Errorf("present %v after the restart, want %v", present, want)
+	}
+	if err := j2.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// forget with the daemon stopped empties the unwritten file as well.
+	isolateData(t)
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	path, err := unwrittenHistoryPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := history.NewRecorder(nil, nil, 0)
+	rec.AddSample(time.Now().Add(-time.Hour), posture.Verdict{State: posture.Upright, Person: true})
+	rec.AddEvent(history.Event{At: time.Now().Add(-time.Hour), Kind: history.EventPaused})
+	if err := rec.SaveUnwritten(path); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runCLI(t, "history", "forget", "--all"); code != 0 {
+		t.Fatalf("forget: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("forget --all left the unwritten file (%v)", err)
 	}
 }

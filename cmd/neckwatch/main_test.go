@@ -350,7 +350,11 @@ func TestInstallValidatesRunFlags(t *testing.T) {
 
 	// Accepted flags are written with absolute paths, since the entry does
 	// not start in this directory.
-	t.Chdir(t.TempDir())
+	wd, _ := os.Getwd()
+	if err := os.Chdir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chdir(wd) })
 	// The test binary sits in a go-build directory, which install refuses
 	// as a vanishing `go run` binary; point the temp dir elsewhere.
 	t.Setenv("TMPDIR", t.TempDir())
@@ -365,8 +369,8 @@ func TestInstallValidatesRunFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wd, _ := os.Getwd()
-	for _, want := range []string{"--tray", "--alert-onset=30s", "--source=" + filepath.Join(wd, "clip.mp4")} {
+	here, _ := os.Getwd()
+	for _, want := range []string{"--tray", "--alert-onset=30s", "--source=" + filepath.Join(here, "clip.mp4")} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("login entry lacks %q:\n%s", want, data)
 		}

@@ -365,7 +365,8 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		}
 	}
 
-	journal := openJournal(cfg, time.Now(), log.Warn)
+	unwritten, _ := unwrittenHistoryPath() // "" without a state directory: nothing kept
+	journal := openJournal(cfg, unwritten, time.Now(), log.Warn)
 	var dj daemon.Journal
 	if journal != nil {
 		dj = journal
