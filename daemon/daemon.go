@@ -117,6 +117,10 @@ type Options struct {
 	// PainPrompt is the daily local time ("HH:MM") of the opt-in
 	// pain-score prompt; empty is off.
 	PainPrompt string
+	// CalibrationCountdown is the wait between the user asking for a
+	// guided calibration and the frames taken (see guide.go);
+	// DefaultCalibrationCountdown when zero.
+	CalibrationCountdown time.Duration
 }
 
 // Daemon runs the sampling loop. Its control methods are safe for
@@ -146,6 +150,12 @@ type Daemon struct {
 	breakLen    time.Duration
 	prompted    string // local day the pain prompt was shown
 	promptAt    int    // PainPrompt in minutes after midnight, -1 off
+	// guidePrompted: the first-run calibration was offered (or started)
+	// in this run; calibrateAt: when a guided calibration is taken (zero:
+	// none pending).
+	guidePrompted bool
+	calibrateAt   time.Time
+	guideMu       sync.Mutex // serialises StartGuidedCalibration
 }
 
 // New checks the options and returns a daemon ready to Run.
@@ -174,6 +184,9 @@ func New(opt Options) (*Daemon, error) {
 	}
 	if opt.StateEvery <= 0 {
 		opt.StateEvery = 5 * time.Minute
+	}
+	if opt.CalibrationCountdown <= 0 {
+		opt.CalibrationCountdown = DefaultCalibrationCountdown
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -233,6 +246,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 			d.journalTick(now)
 			d.breakOver(now)
 			d.painPrompt(now)
+			d.firstRunPrompt(now)
+			d.guidedCalibration(ctx, now)
 			if now.Sub(lastSave) >= d.opt.StateEvery {
 				lastSave = now
 				d.saveState()
@@ -243,6 +258,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 			}
 			if wait > d.opt.Tick {
 				wait = d.opt.Tick
+			}
+			if at := d.calibrationDue(); !at.IsZero() && at.Sub(now) < wait {
+				wait = max(at.Sub(now), time.Millisecond)
 			}
 			select {
 			case <-ctx.Done():

@@ -59,9 +59,79 @@ type Desktop struct {
 	// application's notification, which replaces_id would then overwrite.
 	owner string
 	ids   map[string]uint32 // last notification id per Category, from owner
+	// onAction receives the actions the user chooses; subscribed is the
+	// connection whose ActionInvoked signals are being listened to.
+	onAction   func(ActionEvent)
+	subscribed *dbus.Conn
 }
 
-var _ Notifier = (*Desktop)(nil)
+var (
+	_ Notifier       = (*Desktop)(nil)
+	_ ActionListener = (*Desktop)(nil)
+)
+
+// OnAction makes fn receive the actions the user chooses on notifications
+// this Desktop showed (the server's ActionInvoked signal, matched to the
+// notification's Category by its id). It listens on the current bus
+// connection and on every later one.
+func (d *Desktop) OnAction(fn func(ActionEvent)) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.onAction = fn
+	if d.conn != nil {
+		d.subscribeLocked(d.conn)
+	}
+}
+
+// subscribeLocked listens for ActionInvoked on conn, once per connection.
+// The listening goroutine ends when the connection closes (godbus closes
+// the signal channel).
+func (d *Desktop) subscribeLocked(conn *dbus.Conn) {
+	if d.onAction == nil || d.subscribed == conn {
+		return
+	}
+	if err := conn.AddMatchSignal(dbus.WithMatchObjectPath(objectPath), dbus.WithMatchInterface(notifIface), dbus.WithMatchMember("ActionInvoked")); err != nil {
+		return // actions are a convenience: the notification text says what to do
+	}
+	d.subscribed = conn
+	ch := make(chan *dbus.Signal, 16)
+	conn.Signal(ch)
+	go func() {
+		for sig := range ch {
+			if ev, ok := d.actionEvent(sig); ok {
+				d.mu.Lock()
+				fn := d.onAction
+				d.mu.Unlock()
+				fn(ev)
+			}
+		}
+	}()
+}
+
+// actionEvent turns an ActionInvoked signal from the current server into
+// the event for the Category whose last notification it names. Signals
+// from anyone else on the bus, or about other notifications, are ignored.
+func (d *Desktop) actionEvent(sig *dbus.Signal) (ActionEvent, bool) {
+	if sig.Name != notifIface+".ActionInvoked" || len(sig.Body) != 2 {
+		return ActionEvent{}, false
+	}
+	id, ok1 := sig.Body[0].(uint32)
+	key, ok2 := sig.Body[1].(string)
+	if !ok1 || !ok2 {
+		return ActionEvent{}, false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if sig.Sender == "" || sig.Sender != d.owner {
+		return ActionEvent{}, false
+	}
+	for cat, cid := range d.ids {
+		if cid == id {
+			return ActionEvent{Category: cat, Key: key}, true
+		}
+	}
+	return ActionEvent{}, false
+}
 
 // NewDesktop returns a Desktop. It does not connect yet: the first Notify,
 // Check or DoNotDisturb does.
@@ -108,9 +178,13 @@ func (d *Desktop) notify(ctx context.Context, conn *dbus.Conn, n Notification) e
 	if n.Category != "" {
 		hints["category"] = dbus.MakeVariant(n.Category)
 	}
+	actions := []string{}
+	for _, a := range n.Actions {
+		actions = append(actions, a.Key, a.Label)
+	}
 	var id uint32
 	err := conn.Object(busName, objectPath).CallWithContext(ctx, notifIface+".Notify", 0,
-		AppName, replaces, "", n.Title, n.Body, []string{}, hints, expireTimeout(n.Timeout)).Store(&id)
+		AppName, replaces, "", n.Title, n.Body, actions, hints, expireTimeout(n.Timeout)).Store(&id)
 	if err != nil {
 		return err
 	}
@@ -317,6 +391,7 @@ func (d *Desktop) connection(ctx context.Context) (*dbus.Conn, error) {
 		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	d.conn = conn
+	d.subscribeLocked(conn)
 	return conn, nil
 }
 

@@ -295,3 +295,53 @@ func TestDesktopReconnect(t *testing.T) {
 		t.Errorf("new dunst has %d notifications %q, want 1", len(got), back.Title)
 	}
 }
+
+// The user's choice on a notification with actions comes back as an
+// ActionEvent for its category: here dunst's own action command (what a
+// click on the notification does) invokes the default action, which
+// arrives once.
+func TestDesktopActions(t *testing.T) {
+	if !testenv.InDesktopSession(t) {
+		return
+	}
+	d := NewDesktop()
+	defer d.Close()
+	if _, err := d.Check(context.Background()); err != nil { // connect first: OnAction also subscribes an open connection
+		t.Fatal(err)
+	}
+	got := make(chan ActionEvent, 4)
+	d.OnAction(func(ev ActionEvent) { got <- ev })
+	testenv.RunCmd(t, "dunstctl", "close-all")
+	n := Notification{
+		Title: unique(t, "prompt"), Body: "choose", Category: "neckwatch.calibration", Timeout: -1,
+		Actions: []Action{{Key: ActionDefault, Label: "Calibrate now"}, {Key: "later", Label: "Later"}},
+	}
+	if err := d.Notify(n); err != nil {
+		t.Fatal(err)
+	}
+	waitDisplayed := func() {
+		deadline := time.Now().Add(5 * time.Second)
+		for strings.TrimSpace(testenv.RunCmd(t, "dunstctl", "count", "displayed")) == "0" {
+			if time.Now().After(deadline) {
+				t.Fatal("the notification is not displayed")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitDisplayed()
+	testenv.RunCmd(t, "dunstctl", "action", "0")
+	select {
+	case ev := <-got:
+		if ev != (ActionEvent{Category: "neckwatch.calibration", Key: ActionDefault}) {
+			t.Errorf("action event %+v", ev)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no action event within 5 s of dunstctl action")
+	}
+	testenv.RunCmd(t, "dunstctl", "close-all")
+	select {
+	case ev := <-got:
+		t.Errorf("a second event %+v", ev)
+	case <-time.After(300 * time.Millisecond):
+	}
+}

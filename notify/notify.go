@@ -43,6 +43,34 @@ type Notification struct {
 	// A notification replaces the previous one shown with the same
 	// non-empty Category instead of stacking up under it.
 	Category string
+	// Actions are buttons on the notification (freedesktop actions, where
+	// the server supports them; see ActionListener). An action with the key
+	// ActionDefault is also what a click on the notification itself does.
+	// The body must still say what to do without them: not every server
+	// shows buttons.
+	Actions []Action
+}
+
+// Action is one button on a notification: Key is reported back when the
+// user chooses it, Label is what the button says.
+type Action struct{ Key, Label string }
+
+// ActionDefault is the freedesktop key of a notification's default action,
+// invoked by clicking the notification.
+const ActionDefault = "default"
+
+// ActionEvent says that the user chose Key on the notification last shown
+// with Category.
+type ActionEvent struct{ Category, Key string }
+
+// ActionListener is implemented by notifiers that report which action the
+// user chose on a notification shown with Actions (an optional capability,
+// like database/sql/driver.Pinger: a notifier without it shows the text
+// only).
+type ActionListener interface {
+	// OnAction makes fn receive every action the user chooses from now
+	// on. fn runs on the notifier's own goroutine and must not block.
+	OnAction(fn func(ActionEvent))
 }
 
 // Urgency is a notification's urgency level.

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/neckwatch/neckwatch/calibration"
 	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
 	"github.com/neckwatch/neckwatch/synthetic"
@@ -156,4 +158,71 @@ func TestDaemonEndToEndNotifiesRealServer(t *testing.T) {
 		t.Errorf("history after the run: %d minutes, %d posture alerts (want 1)\n%s", len(doc.Minutes), alerts, out)
 	}
 	t.Logf("posture reset reached dunst %v after start (posture changed at %v, onset 8s): %q", firstSeen, upright, body)
+}
+
+// The first run needs no manual: a daemon started without a calibration
+// offers one on the real notification server; the user's click (dunst's
+// action command) starts the countdown, the calibration is taken from the
+// camera (here a video of an upright person) and saved as the default
+// profile, and the result is announced.
+func TestDaemonFirstRunGuideOnRealServer(t *testing.T) {
+	if !testenv.InDesktopSession(t) {
+		return
+	}
+	isolateConfig(t)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	rt, err := os.MkdirTemp("", "nw-rt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(rt)
+	t.Setenv("XDG_RUNTIME_DIR", rt)
+	video := filepath.Join(t.TempDir(), "upright.avi")
+	writePostureVideo(t, video, 10, 15*time.Second, 0)
+	profile, err := calibration.ProfilePath(calibration.DefaultProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	clicked := make(chan struct{})
+	go func() { // the user: click the prompt once it is on screen
+		defer close(clicked)
+		deadline := time.Now().Add(25 * time.Second)
+		for time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+			if strings.TrimSpace(testenv.RunCmd(t, "dunstctl", "count", "displayed")) != "0" {
+				testenv.RunCmd(t, "dunstctl", "action", "0")
+				return
+			}
+		}
+	}()
+	code, _, stderr := runCLI(t, "run", "--source", video, "--foreground", "--log-level", "debug")
+	<-clicked
+	if code != 0 {
+		t.Fatalf("run: exit %d\n%s", code, stderr)
+	}
+	// dunst orders its history by closing time, and a replacement may
+	// keep the replaced id: compare as a set (the daemon tests check the
+	// order).
+	hist := testenv.DunstHistory(t)
+	var got []string
+	var result string
+	for _, h := range hist {
+		got = append(got, h.Summary)
+		if h.Summary == "Calibrated" {
+			result = h.Body
+		}
+	}
+	sort.Strings(got)
+	want := []string{"Calibrate neckwatch to your posture", "Calibrated", "Calibrating in 5 seconds"}
+	if strings.Join(got, " | ") != strings.Join(want, " | ") {
+		t.Fatalf("notifications %q, want %q\nlog:\n%s", got, want, stderr)
+	}
+	if !strings.Contains(result, "neck angle") {
+		t.Errorf("result body %q does not give the reference", result)
+	}
+	if _, err := calibration.Load(profile); err != nil {
+		t.Errorf("no calibration saved at %s: %v", profile, err)
+	}
 }

@@ -385,6 +385,11 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		sampler.Close()
 		return err
 	}
+	// Buttons on notifications (the first-run "Calibrate now") where the
+	// notification server has them; the text says what to do elsewhere.
+	if al, ok := notifier.(notify.ActionListener); ok {
+		al.OnAction(d.HandleAction)
+	}
 
 	ln, err := control.Listen(lock.SocketPath())
 	if err != nil {

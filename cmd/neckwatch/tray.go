@@ -36,13 +36,10 @@ func (a trayActions) Snooze(d time.Duration) { a.d.Snooze(d) }
 func (a trayActions) StartBreak()            { go a.d.StartBreak() }
 func (a trayActions) Quit()                  { a.quit() }
 
-func (a trayActions) Recalibrate() {
-	go func() {
-		if err := a.d.Recalibrate(a.ctx); err != nil {
-			a.log.Warn("recalibration from the tray failed", "err", err)
-		}
-	}()
-}
+// Recalibrate from the tray is the guided calibration: a countdown
+// notification gives the user time to sit back after clicking, and a
+// second one gives the result.
+func (a trayActions) Recalibrate() { go a.d.StartGuidedCalibration() }
 
 func (a trayActions) OpenReport() {
 	go func() {
