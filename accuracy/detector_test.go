@@ -13,10 +13,10 @@ import (
 	"gocv.io/x/gocv"
 
 	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
 	"github.com/neckwatch/neckwatch/vision"
-	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 // landmarks is what the detector found in one frame. The harness stores

@@ -97,9 +97,6 @@ func kinds(evs []Event) []Kind {
 	return out
 }
 
-// sec returns the offset of t from start in seconds, for messages.
-func sec(start, t time.Time) float64 { return t.Sub(start).Seconds() }
-
 // noBreaks returns the default config with break suggestions off, for
 // tests about posture alerts only.
 func noBreaks() Config {

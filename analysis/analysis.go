@@ -11,9 +11,9 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
-	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 // Result is one analysed frame.

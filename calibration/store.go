@@ -16,6 +16,8 @@ import (
 
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
 	"github.com/neckwatch/neckwatch/posture"
+
+	"github.com/neckwatch/neckwatch/internal/xdg"
 )
 
 // DefaultProfile is the profile used when none is named.
@@ -29,13 +31,7 @@ var ErrNotFound = errors.New("profile not calibrated")
 // ConfigDir returns neckwatch's configuration directory: $XDG_CONFIG_HOME/
 // neckwatch on Linux (~/.config/neckwatch), the platform's equivalent
 // elsewhere.
-func ConfigDir() (string, error) {
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find config directory: %w (set XDG_CONFIG_HOME or HOME)", err)
-	}
-	return filepath.Join(d, "neckwatch"), nil
-}
+func ConfigDir() (string, error) { return xdg.ConfigDir() }
 
 // ValidateName checks a profile name.
 func ValidateName(name string) error {

@@ -114,9 +114,6 @@ func Lock(dir string) (*InstanceLock, error) {
 	return l, nil
 }
 
-// Dir returns the runtime directory the lock lives in.
-func (l *InstanceLock) Dir() string { return l.dir }
-
 // SocketPath returns the control socket path that belongs to this lock,
 // <dir>/control.sock.
 func (l *InstanceLock) SocketPath() string { return filepath.Join(l.dir, SocketName) }

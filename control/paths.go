@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
+
+	"github.com/neckwatch/neckwatch/internal/xdg"
 )
 
 // File names inside the runtime directory.
@@ -14,19 +15,9 @@ const (
 	LockName   = "daemon.lock"
 )
 
-// Dir returns the per-user runtime directory for the socket and lock:
-// $XDG_RUNTIME_DIR/neckwatch, or <os.TempDir()>/neckwatch-<uid> when
-// XDG_RUNTIME_DIR is unset (e.g. over ssh without a logind session). It
-// does not create the directory; see [EnsureDir].
-func Dir() string {
-	// The spec says a relative XDG_RUNTIME_DIR is invalid and must be
-	// ignored; honouring it would put the socket wherever the daemon was
-	// started from.
-	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" && filepath.IsAbs(rt) {
-		return filepath.Join(rt, "neckwatch")
-	}
-	return filepath.Join(os.TempDir(), "neckwatch-"+strconv.Itoa(os.Getuid()))
-}
+// Dir returns the per-user runtime directory for the socket and lock
+// (xdg.RuntimeDir). It does not create the directory; see [EnsureDir].
+func Dir() string { return xdg.RuntimeDir() }
 
 // SocketPath returns the default control socket path, <Dir()>/control.sock.
 func SocketPath() string { return filepath.Join(Dir(), SocketName) }

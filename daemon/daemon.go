@@ -7,7 +7,6 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -64,11 +63,6 @@ func BurstFrom(s config.SamplingConfig) int {
 // config package for why those figures).
 func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampling) }
 
-// Notifier shows desktop notifications (notify.Desktop in production).
-type Notifier interface {
-	Notify(n notify.Notification) error
-}
-
 // Journal records what the daemon sees for the posture history
 // (history.Recorder behind an adapter in production). Tick is called every
 // few seconds and writes when a minute has closed; its errors are shown in
@@ -93,7 +87,7 @@ type Options struct {
 	Sampler    Sampler
 	Classifier *posture.Classifier
 	Policy     *alerts.Policy
-	Notifier   Notifier
+	Notifier   notify.Notifier
 	// DoNotDisturb, when set, is polled every DNDPoll to hold alerts while
 	// the desktop is in do-not-disturb mode.
 	DoNotDisturb func(ctx context.Context) (bool, error)
@@ -562,7 +556,7 @@ func (d *Daemon) Status() Status {
 	}
 	if d.notifyErr != "" {
 		st.Notifications = "unavailable: " + d.notifyErr
-	} else if r, ok := d.opt.Notifier.(interface{ LastError() error }); ok && r.LastError() != nil {
+	} else if r, ok := d.opt.Notifier.(notify.Reachability); ok && r.LastError() != nil {
 		// Nothing sent yet, but the start-up check found no server.
 		st.Notifications = "unavailable: " + r.LastError().Error()
 	}
@@ -578,11 +572,6 @@ func (d *Daemon) Status() Status {
 	return st
 }
 
-// StatusJSON returns Status encoded as JSON.
-func (d *Daemon) StatusJSON() json.RawMessage {
-	b, _ := json.Marshal(d.Status())
-	return b
-}
 
 // Pause stops sampling for dur (0: until Resume).
 func (d *Daemon) Pause(dur time.Duration) {

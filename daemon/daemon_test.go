@@ -12,6 +12,7 @@ import (
 	"github.com/neckwatch/neckwatch/alerts"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/notify"
+	"github.com/neckwatch/neckwatch/notify/notifytest"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
 )
@@ -68,7 +69,7 @@ func fast() Intervals {
 	return Intervals{Changing: 5 * time.Millisecond, Stable: 5 * time.Millisecond, Away: 5 * time.Millisecond, BusyBackoff: 5 * time.Millisecond, BusyBackoffMax: 20 * time.Millisecond}
 }
 
-func newTestDaemon(t *testing.T, steps []step, cfg alerts.Config, n Notifier) (*Daemon, *scriptedSampler, *[]alerts.Snapshot) {
+func newTestDaemon(t *testing.T, steps []step, cfg alerts.Config, n notify.Notifier) (*Daemon, *scriptedSampler, *[]alerts.Snapshot) {
 	t.Helper()
 	pol, err := alerts.New(cfg, nil, time.Now())
 	if err != nil {
@@ -120,7 +121,7 @@ func shortOnset() alerts.Config {
 }
 
 func TestRunEndsWithTheSourceAndReleasesIt(t *testing.T) {
-	rec := &notify.Recorder{}
+	rec := &notifytest.Recorder{}
 	d, s, saved := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 5), alerts.DefaultConfig(), rec)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -146,7 +147,7 @@ func TestRunEndsWithTheSourceAndReleasesIt(t *testing.T) {
 
 func TestCancelStopsPromptly(t *testing.T) {
 	steps := repeat(verdict(posture.Upright, 0), 1_000_000)
-	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notify.Recorder{})
+	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notifytest.Recorder{})
 	d.opt.Intervals.Stable = time.Hour
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -170,7 +171,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 func TestSustainedForwardHeadNotifiesOnce(t *testing.T) {
 	// Samples arrive every few ms, so a real-time onset would take too
 	// long: drive the policy clock forward one second per sample.
-	rec := &notify.Recorder{}
+	rec := &notifytest.Recorder{}
 	steps := append(repeat(verdict(posture.Upright, 0), 5), repeat(verdict(posture.ForwardHead, 0.6), 30)...)
 	d, s, _ := newTestDaemon(t, steps, shortOnset(), rec)
 	d.opt.Now = steppingClock(200 * time.Millisecond)
@@ -190,7 +191,7 @@ func TestSustainedForwardHeadNotifiesOnce(t *testing.T) {
 func TestCameraBusyBacksOffAndRecovers(t *testing.T) {
 	busy := step{err: vision.ErrCameraBusy}
 	steps := append([]step{busy, busy, busy}, repeat(verdict(posture.Upright, 0), 2)...)
-	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notify.Recorder{})
+	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notifytest.Recorder{})
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func TestCameraBusyBacksOffAndRecovers(t *testing.T) {
 }
 
 func TestStatusShowsCameraProblem(t *testing.T) {
-	d, _, _ := newTestDaemon(t, nil, alerts.DefaultConfig(), &notify.Recorder{})
+	d, _, _ := newTestDaemon(t, nil, alerts.DefaultConfig(), &notifytest.Recorder{})
 	d.recordSample(Sample{Camera: CameraBusy}, vision.ErrCameraBusy)
 	st := d.Status()
 	if st.Camera != CameraBusy || st.CameraProblem == "" {
@@ -223,7 +224,7 @@ func TestStatusShowsCameraProblem(t *testing.T) {
 }
 
 func TestLostNotificationsDoNotStopTheDaemon(t *testing.T) {
-	rec := &notify.Recorder{}
+	rec := &notifytest.Recorder{}
 	rec.SetErr(errors.New("no notification service"))
 	steps := append(repeat(verdict(posture.Upright, 0), 2), repeat(verdict(posture.ForwardHead, 0.8), 30)...)
 	d, s, _ := newTestDaemon(t, steps, shortOnset(), rec)
@@ -242,7 +243,7 @@ func TestLostNotificationsDoNotStopTheDaemon(t *testing.T) {
 
 func TestPauseKeepsTheCameraOff(t *testing.T) {
 	steps := repeat(verdict(posture.Upright, 0), 1000)
-	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notify.Recorder{})
+	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notifytest.Recorder{})
 	d.Pause(0)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
@@ -259,7 +260,7 @@ func TestPauseKeepsTheCameraOff(t *testing.T) {
 }
 
 func TestIntervalAdapts(t *testing.T) {
-	d, _, _ := newTestDaemon(t, nil, alerts.DefaultConfig(), &notify.Recorder{})
+	d, _, _ := newTestDaemon(t, nil, alerts.DefaultConfig(), &notifytest.Recorder{})
 	iv := DefaultIntervals()
 	d.opt.Intervals = iv
 	seq := []struct {
@@ -311,7 +312,7 @@ func (j *journalRecorder) Tick(time.Time) error {
 func (j *journalRecorder) Close() error { j.closed = true; return nil }
 
 func TestJournalGetsSamplesEventsAndNotes(t *testing.T) {
-	rec := &notify.Recorder{}
+	rec := &notifytest.Recorder{}
 	steps := append(repeat(verdict(posture.Upright, 0), 3), repeat(verdict(posture.ForwardHead, 0.6), 30)...)
 	d, s, _ := newTestDaemon(t, steps, shortOnset(), rec)
 	d.opt.Now = steppingClock(200 * time.Millisecond)
@@ -341,7 +342,7 @@ func TestJournalGetsSamplesEventsAndNotes(t *testing.T) {
 }
 
 func TestUserStartedBreakAndPainPrompt(t *testing.T) {
-	rec := &notify.Recorder{}
+	rec := &notifytest.Recorder{}
 	cfg := alerts.DefaultConfig()
 	cfg.BreakLength = time.Minute
 	d, s, _ := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 400), cfg, rec)
@@ -370,7 +371,7 @@ func TestUserStartedBreakAndPainPrompt(t *testing.T) {
 // The daemon's own notices follow the policy's silencing: in quiet hours
 // neither the pain prompt nor the end of a break is shown.
 func TestOwnNoticesRespectQuietHours(t *testing.T) {
-	rec := &notify.Recorder{}
+	rec := &notifytest.Recorder{}
 	cfg := alerts.DefaultConfig()
 	cfg.BreakLength = time.Minute
 	now := time.Now()

@@ -10,14 +10,15 @@ import (
 
 	"github.com/neckwatch/neckwatch/alerts"
 	"github.com/neckwatch/neckwatch/notify"
+	"github.com/neckwatch/neckwatch/notify/notifytest"
 	"github.com/neckwatch/neckwatch/posture"
 )
 
 // guideDaemon is an uncalibrated daemon on a stepping clock whose
 // recalibrator fails with fail, or succeeds; calls counts its calls.
-func guideDaemon(t *testing.T, cfg alerts.Config, steps []step, fail error) (*Daemon, *notify.Recorder, *int) {
+func guideDaemon(t *testing.T, cfg alerts.Config, steps []step, fail error) (*Daemon, *notifytest.Recorder, *int) {
 	t.Helper()
-	rec := &notify.Recorder{}
+	rec := &notifytest.Recorder{}
 	d, s, _ := newTestDaemon(t, steps, cfg, rec)
 	d.opt.Now = steppingClock(time.Second)
 	s.now = d.opt.Now
@@ -38,7 +39,7 @@ func guideDaemon(t *testing.T, cfg alerts.Config, steps []step, fail error) (*Da
 	return d, rec, &calls
 }
 
-func titles(rec *notify.Recorder) []string {
+func titles(rec *notifytest.Recorder) []string {
 	var out []string
 	for _, n := range rec.Notifications() {
 		out = append(out, n.Title)

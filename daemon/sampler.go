@@ -11,9 +11,9 @@ import (
 	"gocv.io/x/gocv"
 
 	"github.com/neckwatch/neckwatch/analysis"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
-	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 // CameraState says how the last attempt to use the camera went.

@@ -14,10 +14,10 @@ import (
 
 	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
 	"github.com/neckwatch/neckwatch/vision"
-	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 // fakeCamera is an injected frame source standing in for a webcam

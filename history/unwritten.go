@@ -74,7 +74,8 @@ func (r *Recorder) SaveUnwritten(path string) error {
 		})
 	}
 	for _, e := range r.events {
-		f.Events = append(f.Events, unwrittenEvent{e.At, e.Kind, e.State, finiteOr0(e.Severity), e.Corrected, e.Detail, e.AlertAt})
+		e.Severity = finiteOr0(e.Severity)
+		f.Events = append(f.Events, unwrittenEvent(e))
 	}
 	f.Pain = append(f.Pain, r.pain...)
 	for _, m := range r.marks {
@@ -127,7 +128,7 @@ func (r *Recorder) LoadUnwritten(path string) (bool, error) {
 	}
 	events := make([]Event, 0, len(f.Events)+len(r.events))
 	for _, e := range f.Events {
-		events = append(events, Event{At: e.At, Kind: e.Kind, State: e.State, Severity: e.Severity, Corrected: e.Corrected, Detail: e.Detail, AlertAt: e.AlertAt})
+		events = append(events, Event(e))
 	}
 	r.events = append(events, r.events...)
 	r.pain = append(f.Pain, r.pain...)

@@ -1,13 +1,15 @@
 // Package notify is neckwatch's desktop-notification seam: the daemon talks to
 // a small Notifier interface, Desktop implements it against the real desktop
 // (the freedesktop notification service over the D-Bus session bus on Linux,
-// github.com/gen2brain/beeep elsewhere), and Recorder implements it in memory
-// for the tests of other packages.
+// github.com/gen2brain/beeep elsewhere), and notifytest.Recorder implements
+// it in memory for the tests of other packages. It must not import the
+// packages that decide what to notify (coach, daemon).
 package notify
 
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -23,7 +25,7 @@ const AppName = "neckwatch"
 var ErrUnavailable = errors.New("no desktop notification service reachable")
 
 // Notifier shows a desktop notification. It is kept this small so that the
-// daemon can be tested with a Recorder.
+// daemon can be tested with a notifytest.Recorder.
 type Notifier interface {
 	Notify(n Notification) error
 }
@@ -49,6 +51,14 @@ type Notification struct {
 	// The body must still say what to do without them: not every server
 	// shows buttons.
 	Actions []Action
+}
+
+// Reachability is implemented by notifiers that know whether their last
+// attempt reached the notification service (an optional capability, shown
+// in status).
+type Reachability interface {
+	// LastError is the last attempt's error, nil when it was delivered.
+	LastError() error
 }
 
 // Action is one button on a notification: Key is reported back when the
@@ -137,4 +147,14 @@ func expireTimeout(d time.Duration) int32 {
 		ms = 1<<31 - 1
 	}
 	return int32(ms)
+}
+
+// Logger is a Notifier that only logs, for when notifications are turned
+// off (and for tools that must not show any).
+type Logger struct{ Log *slog.Logger }
+
+// Notify logs n's title at Info level.
+func (l Logger) Notify(n Notification) error {
+	l.Log.Info("notification (notifications off)", "title", n.Title)
+	return nil
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // uprightFeatures is an upright 640x480 frame of the test scene, in

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // Thresholds are the named limits the classifier judges by. Each pair is a

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // calibratedBaseline is NewBaseline over a few upright frames of the test

@@ -3,8 +3,8 @@ package posture_test
 import (
 	"fmt"
 
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
-	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 // A camera beside the desk sees the user in profile, facing image right:

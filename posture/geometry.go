@@ -3,7 +3,7 @@ package posture
 import (
 	"math"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // View is where the camera sits relative to the user.

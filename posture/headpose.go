@@ -3,7 +3,7 @@ package posture
 import (
 	"math"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // HeadPose is the head's orientation relative to the camera, as the three

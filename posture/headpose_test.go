@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // rotateAbout rotates v by angleDeg about the unit axis k (right-hand

@@ -3,7 +3,7 @@ package posture
 import (
 	"math"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // Population figures for the front view, used before calibration, from

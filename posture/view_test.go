@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // frontalBody is an upper body facing the camera under a face at (cx, cy)

@@ -15,7 +15,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // HeadMotion is one frame's applied head motion relative to the seed.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // FaceMeshInputSize is the side of the square Face Mesh input.

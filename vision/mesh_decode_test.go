@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 func TestAffineInvertRoundTrip(t *testing.T) {

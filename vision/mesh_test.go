@@ -8,7 +8,7 @@ import (
 
 	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // readPhoto decodes a test photo (a crop of it when crop is not empty),

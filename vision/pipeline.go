@@ -8,8 +8,8 @@ import (
 
 	"gocv.io/x/gocv"
 
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/models"
-	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 // Timing is where one frame's pipeline time went.
@@ -25,10 +25,6 @@ type Timing struct {
 
 // Forward is the time of the networks' own forward passes.
 func (t Timing) Forward() time.Duration { return t.FaceForward + t.BodyForward + t.MeshForward }
-
-// Overhead is the time spent outside the forward passes: resizing, crops,
-// blobs, decoding, bookkeeping.
-func (t Timing) Overhead() time.Duration { return t.Total - t.Forward() }
 
 // PipelineConfig selects and tunes the networks.
 type PipelineConfig struct {

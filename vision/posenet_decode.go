@@ -3,7 +3,7 @@ package vision
 import (
 	"math"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // PoseNetOutputStride is the output stride of the MobileNetV1 PoseNet graph.

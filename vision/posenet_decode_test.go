@@ -3,7 +3,7 @@ package vision
 import (
 	"testing"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // poseNetFixture builds PoseNet outputs for an inW x inH input (sides 16k+1)

@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
+	"github.com/neckwatch/neckwatch/landmark"
 )
 
 // yunetStrides are the feature-map strides of YuNet 2023mar's three heads.

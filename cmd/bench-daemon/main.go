@@ -11,6 +11,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"sort"
@@ -23,11 +24,11 @@ import (
 	"github.com/neckwatch/neckwatch/alerts"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
 	"github.com/neckwatch/neckwatch/vision"
-	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 func main() {
@@ -96,7 +97,7 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 		return err
 	}
 	d, err = daemon.New(daemon.Options{
-		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: &notify.Recorder{},
+		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: notify.Logger{Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
 		Intervals: daemon.IntervalsFrom(cfg.Sampling),
 		Burst:     daemon.BurstFrom(cfg.Sampling),
 		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),

@@ -9,9 +9,9 @@ import (
 
 	"github.com/neckwatch/neckwatch/analysis"
 	"github.com/neckwatch/neckwatch/calibration"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
-	"github.com/neckwatch/neckwatch/vision/landmark"
 )
 
 const calibrateUsage = `Usage: neckwatch calibrate --source SRC [--view auto|front|side] [--profile NAME | --out FILE]

@@ -22,10 +22,10 @@ import (
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
 	"github.com/neckwatch/neckwatch/internal/xdg"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
-	"github.com/neckwatch/neckwatch/vision/landmark"
 	"github.com/spf13/pflag"
 )
 
@@ -347,7 +347,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	}
 	restorePolicy(pol, statePath, now, log)
 
-	var notifier daemon.Notifier = logOnlyNotifier{log}
+	var notifier notify.Notifier = notify.Logger{Log: log}
 	var dnd func(context.Context) (bool, error)
 	desktop := notify.NewDesktop()
 	defer desktop.Close()
@@ -583,14 +583,6 @@ func recalibrator(cfg config.Config, path string, log *slog.Logger) daemon.Recal
 		log.Info("calibration saved", "path", path, "frames", b.Frames, "previous_kept_as", backup)
 		return cfg.NewClassifier(&b)
 	}
-}
-
-// logOnlyNotifier is used when notifications are disabled in the config.
-type logOnlyNotifier struct{ log *slog.Logger }
-
-func (n logOnlyNotifier) Notify(m notify.Notification) error {
-	n.log.Info("notification (disabled in config)", "title", m.Title)
-	return nil
 }
 
 // controlHandler answers the control socket from the running daemon.
