@@ -22,8 +22,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
 	"github.com/neckwatch/neckwatch/calibration"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/posture"
 )
 
@@ -35,9 +35,9 @@ const FileName = "config.toml"
 type Config struct {
 	Camera   CameraConfig   // [camera]
 	Sampling SamplingConfig // [sampling]
-	// Alerts is the [alerts] table: every field of alerts.Config under its
+	// Alerts is the [alerts] table: every field of coach.Config under its
 	// snake_case name (Onset is onset, LoadBudget is load_budget, ...).
-	Alerts alerts.Config
+	Alerts coach.Config
 	// Thresholds is the [thresholds] table: classifier overrides by their
 	// posture Classifier.Settings name (forward_start_cm = 3.0). Nil or
 	// empty means the classifier's defaults.
@@ -179,7 +179,7 @@ func Default() Config {
 			BusyBackoff:      DefaultBusyBackoff,
 			BusyBackoffMax:   DefaultBusyBackoffMax,
 		},
-		Alerts:        alerts.DefaultConfig(),
+		Alerts:        coach.DefaultConfig(),
 		Notifications: NotificationsConfig{Enabled: true, RespectDND: true},
 		History:       HistoryConfig{Enabled: true},
 		Log:           LogConfig{Level: "info"},

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/posture"
 )
@@ -52,7 +52,7 @@ func modified() config.Config {
 	c.Sampling = config.SamplingConfig{KeepOpen: true, IntervalStable: 90 * time.Second,
 		IntervalChanging: 1500 * time.Millisecond, IntervalAway: 2 * time.Minute, BurstFrames: 7,
 		Settle: 0, KeepOpenFPS: 0.5, BusyBackoff: 3 * time.Second, BusyBackoffMax: 90 * time.Minute / 2}
-	c.Alerts = alerts.Config{
+	c.Alerts = coach.Config{
 		Onset: 40 * time.Second, BlipTolerance: 3 * time.Second, Recovery: 20 * time.Second,
 		MaxSampleGap: 50 * time.Second, StaleAfter: 10 * time.Minute, Cooldown: 4 * time.Minute,
 		CooldownGrowth: 1.5, MaxCooldown: time.Hour + 30*time.Minute, CorrectionWindow: 2 * time.Minute,
@@ -89,7 +89,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 // TestEveryKeyDocumented checks that TOML writes every key, each after a
-// comment line giving its default, and every alerts.Config field under its
+// comment line giving its default, and every coach.Config field under its
 // snake_case name.
 func TestEveryKeyDocumented(t *testing.T) {
 	text := config.Example()
@@ -110,11 +110,11 @@ func TestEveryKeyDocumented(t *testing.T) {
 	}
 
 	snake := regexp.MustCompile(`([a-z0-9])([A-Z])`)
-	typ := reflect.TypeOf(alerts.Config{})
+	typ := reflect.TypeOf(coach.Config{})
 	for i := 0; i < typ.NumField(); i++ {
 		key := strings.ToLower(snake.ReplaceAllString(typ.Field(i).Name, "${1}_${2}"))
 		if !strings.Contains(text, "\n"+key+" = ") {
-			t.Errorf("alerts.Config.%s: no key %s in the example", typ.Field(i).Name, key)
+			t.Errorf("coach.Config.%s: no key %s in the example", typ.Field(i).Name, key)
 		}
 	}
 }
@@ -221,7 +221,7 @@ func TestLoadErrors(t *testing.T) {
 		{"wrong table", "[camera]\nonset = \"50s\"\n", []string{"unknown key camera.onset (did you mean alerts.onset?)"}},
 		{"outside any table", "source = \"0\"\n", []string{"unknown key source (did you mean camera.source?)"}},
 		{"unknown table", "[alert]\nonset = \"50s\"\n", []string{"unknown table [alert] (did you mean [alerts]?)"}},
-		{"wrong case", "[alerts]\nOnset = \"50s\"\n", []string{"unknown key alerts.Onset (did you mean alerts.onset?)"}},
+		{"wrong case", "[alerts]\nOnset = \"50s\"\n", []string{"unknown key coach.Onset (did you mean alerts.onset?)"}},
 		{"nothing close", "[alerts]\nfrobnicate = 1\n", []string{"unknown key alerts.frobnicate"}},
 		{"several unknown", "[camera]\nsorce = \"0\"\n[log]\nlevl = \"info\"\n", []string{
 			"unknown key camera.sorce (did you mean camera.source?)", "unknown key log.levl (did you mean log.level?)"}},

@@ -33,7 +33,7 @@ type field struct {
 	// ptr returns a pointer into c: *string, *posture.View, *bool, *int,
 	// *float64 or *time.Duration.
 	ptr func(c *Config) any
-	// alertsField is the alerts.Config field the key maps to, used to
+	// alertsField is the coach.Config field the key maps to, used to
 	// rewrite that package's validation errors.
 	alertsField string
 	// intOK accepts a TOML integer for a string key (source = 0).
@@ -148,7 +148,7 @@ func fieldByKey(key string) *field {
 	return nil
 }
 
-// fieldByAlerts finds the key of an alerts.Config field.
+// fieldByAlerts finds the key of an coach.Config field.
 func fieldByAlerts(goName string) *field {
 	for i := range fields {
 		if fields[i].alertsField == goName {

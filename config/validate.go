@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
 	"github.com/neckwatch/neckwatch/calibration"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/posture"
 )
 
@@ -55,7 +55,7 @@ func (c Config) validate(file string) error {
 	}
 
 	if p := c.Notifications.PainPrompt; p != "" {
-		if _, err := alerts.ParseClock(p); err != nil {
+		if _, err := coach.ParseClock(p); err != nil {
 			bad("notifications.pain_prompt", `must be a time of day "HH:MM" like "17:30", or empty`)
 		}
 	}
@@ -106,7 +106,7 @@ func display(p any) string {
 var (
 	// goDuration matches time.Duration.String output ("5m0s", "700ms").
 	goDuration = regexp.MustCompile(`\b(?:[0-9][0-9.]*(?:h|ms|m|s|µs|ns))+`)
-	// alertsNames matches alerts.Config field names.
+	// alertsNames matches coach.Config field names.
 	alertsNames = func() *regexp.Regexp {
 		var names []string
 		for i := range fields {
@@ -118,7 +118,7 @@ var (
 	}()
 )
 
-// alertsErrors rewrites the errors of alerts.Config.Validate, which name Go
+// alertsErrors rewrites the errors of coach.Config.Validate, which name Go
 // fields ("alerts: Config.Onset = 1s, must be between 5s and 30m0s"), in
 // terms of the file ("alerts.onset = 1s: must be between 5s and 30m").
 func alertsErrors(err error, c *Config, file string) []error {
@@ -131,7 +131,7 @@ func alertsErrors(err error, c *Config, file string) []error {
 	}
 	var out []error
 	for _, e := range list {
-		var fe *alerts.FieldError
+		var fe *coach.FieldError
 		f := (*field)(nil)
 		if errors.As(e, &fe) {
 			f = fieldByAlerts(fe.Field)

@@ -2,7 +2,7 @@
 // cycle, follows the posture over time through the alert policy, and
 // nudges the user through desktop notifications. It is the composition of
 // the other packages: a Sampler (camera or video), the posture classifier,
-// alerts.Policy, a notify.Notifier and a control socket handler.
+// coach.Policy, a notify.Notifier and a control socket handler.
 package daemon
 
 import (
@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
@@ -69,7 +69,7 @@ func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampli
 // status and logged once, and never stop the daemon.
 type Journal interface {
 	Sample(s Sample)
-	Event(e alerts.Event)
+	Event(e coach.Event)
 	// Note records a user action: "paused", "resumed", "snoozed",
 	// "calibrated", with a detail such as the duration.
 	Note(at time.Time, kind, detail string)
@@ -86,7 +86,7 @@ type Recalibrator func(frames []Sample) (*posture.Classifier, error)
 type Options struct {
 	Sampler    Sampler
 	Classifier *posture.Classifier
-	Policy     *alerts.Policy
+	Policy     *coach.Policy
 	Notifier   notify.Notifier
 	// DoNotDisturb, when set, is polled every DNDPoll to hold alerts while
 	// the desktop is in do-not-disturb mode.
@@ -98,7 +98,7 @@ type Options struct {
 	Tick         time.Duration // how often the policy's clock advances between samples
 	// SaveState persists the policy's day state (load, breaks today); called
 	// every StateEvery and at shutdown.
-	SaveState  func(alerts.Snapshot) error
+	SaveState  func(coach.Snapshot) error
 	StateEvery time.Duration
 	Logger     *slog.Logger
 	Now        func() time.Time
@@ -190,7 +190,7 @@ func New(opt Options) (*Daemon, error) {
 	}
 	promptAt := -1
 	if opt.PainPrompt != "" {
-		m, err := alerts.ParseClock(opt.PainPrompt)
+		m, err := coach.ParseClock(opt.PainPrompt)
 		if err != nil {
 			return nil, fmt.Errorf("daemon: pain prompt: %w", err)
 		}
@@ -370,7 +370,7 @@ func (d *Daemon) recordSample(s Sample, err error) {
 	d.last = &cp
 }
 
-func (d *Daemon) observe(s Sample) []alerts.Event {
+func (d *Daemon) observe(s Sample) []coach.Event {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	v := s.Verdict
@@ -378,7 +378,7 @@ func (d *Daemon) observe(s Sample) []alerts.Event {
 	return d.opt.Policy.Observe(s.At, v)
 }
 
-func (d *Daemon) policyTick(now time.Time) []alerts.Event {
+func (d *Daemon) policyTick(now time.Time) []coach.Event {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.opt.Policy.Tick(now)
@@ -408,19 +408,19 @@ func (d *Daemon) pollDND(ctx context.Context) {
 
 // categories lets a newer notification of a kind replace the previous one
 // instead of stacking up.
-var categories = map[alerts.Kind]string{
-	alerts.PostureAlert:     "neckwatch.posture",
-	alerts.PostureCorrected: "neckwatch.posture",
-	alerts.PreBreakNotice:   "neckwatch.break",
-	alerts.BreakSuggested:   "neckwatch.break",
-	alerts.BreakTaken:       "neckwatch.break",
-	alerts.BreakSkipped:     "neckwatch.break",
-	alerts.Resumed:          "neckwatch.status",
+var categories = map[coach.Kind]string{
+	coach.PostureAlert:     "neckwatch.posture",
+	coach.PostureCorrected: "neckwatch.posture",
+	coach.PreBreakNotice:   "neckwatch.break",
+	coach.BreakSuggested:   "neckwatch.break",
+	coach.BreakTaken:       "neckwatch.break",
+	coach.BreakSkipped:     "neckwatch.break",
+	coach.Resumed:          "neckwatch.status",
 }
 
 // deliver logs every event and shows those meant to be shown. A lost
 // notification is logged once, shown in status, and never stops the daemon.
-func (d *Daemon) deliver(events []alerts.Event) {
+func (d *Daemon) deliver(events []coach.Event) {
 	for _, e := range events {
 		d.log.Info("event", "kind", e.Kind, "notify", e.Notify, "title", e.Title)
 		d.mu.Lock()
@@ -433,7 +433,7 @@ func (d *Daemon) deliver(events []alerts.Event) {
 			continue
 		}
 		n := notify.Notification{Title: e.Title, Body: e.Body, Category: categories[e.Kind], Urgency: notify.Normal}
-		if e.Kind == alerts.PostureCorrected {
+		if e.Kind == coach.PostureCorrected {
 			n.Urgency = notify.Low
 		}
 		d.notify(n)
@@ -510,7 +510,7 @@ type Status struct {
 	Notifications string        `json:"notifications"`
 	History       string        `json:"history"`
 	DoNotDisturb  bool          `json:"do_not_disturb"`
-	Policy        alerts.Status `json:"policy"`
+	Policy        coach.Status  `json:"policy"`
 	// RestartNeeded names the configuration keys changed in the file that
 	// take effect only after a restart.
 	RestartNeeded []string `json:"restart_needed,omitempty"`
@@ -572,7 +572,6 @@ func (d *Daemon) Status() Status {
 	return st
 }
 
-
 // Pause stops sampling for dur (0: until Resume).
 func (d *Daemon) Pause(dur time.Duration) {
 	d.mu.Lock()
@@ -619,11 +618,11 @@ func (d *Daemon) Recalibrate(ctx context.Context) error {
 
 // Reconfigure applies a reloaded configuration (SIGHUP) without losing the
 // day's state: the alert policy is rebuilt from its snapshot.
-func (d *Daemon) Reconfigure(iv Intervals, burst int, alertsCfg alerts.Config, cls *posture.Classifier) error {
+func (d *Daemon) Reconfigure(iv Intervals, burst int, alertsCfg coach.Config, cls *posture.Classifier) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.opt.Now()
-	pol, err := alerts.New(alertsCfg, baselineAngle(cls), now)
+	pol, err := coach.New(alertsCfg, baselineAngle(cls), now)
 	if err != nil {
 		return err
 	}
@@ -699,9 +698,9 @@ func (d *Daemon) breakOver(now time.Time) {
 		d.mu.Unlock()
 		return // nothing stale is delivered once the silence ends
 	}
-	title, body := alerts.BreakOverText(d.breakLen)
+	title, body := coach.BreakOverText(d.breakLen)
 	d.mu.Unlock()
-	d.notify(notify.Notification{Title: title, Body: body, Category: categories[alerts.BreakSuggested]})
+	d.notify(notify.Notification{Title: title, Body: body, Category: categories[coach.BreakSuggested]})
 }
 
 // painPrompt asks once a day, at the configured time, for a pain score:

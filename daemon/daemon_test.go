@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/notify/notifytest"
@@ -69,18 +69,18 @@ func fast() Intervals {
 	return Intervals{Changing: 5 * time.Millisecond, Stable: 5 * time.Millisecond, Away: 5 * time.Millisecond, BusyBackoff: 5 * time.Millisecond, BusyBackoffMax: 20 * time.Millisecond}
 }
 
-func newTestDaemon(t *testing.T, steps []step, cfg alerts.Config, n notify.Notifier) (*Daemon, *scriptedSampler, *[]alerts.Snapshot) {
+func newTestDaemon(t *testing.T, steps []step, cfg coach.Config, n notify.Notifier) (*Daemon, *scriptedSampler, *[]coach.Snapshot) {
 	t.Helper()
-	pol, err := alerts.New(cfg, nil, time.Now())
+	pol, err := coach.New(cfg, nil, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &scriptedSampler{steps: steps}
-	var saved []alerts.Snapshot
+	var saved []coach.Snapshot
 	d, err := New(Options{
 		Sampler: s, Classifier: posture.NewClassifier(posture.Front, nil), Policy: pol, Notifier: n,
 		Intervals: fast(), Tick: 5 * time.Millisecond, Source: "test",
-		SaveState: func(s alerts.Snapshot) error { saved = append(saved, s); return nil },
+		SaveState: func(s coach.Snapshot) error { saved = append(saved, s); return nil },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -114,15 +114,15 @@ func steppingClock(step time.Duration) func() time.Time {
 	}
 }
 
-func shortOnset() alerts.Config {
-	cfg := alerts.DefaultConfig()
+func shortOnset() coach.Config {
+	cfg := coach.DefaultConfig()
 	cfg.Onset = 10 * time.Second
 	return cfg
 }
 
 func TestRunEndsWithTheSourceAndReleasesIt(t *testing.T) {
 	rec := &notifytest.Recorder{}
-	d, s, saved := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 5), alerts.DefaultConfig(), rec)
+	d, s, saved := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 5), coach.DefaultConfig(), rec)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := d.Run(ctx); err != nil {
@@ -147,7 +147,7 @@ func TestRunEndsWithTheSourceAndReleasesIt(t *testing.T) {
 
 func TestCancelStopsPromptly(t *testing.T) {
 	steps := repeat(verdict(posture.Upright, 0), 1_000_000)
-	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notifytest.Recorder{})
+	d, s, _ := newTestDaemon(t, steps, coach.DefaultConfig(), &notifytest.Recorder{})
 	d.opt.Intervals.Stable = time.Hour
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -191,7 +191,7 @@ func TestSustainedForwardHeadNotifiesOnce(t *testing.T) {
 func TestCameraBusyBacksOffAndRecovers(t *testing.T) {
 	busy := step{err: vision.ErrCameraBusy}
 	steps := append([]step{busy, busy, busy}, repeat(verdict(posture.Upright, 0), 2)...)
-	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notifytest.Recorder{})
+	d, s, _ := newTestDaemon(t, steps, coach.DefaultConfig(), &notifytest.Recorder{})
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestCameraBusyBacksOffAndRecovers(t *testing.T) {
 }
 
 func TestStatusShowsCameraProblem(t *testing.T) {
-	d, _, _ := newTestDaemon(t, nil, alerts.DefaultConfig(), &notifytest.Recorder{})
+	d, _, _ := newTestDaemon(t, nil, coach.DefaultConfig(), &notifytest.Recorder{})
 	d.recordSample(Sample{Camera: CameraBusy}, vision.ErrCameraBusy)
 	st := d.Status()
 	if st.Camera != CameraBusy || st.CameraProblem == "" {
@@ -243,7 +243,7 @@ func TestLostNotificationsDoNotStopTheDaemon(t *testing.T) {
 
 func TestPauseKeepsTheCameraOff(t *testing.T) {
 	steps := repeat(verdict(posture.Upright, 0), 1000)
-	d, s, _ := newTestDaemon(t, steps, alerts.DefaultConfig(), &notifytest.Recorder{})
+	d, s, _ := newTestDaemon(t, steps, coach.DefaultConfig(), &notifytest.Recorder{})
 	d.Pause(0)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
@@ -251,7 +251,7 @@ func TestPauseKeepsTheCameraOff(t *testing.T) {
 	if s.calls != 0 {
 		t.Fatalf("camera sampled %d times while paused", s.calls)
 	}
-	if st := d.Status(); st.Policy.Phase != alerts.PhasePaused || st.Camera != CameraOff {
+	if st := d.Status(); st.Policy.Phase != coach.PhasePaused || st.Camera != CameraOff {
 		t.Fatalf("phase %q camera %q, want paused and off", st.Policy.Phase, st.Camera)
 	}
 	if s.released == 0 {
@@ -260,7 +260,7 @@ func TestPauseKeepsTheCameraOff(t *testing.T) {
 }
 
 func TestIntervalAdapts(t *testing.T) {
-	d, _, _ := newTestDaemon(t, nil, alerts.DefaultConfig(), &notifytest.Recorder{})
+	d, _, _ := newTestDaemon(t, nil, coach.DefaultConfig(), &notifytest.Recorder{})
 	iv := DefaultIntervals()
 	d.opt.Intervals = iv
 	seq := []struct {
@@ -285,7 +285,7 @@ func TestIntervalAdapts(t *testing.T) {
 type journalRecorder struct {
 	mu      sync.Mutex
 	samples int
-	events  []alerts.Kind
+	events  []coach.Kind
 	notes   []string
 	ticks   int
 	closed  bool
@@ -293,7 +293,7 @@ type journalRecorder struct {
 }
 
 func (j *journalRecorder) Sample(Sample) { j.mu.Lock(); j.samples++; j.mu.Unlock() }
-func (j *journalRecorder) Event(e alerts.Event) {
+func (j *journalRecorder) Event(e coach.Event) {
 	j.mu.Lock()
 	j.events = append(j.events, e.Kind)
 	j.mu.Unlock()
@@ -327,7 +327,7 @@ func TestJournalGetsSamplesEventsAndNotes(t *testing.T) {
 	if j.samples != len(steps) || j.ticks == 0 || !j.closed {
 		t.Fatalf("journal: %d samples (want %d), %d ticks, closed %v", j.samples, len(steps), j.ticks, j.closed)
 	}
-	if len(j.events) == 0 || j.events[0] != alerts.PostureAlert {
+	if len(j.events) == 0 || j.events[0] != coach.PostureAlert {
 		t.Errorf("journal events %v, want the posture alert", j.events)
 	}
 	if strings.Join(j.notes, ",") != "snoozed 1m0s,resumed " {
@@ -343,7 +343,7 @@ func TestJournalGetsSamplesEventsAndNotes(t *testing.T) {
 
 func TestUserStartedBreakAndPainPrompt(t *testing.T) {
 	rec := &notifytest.Recorder{}
-	cfg := alerts.DefaultConfig()
+	cfg := coach.DefaultConfig()
 	cfg.BreakLength = time.Minute
 	d, s, _ := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 400), cfg, rec)
 	d.opt.Now = steppingClock(time.Second)
@@ -372,7 +372,7 @@ func TestUserStartedBreakAndPainPrompt(t *testing.T) {
 // neither the pain prompt nor the end of a break is shown.
 func TestOwnNoticesRespectQuietHours(t *testing.T) {
 	rec := &notifytest.Recorder{}
-	cfg := alerts.DefaultConfig()
+	cfg := coach.DefaultConfig()
 	cfg.BreakLength = time.Minute
 	now := time.Now()
 	// Quiet from an hour ago to two hours ahead, whatever the time of day

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/notify/notifytest"
 	"github.com/neckwatch/neckwatch/posture"
@@ -16,7 +16,7 @@ import (
 
 // guideDaemon is an uncalibrated daemon on a stepping clock whose
 // recalibrator fails with fail, or succeeds; calls counts its calls.
-func guideDaemon(t *testing.T, cfg alerts.Config, steps []step, fail error) (*Daemon, *notifytest.Recorder, *int) {
+func guideDaemon(t *testing.T, cfg coach.Config, steps []step, fail error) (*Daemon, *notifytest.Recorder, *int) {
 	t.Helper()
 	rec := &notifytest.Recorder{}
 	d, s, _ := newTestDaemon(t, steps, cfg, rec)
@@ -53,7 +53,7 @@ func titles(rec *notifytest.Recorder) []string {
 // result; the calibrated daemon does not offer it again.
 func TestFirstRunGuideCalibrates(t *testing.T) {
 	steps := append(repeat(verdict(posture.Away, 0), 5), repeat(verdict(posture.Upright, 0), 200)...)
-	d, rec, calls := guideDaemon(t, alerts.DefaultConfig(), steps, nil)
+	d, rec, calls := guideDaemon(t, coach.DefaultConfig(), steps, nil)
 	var once sync.Once
 	d.opt.OnSample = func(s Sample) {
 		// The user answers the prompt as soon as it appears (from the
@@ -87,7 +87,7 @@ func TestFirstRunGuideCalibrates(t *testing.T) {
 // Later leaves the daemon on population figures and does not ask again in
 // this run; a failed calibration says why and how to retry.
 func TestFirstRunGuideLaterAndFailure(t *testing.T) {
-	d, rec, calls := guideDaemon(t, alerts.DefaultConfig(), repeat(verdict(posture.Upright, 0), 100), nil)
+	d, rec, calls := guideDaemon(t, coach.DefaultConfig(), repeat(verdict(posture.Upright, 0), 100), nil)
 	d.opt.OnSample = func(Sample) { d.HandleAction(notify.ActionEvent{Category: PromptCategory, Key: ActionLater}) }
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -96,7 +96,7 @@ func TestFirstRunGuideLaterAndFailure(t *testing.T) {
 		t.Errorf("after Later: notifications %q, %d calibrations; want the one prompt and none", got, *calls)
 	}
 
-	d, rec, _ = guideDaemon(t, alerts.DefaultConfig(), repeat(verdict(posture.Upright, 0), 100), errors.New("no face in 12 of 15 frames"))
+	d, rec, _ = guideDaemon(t, coach.DefaultConfig(), repeat(verdict(posture.Upright, 0), 100), errors.New("no face in 12 of 15 frames"))
 	d.StartGuidedCalibration()
 	d.StartGuidedCalibration() // a second click during the countdown changes nothing
 	if err := d.Run(context.Background()); err != nil {
@@ -111,18 +111,18 @@ func TestFirstRunGuideLaterAndFailure(t *testing.T) {
 // The prompt waits for the user and for the silence to end: not while
 // away, not in quiet hours; a calibrated daemon never shows it.
 func TestFirstRunGuideWaits(t *testing.T) {
-	cfg := alerts.DefaultConfig()
+	cfg := coach.DefaultConfig()
 	now := time.Now()
 	cfg.QuietStart, cfg.QuietEnd = now.Add(-time.Hour).Format("15:04"), now.Add(2*time.Hour).Format("15:04")
 	for _, tc := range []struct {
 		name  string
-		cfg   alerts.Config
+		cfg   coach.Config
 		steps []step
 		calib bool
 	}{
-		{"away", alerts.DefaultConfig(), repeat(verdict(posture.Away, 0), 50), false},
+		{"away", coach.DefaultConfig(), repeat(verdict(posture.Away, 0), 50), false},
 		{"quiet hours", cfg, repeat(verdict(posture.Upright, 0), 50), false},
-		{"calibrated", alerts.DefaultConfig(), repeat(verdict(posture.Upright, 0), 50), true},
+		{"calibrated", coach.DefaultConfig(), repeat(verdict(posture.Upright, 0), 50), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, rec, _ := guideDaemon(t, tc.cfg, tc.steps, nil)

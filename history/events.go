@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 )
 
 // EventFromAlert maps an alert policy event to the journal event the
@@ -16,10 +16,10 @@ import (
 // and resumed (a timed pause expired; explicit resumes emit no alert
 // event and are the caller's to record). Detail carries the numbers in
 // words.
-func EventFromAlert(e alerts.Event) (Event, bool) {
+func EventFromAlert(e coach.Event) (Event, bool) {
 	h := Event{At: e.At, State: string(e.State)}
 	switch e.Kind {
-	case alerts.PostureAlert:
+	case coach.PostureAlert:
 		h.Kind = EventPostureAlert
 		h.Severity = e.Severity
 		parts := []string{"bad for " + roundDur(e.BadFor)}
@@ -30,21 +30,21 @@ func EventFromAlert(e alerts.Event) (Event, bool) {
 			parts = append(parts, fmt.Sprintf("head forward %.1f cm", *e.ForwardCM))
 		}
 		h.Detail = strings.Join(parts, ", ")
-	case alerts.PostureCorrected:
+	case coach.PostureCorrected:
 		h.Kind = EventCorrected
 		h.Corrected = e.CorrectedWithinMinute
 		h.AlertAt = e.AlertAt
 		h.Detail = "upright " + roundDur(e.CorrectedAfter) + " after the alert"
-	case alerts.BreakSuggested:
+	case coach.BreakSuggested:
 		h.Kind = EventBreakSuggested
 		h.Detail = fmt.Sprintf("load %s of %s, break %s", roundDur(e.Load), roundDur(e.Budget), roundDur(e.BreakLength))
-	case alerts.BreakTaken:
+	case coach.BreakTaken:
 		h.Kind = EventBreakTaken
 		h.Detail = "away " + roundDur(e.AwayFor)
-	case alerts.BreakSkipped:
+	case coach.BreakSkipped:
 		h.Kind = EventBreakSkipped
 		h.Detail = "away " + roundDur(e.AwayFor)
-	case alerts.Resumed:
+	case coach.Resumed:
 		h.Kind = EventResumed
 		h.Detail = "timed pause ended"
 	default:

@@ -21,7 +21,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/landmark"
@@ -92,7 +92,7 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 		Classifier: func() *posture.Classifier { return d.Classifier() },
 		Open:       func(string) (vision.FrameSource, error) { return cam.open(), nil },
 	}
-	pol, err := alerts.New(cfg.Alerts, daemon.BaselineAngle(cls), time.Now())
+	pol, err := coach.New(cfg.Alerts, daemon.BaselineAngle(cls), time.Now())
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
@@ -177,7 +177,7 @@ func runSafety(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, alerts.Safety())
+	fmt.Fprintln(stdout, coach.Safety())
 	return nil
 }
 

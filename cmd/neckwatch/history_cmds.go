@@ -13,7 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
@@ -408,7 +408,7 @@ const (
 
 func (j *journalAdapter) Sample(s daemon.Sample) { j.rec.AddSample(s.At, s.Verdict) }
 
-func (j *journalAdapter) Event(e alerts.Event) {
+func (j *journalAdapter) Event(e coach.Event) {
 	if he, ok := history.EventFromAlert(e); ok {
 		j.rec.AddEvent(he)
 	}

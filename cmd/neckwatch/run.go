@@ -15,8 +15,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
 	"github.com/neckwatch/neckwatch/calibration"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
@@ -335,7 +335,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	}
 
 	now := time.Now()
-	pol, err := alerts.New(cfg.Alerts, daemon.BaselineAngle(cls), now)
+	pol, err := coach.New(cfg.Alerts, daemon.BaselineAngle(cls), now)
 	if err != nil {
 		sampler.Close()
 		return err
@@ -376,7 +376,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: notifier,
 		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log),
 		Intervals: daemon.IntervalsFrom(cfg.Sampling), Burst: daemon.BurstFrom(cfg.Sampling),
-		SaveState: func(s alerts.Snapshot) error { return saveSnapshot(statePath, s) },
+		SaveState: func(s coach.Snapshot) error { return saveSnapshot(statePath, s) },
 		Logger:    log, Source: cfg.Camera.Source,
 		PainPrompt: cfg.Notifications.PainPrompt,
 		Journal:    dj,
@@ -527,12 +527,12 @@ func cameraSpec(spec string) bool {
 	return strings.HasPrefix(spec, "/dev/")
 }
 
-func restorePolicy(pol *alerts.Policy, path string, now time.Time, log *slog.Logger) {
+func restorePolicy(pol *coach.Policy, path string, now time.Time, log *slog.Logger) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return
 	}
-	var snap alerts.Snapshot
+	var snap coach.Snapshot
 	if err == nil {
 		err = jsonUnmarshal(data, &snap)
 	}
@@ -544,7 +544,7 @@ func restorePolicy(pol *alerts.Policy, path string, now time.Time, log *slog.Log
 	}
 }
 
-func saveSnapshot(path string, s alerts.Snapshot) error {
+func saveSnapshot(path string, s coach.Snapshot) error {
 	data, err := jsonMarshal(s)
 	if err != nil {
 		return err

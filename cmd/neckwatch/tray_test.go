@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/tray"
 )
@@ -20,7 +20,7 @@ func TestTrayModelFollowsTheDaemon(t *testing.T) {
 		{"upright", daemon.Status{LastSample: sample("upright")}, tray.StateUpright},
 		{"slouch shows as needing attention", daemon.Status{LastSample: sample("slouch")}, tray.StateForwardHead},
 		{"away", daemon.Status{LastSample: sample("away")}, tray.StateAway},
-		{"paused wins", daemon.Status{LastSample: sample("forward_head"), Policy: alerts.Status{Paused: true}}, tray.StatePaused},
+		{"paused wins", daemon.Status{LastSample: sample("forward_head"), Policy: coach.Status{Paused: true}}, tray.StatePaused},
 		{"camera busy", daemon.Status{Camera: daemon.CameraBusy, CameraProblem: "busy", LastSample: sample("upright")}, tray.StateCameraProblem},
 		{"problem cleared by a good sample", daemon.Status{Camera: daemon.CameraIdle, LastSample: sample("upright")}, tray.StateUpright},
 	}
@@ -29,11 +29,11 @@ func TestTrayModelFollowsTheDaemon(t *testing.T) {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
-	m := trayModel(daemon.Status{Policy: alerts.Status{MaxBreaksPerDay: 1, TimeToBreak: 25 * time.Minute}}, 72)
+	m := trayModel(daemon.Status{Policy: coach.Status{MaxBreaksPerDay: 1, TimeToBreak: 25 * time.Minute}}, 72)
 	if m.NextBreakIn != 25*time.Minute || m.UprightPct != 72 {
 		t.Errorf("model %+v", m)
 	}
-	if m := trayModel(daemon.Status{Policy: alerts.Status{MaxBreaksPerDay: 1, BreaksToday: 1, TimeToBreak: time.Minute}}, -1); m.NextBreakIn != -1 {
+	if m := trayModel(daemon.Status{Policy: coach.Status{MaxBreaksPerDay: 1, BreaksToday: 1, TimeToBreak: time.Minute}}, -1); m.NextBreakIn != -1 {
 		t.Errorf("no more breaks today, but next break in %v", m.NextBreakIn)
 	}
 }

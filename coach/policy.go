@@ -38,7 +38,7 @@
 // History-only events (PostureCorrected without acknowledgement,
 // BreakTaken, BreakSkipped, Resumed) are emitted with Notify false even
 // during quiet hours and do-not-disturb.
-package alerts
+package coach
 
 import (
 	"errors"

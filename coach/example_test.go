@@ -1,10 +1,10 @@
-package alerts_test
+package coach_test
 
 import (
 	"fmt"
 	"time"
 
-	"github.com/neckwatch/neckwatch/alerts"
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/posture"
 )
 
@@ -12,11 +12,11 @@ func ExamplePolicy() {
 	// The daemon passes time.Now(); a fixed clock keeps the example stable.
 	start := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	baseline := 50.0 // from calibration; nil when not calibrated
-	p, err := alerts.New(alerts.DefaultConfig(), &baseline, start)
+	p, err := coach.New(coach.DefaultConfig(), &baseline, start)
 	if err != nil {
 		panic(err)
 	}
-	show := func(evs []alerts.Event) {
+	show := func(evs []coach.Event) {
 		for _, ev := range evs {
 			fmt.Printf("+%v %s notify=%v\n%s\n%s\n\n", ev.At.Sub(start), ev.Kind, ev.Notify, ev.Title, ev.Body)
 		}
