@@ -221,7 +221,7 @@ func TestLoadErrors(t *testing.T) {
 		{"wrong table", "[camera]\nonset = \"50s\"\n", []string{"unknown key camera.onset (did you mean alerts.onset?)"}},
 		{"outside any table", "source = \"0\"\n", []string{"unknown key source (did you mean camera.source?)"}},
 		{"unknown table", "[alert]\nonset = \"50s\"\n", []string{"unknown table [alert] (did you mean [alerts]?)"}},
-		{"wrong case", "[alerts]\nOnset = \"50s\"\n", []string{"unknown key coach.Onset (did you mean alerts.onset?)"}},
+		{"wrong case", "[alerts]\nOnset = \"50s\"\n", []string{"unknown key alerts.Onset (did you mean alerts.onset?)"}},
 		{"nothing close", "[alerts]\nfrobnicate = 1\n", []string{"unknown key alerts.frobnicate"}},
 		{"several unknown", "[camera]\nsorce = \"0\"\n[log]\nlevl = \"info\"\n", []string{
 			"unknown key camera.sorce (did you mean camera.source?)", "unknown key log.levl (did you mean log.level?)"}},
