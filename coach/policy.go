@@ -219,11 +219,8 @@ type Policy struct {
 
 	lastID int
 
-	accounted  time.Time     // time accrued up to
-	lastSample time.Time     // timestamp of the held verdict
-	held       posture.State // state of the held verdict; "" none
-	heldSev    float64
-	day        string // local date of accounted
+	tl  Timeline // the held sample and the time accrued up to
+	day string   // local date of the time accrued up to
 
 	paused       bool
 	pausedAt     time.Time
@@ -274,7 +271,7 @@ func New(cfg Config, baselineNeckAngleDeg *float64, now time.Time) (*Policy, err
 	}
 	p := &Policy{
 		cfg:       cfg,
-		accounted: now,
+		tl:        NewTimeline(now, cfg.MaxSampleGap),
 		day:       localDay(now),
 		cooldown:  cfg.Cooldown,
 		stateTime: map[posture.State]time.Duration{},
@@ -304,7 +301,7 @@ func (p *Policy) SetBaseline(deg *float64) {
 
 // Observe feeds one verdict taken at now and returns the events it causes.
 func (p *Policy) Observe(now time.Time, v posture.Verdict) []Event {
-	now = p.clamp(now)
+	now = p.tl.Clamp(now)
 	evs := p.advance(now)
 	if p.paused {
 		return evs
@@ -316,7 +313,7 @@ func (p *Policy) Observe(now time.Time, v posture.Verdict) []Event {
 // Tick advances time without a sample: it expires pauses, closes break
 // windows, and lets held samples play out. Call it every few seconds.
 func (p *Policy) Tick(now time.Time) []Event {
-	now = p.clamp(now)
+	now = p.tl.Clamp(now)
 	evs := p.advance(now)
 	return append(evs, p.evaluate(now)...)
 }
@@ -343,11 +340,8 @@ func (p *Policy) Pause(now time.Time, d time.Duration) {
 		p.paused = true
 		p.pausedAt = now
 		p.resetPosture()
-		p.held = ""
+		p.tl.Drop(now)
 		p.away = 0
-		if now.After(p.accounted) {
-			p.accounted = now
-		}
 	}
 	if d <= 0 {
 		p.pausedUntil = time.Time{}
@@ -386,9 +380,7 @@ func (p *Policy) Status(now time.Time) Status {
 		QuietHours:      p.inQuiet(now),
 		DoNotDisturb:    p.dnd,
 	}
-	if p.held != "" && now.Sub(p.lastSample) <= p.cfg.MaxSampleGap {
-		s.Posture = p.held
-	}
+	s.Posture = p.tl.Fresh(now)
 	s.OnsetProgress = math.Min(1, p.onset.Seconds()/p.cfg.Onset.Seconds())
 	if p.inBad {
 		s.OnsetProgress = 1
@@ -462,15 +454,6 @@ func (p *Policy) Restore(s Snapshot, now time.Time) error {
 
 // --- internals ---
 
-// clamp treats a timestamp older than the time already accounted for as
-// that time: a late-delivered sample still counts, time never runs back.
-func (p *Policy) clamp(now time.Time) time.Time {
-	if now.Before(p.accounted) {
-		return p.accounted
-	}
-	return now
-}
-
 func (p *Policy) newEvent(kind Kind, at time.Time) Event {
 	p.lastID++
 	return Event{ID: p.lastID, Kind: kind, At: at}
@@ -510,11 +493,6 @@ func (p *Policy) Silenced(now time.Time) bool { return p.silenced(now) }
 // postureSilenced: no posture notification (also while snoozed).
 func (p *Policy) postureSilenced(now time.Time) bool { return p.silenced(now) || p.snoozed(now) }
 
-// fresh reports whether the held sample still describes now.
-func (p *Policy) fresh(now time.Time) bool {
-	return p.held != "" && now.Sub(p.lastSample) <= p.cfg.MaxSampleGap
-}
-
 func (p *Policy) resume(at time.Time) {
 	p.paused = false
 	if p.windowOpen && at.After(p.pausedAt) {
@@ -523,22 +501,19 @@ func (p *Policy) resume(at time.Time) {
 		p.windowEnd = p.windowEnd.Add(at.Sub(p.pausedAt))
 	}
 	p.pausedUntil = time.Time{}
-	p.held = ""
-	if at.After(p.accounted) {
-		p.accounted = at
-	}
-	p.rollDay(p.accounted)
+	p.tl.Drop(at)
+	p.rollDay(p.tl.Accounted())
 }
 
-// advance accrues the held state from p.accounted to now, splitting at
-// pause expiry, hold expiry, local midnight and the break window end so
-// each piece has one meaning.
+// advance accrues the time from the last accrual to now: the timeline's
+// spans of the held sample, each split at the break window's end so each
+// piece has one meaning, and a pause that ran out meanwhile.
 func (p *Policy) advance(now time.Time) []Event {
 	var evs []Event
-	for p.accounted.Before(now) {
+	for p.tl.Accounted().Before(now) {
 		if p.paused {
 			if p.pausedUntil.IsZero() || now.Before(p.pausedUntil) {
-				p.accounted = now
+				p.tl.Drop(now)
 				p.rollDay(now)
 				break
 			}
@@ -549,32 +524,22 @@ func (p *Policy) advance(now time.Time) []Event {
 			evs = append(evs, ev)
 			continue
 		}
-		start := p.accounted
-		end := now
-		if m := nextMidnight(start); m.Before(end) {
-			end = m
-		}
-		state := p.held
-		if state != "" {
-			holdEnd := p.lastSample.Add(p.cfg.MaxSampleGap)
-			if !holdEnd.After(start) {
-				state = "" // unknown
-			} else if holdEnd.Before(end) {
-				end = holdEnd
+		for _, sp := range p.tl.Advance(now, nil) {
+			if p.windowOpen && p.windowEnd.After(sp.Start) && p.windowEnd.Before(sp.End) {
+				head := sp
+				head.End, sp.Start = p.windowEnd, p.windowEnd
+				evs = append(evs, p.accrue(head)...)
 			}
+			evs = append(evs, p.accrue(sp)...)
+			p.rollDay(sp.End)
 		}
-		if p.windowOpen && p.windowEnd.After(start) && p.windowEnd.Before(end) {
-			end = p.windowEnd
-		}
-		evs = append(evs, p.accrue(start, end, state)...)
-		p.accounted = end
-		p.rollDay(end)
+		p.rollDay(now)
 	}
-	if p.held != "" && !p.paused && now.Sub(p.lastSample) >= p.cfg.StaleAfter {
+	if st, at, _ := p.tl.Last(); st != "" && !p.paused && now.Sub(at) >= p.cfg.StaleAfter {
 		// Too long without evidence: restart quietly rather than let a
 		// stale onset or bad phase complete on the next sample.
 		p.resetPosture()
-		p.held = ""
+		p.tl.Drop(now)
 		p.away = 0
 	}
 	return evs
@@ -622,8 +587,9 @@ func (p *Policy) loadRate() float64 {
 	return p.rate / p.rateWeight
 }
 
-// accrue credits [start, end) to state ("" unknown).
-func (p *Policy) accrue(start, end time.Time, state posture.State) []Event {
+// accrue credits a span to its state.
+func (p *Policy) accrue(sp Span) []Event {
+	start, end, state := sp.Start, sp.End, sp.State
 	d := end.Sub(start)
 	if d <= 0 || state == "" {
 		return nil
@@ -656,8 +622,8 @@ func (p *Policy) accrue(start, end time.Time, state posture.State) []Event {
 		}
 		r := 0.0
 		if loadState(state) {
-			r = p.heldSev
-			p.setLoad(p.load + time.Duration(float64(d)*p.heldSev))
+			r = sp.Severity
+			p.setLoad(p.load + time.Duration(float64(d)*sp.Severity))
 		}
 		p.updateRate(d, r)
 	case state == posture.Upright:
@@ -765,20 +731,8 @@ func (p *Policy) leaveBad(at time.Time) []Event {
 
 // setHeld makes v the held sample.
 func (p *Policy) setHeld(now time.Time, v posture.Verdict) []Event {
-	st := v.State
-	if _, err := posture.ParseState(string(st)); err != nil {
-		st = posture.Uncertain // unknown input: hold rather than guess
-	}
-	sev := v.Severity
-	if math.IsNaN(sev) || sev < 0 {
-		sev = 0
-	} else if sev > 1 {
-		sev = 1
-	}
-	p.held, p.heldSev, p.lastSample = st, sev, now
-	if now.After(p.accounted) {
-		p.accounted = now
-	}
+	// advance has accrued up to now: holding yields no span.
+	_, st, sev := p.tl.Hold(now, v, nil)
 	switch {
 	case st == posture.Away:
 		return nil
@@ -850,7 +804,8 @@ func (p *Policy) evaluate(now time.Time) []Event {
 		}
 	}
 
-	present := p.fresh(now) && p.held != posture.Away
+	held := p.tl.Fresh(now)
+	present := held != "" && held != posture.Away
 	suggested := false
 
 	if p.breaksToday < p.cfg.MaxBreaksPerDay && !p.windowOpen && present && !p.silenced(now) {
@@ -874,7 +829,7 @@ func (p *Policy) evaluate(now time.Time) []Event {
 
 	// A break suggestion covers a posture reset due at the same moment:
 	// one notification, not two (the alert comes later if still due).
-	if p.inBad && present && p.held.Bad() && !suggested && !p.postureSilenced(now) &&
+	if p.inBad && present && held.Bad() && !suggested && !p.postureSilenced(now) &&
 		(p.nextAlertAt.IsZero() || !now.Before(p.nextAlertAt)) {
 		evs = append(evs, p.alert(now))
 	}
@@ -964,7 +919,7 @@ func median(xs []float64) *float64 {
 // opened (it would have ended the first as skipped): only the advanced
 // events come back, and ok is false.
 func (p *Policy) StartBreak(now time.Time) (evs []Event, ok bool) {
-	now = p.clamp(now)
+	now = p.tl.Clamp(now)
 	evs = append(p.advance(now), p.evaluate(now)...)
 	if p.windowOpen {
 		return evs, false

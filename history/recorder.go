@@ -7,13 +7,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/posture"
 )
 
 // DefaultMaxSampleGap is how long a sample stands for at most when the
-// next one is late (the camera busy, the daemon paused or stopped): time
-// beyond it is unknown and counts nowhere.
-const DefaultMaxSampleGap = 45 * time.Second
+// next one is late: the coach's time model (coach.Timeline) is the
+// history's too.
+const DefaultMaxSampleGap = coach.DefaultMaxSampleGap
 
 // Bounds on what a Recorder keeps in memory while the database cannot be
 // written; beyond them the oldest is dropped.
@@ -30,10 +31,11 @@ const (
 // samples, the control goroutines add events). A nil *Recorder does
 // nothing, so a daemon without history can call it unconditionally.
 //
-// Time model: each sample stands for the time from its timestamp to the
-// next sample, at most maxSampleGap, split across minute boundaries. A
-// sample older than the time already accounted for is treated as that time
-// (it still counts as a sample). Minutes are local wall-clock minutes
+// Time model: coach.Timeline's, the alert logic's own: each sample stands
+// for the time from its timestamp to the next sample, at most
+// maxSampleGap, split across minute boundaries. A sample older than the
+// time already accounted for is treated as that time (it still counts as
+// a sample). Minutes are local wall-clock minutes
 // (time.Truncate to the minute: every current time zone offset is a whole
 // number of minutes).
 //
@@ -56,7 +58,6 @@ const (
 type Recorder struct {
 	store   *Store
 	now     func() time.Time
-	gap     time.Duration
 	session time.Time // creation: the "same session" lower bound for corrections
 
 	flushMu sync.Mutex // one flush at a time; held while writing
@@ -66,9 +67,7 @@ type Recorder struct {
 	events      []Event
 	pain        []PainEntry
 	marks       []mark
-	held        posture.State // state of the last sample; "" none
-	heldAt      time.Time
-	accounted   time.Time // time credited up to
+	tl          coach.Timeline // the last sample and the time credited up to
 	lastAttempt int64     // minute (Unix s) of the last Tick that considered a flush
 	dropped     int
 	writes      int // successful writes (see Writes)
@@ -128,7 +127,7 @@ func NewRecorder(store *Store, now func() time.Time, maxSampleGap time.Duration)
 	if maxSampleGap <= 0 {
 		maxSampleGap = DefaultMaxSampleGap
 	}
-	return &Recorder{store: store, now: now, gap: maxSampleGap, session: now(), pending: map[int64]*agg{}}
+	return &Recorder{store: store, now: now, tl: coach.NewTimeline(time.Time{}, maxSampleGap), session: now(), pending: map[int64]*agg{}}
 }
 
 func minuteKey(t time.Time) int64 { return t.Truncate(time.Minute).Unix() }
@@ -142,15 +141,6 @@ func (r *Recorder) minute(k int64) *agg {
 	return a
 }
 
-// normState maps a state the journal does not know to uncertain, as the
-// alert policy does: someone may be there, no evidence either way.
-func normState(s posture.State) posture.State {
-	if _, err := posture.ParseState(string(s)); err != nil {
-		return posture.Uncertain
-	}
-	return s
-}
-
 func finiteOr0(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0
@@ -158,8 +148,9 @@ func finiteOr0(x float64) float64 {
 	return x
 }
 
-// credit adds [from, to) in state to the minutes it spans.
-func (r *Recorder) credit(from, to time.Time, state posture.State) {
+// credit adds a span to the minutes it covers.
+func (r *Recorder) credit(sp coach.Span) {
+	from, to, state := sp.Start, sp.End, sp.State
 	for from.Before(to) {
 		start := from.Truncate(time.Minute)
 		end := start.Add(time.Minute)
@@ -187,18 +178,10 @@ func (r *Recorder) credit(from, to time.Time, state posture.State) {
 	}
 }
 
-// advance credits the held sample up to now, at most to its hold end.
+// advance credits the last sample up to now, at most to its hold end.
 func (r *Recorder) advance(now time.Time) {
-	if r.held == "" {
-		return
-	}
-	end := r.heldAt.Add(r.gap)
-	if now.Before(end) {
-		end = now
-	}
-	if end.After(r.accounted) {
-		r.credit(r.accounted, end, r.held)
-		r.accounted = end
+	for _, sp := range r.tl.Advance(now, nil) {
+		r.credit(sp)
 	}
 }
 
@@ -209,17 +192,14 @@ func (r *Recorder) AddSample(at time.Time, v posture.Verdict) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if at.Before(r.accounted) {
-		at = r.accounted // late: zero duration for the previous sample
+	at = r.tl.Clamp(at) // late: zero duration for the previous sample
+	spans, st, sev := r.tl.Hold(at, v, nil)
+	for _, sp := range spans {
+		r.credit(sp)
 	}
-	r.advance(at)
-	r.accounted = at // beyond the hold end the time is unknown
-	st := normState(v.State)
 	a := r.minute(minuteKey(at))
 	a.samples++
 	if st != posture.Away {
-		sev := finiteOr0(v.Severity)
-		sev = math.Max(0, math.Min(1, sev))
 		a.sevN++
 		a.sevSum += sev
 		if v.NeckAngleDeg != nil && !math.IsNaN(*v.NeckAngleDeg) && !math.IsInf(*v.NeckAngleDeg, 0) {
@@ -227,7 +207,6 @@ func (r *Recorder) AddSample(at time.Time, v posture.Verdict) {
 			a.neckSum += *v.NeckAngleDeg
 		}
 	}
-	r.held, r.heldAt = st, at
 	r.trim()
 }
 
@@ -387,10 +366,7 @@ func (r *Recorder) Discard(cut, now time.Time) {
 	r.marks = marks
 	if cut.IsZero() || now.Before(cut) {
 		// The held sample's time up to now lies before the cut.
-		r.held = ""
-		if now.After(r.accounted) {
-			r.accounted = now
-		}
+		r.tl.Drop(now)
 	}
 }
 
@@ -466,7 +442,7 @@ func (r *Recorder) Shutdown(ctx context.Context) error {
 	now := r.now()
 	r.mu.Lock()
 	r.advance(now)
-	r.held = "" // the daemon stopped: no more time for the last sample
+	r.tl.Drop(now) // the daemon stopped: no more time for the last sample
 	noStore, unwritten := r.store == nil, r.unwrittenLocked()
 	r.mu.Unlock()
 	if noStore && unwritten {
