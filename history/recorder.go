@@ -68,7 +68,7 @@ type Recorder struct {
 	pain        []PainEntry
 	marks       []mark
 	tl          coach.Timeline // the last sample and the time credited up to
-	lastAttempt int64     // minute (Unix s) of the last Tick that considered a flush
+	lastAttempt int64          // minute (Unix s) of the last Tick that considered a flush
 	dropped     int
 	writes      int // successful writes (see Writes)
 	// lastErr is the last write's result: Tick reports it until a write
