@@ -33,16 +33,12 @@ type Result struct {
 
 // Detector is the landmark stage: a frame in, landmarks out. *vision.Pipeline
 // implements it.
-type Detector interface {
-	Detect(frame gocv.Mat) (landmark.Frame, vision.Timing, error)
-}
+type Detector = vision.Detector
 
 // Tracker is a Detector that can follow the user's face from one frame
 // to the next closely following one at less cost (*vision.Pipeline's
 // Track): an optional capability, as database/sql/driver's Pinger is.
-type Tracker interface {
-	Track(frame gocv.Mat) (landmark.Frame, vision.Timing, error)
-}
+type Tracker = vision.Tracker
 
 // ErrStop may be returned by the callback to end the loop early without error.
 var ErrStop = errors.New("stop")

@@ -43,223 +43,25 @@ package coach
 import (
 	"errors"
 	"math"
-	"sort"
 	"time"
 
 	"github.com/neckwatch/neckwatch/posture"
 )
 
-// Kind names an event type. The string values are meant for the history
-// log and JSON output.
-type Kind string
-
-// Event kinds.
-const (
-	// PostureAlert: bad posture for at least Onset; a posture reset.
-	PostureAlert Kind = "posture_alert"
-	// PostureCorrected: the user left the bad phase by sitting upright
-	// after at least one alert in it. Notify is true only for the
-	// "nice, that's better" acknowledgement.
-	PostureCorrected Kind = "posture_corrected"
-	// PreBreakNotice: a break suggestion is coming soon.
-	PreBreakNotice Kind = "pre_break_notice"
-	// BreakSuggested: the load budget is spent; suggests a traction or
-	// mobility break.
-	BreakSuggested Kind = "break_suggested"
-	// BreakTaken: the user was away long enough after a suggestion.
-	BreakTaken Kind = "break_taken"
-	// BreakSkipped: the break window passed without a break.
-	BreakSkipped Kind = "break_skipped"
-	// Resumed: a timed pause expired. (Explicit Resume calls emit nothing:
-	// the caller already knows.)
-	Resumed Kind = "resumed"
-)
-
-// Event is something the daemon should record and maybe show.
-type Event struct {
-	ID     int       // sequence number within this Policy, from 1 (not persisted)
-	Kind   Kind      //
-	At     time.Time // when it was decided (the now of the call)
-	Notify bool      // show Title/Body as a desktop notification; false: history only
-	Title  string    // notification title
-	Body   string    // notification body, may contain newlines
-
-	// State is the posture behind the event: the dominant bad state of the
-	// run for PostureAlert and PostureCorrected, empty otherwise.
-	State posture.State
-	// Severity is the mean severity over the bad run (PostureAlert).
-	Severity float64
-	// ForwardCM and NeckAngleDeg are the medians over the bad run
-	// (PostureAlert); nil when no sample had them.
-	ForwardCM    *float64
-	NeckAngleDeg *float64
-	// BaselineNeckAngleDeg is the baseline the text compared against; nil
-	// when the text claimed none.
-	BaselineNeckAngleDeg *float64
-	// BadFor is the accumulated bad time of the run (PostureAlert).
-	BadFor time.Duration
-	// Cooldown is the time until the next alert can fire if the user stays
-	// bad (PostureAlert).
-	Cooldown time.Duration
-
-	// AlertID and AlertAt identify the alert a PostureCorrected refers to.
-	AlertID int
-	AlertAt time.Time
-	// CorrectedAfter is the time from the alert to the start of the
-	// sustained upright stretch that ended the bad phase.
-	CorrectedAfter time.Duration
-	// CorrectedWithinMinute: CorrectedAfter <= Config.CorrectionWindow.
-	// It is only ever set on PostureCorrected; the alert itself cannot know.
-	CorrectedWithinMinute bool
-
-	// Load and Budget describe the forward-head load (break events).
-	Load   time.Duration
-	Budget time.Duration
-	// BreakLength is the suggested break length (BreakSuggested).
-	BreakLength time.Duration
-	// AwayFor is the away time counted after the suggestion (BreakTaken).
-	AwayFor time.Duration
-	// SafetyNote: the body carries the full SafetyNote (first suggestion
-	// ever), otherwise only SafetyPointer (BreakSuggested).
-	SafetyNote bool
-}
-
-// Phase is the coarse state shown in the tray and `neckwatch status`.
-type Phase string
-
-// Phases, in the priority Status uses.
-const (
-	PhasePaused  Phase = "paused"
-	PhaseSnoozed Phase = "snoozed"
-	PhaseAway    Phase = "away"
-	PhaseBad     Phase = "bad"
-	PhaseUpright Phase = "upright" // includes onset in progress and uncertain samples
-	PhaseUnknown Phase = "unknown" // no recent sample
-)
-
-// Status is a read-only view of the policy for display.
-type Status struct {
-	Phase Phase
-	// Posture is the state of the latest sample still held, "" if none.
-	Posture posture.State
-	// Bad reports the bad phase, also while snoozed.
-	Bad bool
-	// OnsetElapsed is the bad time accumulated toward Onset; OnsetProgress
-	// is OnsetElapsed/Onset clamped to 1 (1 while Bad).
-	OnsetElapsed  time.Duration
-	Onset         time.Duration
-	OnsetProgress float64
-	// Cooldown is the current (possibly grown) alert cooldown; NextAlertAt
-	// the earliest time for the next alert (zero: no alert given yet).
-	Cooldown    time.Duration
-	NextAlertAt time.Time
-	// Load is the severity-weighted forward-head time since the last break
-	// (or skip, or local midnight); Budget the configured budget.
-	Load         time.Duration
-	Budget       time.Duration
-	LoadFraction float64
-	// LoadToBreak is Budget-Load, at least 0: at full severity the time to
-	// the next break suggestion.
-	LoadToBreak time.Duration
-	// TimeToBreak estimates the wall time to the suggestion at the recent
-	// load rate (10-minute moving average); 0 when there is no recent load,
-	// the break is already due (see LoadToBreak) or no break is left today.
-	TimeToBreak time.Duration
-	// BreakWindowOpen: a suggestion is waiting to be taken or skipped.
-	BreakWindowOpen bool
-	BreaksToday     int
-	MaxBreaksPerDay int
-	// Paused, PausedUntil (zero: until Resume), Snoozed, SnoozedUntil.
-	Paused       bool
-	PausedUntil  time.Time
-	Snoozed      bool
-	SnoozedUntil time.Time
-	QuietHours   bool
-	DoNotDisturb bool
-}
-
-// Snapshot is the persistent part of the policy state, as plain JSON, so a
-// daemon restart on the same day keeps the load and break count.
-type Snapshot struct {
-	// Day is the local date ("2006-01-02") Load and BreaksToday belong to.
-	Day string `json:"day"`
-	// LoadSeconds is the severity-weighted forward-head time since the
-	// last break, in seconds.
-	LoadSeconds float64 `json:"load_seconds"`
-	// BreaksToday is the number of break suggestions on Day.
-	BreaksToday int `json:"breaks_today"`
-	// FirstBreakShown: the full safety note has been shown once.
-	FirstBreakShown bool `json:"first_break_shown"`
-}
-
-// maxRunSamples bounds the figures kept per bad run; the median of the
-// most recent samples is what the text needs.
-const maxRunSamples = 256
-
-// rateTau is the time constant of the load-rate moving average used for
-// Status.TimeToBreak.
-const rateTau = 10 * time.Minute
-
-type runSample struct {
-	forwardCM  *float64
-	neckDeg    *float64
-	severity   float64
-	calibrated bool
-}
-
 // Policy is the alert state machine. Create it with New: the zero Policy
 // is not usable. It is not safe for concurrent use (the daemon calls it
 // from one loop).
 type Policy struct {
-	cfg        Config
-	baseline   *float64
-	quiet      bool
-	quietStart int // minutes after local midnight
-	quietEnd   int
-
-	lastID int
+	cfg      Config
+	baseline *float64
+	lastID   int
 
 	tl  Timeline // the held sample and the time accrued up to
 	day string   // local date of the time accrued up to
 
-	paused       bool
-	pausedAt     time.Time
-	pausedUntil  time.Time // zero: until Resume
-	snoozedUntil time.Time
-	dnd          bool
-
-	// posture state machine
-	inBad          bool
-	runActive      bool          // a bad sample was seen since the last reset
-	onset          time.Duration // bad time toward Onset
-	runBad         time.Duration // bad time in the whole run
-	stateTime      map[posture.State]time.Duration
-	lastBadState   posture.State
-	samples        []runSample
-	uprightActive  bool
-	uprightStart   time.Time
-	upright        time.Duration
-	alertsInPhase  int
-	lastAlertID    int
-	lastAlertAt    time.Time
-	lastAlertState posture.State
-	cooldown       time.Duration
-	nextAlertAt    time.Time
-	lastAckAt      time.Time
-
-	away time.Duration // current absence
-
-	// load and breaks
-	load            time.Duration
-	rate            float64 // moving average of load seconds per second
-	rateWeight      float64 // total weight in rate, to correct its start-up bias
-	noticeSent      bool
-	noticeAt        time.Time
-	breaksToday     int
-	firstBreakShown bool
-	windowOpen      bool
-	windowEnd       time.Time
-	windowAway      time.Duration
+	silencing  // pause, snooze, quiet hours, do-not-disturb (silence.go)
+	postureRun // onset, recovery, cooldown, acknowledgement (posturerun.go)
+	breaks     // load budget and break windows (breaks.go)
 }
 
 // New returns a Policy with cfg (which must be valid) and the user's
@@ -270,11 +72,10 @@ func New(cfg Config, baselineNeckAngleDeg *float64, now time.Time) (*Policy, err
 		return nil, err
 	}
 	p := &Policy{
-		cfg:       cfg,
-		tl:        NewTimeline(now, cfg.MaxSampleGap),
-		day:       localDay(now),
-		cooldown:  cfg.Cooldown,
-		stateTime: map[posture.State]time.Duration{},
+		cfg:        cfg,
+		tl:         NewTimeline(now, cfg.MaxSampleGap),
+		day:        localDay(now),
+		postureRun: postureRun{cooldown: cfg.Cooldown, stateTime: map[posture.State]time.Duration{}},
 	}
 	if cfg.QuietStart != "" {
 		p.quiet = true
@@ -466,32 +267,11 @@ func nextMidnight(t time.Time) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
 }
 
-func (p *Policy) snoozed(now time.Time) bool {
-	return !p.snoozedUntil.IsZero() && now.Before(p.snoozedUntil)
-}
-
-func (p *Policy) inQuiet(now time.Time) bool {
-	if !p.quiet {
-		return false
-	}
-	m := now.Hour()*60 + now.Minute()
-	if p.quietStart < p.quietEnd {
-		return m >= p.quietStart && m < p.quietEnd
-	}
-	return m >= p.quietStart || m < p.quietEnd // across midnight
-}
-
-// silenced: no notification at all (quiet hours, do-not-disturb).
-func (p *Policy) silenced(now time.Time) bool { return p.dnd || p.inQuiet(now) }
-
 // Silenced reports whether notifications are held now (do-not-disturb or
 // quiet hours): the rule the daemon's own notices (the end of a break, the
 // pain prompt) follow too, so that every notification passes the same
 // silencing.
 func (p *Policy) Silenced(now time.Time) bool { return p.silenced(now) }
-
-// postureSilenced: no posture notification (also while snoozed).
-func (p *Policy) postureSilenced(now time.Time) bool { return p.silenced(now) || p.snoozed(now) }
 
 func (p *Policy) resume(at time.Time) {
 	p.paused = false
@@ -520,6 +300,7 @@ func (p *Policy) advance(now time.Time) []Event {
 			at := p.pausedUntil
 			p.resume(at)
 			ev := p.newEvent(Resumed, at)
+			ev.Detail = "timed pause ended"
 			ev.Title, ev.Body = resumedText()
 			evs = append(evs, ev)
 			continue
@@ -543,48 +324,6 @@ func (p *Policy) advance(now time.Time) []Event {
 		p.away = 0
 	}
 	return evs
-}
-
-// rollDay starts a new local day at t if needed: the break count and the
-// load reset (a night away is the best break; the budget is per day).
-func (p *Policy) rollDay(t time.Time) {
-	d := localDay(t)
-	if d == p.day {
-		return
-	}
-	p.day = d
-	p.breaksToday = 0
-	p.setLoad(0)
-}
-
-func (p *Policy) setLoad(l time.Duration) {
-	if l < 0 {
-		l = 0
-	}
-	p.load = l
-	if p.load < p.cfg.LoadBudget-p.cfg.PreBreakNotice {
-		p.noticeSent = false
-	}
-}
-
-// loadState: states that load the neck. Slouching drops the head and
-// flexes the neck as forward head posture does (neck load grows with
-// flexion, Hansraj 2014); a sideways lean does not, so it only alerts.
-func loadState(s posture.State) bool { return s == posture.ForwardHead || s == posture.Slouch }
-
-func (p *Policy) updateRate(d time.Duration, r float64) {
-	a := 1 - math.Exp(-d.Seconds()/rateTau.Seconds())
-	p.rate += a * (r - p.rate)
-	p.rateWeight += a * (1 - p.rateWeight)
-}
-
-// loadRate is the bias-corrected moving average: without the correction
-// the average starts at 0 and the first estimates would be far too long.
-func (p *Policy) loadRate() float64 {
-	if p.rateWeight <= 0 {
-		return 0
-	}
-	return p.rate / p.rateWeight
 }
 
 // accrue credits a span to its state.
@@ -634,101 +373,6 @@ func (p *Policy) accrue(sp Span) []Event {
 	return nil
 }
 
-// drain applies the natural-break drain for an absence growing from a0 to
-// a1: the drained fraction is a/AwayFullDrain once a >= AwayDrainAfter.
-func (p *Policy) drain(a0, a1 time.Duration) {
-	f := func(a time.Duration) float64 {
-		if a < p.cfg.AwayDrainAfter {
-			return 0
-		}
-		return math.Min(1, a.Seconds()/p.cfg.AwayFullDrain.Seconds())
-	}
-	f0, f1 := f(a0), f(a1)
-	if f1 <= f0 {
-		return
-	}
-	if f1 >= 1 {
-		p.setLoad(0)
-		return
-	}
-	p.setLoad(time.Duration(float64(p.load) * (1 - f1) / (1 - f0)))
-}
-
-// checkUpright applies the upright rules at time at: a long enough upright
-// stretch resets an onset run, a sustained one ends the bad phase.
-func (p *Policy) checkUpright(at time.Time) []Event {
-	if !p.uprightActive {
-		return nil
-	}
-	if p.inBad {
-		if p.upright >= p.cfg.Recovery {
-			return p.leaveBad(at)
-		}
-		return nil
-	}
-	if p.runActive && p.upright >= p.cfg.BlipTolerance {
-		p.clearRun()
-	}
-	return nil
-}
-
-func (p *Policy) clearRun() {
-	p.runActive = false
-	p.onset = 0
-	p.runBad = 0
-	clear(p.stateTime)
-	p.samples = p.samples[:0]
-}
-
-// resetPosture restarts the posture machine without events (pause, stale
-// gap, natural break). The cooldown returns to base: the user moved on.
-func (p *Policy) resetPosture() {
-	p.inBad = false
-	p.clearRun()
-	p.uprightActive = false
-	p.upright = 0
-	p.alertsInPhase = 0
-	p.cooldown = p.cfg.Cooldown
-	if p.lastAlertID != 0 {
-		p.nextAlertAt = p.lastAlertAt.Add(p.cooldown)
-	}
-}
-
-func (p *Policy) leaveBad(at time.Time) []Event {
-	alerted := p.alertsInPhase > 0
-	p.inBad = false
-	p.clearRun()
-	p.alertsInPhase = 0
-	// Correcting resets the back-off, but the base cooldown since the last
-	// alert still applies so an oscillating user is not nagged every minute.
-	p.cooldown = p.cfg.Cooldown
-	if p.lastAlertID != 0 {
-		p.nextAlertAt = p.lastAlertAt.Add(p.cooldown)
-	}
-	if !alerted {
-		return nil
-	}
-	after := p.uprightStart.Sub(p.lastAlertAt)
-	if after < 0 {
-		after = 0
-	}
-	within := after <= p.cfg.CorrectionWindow
-	ack := within && p.cfg.Acknowledge && !p.postureSilenced(at) &&
-		(p.lastAckAt.IsZero() || at.Sub(p.lastAckAt) >= p.cfg.AckMinInterval)
-	ev := p.newEvent(PostureCorrected, at)
-	ev.Notify = ack
-	ev.State = p.lastAlertState
-	ev.AlertID = p.lastAlertID
-	ev.AlertAt = p.lastAlertAt
-	ev.CorrectedAfter = after
-	ev.CorrectedWithinMinute = within
-	ev.Title, ev.Body = correctionText(after, within, ack)
-	if ack {
-		p.lastAckAt = at
-	}
-	return []Event{ev}
-}
-
 // setHeld makes v the held sample.
 func (p *Policy) setHeld(now time.Time, v posture.Verdict) []Event {
 	// advance has accrued up to now: holding yields no span.
@@ -764,14 +408,6 @@ func (p *Policy) setHeld(now time.Time, v posture.Verdict) []Event {
 		p.away = 0
 	}
 	return nil
-}
-
-func finite(x *float64) *float64 {
-	if x == nil || math.IsNaN(*x) || math.IsInf(*x, 0) {
-		return nil
-	}
-	v := *x
-	return &v
 }
 
 // evaluate decides what to emit at now.
@@ -834,114 +470,4 @@ func (p *Policy) evaluate(now time.Time) []Event {
 		evs = append(evs, p.alert(now))
 	}
 	return evs
-}
-
-func (p *Policy) alert(now time.Time) Event {
-	if p.alertsInPhase > 0 {
-		// Ignored the previous one: back off.
-		c := time.Duration(float64(p.cooldown) * p.cfg.CooldownGrowth)
-		p.cooldown = min(c, p.cfg.MaxCooldown)
-	}
-	p.alertsInPhase++
-	p.nextAlertAt = now.Add(p.cooldown)
-
-	f := p.figures()
-	ev := p.newEvent(PostureAlert, now)
-	ev.Notify = true
-	ev.State = f.state
-	ev.Severity = f.severity
-	ev.ForwardCM, ev.NeckAngleDeg, ev.BaselineNeckAngleDeg = f.forwardCM, f.neckDeg, f.baseline
-	ev.BadFor = f.badFor
-	ev.Cooldown = p.cooldown
-	ev.Title, ev.Body = postureAlertText(f)
-
-	p.lastAlertID, p.lastAlertAt, p.lastAlertState = ev.ID, now, f.state
-	return ev
-}
-
-// figures summarises the current run for the alert.
-func (p *Policy) figures() runFigures {
-	f := runFigures{badFor: p.runBad, state: p.lastBadState}
-	var best time.Duration
-	for _, s := range []posture.State{posture.ForwardHead, posture.Slouch, posture.Lean} {
-		if t := p.stateTime[s]; t > best {
-			best, f.state = t, s
-		}
-	}
-	var fwd, neck []float64
-	calibrated, sev := 0, 0.0
-	for _, s := range p.samples {
-		if s.forwardCM != nil {
-			fwd = append(fwd, *s.forwardCM)
-		}
-		if s.neckDeg != nil {
-			neck = append(neck, *s.neckDeg)
-		}
-		if s.calibrated {
-			calibrated++
-		}
-		sev += s.severity
-	}
-	if n := len(p.samples); n > 0 {
-		f.severity = sev / float64(n)
-	}
-	f.forwardCM, f.neckDeg = median(fwd), median(neck)
-	// Claim a baseline only if there is one and the verdicts were judged
-	// against it (most samples calibrated).
-	if p.baseline != nil && calibrated*2 > len(p.samples) {
-		b := *p.baseline
-		f.baseline = &b
-	}
-	return f
-}
-
-func median(xs []float64) *float64 {
-	if len(xs) == 0 {
-		return nil
-	}
-	sort.Float64s(xs)
-	m := xs[len(xs)/2]
-	if len(xs)%2 == 0 {
-		m = (xs[len(xs)/2-1] + m) / 2
-	}
-	return &m
-}
-
-// StartBreak starts a break the user asked for (the tray's "start a
-// traction break now"): it is announced like a suggested one, with the
-// safety note the first time, and counts as taken or skipped the same way.
-// It does not count against MaxBreaksPerDay: asking for a break is never
-// too often.
-//
-// It returns the events of the time it advances over first (a pause that
-// ended, a posture corrected: none is lost), then the break's own
-// suggestion. While a break window is already open no second one is
-// opened (it would have ended the first as skipped): only the advanced
-// events come back, and ok is false.
-func (p *Policy) StartBreak(now time.Time) (evs []Event, ok bool) {
-	now = p.tl.Clamp(now)
-	evs = append(p.advance(now), p.evaluate(now)...)
-	if p.windowOpen {
-		return evs, false
-	}
-	ev := p.suggestBreak(now)
-	p.breaksToday-- // user-started: not one of the day's suggestions
-	ev.Title, ev.Body = manualBreakText(p.cfg.BreakLength, ev.SafetyNote)
-	return append(evs, ev), true
-}
-
-func (p *Policy) suggestBreak(now time.Time) Event {
-	p.breaksToday++
-	p.windowOpen = true
-	p.windowEnd = now.Add(p.cfg.BreakWindow)
-	p.windowAway = 0
-	first := !p.firstBreakShown
-	p.firstBreakShown = true
-
-	ev := p.newEvent(BreakSuggested, now)
-	ev.Notify = true
-	ev.Load, ev.Budget, ev.BreakLength = p.load, p.cfg.LoadBudget, p.cfg.BreakLength
-	ev.SafetyNote = first
-	ev.Title, ev.Body = breakText(p.load, p.cfg.BreakLength, first)
-	return ev
 }

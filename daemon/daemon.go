@@ -1,8 +1,9 @@
-// Package daemon is `neckwatch run`: it samples the camera on a duty
-// cycle, follows the posture over time through the alert policy, and
-// nudges the user through desktop notifications. It is the composition of
-// the other packages: a Sampler (camera or video), the posture classifier,
-// coach.Policy, a notify.Notifier and a control socket handler.
+// Package daemon is the I/O shell of `neckwatch run`: a loop that takes
+// landmark samples from a vision.Sampler, classifies them (posture), feeds
+// the verdicts and the user's commands to the coach.Session, and carries
+// out the session's effects: notifications (notify), history records (a
+// Journal), calibrations and saved state. Every decision is the
+// session's; the daemon has no timers of its own and imports no gocv.
 package daemon
 
 import (
@@ -16,8 +17,10 @@ import (
 
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/vision"
 )
 
 // Intervals is the sampling schedule. Sampling adapts: often while the
@@ -63,6 +66,14 @@ func BurstFrom(s config.SamplingConfig) int {
 // config package for why those figures).
 func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampling) }
 
+// Sample is one judged burst: the sampler's landmarks with the verdict of
+// each frame and of the burst.
+type Sample struct {
+	vision.Sample
+	Verdict  posture.Verdict   // the burst's combined verdict
+	Verdicts []posture.Verdict // per frame
+}
+
 // Journal records what the daemon sees for the posture history
 // (history.Recorder behind an adapter in production). Tick is called every
 // few seconds and writes when a minute has closed; its errors are shown in
@@ -70,9 +81,6 @@ func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampli
 type Journal interface {
 	Sample(s Sample)
 	Event(e coach.Event)
-	// Note records a user action: "paused", "resumed", "snoozed",
-	// "calibrated", with a detail such as the duration.
-	Note(at time.Time, kind, detail string)
 	Tick(now time.Time) error
 	Close() error
 }
@@ -81,13 +89,18 @@ type Journal interface {
 // stores it, returning the classifier to judge by from now on.
 type Recalibrator func(frames []Sample) (*posture.Classifier, error)
 
-// Options configures a Daemon. Sampler, Classifier, Policy and Notifier are
+// Judge classifies one frame's landmarks; (*posture.Classifier).Classify
+// unless a test scripts the verdicts of a scripted sampler.
+type Judge func(cls *posture.Classifier, fr *landmark.Frame) posture.Verdict
+
+// Options configures a Daemon. Sampler, Classifier, Coach and Notifier are
 // required.
 type Options struct {
-	Sampler    Sampler
+	Sampler    vision.Sampler
 	Classifier *posture.Classifier
-	Policy     *coach.Policy
+	Coach      *coach.Session
 	Notifier   notify.Notifier
+	Judge      Judge
 	// DoNotDisturb, when set, is polled every DNDPoll to hold alerts while
 	// the desktop is in do-not-disturb mode.
 	DoNotDisturb func(ctx context.Context) (bool, error)
@@ -95,26 +108,18 @@ type Options struct {
 	Recalibrate  Recalibrator
 	Intervals    Intervals
 	Burst        int           // frames per sample
-	Tick         time.Duration // how often the policy's clock advances between samples
-	// SaveState persists the policy's day state (load, breaks today); called
-	// every StateEvery and at shutdown.
-	SaveState  func(coach.Snapshot) error
-	StateEvery time.Duration
-	Logger     *slog.Logger
-	Now        func() time.Time
-	Source     string // for status
+	Tick         time.Duration // how often the coach's clock advances between samples
+	// SaveState persists the day state (load, breaks today) when the coach
+	// asks and at shutdown.
+	SaveState func(coach.Snapshot) error
+	Logger    *slog.Logger
+	Now       func() time.Time
+	Source    string // for status
 	// OnSample, when set, is called from the sampling loop with every
 	// sample taken; it must not block.
 	OnSample func(Sample)
 	// Journal, when set, keeps the posture history.
 	Journal Journal
-	// PainPrompt is the daily local time ("HH:MM") of the opt-in
-	// pain-score prompt; empty is off.
-	PainPrompt string
-	// CalibrationCountdown is the wait between the user asking for a
-	// guided calibration and the frames taken (see guide.go);
-	// DefaultCalibrationCountdown when zero.
-	CalibrationCountdown time.Duration
 }
 
 // Daemon runs the sampling loop. Its control methods are safe for
@@ -124,12 +129,12 @@ type Daemon struct {
 	opt Options
 	log *slog.Logger
 
-	mu          sync.Mutex
+	mu          sync.Mutex // guards the coach session and the fields below
 	cls         *posture.Classifier
 	started     time.Time
 	last        *Sample
 	lastErr     string
-	camera      CameraState
+	camera      vision.CameraState
 	samples     int
 	openTotal   time.Duration
 	notifyErr   string
@@ -139,17 +144,7 @@ type Daemon struct {
 	events      int
 	prevState   posture.State
 	journalErr  string
-	restart     []string  // configuration keys waiting for a restart
-	breakEnd    time.Time // end of a user-started break, zero when none
-	breakLen    time.Duration
-	prompted    string // local day the pain prompt was shown
-	promptAt    int    // PainPrompt in minutes after midnight, -1 off
-	// guidePrompted: the first-run calibration was offered (or started)
-	// in this run; calibrateAt: when a guided calibration is taken (zero:
-	// none pending).
-	guidePrompted bool
-	calibrateAt   time.Time
-	guideMu       sync.Mutex // serialises StartGuidedCalibration
+	restart     []string // configuration keys waiting for a restart
 }
 
 // New checks the options and returns a daemon ready to Run.
@@ -159,8 +154,8 @@ func New(opt Options) (*Daemon, error) {
 		return nil, errors.New("daemon: no sampler")
 	case opt.Classifier == nil:
 		return nil, errors.New("daemon: no classifier")
-	case opt.Policy == nil:
-		return nil, errors.New("daemon: no alert policy")
+	case opt.Coach == nil:
+		return nil, errors.New("daemon: no coach session")
 	case opt.Notifier == nil:
 		return nil, errors.New("daemon: no notifier")
 	}
@@ -176,27 +171,16 @@ func New(opt Options) (*Daemon, error) {
 	if opt.DNDPoll <= 0 {
 		opt.DNDPoll = time.Minute
 	}
-	if opt.StateEvery <= 0 {
-		opt.StateEvery = 5 * time.Minute
-	}
-	if opt.CalibrationCountdown <= 0 {
-		opt.CalibrationCountdown = DefaultCalibrationCountdown
-	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	promptAt := -1
-	if opt.PainPrompt != "" {
-		m, err := coach.ParseClock(opt.PainPrompt)
-		if err != nil {
-			return nil, fmt.Errorf("daemon: pain prompt: %w", err)
-		}
-		promptAt = m
+	if opt.Judge == nil {
+		opt.Judge = (*posture.Classifier).Classify
 	}
-	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: CameraIdle, recalibrate: make(chan chan error, 1), promptAt: promptAt}, nil
+	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: vision.CameraIdle, recalibrate: make(chan chan error, 1)}, nil
 }
 
 // Classifier returns the classifier currently in use.
@@ -224,28 +208,23 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.log.Info("neckwatch running", "source", d.opt.Source, "view", d.cls.View, "calibrated", d.cls.Baseline != nil)
 
 	backoff := time.Duration(0)
-	lastSave := d.opt.Now()
 	lastDND := time.Time{}
 	next := d.opt.Now()
 	for {
-		// Between samples: keep the policy's clock moving (pause expiry,
-		// break windows), poll do-not-disturb, persist state now and then.
+		// Between samples: keep the coach's clock moving (pause expiry,
+		// break windows, prompts), poll do-not-disturb.
 		for {
 			now := d.opt.Now()
 			if d.opt.DoNotDisturb != nil && now.Sub(lastDND) >= d.opt.DNDPoll {
 				lastDND = now
 				d.pollDND(ctx)
 			}
-			d.deliver(d.policyTick(now))
+			d.mu.Lock()
+			effects := d.opt.Coach.Tick(now)
+			due := d.opt.Coach.CalibrationDue()
+			d.mu.Unlock()
+			d.apply(ctx, effects)
 			d.journalTick(now)
-			d.breakOver(now)
-			d.painPrompt(now)
-			d.firstRunPrompt(now)
-			d.guidedCalibration(ctx, now)
-			if now.Sub(lastSave) >= d.opt.StateEvery {
-				lastSave = now
-				d.saveState()
-			}
 			wait := next.Sub(now)
 			if wait <= 0 {
 				break
@@ -253,14 +232,19 @@ func (d *Daemon) Run(ctx context.Context) error {
 			if wait > d.opt.Tick {
 				wait = d.opt.Tick
 			}
-			if at := d.calibrationDue(); !at.IsZero() && at.Sub(now) < wait {
-				wait = max(at.Sub(now), time.Millisecond)
+			if !due.IsZero() && due.Sub(now) < wait {
+				wait = max(due.Sub(now), time.Millisecond)
 			}
 			select {
 			case <-ctx.Done():
 				return nil
 			case reply := <-d.recalibrate:
-				reply <- d.runRecalibration(ctx)
+				angle, err := d.runRecalibration(ctx)
+				d.mu.Lock()
+				effects := d.opt.Coach.Calibrated(d.opt.Now(), angle, err)
+				d.mu.Unlock()
+				d.apply(ctx, effects)
+				reply <- err
 			case <-time.After(wait):
 			}
 		}
@@ -270,17 +254,17 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if d.paused(d.opt.Now()) {
 			// Paused: the camera is released, even one kept open between
 			// samples, and stays off; look again at the next tick.
-			if r, ok := d.opt.Sampler.(Releaser); ok {
+			if r, ok := d.opt.Sampler.(vision.Releaser); ok {
 				r.Release()
 			}
 			d.mu.Lock()
-			d.camera = CameraOff
+			d.camera = vision.CameraOff
 			d.mu.Unlock()
 			next = d.opt.Now().Add(d.opt.Tick)
 			continue
 		}
 		iv, burst := d.schedule()
-		s, err := d.opt.Sampler.Sample(ctx, burst)
+		s, err := d.sample(ctx, burst)
 		if errors.Is(err, io.EOF) {
 			d.log.Info("source ended", "source", d.opt.Source)
 			return nil
@@ -306,11 +290,30 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if d.opt.Journal != nil {
 			d.opt.Journal.Sample(s)
 		}
-		events := d.observe(s)
-		d.deliver(events)
+		d.mu.Lock()
+		d.log.Debug("sample", "state", s.Verdict.State, "severity", s.Verdict.Severity, "frames", len(s.Verdicts), "latency", s.Latency)
+		effects := d.opt.Coach.Sample(s.At, s.Verdict)
+		d.mu.Unlock()
+		d.apply(ctx, effects)
 		next = s.At.Add(d.interval(s))
 		d.setNext(next)
 	}
+}
+
+// sample takes a burst of landmarks and judges it with the classifier in
+// use.
+func (d *Daemon) sample(ctx context.Context, burst int) (Sample, error) {
+	vs, err := d.opt.Sampler.Sample(ctx, burst)
+	out := Sample{Sample: vs}
+	if err != nil {
+		return out, err
+	}
+	cls := d.Classifier()
+	for i := range vs.Frames {
+		out.Verdicts = append(out.Verdicts, d.opt.Judge(cls, &vs.Frames[i]))
+	}
+	out.Verdict = posture.Combine(out.Verdicts)
+	return out, nil
 }
 
 // schedule returns the sampling settings, which SIGHUP may change.
@@ -370,24 +373,10 @@ func (d *Daemon) recordSample(s Sample, err error) {
 	d.last = &cp
 }
 
-func (d *Daemon) observe(s Sample) []coach.Event {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	v := s.Verdict
-	d.log.Debug("sample", "state", v.State, "severity", v.Severity, "frames", len(s.Verdicts), "latency", s.Latency)
-	return d.opt.Policy.Observe(s.At, v)
-}
-
-func (d *Daemon) policyTick(now time.Time) []coach.Event {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.opt.Policy.Tick(now)
-}
-
 func (d *Daemon) paused(now time.Time) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.opt.Policy.Status(now).Paused
+	return d.opt.Coach.Status(now).Paused
 }
 
 func (d *Daemon) pollDND(ctx context.Context) {
@@ -403,85 +392,82 @@ func (d *Daemon) pollDND(ctx context.Context) {
 		d.log.Info("desktop do-not-disturb", "on", on)
 	}
 	d.dnd = on
-	d.opt.Policy.SetDoNotDisturb(on)
+	d.opt.Coach.SetDoNotDisturb(on)
 }
 
-// categories lets a newer notification of a kind replace the previous one
-// instead of stacking up.
-var categories = map[coach.Kind]string{
-	coach.PostureAlert:     "neckwatch.posture",
-	coach.PostureCorrected: "neckwatch.posture",
-	coach.PreBreakNotice:   "neckwatch.break",
-	coach.BreakSuggested:   "neckwatch.break",
-	coach.BreakTaken:       "neckwatch.break",
-	coach.BreakSkipped:     "neckwatch.break",
-	coach.Resumed:          "neckwatch.status",
-}
-
-// deliver logs every event and shows those meant to be shown. A lost
-// notification is logged once, shown in status, and never stops the daemon.
-func (d *Daemon) deliver(events []coach.Event) {
-	for _, e := range events {
-		d.log.Info("event", "kind", e.Kind, "notify", e.Notify, "title", e.Title)
-		d.mu.Lock()
-		d.events++
-		d.mu.Unlock()
-		if d.opt.Journal != nil {
-			d.opt.Journal.Event(e)
+// apply carries out the coach's effects. Called without d.mu held: a
+// notification may take a moment, and effects arrive from the control
+// goroutines too. TakeCalibration only comes from the loop's Tick.
+func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
+	for _, e := range effects {
+		switch e := e.(type) {
+		case coach.Record:
+			d.log.Info("event", "kind", e.Kind, "notify", e.Notify, "title", e.Title)
+			d.mu.Lock()
+			d.events++
+			d.mu.Unlock()
+			if d.opt.Journal != nil {
+				d.opt.Journal.Event(e.Event)
+			}
+		case coach.Show:
+			d.notify(e.Notice)
+		case coach.SaveState:
+			d.save(e.Snapshot)
+		case coach.TakeCalibration:
+			angle, err := d.runRecalibration(ctx)
+			d.mu.Lock()
+			more := d.opt.Coach.Calibrated(d.opt.Now(), angle, err)
+			d.mu.Unlock()
+			d.apply(ctx, more)
 		}
-		if !e.Notify {
-			continue
-		}
-		n := notify.Notification{Title: e.Title, Body: e.Body, Category: categories[e.Kind], Urgency: notify.Normal}
-		if e.Kind == coach.PostureCorrected {
-			n.Urgency = notify.Low
-		}
-		d.notify(n)
 	}
 }
 
 func (d *Daemon) saveState() {
+	d.mu.Lock()
+	snap := d.opt.Coach.Snapshot()
+	d.mu.Unlock()
+	d.save(snap)
+}
+
+func (d *Daemon) save(snap coach.Snapshot) {
 	if d.opt.SaveState == nil {
 		return
 	}
-	d.mu.Lock()
-	snap := d.opt.Policy.Snapshot()
-	d.mu.Unlock()
 	if err := d.opt.SaveState(snap); err != nil {
 		d.log.Warn("could not save state", "err", err)
 	}
 }
 
-// runRecalibration samples a longer burst of upright frames and swaps in
-// the classifier built from them.
-func (d *Daemon) runRecalibration(ctx context.Context) error {
+// runRecalibration samples a longer burst of upright frames, swaps in the
+// classifier built from them and returns its baseline angle for the
+// coach.
+func (d *Daemon) runRecalibration(ctx context.Context) (*float64, error) {
 	if d.opt.Recalibrate == nil {
-		return errors.New("recalibration is not available for this source")
+		return nil, errors.New("recalibration is not available for this source")
 	}
 	var samples []Sample
 	for i := 0; i < 3; i++ {
-		s, err := d.opt.Sampler.Sample(ctx, 5)
+		s, err := d.sample(ctx, 5)
 		if err != nil {
-			return fmt.Errorf("recalibrate: %w", err)
+			return nil, fmt.Errorf("recalibrate: %w", err)
 		}
 		samples = append(samples, s)
 	}
 	cls, err := d.opt.Recalibrate(samples)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d.mu.Lock()
 	d.cls = cls
-	d.opt.Policy.SetBaseline(baselineAngle(cls))
-	d.note("calibrated", 0)
 	d.mu.Unlock()
 	d.log.Info("recalibrated")
-	return nil
+	return BaselineAngle(cls), nil
 }
 
-// baselineAngle is the neck angle the alert text compares against: the
+// BaselineAngle is the neck angle the alert text compares against: the
 // model's upright angle once the user has calibrated, nothing otherwise.
-func baselineAngle(cls *posture.Classifier) *float64 {
+func BaselineAngle(cls *posture.Classifier) *float64 {
 	if cls.Baseline == nil {
 		return nil
 	}
@@ -492,25 +478,22 @@ func baselineAngle(cls *posture.Classifier) *float64 {
 	return &a
 }
 
-// BaselineAngle exposes baselineAngle for the policy set-up.
-func BaselineAngle(cls *posture.Classifier) *float64 { return baselineAngle(cls) }
-
 // Status is what `neckwatch status` shows.
 type Status struct {
-	Source        string        `json:"source"`
-	View          string        `json:"view"`
-	Calibrated    bool          `json:"calibrated"`
-	Started       time.Time     `json:"started"`
-	Camera        CameraState   `json:"camera"`
-	CameraProblem string        `json:"camera_problem,omitempty"`
-	CameraOpenPct float64       `json:"camera_open_pct"`
-	Samples       int           `json:"samples"`
-	LastSample    *SampleStatus `json:"last_sample,omitempty"`
-	NextSampleIn  string        `json:"next_sample_in"`
-	Notifications string        `json:"notifications"`
-	History       string        `json:"history"`
-	DoNotDisturb  bool          `json:"do_not_disturb"`
-	Policy        coach.Status  `json:"policy"`
+	Source        string             `json:"source"`
+	View          string             `json:"view"`
+	Calibrated    bool               `json:"calibrated"`
+	Started       time.Time          `json:"started"`
+	Camera        vision.CameraState `json:"camera"`
+	CameraProblem string             `json:"camera_problem,omitempty"`
+	CameraOpenPct float64            `json:"camera_open_pct"`
+	Samples       int                `json:"samples"`
+	LastSample    *SampleStatus      `json:"last_sample,omitempty"`
+	NextSampleIn  string             `json:"next_sample_in"`
+	Notifications string             `json:"notifications"`
+	History       string             `json:"history"`
+	DoNotDisturb  bool               `json:"do_not_disturb"`
+	Policy        coach.Status       `json:"policy"`
 	// RestartNeeded names the configuration keys changed in the file that
 	// take effect only after a restart.
 	RestartNeeded []string `json:"restart_needed,omitempty"`
@@ -542,7 +525,7 @@ func (d *Daemon) Status() Status {
 	st := Status{
 		Source: d.opt.Source, View: string(d.cls.View), Calibrated: d.cls.Baseline != nil,
 		Started: d.started, Camera: d.camera, CameraProblem: d.lastErr, Samples: d.samples,
-		Notifications: "ok", DoNotDisturb: d.dnd, Policy: d.opt.Policy.Status(now),
+		Notifications: "ok", DoNotDisturb: d.dnd, Policy: d.opt.Coach.Status(now),
 		History: "off", RestartNeeded: append([]string(nil), d.restart...),
 	}
 	if d.opt.Journal != nil {
@@ -575,28 +558,58 @@ func (d *Daemon) Status() Status {
 // Pause stops sampling for dur (0: until Resume).
 func (d *Daemon) Pause(dur time.Duration) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.opt.Policy.Pause(d.opt.Now(), dur)
+	effects := d.opt.Coach.Pause(d.opt.Now(), dur)
+	d.mu.Unlock()
 	d.log.Info("paused", "for", dur)
-	d.note("paused", dur)
+	d.apply(context.Background(), effects)
 }
 
 // Resume ends a pause or snooze.
 func (d *Daemon) Resume() {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.opt.Policy.Resume(d.opt.Now())
+	effects := d.opt.Coach.Resume(d.opt.Now())
+	d.mu.Unlock()
 	d.log.Info("resumed")
-	d.note("resumed", 0)
+	d.apply(context.Background(), effects)
 }
 
 // Snooze silences posture alerts for dur.
 func (d *Daemon) Snooze(dur time.Duration) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.opt.Policy.Snooze(d.opt.Now(), dur)
+	effects := d.opt.Coach.Snooze(d.opt.Now(), dur)
+	d.mu.Unlock()
 	d.log.Info("snoozed", "for", dur)
-	d.note("snoozed", dur)
+	d.apply(context.Background(), effects)
+}
+
+// StartBreak starts a break the user asked for (tray menu); a notification
+// says when it is over.
+func (d *Daemon) StartBreak() {
+	d.mu.Lock()
+	effects := d.opt.Coach.StartBreak(d.opt.Now())
+	d.mu.Unlock()
+	d.apply(context.Background(), effects)
+}
+
+// StartGuidedCalibration starts the countdown calibration (the tray's
+// Recalibrate, the first-run prompt's Calibrate now).
+func (d *Daemon) StartGuidedCalibration() {
+	d.mu.Lock()
+	effects := d.opt.Coach.StartGuidedCalibration(d.opt.Now())
+	d.mu.Unlock()
+	d.apply(context.Background(), effects)
+}
+
+// HandleAction passes on an action the user chose on a notification
+// (notify.ActionListener delivers them). It does not block.
+func (d *Daemon) HandleAction(ev notify.ActionEvent) {
+	d.mu.Lock()
+	effects := d.opt.Coach.Action(d.opt.Now(), ev.Category, ev.Key)
+	d.mu.Unlock()
+	if ev.Key == coach.ActionLater {
+		d.log.Info("calibration postponed; judging by population figures")
+	}
+	d.apply(context.Background(), effects)
 }
 
 // Recalibrate asks the running loop to recalibrate at once and waits for
@@ -617,38 +630,19 @@ func (d *Daemon) Recalibrate(ctx context.Context) error {
 }
 
 // Reconfigure applies a reloaded configuration (SIGHUP) without losing the
-// day's state: the alert policy is rebuilt from its snapshot.
+// day's state.
 func (d *Daemon) Reconfigure(iv Intervals, burst int, alertsCfg coach.Config, cls *posture.Classifier) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	now := d.opt.Now()
-	pol, err := coach.New(alertsCfg, baselineAngle(cls), now)
-	if err != nil {
+	if err := d.opt.Coach.Reconfigure(alertsCfg, BaselineAngle(cls), d.opt.Now()); err != nil {
 		return err
 	}
-	if err := pol.Restore(d.opt.Policy.Snapshot(), now); err != nil {
-		return err
-	}
-	pol.SetDoNotDisturb(d.dnd)
-	d.opt.Policy = pol
 	d.opt.Intervals = iv
 	if burst > 0 {
 		d.opt.Burst = burst
 	}
 	d.cls = cls
 	return nil
-}
-
-// note records a user action in the journal; called with d.mu held.
-func (d *Daemon) note(kind string, dur time.Duration) {
-	if d.opt.Journal == nil {
-		return
-	}
-	detail := ""
-	if dur > 0 {
-		detail = dur.String()
-	}
-	d.opt.Journal.Note(d.opt.Now(), kind, detail)
 }
 
 // journalTick lets the journal write closed minutes; a failing database is
@@ -672,66 +666,20 @@ func (d *Daemon) journalTick(now time.Time) {
 	}
 }
 
-// StartBreak starts a break the user asked for (tray menu); a notification
-// says when it is over.
-func (d *Daemon) StartBreak() {
-	d.mu.Lock()
-	now := d.opt.Now()
-	evs, started := d.opt.Policy.StartBreak(now)
-	if started {
-		d.breakLen = d.opt.Policy.Config().BreakLength
-		d.breakEnd = now.Add(d.breakLen)
+// notify shows one notice, tracking whether the service is there: a lost
+// notification is logged once and shown in status, never fatal.
+func (d *Daemon) notify(n coach.Notice) {
+	m := notify.Notification{Title: n.Title, Body: n.Body, Category: n.Category, Urgency: notify.Normal}
+	if n.Low {
+		m.Urgency = notify.Low
 	}
-	d.mu.Unlock()
-	d.deliver(evs)
-}
-
-// breakOver sends the end-of-break notification of a user-started break.
-func (d *Daemon) breakOver(now time.Time) {
-	d.mu.Lock()
-	if d.breakEnd.IsZero() || now.Before(d.breakEnd) {
-		d.mu.Unlock()
-		return
+	if n.Sticky {
+		m.Timeout = -1
 	}
-	d.breakEnd = time.Time{}
-	if d.opt.Policy.Silenced(now) {
-		d.mu.Unlock()
-		return // nothing stale is delivered once the silence ends
+	for _, a := range n.Actions {
+		m.Actions = append(m.Actions, notify.Action{Key: a.Key, Label: a.Label})
 	}
-	title, body := coach.BreakOverText(d.breakLen)
-	d.mu.Unlock()
-	d.notify(notify.Notification{Title: title, Body: body, Category: categories[coach.BreakSuggested]})
-}
-
-// painPrompt asks once a day, at the configured time, for a pain score:
-// only while the user is at the desk and not in do-not-disturb.
-func (d *Daemon) painPrompt(now time.Time) {
-	if d.promptAt < 0 {
-		return
-	}
-	d.mu.Lock()
-	day := now.Format("2006-01-02")
-	due := now.Hour()*60+now.Minute() >= d.promptAt && d.prompted != day
-	present := d.last != nil && d.last.Verdict.State != posture.Away
-	// Held while silenced (do-not-disturb, quiet hours): asked once the
-	// silence ends, the same day.
-	if !due || !present || d.dnd || d.opt.Policy.Silenced(now) {
-		d.mu.Unlock()
-		return
-	}
-	d.prompted = day
-	d.mu.Unlock()
-	d.notify(notify.Notification{
-		Title:    "How are your neck and back today?",
-		Body:     "Score today's pain from 0 (none) to 10 for your journal:\nneckwatch journal add --pain N --area neck\nA week or two of entries shows whether the posture work helps.",
-		Category: "neckwatch.journal", Urgency: notify.Low,
-	})
-}
-
-// notify shows one notification, tracking whether the service is there:
-// a lost notification is logged once and shown in status, never fatal.
-func (d *Daemon) notify(n notify.Notification) {
-	err := d.opt.Notifier.Notify(n)
+	err := d.opt.Notifier.Notify(m)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	switch {

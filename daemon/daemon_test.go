@@ -11,6 +11,7 @@ import (
 
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/notify/notifytest"
 	"github.com/neckwatch/neckwatch/posture"
@@ -18,7 +19,9 @@ import (
 )
 
 // scriptedSampler stands in for the camera (hardware is absent here): it
-// returns a scripted verdict or error per call, then io.EOF.
+// returns a scripted verdict or error per call, then io.EOF. Its one frame
+// a sample carries the step's index in Width, and its judge (the
+// daemon's Judge in these tests) turns it into the scripted verdict.
 type scriptedSampler struct {
 	mu       sync.Mutex
 	steps    []step
@@ -39,11 +42,11 @@ type step struct {
 	err error
 }
 
-func (s *scriptedSampler) Sample(ctx context.Context, burst int) (Sample, error) {
+func (s *scriptedSampler) Sample(ctx context.Context, burst int) (vision.Sample, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.calls >= len(s.steps) {
-		return Sample{}, io.EOF
+		return vision.Sample{}, io.EOF
 	}
 	st := s.steps[s.calls]
 	s.calls++
@@ -51,11 +54,24 @@ func (s *scriptedSampler) Sample(ctx context.Context, burst int) (Sample, error)
 	if s.now != nil {
 		now = s.now
 	}
-	out := Sample{At: now(), Verdict: st.v, Verdicts: []posture.Verdict{st.v}, Camera: CameraIdle, OpenFor: time.Millisecond}
+	out := vision.Sample{At: now(), Frames: []landmark.Frame{{Width: s.calls - 1}}, Camera: vision.CameraIdle, OpenFor: time.Millisecond}
 	if st.err != nil {
-		out.Camera = cameraStateOf(st.err)
+		out.Camera = vision.CameraFailed
+		switch {
+		case errors.Is(st.err, vision.ErrCameraBusy):
+			out.Camera = vision.CameraBusy
+		case errors.Is(st.err, vision.ErrCameraNotFound):
+			out.Camera = vision.CameraAbsent
+		}
 	}
 	return out, st.err
+}
+
+// judge is the scripted verdict of the step whose index the frame carries.
+func (s *scriptedSampler) judge(_ *posture.Classifier, fr *landmark.Frame) posture.Verdict {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.steps[fr.Width].v
 }
 
 func (s *scriptedSampler) Close() error {
@@ -71,14 +87,19 @@ func fast() Intervals {
 
 func newTestDaemon(t *testing.T, steps []step, cfg coach.Config, n notify.Notifier) (*Daemon, *scriptedSampler, *[]coach.Snapshot) {
 	t.Helper()
-	pol, err := coach.New(cfg, nil, time.Now())
+	return newTestDaemonWith(t, steps, cfg, coach.SessionOptions{}, n)
+}
+
+func newTestDaemonWith(t *testing.T, steps []step, cfg coach.Config, so coach.SessionOptions, n notify.Notifier) (*Daemon, *scriptedSampler, *[]coach.Snapshot) {
+	t.Helper()
+	s := &scriptedSampler{steps: steps}
+	session, err := coach.NewSession(cfg, so, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &scriptedSampler{steps: steps}
 	var saved []coach.Snapshot
 	d, err := New(Options{
-		Sampler: s, Classifier: posture.NewClassifier(posture.Front, nil), Policy: pol, Notifier: n,
+		Sampler: s, Classifier: posture.NewClassifier(posture.Front, nil), Coach: session, Notifier: n, Judge: s.judge,
 		Intervals: fast(), Tick: 5 * time.Millisecond, Source: "test",
 		SaveState: func(s coach.Snapshot) error { saved = append(saved, s); return nil },
 	})
@@ -216,9 +237,9 @@ func TestCameraBusyBacksOffAndRecovers(t *testing.T) {
 
 func TestStatusShowsCameraProblem(t *testing.T) {
 	d, _, _ := newTestDaemon(t, nil, coach.DefaultConfig(), &notifytest.Recorder{})
-	d.recordSample(Sample{Camera: CameraBusy}, vision.ErrCameraBusy)
+	d.recordSample(Sample{Sample: vision.Sample{Camera: vision.CameraBusy}}, vision.ErrCameraBusy)
 	st := d.Status()
-	if st.Camera != CameraBusy || st.CameraProblem == "" {
+	if st.Camera != vision.CameraBusy || st.CameraProblem == "" {
 		t.Fatalf("status: %+v", st)
 	}
 }
@@ -251,7 +272,7 @@ func TestPauseKeepsTheCameraOff(t *testing.T) {
 	if s.calls != 0 {
 		t.Fatalf("camera sampled %d times while paused", s.calls)
 	}
-	if st := d.Status(); st.Policy.Phase != coach.PhasePaused || st.Camera != CameraOff {
+	if st := d.Status(); st.Policy.Phase != coach.PhasePaused || st.Camera != vision.CameraOff {
 		t.Fatalf("phase %q camera %q, want paused and off", st.Policy.Phase, st.Camera)
 	}
 	if s.released == 0 {
@@ -295,13 +316,13 @@ type journalRecorder struct {
 func (j *journalRecorder) Sample(Sample) { j.mu.Lock(); j.samples++; j.mu.Unlock() }
 func (j *journalRecorder) Event(e coach.Event) {
 	j.mu.Lock()
-	j.events = append(j.events, e.Kind)
-	j.mu.Unlock()
-}
-func (j *journalRecorder) Note(_ time.Time, kind, detail string) {
-	j.mu.Lock()
-	j.notes = append(j.notes, kind+" "+detail)
-	j.mu.Unlock()
+	defer j.mu.Unlock()
+	switch e.Kind {
+	case coach.Paused, coach.Resumed, coach.Snoozed, coach.Calibrated: // the user's commands
+		j.notes = append(j.notes, string(e.Kind)+" "+e.Detail)
+	default:
+		j.events = append(j.events, e.Kind)
+	}
 }
 func (j *journalRecorder) Tick(time.Time) error {
 	j.mu.Lock()
@@ -345,10 +366,10 @@ func TestUserStartedBreakAndPainPrompt(t *testing.T) {
 	rec := &notifytest.Recorder{}
 	cfg := coach.DefaultConfig()
 	cfg.BreakLength = time.Minute
-	d, s, _ := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 400), cfg, rec)
+	// Any time of day is past midnight: prompt at once.
+	d, s, _ := newTestDaemonWith(t, repeat(verdict(posture.Upright, 0), 400), cfg, coach.SessionOptions{PainPrompt: "00:00"}, rec)
 	d.opt.Now = steppingClock(time.Second)
 	s.now = d.opt.Now
-	d.promptAt = 0 // any time of day is past midnight: prompt at once
 	d.StartBreak()
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -378,10 +399,9 @@ func TestOwnNoticesRespectQuietHours(t *testing.T) {
 	// Quiet from an hour ago to two hours ahead, whatever the time of day
 	// (the window may cross midnight).
 	cfg.QuietStart, cfg.QuietEnd = now.Add(-time.Hour).Format("15:04"), now.Add(2*time.Hour).Format("15:04")
-	d, s, _ := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 400), cfg, rec)
+	d, s, _ := newTestDaemonWith(t, repeat(verdict(posture.Upright, 0), 400), cfg, coach.SessionOptions{PainPrompt: "00:00"}, rec)
 	d.opt.Now = steppingClock(time.Second)
 	s.now = d.opt.Now
-	d.promptAt = 0
 	d.StartBreak()
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)

@@ -17,9 +17,13 @@ import (
 // guideDaemon is an uncalibrated daemon on a stepping clock whose
 // recalibrator fails with fail, or succeeds; calls counts its calls.
 func guideDaemon(t *testing.T, cfg coach.Config, steps []step, fail error) (*Daemon, *notifytest.Recorder, *int) {
+	return guideDaemonWith(t, cfg, coach.SessionOptions{CanCalibrate: true}, steps, fail)
+}
+
+func guideDaemonWith(t *testing.T, cfg coach.Config, so coach.SessionOptions, steps []step, fail error) (*Daemon, *notifytest.Recorder, *int) {
 	t.Helper()
 	rec := &notifytest.Recorder{}
-	d, s, _ := newTestDaemon(t, steps, cfg, rec)
+	d, s, _ := newTestDaemonWith(t, steps, cfg, so, rec)
 	d.opt.Now = steppingClock(time.Second)
 	s.now = d.opt.Now
 	var mu sync.Mutex
@@ -59,8 +63,8 @@ func TestFirstRunGuideCalibrates(t *testing.T) {
 		// The user answers the prompt as soon as it appears (from the
 		// loop's goroutine here, so the script cannot end first).
 		for _, n := range rec.Notifications() {
-			if n.Category == PromptCategory && len(n.Actions) == 2 {
-				once.Do(func() { d.HandleAction(notify.ActionEvent{Category: PromptCategory, Key: ActionCalibrateNow}) })
+			if n.Category == coach.PromptCategory && len(n.Actions) == 2 {
+				once.Do(func() { d.HandleAction(notify.ActionEvent{Category: coach.PromptCategory, Key: coach.ActionCalibrateNow}) })
 			}
 		}
 	}
@@ -73,7 +77,7 @@ func TestFirstRunGuideCalibrates(t *testing.T) {
 		t.Fatalf("notifications %q, want %q", got, want)
 	}
 	prompt := rec.Notifications()[0]
-	if prompt.Actions[0] != (notify.Action{Key: notify.ActionDefault, Label: "Calibrate now"}) || prompt.Actions[1].Key != ActionLater {
+	if prompt.Actions[0] != (notify.Action{Key: notify.ActionDefault, Label: "Calibrate now"}) || prompt.Actions[1].Key != coach.ActionLater {
 		t.Errorf("prompt actions %+v", prompt.Actions)
 	}
 	if !strings.Contains(prompt.Body, "neckwatch recalibrate") {
@@ -88,7 +92,7 @@ func TestFirstRunGuideCalibrates(t *testing.T) {
 // this run; a failed calibration says why and how to retry.
 func TestFirstRunGuideLaterAndFailure(t *testing.T) {
 	d, rec, calls := guideDaemon(t, coach.DefaultConfig(), repeat(verdict(posture.Upright, 0), 100), nil)
-	d.opt.OnSample = func(Sample) { d.HandleAction(notify.ActionEvent{Category: PromptCategory, Key: ActionLater}) }
+	d.opt.OnSample = func(Sample) { d.HandleAction(notify.ActionEvent{Category: coach.PromptCategory, Key: coach.ActionLater}) }
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -125,15 +129,12 @@ func TestFirstRunGuideWaits(t *testing.T) {
 		{"calibrated", coach.DefaultConfig(), repeat(verdict(posture.Upright, 0), 50), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, rec, _ := guideDaemon(t, tc.cfg, tc.steps, nil)
-			if tc.calib {
-				d.cls = posture.NewClassifier(posture.Front, &posture.Baseline{View: posture.Front})
-			}
+			d, rec, _ := guideDaemonWith(t, tc.cfg, coach.SessionOptions{CanCalibrate: true, Calibrated: tc.calib}, tc.steps, nil)
 			if err := d.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			for _, n := range rec.Notifications() {
-				if n.Category == PromptCategory || n.Category == CalibrationCategory {
+				if n.Category == coach.PromptCategory || n.Category == coach.CalibrationCategory {
 					t.Errorf("prompt shown: %q", n.Title)
 				}
 			}

@@ -8,19 +8,18 @@ import (
 	"github.com/neckwatch/neckwatch/coach"
 )
 
-// EventFromAlert maps an alert policy event to the journal event the
-// daemon records, and false for the kinds the journal does not keep
+// EventFromAlert maps a coach event to the journal event the daemon
+// records, and false for the kinds the journal does not keep
 // (pre_break_notice). Mapped kinds: posture_alert, posture_corrected
 // (Corrected = CorrectedWithinMinute, AlertAt = the alert's time, so the
-// Recorder marks that alert), break_suggested, break_taken, break_skipped
-// and resumed (a timed pause expired; explicit resumes emit no alert
-// event and are the caller's to record). Detail carries the numbers in
-// words.
+// Recorder marks that alert), break_suggested, break_taken, break_skipped,
+// and the user's commands: paused, resumed (also a timed pause that
+// expired), snoozed, calibrated. Detail carries the numbers in words.
 func EventFromAlert(e coach.Event) (Event, bool) {
 	h := Event{At: e.At, State: string(e.State)}
 	switch e.Kind {
 	case coach.PostureAlert:
-		h.Kind = EventPostureAlert
+		h.Kind = e.Kind
 		h.Severity = e.Severity
 		parts := []string{"bad for " + roundDur(e.BadFor)}
 		if e.NeckAngleDeg != nil {
@@ -31,22 +30,22 @@ func EventFromAlert(e coach.Event) (Event, bool) {
 		}
 		h.Detail = strings.Join(parts, ", ")
 	case coach.PostureCorrected:
-		h.Kind = EventCorrected
+		h.Kind = e.Kind
 		h.Corrected = e.CorrectedWithinMinute
 		h.AlertAt = e.AlertAt
 		h.Detail = "upright " + roundDur(e.CorrectedAfter) + " after the alert"
 	case coach.BreakSuggested:
-		h.Kind = EventBreakSuggested
+		h.Kind = e.Kind
 		h.Detail = fmt.Sprintf("load %s of %s, break %s", roundDur(e.Load), roundDur(e.Budget), roundDur(e.BreakLength))
 	case coach.BreakTaken:
-		h.Kind = EventBreakTaken
+		h.Kind = e.Kind
 		h.Detail = "away " + roundDur(e.AwayFor)
 	case coach.BreakSkipped:
-		h.Kind = EventBreakSkipped
+		h.Kind = e.Kind
 		h.Detail = "away " + roundDur(e.AwayFor)
-	case coach.Resumed:
-		h.Kind = EventResumed
-		h.Detail = "timed pause ended"
+	case coach.Resumed, coach.Paused, coach.Snoozed, coach.Calibrated:
+		h.Kind = e.Kind
+		h.Detail = e.Detail
 	default:
 		return Event{}, false
 	}

@@ -364,7 +364,7 @@ func TestEventFromAlert(t *testing.T) {
 		{coach.Event{Kind: coach.BreakTaken, At: at, AwayFor: 100 * time.Second},
 			true, Event{At: at, Kind: EventBreakTaken, Detail: "away 1m40s"}},
 		{coach.Event{Kind: coach.BreakSkipped, At: at}, true, Event{At: at, Kind: EventBreakSkipped, Detail: "away 0s"}},
-		{coach.Event{Kind: coach.Resumed, At: at}, true, Event{At: at, Kind: EventResumed, Detail: "timed pause ended"}},
+		{coach.Event{Kind: coach.Resumed, At: at, Detail: "timed pause ended"}, true, Event{At: at, Kind: EventResumed, Detail: "timed pause ended"}},
 		{coach.Event{Kind: coach.PreBreakNotice, At: at}, false, Event{}},
 	}
 	for _, c := range cases {

@@ -4,7 +4,11 @@
 // directory. Only numbers are stored, never an image.
 package history
 
-import "time"
+import (
+	"time"
+
+	"github.com/neckwatch/neckwatch/coach"
+)
 
 // Minute is the aggregate of one wall-clock minute (local time, truncated
 // to the minute). Durations are the time spent in each state within the
@@ -26,20 +30,21 @@ type Minute struct {
 	NeckAngleSamples int
 }
 
-// EventKind names a journal event.
-type EventKind string
+// EventKind names a journal event: the coach's event kinds, one set of
+// names for the decisions and their record.
+type EventKind = coach.Kind
 
-// Event kinds stored in the journal.
+// Event kinds stored in the journal (pre_break_notice is not).
 const (
-	EventPostureAlert   EventKind = "posture_alert"
-	EventCorrected      EventKind = "posture_corrected"
-	EventBreakSuggested EventKind = "break_suggested"
-	EventBreakTaken     EventKind = "break_taken"
-	EventBreakSkipped   EventKind = "break_skipped"
-	EventCalibrated     EventKind = "calibrated"
-	EventPaused         EventKind = "paused"
-	EventResumed        EventKind = "resumed"
-	EventSnoozed        EventKind = "snoozed"
+	EventPostureAlert   = coach.PostureAlert
+	EventCorrected      = coach.PostureCorrected
+	EventBreakSuggested = coach.BreakSuggested
+	EventBreakTaken     = coach.BreakTaken
+	EventBreakSkipped   = coach.BreakSkipped
+	EventCalibrated     = coach.Calibrated
+	EventPaused         = coach.Paused
+	EventResumed        = coach.Resumed
+	EventSnoozed        = coach.Snoozed
 )
 
 // Event is one journal event. For posture alerts, Corrected says whether

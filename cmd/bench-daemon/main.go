@@ -85,19 +85,17 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 	total := segs[len(segs)-1].end
 	cam := &emulatedCamera{upright: upright, forward: forward, segs: segs}
 
-	var d *daemon.Daemon
 	var samples []daemon.Sample // appended by the sampling loop only
-	sampler := &daemon.CameraSampler{
+	sampler := &vision.CameraSampler{
 		Spec: "emulated", Settle: cfg.Sampling.Settle, KeepOpen: cfg.Sampling.KeepOpen, Detector: pipe,
-		Classifier: func() *posture.Classifier { return d.Classifier() },
-		Open:       func(string) (vision.FrameSource, error) { return cam.open(), nil },
+		Open: func(string) (vision.FrameSource, error) { return cam.open(), nil },
 	}
-	pol, err := coach.New(cfg.Alerts, daemon.BaselineAngle(cls), time.Now())
+	session, err := coach.NewSession(cfg.Alerts, coach.SessionOptions{BaselineNeckAngleDeg: daemon.BaselineAngle(cls), Calibrated: true}, time.Now())
 	if err != nil {
 		return err
 	}
-	d, err = daemon.New(daemon.Options{
-		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: notify.Logger{Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+	d, err := daemon.New(daemon.Options{
+		Sampler: sampler, Classifier: cls, Coach: session, Notifier: notify.Logger{Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
 		Intervals: daemon.IntervalsFrom(cfg.Sampling),
 		Burst:     daemon.BurstFrom(cfg.Sampling),
 		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),

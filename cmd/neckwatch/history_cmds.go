@@ -414,10 +414,6 @@ func (j *journalAdapter) Event(e coach.Event) {
 	}
 }
 
-func (j *journalAdapter) Note(at time.Time, kind, detail string) {
-	j.rec.AddEvent(history.Event{At: at, Kind: history.EventKind(kind), Detail: detail})
-}
-
 func (j *journalAdapter) Tick(now time.Time) error {
 	if err := j.open(now); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/vision"
 )
 
 // isolateData points the history at a fresh data directory.
@@ -309,7 +310,7 @@ func TestJournalRetriesAnUnopenableHistory(t *testing.T) {
 	}
 	for i := 0; i < 5; i++ {
 		at := t0.Add(time.Duration(i) * 30 * time.Second)
-		j.Sample(daemon.Sample{At: at, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
+		j.Sample(daemon.Sample{Sample: vision.Sample{At: at}, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
 		if err := j.Tick(at); err == nil || !strings.Contains(err.Error(), "cannot open") {
 			t.Fatalf("Tick %d while unopenable: %v, want the reason", i, err)
 		}
@@ -354,7 +355,7 @@ func TestJournalRecreatesADeletedHistory(t *testing.T) {
 	}
 	defer j.Close()
 	sample := func(at time.Time) {
-		j.Sample(daemon.Sample{At: at, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
+		j.Sample(daemon.Sample{Sample: vision.Sample{At: at}, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
 		if err := j.Tick(at); err != nil {
 			t.Fatalf("Tick at %v: %v", at, err)
 		}
@@ -394,7 +395,7 @@ func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 	}
 	defer j.Close()
 	for i := 0; i < 4; i++ {
-		j.Sample(daemon.Sample{At: t0.Add(time.Duration(i) * 20 * time.Second), Verdict: posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true}})
+		j.Sample(daemon.Sample{Sample: vision.Sample{At: t0.Add(time.Duration(i) * 20 * time.Second)}, Verdict: posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true}})
 	}
 	h := controlHandler{journal: j}
 	for _, req := range []control.Request{{Command: control.CmdForget, Before: "yesterday"}, {Command: control.CmdForget, Duration: "1h"}} {
@@ -442,7 +443,7 @@ func TestJournalKeepsWhatALockedStopCouldNotWrite(t *testing.T) {
 		t.Fatal("history did not open")
 	}
 	for i := 0; i < 8; i++ {
-		j.Sample(daemon.Sample{At: t0.Add(time.Duration(i) * 15 * time.Second), Verdict: posture.Verdict{State: posture.Upright, Person: true}})
+		j.Sample(daemon.Sample{Sample: vision.Sample{At: t0.Add(time.Duration(i) * 15 * time.Second)}, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
 	}
 	locker, err := sql.Open("sqlite", cfg.History.Path)
 	if err != nil {

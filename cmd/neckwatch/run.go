@@ -327,15 +327,18 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	var d *daemon.Daemon
-	classifier := func() *posture.Classifier { return d.Classifier() }
-	sampler, err := newSampler(cfg, pipe, classifier)
+	sampler, err := newSampler(cfg, pipe)
 	if err != nil {
 		return err
 	}
 
 	now := time.Now()
-	pol, err := coach.New(cfg.Alerts, daemon.BaselineAngle(cls), now)
+	session, err := coach.NewSession(cfg.Alerts, coach.SessionOptions{
+		BaselineNeckAngleDeg: daemon.BaselineAngle(cls),
+		Calibrated:           cls.Baseline != nil,
+		CanCalibrate:         true,
+		PainPrompt:           cfg.Notifications.PainPrompt,
+	}, now)
 	if err != nil {
 		sampler.Close()
 		return err
@@ -345,7 +348,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		sampler.Close()
 		return err
 	}
-	restorePolicy(pol, statePath, now, log)
+	restoreSession(session, statePath, now, log)
 
 	var notifier notify.Notifier = notify.Logger{Log: log}
 	var dnd func(context.Context) (bool, error)
@@ -372,14 +375,13 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		dj = journal
 	}
 
-	d, err = daemon.New(daemon.Options{
-		Sampler: sampler, Classifier: cls, Policy: pol, Notifier: notifier,
+	d, err := daemon.New(daemon.Options{
+		Sampler: sampler, Classifier: cls, Coach: session, Notifier: notifier,
 		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log),
 		Intervals: daemon.IntervalsFrom(cfg.Sampling), Burst: daemon.BurstFrom(cfg.Sampling),
 		SaveState: func(s coach.Snapshot) error { return saveSnapshot(statePath, s) },
 		Logger:    log, Source: cfg.Camera.Source,
-		PainPrompt: cfg.Notifications.PainPrompt,
-		Journal:    dj,
+		Journal: dj,
 	})
 	if err != nil {
 		sampler.Close()
@@ -478,7 +480,7 @@ func reload(d *daemon.Daemon, f runFlags, running config.Config, log *slog.Logge
 
 // newSampler picks the sampler for the source: a camera on a duty cycle,
 // or a video file played in real time.
-func newSampler(cfg config.Config, pipe *vision.Pipeline, cls func() *posture.Classifier) (daemon.Sampler, error) {
+func newSampler(cfg config.Config, pipe *vision.Pipeline) (vision.Sampler, error) {
 	spec := cfg.Camera.Source
 	if err := checkSource(spec); err != nil {
 		return nil, err
@@ -492,11 +494,11 @@ func newSampler(cfg config.Config, pipe *vision.Pipeline, cls func() *posture.Cl
 			src.Close()
 			return nil, fmt.Errorf("source %s is a still image: run needs a camera or a video file (use `neckwatch check` for images)", spec)
 		}
-		return &daemon.VideoSampler{Source: src, Detector: pipe, Classifier: cls, Now: time.Now}, nil
+		return &vision.VideoSampler{Source: src, Detector: pipe, Now: time.Now}, nil
 	}
-	return &daemon.CameraSampler{
+	return &vision.CameraSampler{
 		Spec: spec, Open: vision.OpenSource, Settle: cfg.Sampling.Settle, KeepOpen: cfg.Sampling.KeepOpen,
-		Detector: pipe, Classifier: cls,
+		Detector: pipe,
 	}, nil
 }
 
@@ -527,7 +529,7 @@ func cameraSpec(spec string) bool {
 	return strings.HasPrefix(spec, "/dev/")
 }
 
-func restorePolicy(pol *coach.Policy, path string, now time.Time, log *slog.Logger) {
+func restoreSession(pol *coach.Session, path string, now time.Time, log *slog.Logger) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return

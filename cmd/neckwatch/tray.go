@@ -10,6 +10,7 @@ import (
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/tray"
+	"github.com/neckwatch/neckwatch/vision"
 )
 
 // trayActions carries out the tray menu on the running daemon. Menu calls
@@ -59,7 +60,7 @@ func trayModel(st daemon.Status, uprightPct float64) tray.Model {
 	switch {
 	case st.Policy.Paused:
 		m.State = tray.StatePaused
-	case st.CameraProblem != "" && st.Camera != daemon.CameraIdle && st.Camera != daemon.CameraOpen:
+	case st.CameraProblem != "" && st.Camera != vision.CameraIdle && st.Camera != vision.CameraOpen:
 		m.State, m.Detail = tray.StateCameraProblem, "camera "+string(st.Camera)
 	case st.LastSample == nil:
 	case st.LastSample.State == string(posture.Away):

@@ -7,6 +7,7 @@ import (
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/tray"
+	"github.com/neckwatch/neckwatch/vision"
 )
 
 func TestTrayModelFollowsTheDaemon(t *testing.T) {
@@ -21,8 +22,8 @@ func TestTrayModelFollowsTheDaemon(t *testing.T) {
 		{"slouch shows as needing attention", daemon.Status{LastSample: sample("slouch")}, tray.StateForwardHead},
 		{"away", daemon.Status{LastSample: sample("away")}, tray.StateAway},
 		{"paused wins", daemon.Status{LastSample: sample("forward_head"), Policy: coach.Status{Paused: true}}, tray.StatePaused},
-		{"camera busy", daemon.Status{Camera: daemon.CameraBusy, CameraProblem: "busy", LastSample: sample("upright")}, tray.StateCameraProblem},
-		{"problem cleared by a good sample", daemon.Status{Camera: daemon.CameraIdle, LastSample: sample("upright")}, tray.StateUpright},
+		{"camera busy", daemon.Status{Camera: vision.CameraBusy, CameraProblem: "busy", LastSample: sample("upright")}, tray.StateCameraProblem},
+		{"problem cleared by a good sample", daemon.Status{Camera: vision.CameraIdle, LastSample: sample("upright")}, tray.StateUpright},
 	}
 	for _, tc := range cases {
 		if got := trayModel(tc.st, 70).State; got != tc.want {

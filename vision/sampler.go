@@ -1,4 +1,4 @@
-package daemon
+package vision
 
 import (
 	"context"
@@ -10,10 +10,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"github.com/neckwatch/neckwatch/analysis"
 	"github.com/neckwatch/neckwatch/landmark"
-	"github.com/neckwatch/neckwatch/posture"
-	"github.com/neckwatch/neckwatch/vision"
 )
 
 // CameraState says how the last attempt to use the camera went.
@@ -31,13 +28,12 @@ const (
 	CameraOff    CameraState = "off"    // paused: released until resumed
 )
 
-// Sample is one judged burst of frames.
+// Sample is one burst of frames turned into landmarks: what a Sampler
+// hands on (the frames themselves never leave it).
 type Sample struct {
-	At       time.Time
-	Verdict  posture.Verdict   // the burst's combined verdict
-	Verdicts []posture.Verdict // per frame
-	Frames   []landmark.Frame  // per frame landmarks, for recalibration
-	Camera   CameraState
+	At     time.Time
+	Frames []landmark.Frame // per frame
+	Camera CameraState
 	// OpenFor is how long the camera was held for this sample (for the
 	// camera-open share of wall time).
 	OpenFor time.Duration
@@ -60,9 +56,20 @@ type Releaser interface {
 	Release()
 }
 
-// Opener opens a frame source; vision.OpenSource in production, a
-// file-backed emulation of a camera in the resource benchmark.
-type Opener func(spec string) (vision.FrameSource, error)
+// Opener opens a frame source; OpenSource in production, a file-backed
+// emulation of a camera in the resource benchmark.
+type Opener func(spec string) (FrameSource, error)
+
+// Detector finds the landmarks of a frame (Pipeline).
+type Detector interface {
+	Detect(frame gocv.Mat) (landmark.Frame, Timing, error)
+}
+
+// Tracker is a Detector that can follow the previous frame's face in the
+// next frame of the same stream (an optional capability: Pipeline.Track).
+type Tracker interface {
+	Track(frame gocv.Mat) (landmark.Frame, Timing, error)
+}
 
 // errCameraProblem marks camera states that are not program errors.
 var errCameraProblem = errors.New("camera problem")
@@ -75,11 +82,10 @@ type CameraSampler struct {
 	Spec       string
 	Open       Opener
 	Settle     time.Duration // frames read and dropped after opening
-	KeepOpen   bool
-	Detector   analysis.Detector
-	Classifier func() *posture.Classifier // current classifier (recalibration swaps it)
+	KeepOpen bool
+	Detector Detector
 
-	src   vision.FrameSource
+	src   FrameSource
 	frame gocv.Mat
 	prev  gocv.Mat
 	init  bool
@@ -132,7 +138,7 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 		s.src = src
 		// Exposure and white balance adapt only while frames stream; the
 		// frames are dropped, undecoded where the source allows.
-		skipper, canSkip := s.src.(vision.FrameSkipper)
+		skipper, canSkip := s.src.(FrameSkipper)
 		for deadline := time.Now().Add(s.Settle); time.Now().Before(deadline); {
 			var err error
 			if canSkip {
@@ -151,7 +157,7 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 		// undecoded where the source allows, so the burst shows the user
 		// now, not seconds ago.
 		var err error
-		if skipper, ok := s.src.(vision.FrameSkipper); ok {
+		if skipper, ok := s.src.(FrameSkipper); ok {
 			err = skipper.Skip(3)
 		} else {
 			for i := 0; i < 3 && err == nil; i++ {
@@ -164,7 +170,6 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			return out, err
 		}
 	}
-	cls := s.Classifier()
 	black, frozen := 0, 0
 	for i := 0; i < burst && ctx.Err() == nil; i++ {
 		if _, err := s.src.Next(&s.frame); err != nil {
@@ -180,19 +185,18 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			frozen++
 		}
 		s.frame.CopyTo(&s.prev)
-		n := len(out.Verdicts)
+		n := len(out.Frames)
 		if continuing {
 			n++
 		}
-		r := analyzeInBurst(s.Detector, cls, s.frame, n)
-		if r.Err != nil {
+		lm, latency, err := detectInBurst(s.Detector, s.frame, n)
+		if err != nil {
 			s.release()
 			out.Camera = CameraFailed
-			return out, r.Err
+			return out, err
 		}
-		out.Verdicts = append(out.Verdicts, r.Verdict)
-		out.Frames = append(out.Frames, r.Landmarks)
-		out.Latency += r.Latency
+		out.Frames = append(out.Frames, lm)
+		out.Latency += latency
 	}
 	if s.KeepOpen {
 		out.Camera = CameraOpen
@@ -208,15 +212,14 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 		out.Camera = CameraFrozen
 		return out, fmt.Errorf("%w: camera %s gives frozen frames (the same image every time)", errCameraProblem, s.Spec)
 	}
-	out.Verdict = posture.Combine(out.Verdicts)
 	return out, nil
 }
 
 func cameraStateOf(err error) CameraState {
 	switch {
-	case errors.Is(err, vision.ErrCameraBusy):
+	case errors.Is(err, ErrCameraBusy):
 		return CameraBusy
-	case errors.Is(err, vision.ErrCameraNotFound):
+	case errors.Is(err, ErrCameraNotFound):
 		return CameraAbsent
 	}
 	return CameraFailed
@@ -242,15 +245,14 @@ func sameFrame(a, b gocv.Mat) bool {
 // stand-in for a camera (how the daemon is tested without a webcam): a
 // sample at wall time t since the start takes the frames at media time t.
 type VideoSampler struct {
-	Source     vision.FrameSource
-	Detector   analysis.Detector
-	Classifier func() *posture.Classifier
-	Now        func() time.Time
+	Source   FrameSource
+	Detector Detector
+	Now      func() time.Time
 
 	start time.Time
 	frame gocv.Mat
 	init  bool
-	info  vision.FrameInfo
+	info  FrameInfo
 	ended bool
 }
 
@@ -279,7 +281,7 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 	// Jump to the frame on screen now without decoding the ones between
 	// (a video file then costs what a camera costs); a source that cannot
 	// seek is read forward.
-	if seeker, ok := s.Source.(vision.FrameSeeker); ok {
+	if seeker, ok := s.Source.(FrameSeeker); ok {
 		if fps := s.Source.Describe().FPS; fps > 0 {
 			if idx := int(math.Ceil(target.Seconds()*fps - 1e-9)); idx > s.info.Index+1 {
 				if err := seeker.Seek(idx); err != nil {
@@ -299,7 +301,6 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 		s.info = info
 	}
 	out := Sample{At: now, Camera: CameraOpen}
-	cls := s.Classifier()
 	for i := 0; i < burst && ctx.Err() == nil; i++ {
 		if i > 0 {
 			info, err := s.Source.Next(&s.frame)
@@ -312,24 +313,28 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			}
 			s.info = info
 		}
-		r := analyzeInBurst(s.Detector, cls, s.frame, len(out.Verdicts))
-		if r.Err != nil {
-			return out, r.Err
+		lm, latency, err := detectInBurst(s.Detector, s.frame, len(out.Frames))
+		if err != nil {
+			return out, err
 		}
-		out.Verdicts = append(out.Verdicts, r.Verdict)
-		out.Frames = append(out.Frames, r.Landmarks)
-		out.Latency += r.Latency
+		out.Frames = append(out.Frames, lm)
+		out.Latency += latency
 	}
-	out.Verdict = posture.Combine(out.Verdicts)
 	return out, nil
 }
 
-// analyzeInBurst analyses the burst's n-th judged frame: the first in
-// full, the rest following it (a face that has not moved keeps its box and
-// shoulders, and only the face mesh runs).
-func analyzeInBurst(det analysis.Detector, cls *posture.Classifier, frame gocv.Mat, n int) analysis.Result {
-	if n == 0 {
-		return analysis.Analyze(det, cls, frame)
+// detectInBurst finds the landmarks of the burst's n-th frame: the first
+// in full, the rest following it (a face that has not moved keeps its box
+// and shoulders, and only the face mesh runs).
+func detectInBurst(det Detector, frame gocv.Mat, n int) (landmark.Frame, time.Duration, error) {
+	start := time.Now()
+	detect := det.Detect
+	if t, ok := det.(Tracker); ok && n > 0 {
+		detect = t.Track
 	}
-	return analysis.AnalyzeNext(det, cls, frame)
+	lm, _, err := detect(frame)
+	if err != nil {
+		return lm, 0, err
+	}
+	return lm, time.Since(start), nil
 }

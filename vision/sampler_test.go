@@ -1,4 +1,4 @@
-package daemon
+package vision_test
 
 import (
 	"context"
@@ -67,15 +67,15 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	cam := &fakeCamera{frame: visiontest.DeskFrame(t)}
 	pipe := visiontest.Pipeline(t)
 	cls := posture.NewClassifier(posture.Front, nil)
-	s := &CameraSampler{Spec: "fake", Open: cam.open, Settle: 30 * time.Millisecond, Detector: pipe, Classifier: func() *posture.Classifier { return cls }}
+	s := &vision.CameraSampler{Spec: "fake", Open: cam.open, Settle: 30 * time.Millisecond, Detector: pipe}
 	defer s.Close()
 	for i := 1; i <= 2; i++ {
 		smp, err := s.Sample(context.Background(), 3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if smp.Verdict.State != posture.Upright || len(smp.Verdicts) != 3 || smp.Camera != CameraIdle {
-			t.Fatalf("sample %d: %s, %d frames, camera %s", i, smp.Verdict.State, len(smp.Verdicts), smp.Camera)
+		if v := judge(cls, smp); v.State != posture.Upright || len(smp.Frames) != 3 || smp.Camera != vision.CameraIdle {
+			t.Fatalf("sample %d: %s, %d frames, camera %s", i, v.State, len(smp.Frames), smp.Camera)
 		}
 		if cam.opens != i || cam.closes != i {
 			t.Fatalf("after sample %d: %d opens, %d closes: the camera must be released after every sample", i, cam.opens, cam.closes)
@@ -88,7 +88,7 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	cam.opens, cam.closes = 0, 0
 	s.KeepOpen = true
 	for i := 0; i < 3; i++ {
-		if smp, err := s.Sample(context.Background(), 2); err != nil || smp.Camera != CameraOpen {
+		if smp, err := s.Sample(context.Background(), 2); err != nil || smp.Camera != vision.CameraOpen {
 			t.Fatalf("keep-open sample: %v %s", err, smp.Camera)
 		}
 	}
@@ -108,18 +108,17 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 func TestCameraSamplerReportsBlackAndFrozenFrames(t *testing.T) {
 	testenv.CheckMatLeaks(t)
 	pipe := visiontest.Pipeline(t)
-	cls := posture.NewClassifier(posture.Front, nil)
 	cases := []struct {
 		name  string
 		cam   *fakeCamera
-		state CameraState
+		state vision.CameraState
 	}{
-		{"privacy shutter", &fakeCamera{frame: visiontest.DeskFrame(t), black: true}, CameraBlack},
-		{"stuck driver", &fakeCamera{frame: visiontest.DeskFrame(t), frozen: true}, CameraFrozen},
+		{"privacy shutter", &fakeCamera{frame: visiontest.DeskFrame(t), black: true}, vision.CameraBlack},
+		{"stuck driver", &fakeCamera{frame: visiontest.DeskFrame(t), frozen: true}, vision.CameraFrozen},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &CameraSampler{Spec: "fake", Open: tc.cam.open, Detector: pipe, Classifier: func() *posture.Classifier { return cls }}
+			s := &vision.CameraSampler{Spec: "fake", Open: tc.cam.open, Detector: pipe}
 			defer s.Close()
 			smp, err := s.Sample(context.Background(), 3)
 			if err == nil || smp.Camera != tc.state {
@@ -135,9 +134,9 @@ func TestCameraSamplerReportsBlackAndFrozenFrames(t *testing.T) {
 func TestCameraSamplerBusyAndAbsent(t *testing.T) {
 	for _, tc := range []struct {
 		err   error
-		state CameraState
-	}{{vision.ErrCameraBusy, CameraBusy}, {vision.ErrCameraNotFound, CameraAbsent}, {errors.New("odd"), CameraFailed}} {
-		s := &CameraSampler{Spec: "x", Open: func(string) (vision.FrameSource, error) { return nil, tc.err }}
+		state vision.CameraState
+	}{{vision.ErrCameraBusy, vision.CameraBusy}, {vision.ErrCameraNotFound, vision.CameraAbsent}, {errors.New("odd"), vision.CameraFailed}} {
+		s := &vision.CameraSampler{Spec: "x", Open: func(string) (vision.FrameSource, error) { return nil, tc.err }}
 		smp, err := s.Sample(context.Background(), 3)
 		if !errors.Is(err, tc.err) || smp.Camera != tc.state {
 			t.Errorf("open error %v: camera %s, err %v", tc.err, smp.Camera, err)
@@ -163,7 +162,7 @@ func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 	}
 	cls := posture.NewClassifier(posture.Front, &b)
 	clock := time.Now()
-	s := &VideoSampler{Source: src, Detector: pipe, Classifier: func() *posture.Classifier { return cls }, Now: func() time.Time { return clock }}
+	s := &vision.VideoSampler{Source: src, Detector: pipe, Now: func() time.Time { return clock }}
 	defer s.Close()
 	start := clock
 	for _, at := range []struct {
@@ -175,14 +174,23 @@ func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if smp.Verdict.State != at.want {
-			t.Errorf("at %v: %s, want %s", at.t, smp.Verdict.State, at.want)
+		if v := judge(cls, smp); v.State != at.want {
+			t.Errorf("at %v: %s, want %s", at.t, v.State, at.want)
 		}
 	}
 	clock = start.Add(10 * time.Second)
 	if _, err := s.Sample(context.Background(), 2); !errors.Is(err, io.EOF) {
 		t.Fatalf("after the end: %v, want io.EOF", err)
 	}
+}
+
+// judge classifies a sample's frames as the daemon does.
+func judge(cls *posture.Classifier, smp vision.Sample) posture.Verdict {
+	var vs []posture.Verdict
+	for i := range smp.Frames {
+		vs = append(vs, cls.Classify(&smp.Frames[i]))
+	}
+	return posture.Combine(vs)
 }
 
 // countingSource counts the frames a sampler decodes.
@@ -211,10 +219,9 @@ func TestVideoSamplerSeeksInsteadOfDecoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	counted := &countingSource{FrameSource: src}
-	cls := posture.NewClassifier(posture.Front, nil)
 	clock := time.Now()
 	start := clock
-	s := &VideoSampler{Source: counted, Detector: pipe, Classifier: func() *posture.Classifier { return cls }, Now: func() time.Time { return clock }}
+	s := &vision.VideoSampler{Source: counted, Detector: pipe, Now: func() time.Time { return clock }}
 	defer s.Close()
 	if _, err := s.Sample(context.Background(), 1); err != nil {
 		t.Fatal(err)
@@ -227,8 +234,8 @@ func TestVideoSamplerSeeksInsteadOfDecoding(t *testing.T) {
 	if n := counted.decoded - before; n != 2 {
 		t.Errorf("a sample 4.5 s later decoded %d frames, want the 2 of its burst", n)
 	}
-	if s.info.Index != 46 || s.info.Time != 4600*time.Millisecond {
-		t.Errorf("landed on frame %d at %v, want frame 46 at 4.6 s (45, then one more for the burst)", s.info.Index, s.info.Time)
+	if info := vision.VideoSamplerPosition(s); info.Index != 46 || info.Time != 4600*time.Millisecond {
+		t.Errorf("landed on frame %d at %v, want frame 46 at 4.6 s (45, then one more for the burst)", info.Index, info.Time)
 	}
 }
 

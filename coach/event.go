@@ -1,0 +1,157 @@
+package coach
+
+import (
+	"time"
+
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// Kind names an event type. The string values are meant for the history
+// log and JSON output.
+type Kind string
+
+// Event kinds.
+const (
+	// PostureAlert: bad posture for at least Onset; a posture reset.
+	PostureAlert Kind = "posture_alert"
+	// PostureCorrected: the user left the bad phase by sitting upright
+	// after at least one alert in it. Notify is true only for the
+	// "nice, that's better" acknowledgement.
+	PostureCorrected Kind = "posture_corrected"
+	// PreBreakNotice: a break suggestion is coming soon.
+	PreBreakNotice Kind = "pre_break_notice"
+	// BreakSuggested: the load budget is spent; suggests a traction or
+	// mobility break.
+	BreakSuggested Kind = "break_suggested"
+	// BreakTaken: the user was away long enough after a suggestion.
+	BreakTaken Kind = "break_taken"
+	// BreakSkipped: the break window passed without a break.
+	BreakSkipped Kind = "break_skipped"
+	// Resumed: a pause ended (timed out, or the user resumed).
+	Resumed Kind = "resumed"
+	// Paused, Snoozed and Calibrated record the user's commands.
+	Paused     Kind = "paused"
+	Snoozed    Kind = "snoozed"
+	Calibrated Kind = "calibrated"
+)
+
+// Event is something the daemon should record and maybe show.
+type Event struct {
+	ID     int       // sequence number within this Policy, from 1 (not persisted)
+	Kind   Kind      //
+	At     time.Time // when it was decided (the now of the call)
+	Notify bool      // show Title/Body as a desktop notification; false: history only
+	Title  string    // notification title
+	Body   string    // notification body, may contain newlines
+
+	// State is the posture behind the event: the dominant bad state of the
+	// run for PostureAlert and PostureCorrected, empty otherwise.
+	State posture.State
+	// Severity is the mean severity over the bad run (PostureAlert).
+	Severity float64
+	// ForwardCM and NeckAngleDeg are the medians over the bad run
+	// (PostureAlert); nil when no sample had them.
+	ForwardCM    *float64
+	NeckAngleDeg *float64
+	// BaselineNeckAngleDeg is the baseline the text compared against; nil
+	// when the text claimed none.
+	BaselineNeckAngleDeg *float64
+	// BadFor is the accumulated bad time of the run (PostureAlert).
+	BadFor time.Duration
+	// Cooldown is the time until the next alert can fire if the user stays
+	// bad (PostureAlert).
+	Cooldown time.Duration
+
+	// AlertID and AlertAt identify the alert a PostureCorrected refers to.
+	AlertID int
+	AlertAt time.Time
+	// CorrectedAfter is the time from the alert to the start of the
+	// sustained upright stretch that ended the bad phase.
+	CorrectedAfter time.Duration
+	// CorrectedWithinMinute: CorrectedAfter <= Config.CorrectionWindow.
+	// It is only ever set on PostureCorrected; the alert itself cannot know.
+	CorrectedWithinMinute bool
+
+	// Load and Budget describe the forward-head load (break events).
+	Load   time.Duration
+	Budget time.Duration
+	// BreakLength is the suggested break length (BreakSuggested).
+	BreakLength time.Duration
+	// AwayFor is the away time counted after the suggestion (BreakTaken).
+	AwayFor time.Duration
+	// SafetyNote: the body carries the full SafetyNote (first suggestion
+	// ever), otherwise only SafetyPointer (BreakSuggested).
+	SafetyNote bool
+
+	// Detail is a word on a user's command (a pause's length) or on a
+	// timed pause that ended.
+	Detail string
+}
+
+// Phase is the coarse state shown in the tray and `neckwatch status`.
+type Phase string
+
+// Phases, in the priority Status uses.
+const (
+	PhasePaused  Phase = "paused"
+	PhaseSnoozed Phase = "snoozed"
+	PhaseAway    Phase = "away"
+	PhaseBad     Phase = "bad"
+	PhaseUpright Phase = "upright" // includes onset in progress and uncertain samples
+	PhaseUnknown Phase = "unknown" // no recent sample
+)
+
+// Status is a read-only view of the policy for display.
+type Status struct {
+	Phase Phase
+	// Posture is the state of the latest sample still held, "" if none.
+	Posture posture.State
+	// Bad reports the bad phase, also while snoozed.
+	Bad bool
+	// OnsetElapsed is the bad time accumulated toward Onset; OnsetProgress
+	// is OnsetElapsed/Onset clamped to 1 (1 while Bad).
+	OnsetElapsed  time.Duration
+	Onset         time.Duration
+	OnsetProgress float64
+	// Cooldown is the current (possibly grown) alert cooldown; NextAlertAt
+	// the earliest time for the next alert (zero: no alert given yet).
+	Cooldown    time.Duration
+	NextAlertAt time.Time
+	// Load is the severity-weighted forward-head time since the last break
+	// (or skip, or local midnight); Budget the configured budget.
+	Load         time.Duration
+	Budget       time.Duration
+	LoadFraction float64
+	// LoadToBreak is Budget-Load, at least 0: at full severity the time to
+	// the next break suggestion.
+	LoadToBreak time.Duration
+	// TimeToBreak estimates the wall time to the suggestion at the recent
+	// load rate (10-minute moving average); 0 when there is no recent load,
+	// the break is already due (see LoadToBreak) or no break is left today.
+	TimeToBreak time.Duration
+	// BreakWindowOpen: a suggestion is waiting to be taken or skipped.
+	BreakWindowOpen bool
+	BreaksToday     int
+	MaxBreaksPerDay int
+	// Paused, PausedUntil (zero: until Resume), Snoozed, SnoozedUntil.
+	Paused       bool
+	PausedUntil  time.Time
+	Snoozed      bool
+	SnoozedUntil time.Time
+	QuietHours   bool
+	DoNotDisturb bool
+}
+
+// Snapshot is the persistent part of the policy state, as plain JSON, so a
+// daemon restart on the same day keeps the load and break count.
+type Snapshot struct {
+	// Day is the local date ("2006-01-02") Load and BreaksToday belong to.
+	Day string `json:"day"`
+	// LoadSeconds is the severity-weighted forward-head time since the
+	// last break, in seconds.
+	LoadSeconds float64 `json:"load_seconds"`
+	// BreaksToday is the number of break suggestions on Day.
+	BreaksToday int `json:"breaks_today"`
+	// FirstBreakShown: the full safety note has been shown once.
+	FirstBreakShown bool `json:"first_break_shown"`
+}

@@ -1,0 +1,267 @@
+package coach
+
+import (
+	"time"
+
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// Notice is a notification the coach decides to show. The shell maps it
+// onto the desktop's notification service.
+type Notice struct {
+	Title, Body string
+	// Category groups notices that replace each other on screen
+	// ("neckwatch.posture", ...).
+	Category string
+	Low      bool // low urgency (an acknowledgement, a prompt)
+	Sticky   bool // stays until answered
+	// Actions are buttons; the body always says what to do without them.
+	Actions []Action
+}
+
+// Action is a button on a notice; Key comes back through Session.Action.
+type Action struct{ Key, Label string }
+
+// ActionDefault is the key of a notice's default action (a click on it).
+const ActionDefault = "default"
+
+// Effect is something the Session asks its shell to do: Show, Record,
+// TakeCalibration or SaveState.
+type Effect interface{ isEffect() }
+
+// Show asks for a notice to be shown. Every Show has passed the silencing
+// rules (pause, snooze for posture notices, quiet hours, do-not-disturb),
+// except the answers to something the user just did (the calibration
+// countdown and its result).
+type Show struct{ Notice }
+
+// Record asks for an event to be kept in the history.
+type Record struct{ Event }
+
+// TakeCalibration asks the shell, which owns the camera, to take a
+// calibration now and report the outcome with Session.Calibrated.
+type TakeCalibration struct{}
+
+// SaveState asks for the day state to be persisted.
+type SaveState struct{ Snapshot }
+
+func (Show) isEffect()            {}
+func (Record) isEffect()          {}
+func (TakeCalibration) isEffect() {}
+func (SaveState) isEffect()       {}
+
+// SessionOptions are the parts of a Session that are not the alert
+// configuration.
+type SessionOptions struct {
+	// BaselineNeckAngleDeg is the calibrated upright neck angle the alert
+	// text compares against; nil when not calibrated.
+	BaselineNeckAngleDeg *float64
+	// Calibrated: judged against the user's own baseline. An uncalibrated
+	// session offers a calibration (the first-run guide) when CanCalibrate.
+	Calibrated   bool
+	CanCalibrate bool
+	// CalibrationCountdown is the wait between asking for a guided
+	// calibration and taking it; DefaultCalibrationCountdown when zero.
+	CalibrationCountdown time.Duration
+	// PainPrompt is the daily local time ("HH:MM") of the opt-in pain
+	// prompt; empty is off.
+	PainPrompt string
+	// StateEvery is how often the day state is saved (5 min when zero).
+	StateEvery time.Duration
+}
+
+// Session is the coach core: everything the daemon decides, as one
+// deterministic state machine. Its inputs are verdict samples, the user's
+// commands and clock ticks; its outputs are Effects. It does no I/O, starts
+// no goroutine and reads no clock: the caller passes the time. Not safe for
+// concurrent use.
+//
+// Inside, the Policy runs the time accounting (Timeline), the silencing,
+// the posture run and the load budget with breaks; the Session adds the
+// notices that are not about a posture sample: the end of a user-started
+// break, the daily pain prompt and the first-run calibration guide.
+type Session struct {
+	pol *Policy
+	opt SessionOptions
+
+	present  bool // the last sample saw someone
+	lastSave time.Time
+
+	breakEnd time.Time // end of a user-started break; zero: none
+	breakLen time.Duration
+
+	promptAt int    // PainPrompt in minutes after midnight, -1 off
+	prompted string // local day the pain prompt was shown
+
+	guide guide
+}
+
+// NewSession starts a session at now.
+func NewSession(cfg Config, opt SessionOptions, now time.Time) (*Session, error) {
+	pol, err := New(cfg, opt.BaselineNeckAngleDeg, now)
+	if err != nil {
+		return nil, err
+	}
+	if opt.CalibrationCountdown <= 0 {
+		opt.CalibrationCountdown = DefaultCalibrationCountdown
+	}
+	if opt.StateEvery <= 0 {
+		opt.StateEvery = 5 * time.Minute
+	}
+	s := &Session{pol: pol, opt: opt, lastSave: now, promptAt: -1}
+	if opt.PainPrompt != "" {
+		if s.promptAt, err = ParseClock(opt.PainPrompt); err != nil {
+			return nil, err
+		}
+	}
+	s.guide.calibrated = opt.Calibrated
+	return s, nil
+}
+
+// Policy is the alert policy inside, for status and tests.
+func (s *Session) Policy() *Policy { return s.pol }
+
+// Config is the alert configuration in use.
+func (s *Session) Config() Config { return s.pol.cfg }
+
+// categories lets a newer notice of a kind replace the previous one
+// instead of stacking up.
+var categories = map[Kind]string{
+	PostureAlert:     "neckwatch.posture",
+	PostureCorrected: "neckwatch.posture",
+	PreBreakNotice:   "neckwatch.break",
+	BreakSuggested:   "neckwatch.break",
+	BreakTaken:       "neckwatch.break",
+	BreakSkipped:     "neckwatch.break",
+	Resumed:          "neckwatch.status",
+}
+
+// effects turns policy events into effects: every event is recorded,
+// those meant to be shown are shown.
+func effects(out []Effect, evs []Event) []Effect {
+	for _, e := range evs {
+		out = append(out, Record{e})
+		if e.Notify {
+			out = append(out, Show{Notice{Title: e.Title, Body: e.Body, Category: categories[e.Kind], Low: e.Kind == PostureCorrected}})
+		}
+	}
+	return out
+}
+
+// Sample feeds one verdict taken at now.
+func (s *Session) Sample(now time.Time, v posture.Verdict) []Effect {
+	s.present = v.State != posture.Away && v.State != ""
+	return effects(nil, s.pol.Observe(now, v))
+}
+
+// Tick advances time without a sample; call it every few seconds.
+func (s *Session) Tick(now time.Time) []Effect {
+	out := effects(nil, s.pol.Tick(now))
+	out = s.breakOver(now, out)
+	out = s.painPrompt(now, out)
+	out = s.guide.tick(s, now, out)
+	if now.Sub(s.lastSave) >= s.opt.StateEvery {
+		s.lastSave = now
+		out = append(out, SaveState{s.pol.Snapshot()})
+	}
+	return out
+}
+
+// Pause stops sampling and notices for d (0: until Resume).
+func (s *Session) Pause(now time.Time, d time.Duration) []Effect {
+	s.pol.Pause(now, d)
+	return []Effect{Record{s.pol.userEvent(Paused, now, d)}}
+}
+
+// Resume ends a pause and a snooze.
+func (s *Session) Resume(now time.Time) []Effect {
+	s.pol.Resume(now)
+	return []Effect{Record{s.pol.userEvent(Resumed, now, 0)}}
+}
+
+// Snooze holds posture notices for d.
+func (s *Session) Snooze(now time.Time, d time.Duration) []Effect {
+	s.pol.Snooze(now, d)
+	return []Effect{Record{s.pol.userEvent(Snoozed, now, d)}}
+}
+
+// SetDoNotDisturb sets the desktop's do-not-disturb state.
+func (s *Session) SetDoNotDisturb(on bool) { s.pol.SetDoNotDisturb(on) }
+
+// StartBreak starts a break the user asked for; a notice says when it is
+// over (see Policy.StartBreak).
+func (s *Session) StartBreak(now time.Time) []Effect {
+	evs, ok := s.pol.StartBreak(now)
+	if ok {
+		s.breakLen = s.pol.cfg.BreakLength
+		s.breakEnd = now.Add(s.breakLen)
+	}
+	return effects(nil, evs)
+}
+
+// breakOver ends a user-started break with a notice, unless silenced then:
+// nothing stale is delivered once the silence ends.
+func (s *Session) breakOver(now time.Time, out []Effect) []Effect {
+	if s.breakEnd.IsZero() || now.Before(s.breakEnd) {
+		return out
+	}
+	s.breakEnd = time.Time{}
+	if s.pol.Silenced(now) {
+		return out
+	}
+	title, body := BreakOverText(s.breakLen)
+	return append(out, Show{Notice{Title: title, Body: body, Category: categories[BreakSuggested]}})
+}
+
+// painPrompt asks once a day, at the configured time, for a pain score,
+// while the user is at the desk; held while silenced, asked once the
+// silence ends the same day.
+func (s *Session) painPrompt(now time.Time, out []Effect) []Effect {
+	if s.promptAt < 0 {
+		return out
+	}
+	day := localDay(now)
+	due := now.Hour()*60+now.Minute() >= s.promptAt && s.prompted != day
+	if !due || !s.present || s.pol.Silenced(now) || s.pol.Status(now).Paused {
+		return out
+	}
+	s.prompted = day
+	return append(out, Show{Notice{
+		Title:    "How are your neck and back today?",
+		Body:     "Score today's pain from 0 (none) to 10 for your journal:\nneckwatch journal add --pain N --area neck\nA week or two of entries shows whether the posture work helps.",
+		Category: "neckwatch.journal", Low: true,
+	}})
+}
+
+// Reconfigure applies a new alert configuration (a reloaded file) without
+// losing the day's state.
+func (s *Session) Reconfigure(cfg Config, baselineNeckAngleDeg *float64, now time.Time) error {
+	pol, err := New(cfg, baselineNeckAngleDeg, now)
+	if err != nil {
+		return err
+	}
+	if err := pol.Restore(s.pol.Snapshot(), now); err != nil {
+		return err
+	}
+	pol.SetDoNotDisturb(s.pol.dnd)
+	s.pol = pol
+	return nil
+}
+
+// Status is the policy's status at now.
+func (s *Session) Status(now time.Time) Status { return s.pol.Status(now) }
+
+// Snapshot is the persistent day state.
+func (s *Session) Snapshot() Snapshot { return s.pol.Snapshot() }
+
+// Restore loads a saved day state (see Policy.Restore).
+func (s *Session) Restore(snap Snapshot, now time.Time) error { return s.pol.Restore(snap, now) }
+
+// userEvent is the history record of a user's command.
+func (p *Policy) userEvent(kind Kind, at time.Time, d time.Duration) Event {
+	ev := p.newEvent(kind, at)
+	if d > 0 {
+		ev.Detail = d.String()
+	}
+	return ev
+}
