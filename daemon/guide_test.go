@@ -64,7 +64,9 @@ func TestFirstRunGuideCalibrates(t *testing.T) {
 		// loop's goroutine here, so the script cannot end first).
 		for _, n := range rec.Notifications() {
 			if n.Category == coach.PromptCategory && len(n.Actions) == 2 {
-				once.Do(func() { d.HandleAction(notify.ActionEvent{Category: coach.PromptCategory, Key: coach.ActionCalibrateNow}) })
+				once.Do(func() {
+					d.HandleAction(notify.ActionEvent{Category: coach.PromptCategory, Key: coach.ActionCalibrateNow})
+				})
 			}
 		}
 	}
@@ -92,7 +94,9 @@ func TestFirstRunGuideCalibrates(t *testing.T) {
 // this run; a failed calibration says why and how to retry.
 func TestFirstRunGuideLaterAndFailure(t *testing.T) {
 	d, rec, calls := guideDaemon(t, coach.DefaultConfig(), repeat(verdict(posture.Upright, 0), 100), nil)
-	d.opt.OnSample = func(Sample) { d.HandleAction(notify.ActionEvent{Category: coach.PromptCategory, Key: coach.ActionLater}) }
+	d.opt.OnSample = func(Sample) {
+		d.HandleAction(notify.ActionEvent{Category: coach.PromptCategory, Key: coach.ActionLater})
+	}
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

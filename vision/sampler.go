@@ -79,9 +79,9 @@ var errCameraProblem = errors.New("camera problem")
 // between samples and a video call can take the camera at any time. With
 // KeepOpen the camera stays open between samples instead.
 type CameraSampler struct {
-	Spec       string
-	Open       Opener
-	Settle     time.Duration // frames read and dropped after opening
+	Spec     string
+	Open     Opener
+	Settle   time.Duration // frames read and dropped after opening
 	KeepOpen bool
 	Detector Detector
 
