@@ -206,7 +206,7 @@ func (s *Session) breakOver(now time.Time, out []Effect) []Effect {
 		return out
 	}
 	s.breakEnd = time.Time{}
-	if s.pol.Silenced(now) {
+	if s.held(now) {
 		return out
 	}
 	title, body := BreakOverText(s.breakLen)
@@ -222,7 +222,7 @@ func (s *Session) painPrompt(now time.Time, out []Effect) []Effect {
 	}
 	day := localDay(now)
 	due := now.Hour()*60+now.Minute() >= s.promptAt && s.prompted != day
-	if !due || !s.present || s.pol.Silenced(now) || s.pol.Status(now).Paused {
+	if !due || !s.present || s.held(now) {
 		return out
 	}
 	s.prompted = day
@@ -231,6 +231,12 @@ func (s *Session) painPrompt(now time.Time, out []Effect) []Effect {
 		Body:     "Score today's pain from 0 (none) to 10 for your journal:\nneckwatch journal add --pain N --area neck\nA week or two of entries shows whether the posture work helps.",
 		Category: "neckwatch.journal", Low: true,
 	}})
+}
+
+// held reports whether the session's own notices are held now: the
+// policy's silencing (quiet hours, do-not-disturb) or a pause.
+func (s *Session) held(now time.Time) bool {
+	return s.pol.Silenced(now) || s.pol.Status(now).Paused
 }
 
 // Reconfigure applies a new alert configuration (a reloaded file) without

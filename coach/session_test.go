@@ -1,0 +1,125 @@
+package coach
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/neckwatch/neckwatch/posture"
+)
+
+// shows and records sorts a session's effects for the assertions.
+func split(effects []Effect) (shows []string, records []Kind, calibrate bool) {
+	for _, e := range effects {
+		switch e := e.(type) {
+		case Show:
+			shows = append(shows, e.Title)
+		case Record:
+			records = append(records, e.Kind)
+		case TakeCalibration:
+			calibrate = true
+		}
+	}
+	return shows, records, calibrate
+}
+
+// The first-run guide as a sequence of inputs and effects, with no daemon:
+// prompt once the user is there, countdown, TakeCalibration when it has
+// run out, then the result shown and the calibration recorded.
+func TestSessionGuidedCalibration(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	s, err := NewSession(DefaultConfig(), SessionOptions{CanCalibrate: true}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shows, _, _ := split(s.Tick(t0.Add(time.Second))); len(shows) != 0 {
+		t.Fatalf("prompt before anyone was seen: %q", shows)
+	}
+	s.Sample(t0.Add(2*time.Second), posture.Verdict{State: posture.Upright, Person: true})
+	if shows, _, _ := split(s.Tick(t0.Add(3 * time.Second))); len(shows) != 1 || shows[0] != "Calibrate neckwatch to your posture" {
+		t.Fatalf("prompt: %q", shows)
+	}
+	if shows, _, _ := split(s.Tick(t0.Add(4 * time.Second))); len(shows) != 0 {
+		t.Fatalf("prompted twice: %q", shows)
+	}
+	if shows, _, _ := split(s.Action(t0.Add(5*time.Second), PromptCategory, ActionCalibrateNow)); len(shows) != 1 || shows[0] != "Calibrating in 5 seconds" {
+		t.Fatalf("countdown: %q", shows)
+	}
+	if due := s.CalibrationDue(); !due.Equal(t0.Add(10 * time.Second)) {
+		t.Errorf("calibration due at %v", due)
+	}
+	if _, _, take := split(s.Tick(t0.Add(9 * time.Second))); take {
+		t.Fatal("calibration taken before the countdown ran out")
+	}
+	if _, _, take := split(s.Tick(t0.Add(10 * time.Second))); !take {
+		t.Fatal("no TakeCalibration when the countdown ran out")
+	}
+	angle := 51.0
+	shows, records, _ := split(s.Calibrated(t0.Add(11*time.Second), &angle, nil))
+	if len(shows) != 1 || shows[0] != "Calibrated" || len(records) != 1 || records[0] != Calibrated {
+		t.Fatalf("result: shows %q records %v", shows, records)
+	}
+	// A failed guided calibration says so and records nothing.
+	s.StartGuidedCalibration(t0.Add(20 * time.Second))
+	s.Tick(t0.Add(25 * time.Second))
+	shows, records, _ = split(s.Calibrated(t0.Add(26*time.Second), nil, errors.New("no face in 12 of 15 frames")))
+	if len(shows) != 1 || shows[0] != "Calibration did not work" || len(records) != 0 {
+		t.Fatalf("failure: shows %q records %v", shows, records)
+	}
+}
+
+// Every notice the session makes on its own passes the same silencing:
+// in quiet hours, while do-not-disturb is on and while paused, neither the
+// first-run prompt, nor the pain prompt, nor the end of a break is shown;
+// each appears once the silence is over (the break-over notice is dropped,
+// not delivered late).
+func TestSessionSilencesItsOwnNotices(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	quiet := DefaultConfig()
+	quiet.BreakLength = time.Minute
+	quiet.QuietStart, quiet.QuietEnd = "09:00", "10:31"
+	loud := DefaultConfig()
+	loud.BreakLength = time.Minute
+	for _, tc := range []struct {
+		name    string
+		cfg     Config
+		silence func(s *Session, now time.Time)
+		lift    func(s *Session, now time.Time)
+		resume  time.Time
+	}{
+		{"quiet hours", quiet, func(*Session, time.Time) {}, func(*Session, time.Time) {}, t0.Add(31 * time.Minute)},
+		{"do-not-disturb", loud, func(s *Session, _ time.Time) { s.SetDoNotDisturb(true) }, func(s *Session, _ time.Time) { s.SetDoNotDisturb(false) }, t0.Add(31 * time.Minute)},
+		{"paused", loud, func(s *Session, now time.Time) { s.Pause(now, 0) }, func(s *Session, now time.Time) { s.Resume(now) }, t0.Add(31 * time.Minute)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := NewSession(tc.cfg, SessionOptions{CanCalibrate: true, PainPrompt: "00:00"}, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Sample(t0, posture.Verdict{State: posture.Upright, Person: true})
+			s.StartBreak(t0)
+			tc.silence(s, t0)
+			for m := 1; m <= 30; m++ {
+				now := t0.Add(time.Duration(m) * time.Minute)
+				if tc.name != "paused" {
+					s.Sample(now, posture.Verdict{State: posture.Upright, Person: true})
+				}
+				if shows, _, _ := split(s.Tick(now)); len(shows) != 0 {
+					t.Fatalf("shown while silenced (%s): %q", now.Format("15:04"), shows)
+				}
+			}
+			tc.lift(s, tc.resume)
+			s.Sample(tc.resume, posture.Verdict{State: posture.Upright, Person: true})
+			shows, _, _ := split(s.Tick(tc.resume.Add(time.Second)))
+			want := map[string]bool{"Calibrate neckwatch to your posture": true, "How are your neck and back today?": true}
+			if len(shows) != len(want) {
+				t.Fatalf("after the silence: %q, want the two prompts", shows)
+			}
+			for _, title := range shows {
+				if !want[title] {
+					t.Errorf("after the silence: unexpected %q", title)
+				}
+			}
+		})
+	}
+}
