@@ -250,35 +250,19 @@ func lastLogLine(path string, offset int64) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
-// loadBaseline finds the calibration the daemon judges by. A missing
-// default profile is fine (population figures); a named one that is
-// missing or a corrupt file stops the start with a clear message.
+// loadBaseline finds the calibration the daemon judges by
+// (calibration.Resolve): the default profile missing, unreadable or for
+// the other view is logged and population figures are used; a named
+// profile or file that cannot be used stops the start.
 func loadBaseline(cfg config.Config, log *slog.Logger) (*posture.Baseline, string, error) {
-	if cfg.Camera.Calibration != "" {
-		b, err := calibration.Load(cfg.Camera.Calibration)
-		if err != nil {
-			return nil, "", err
-		}
-		if cfg.Camera.View != posture.Auto && b.View != cfg.Camera.View {
-			return nil, "", fmt.Errorf("calibration %s is for the %s view, not %s", cfg.Camera.Calibration, b.View, cfg.Camera.View)
-		}
-		return &b, cfg.Camera.Calibration, nil
+	r, err := calibration.Resolve(calibration.Choice{File: cfg.Camera.Calibration, Profile: cfg.Camera.Profile, View: cfg.Camera.View})
+	if err != nil {
+		return nil, "", err
 	}
-	b, path, err := calibration.LoadProfile(cfg.Camera.Profile)
-	switch {
-	case err == nil && (cfg.Camera.View == posture.Auto || b.View == cfg.Camera.View):
-		return &b, path, nil
-	case err == nil:
-		log.Warn("calibration profile is for another view; judging against population figures", "profile", cfg.Camera.Profile, "profile_view", b.View)
-		return nil, path, nil
-	case errors.Is(err, calibration.ErrNotFound) && cfg.Camera.Profile == calibration.DefaultProfile:
-		log.Warn("not calibrated: judging against population figures; sit upright and run `neckwatch recalibrate` for your own baseline")
-		return nil, path, nil
-	case cfg.Camera.Profile == calibration.DefaultProfile:
-		log.Warn("calibration unreadable; judging against population figures until you recalibrate", "err", err)
-		return nil, path, nil
+	if r.Note != "" {
+		log.Warn(r.Note)
 	}
-	return nil, path, err
+	return r.Baseline, r.Path, nil
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -567,20 +551,14 @@ func recalibrator(cfg config.Config, path string, log *slog.Logger) daemon.Recal
 		for _, s := range samples {
 			frames = append(frames, s.Frames...)
 		}
-		b, err := posture.BuildBaseline(cfg.Camera.View, frames, cls.Camera)
-		if err != nil {
-			return nil, fmt.Errorf("recalibrate: %w: sit upright facing the camera and try again", err)
-		}
-		b.Source = cfg.Camera.Source
-		b.Profile = cfg.Camera.Profile
 		if path == "" {
 			if path, err = calibration.ProfilePath(cfg.Camera.Profile); err != nil {
 				return nil, err
 			}
 		}
-		backup, err := calibration.Save(path, b)
+		b, backup, err := calibration.Create(path, cfg.Camera.View, frames, cls.Camera, calibration.Meta{Source: cfg.Camera.Source, Profile: cfg.Camera.Profile})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("recalibrate: %w", err)
 		}
 		log.Info("calibration saved", "path", path, "frames", b.Frames, "previous_kept_as", backup)
 		return cfg.NewClassifier(&b)
