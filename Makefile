@@ -7,7 +7,7 @@ GOFLAGS_BUILD := -trimpath -ldflags "-X main.version=$(VERSION)"
 # Real photos for the tests (mirrored from ../shared/testdata, never committed).
 export NECKWATCH_TESTDATA ?= $(CURDIR)/testdata/photos
 
-.PHONY: all deps models testdata build run test bench bench-daemon eval vet clean
+.PHONY: all deps models testdata build run test bench bench-daemon eval vet lint race clean
 
 all: build
 
@@ -31,10 +31,22 @@ vet:
 	$(GO) vet -tags matprofile ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 
+# staticcheck (its unused-code check included), fetched through the Go
+# module proxy at a pinned version; the layers themselves are checked by
+# internal/layers' test.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint:
+	$(GO) run $(STATICCHECK) -tags matprofile ./...
+
+# The packages with goroutines of their own, under the race detector.
+race: deps models
+	$(GO) test -race -count=1 ./coach/... ./daemon/... ./control/... ./history/... ./notify/... ./tray/...
+
 # The tests run with gocv's matprofile tag so that every package using
 # OpenCV can prove it leaks no Mat.
-test: deps models testdata vet
+test: deps models testdata vet lint
 	$(GO) test -tags matprofile -count=1 ./...
+	$(MAKE) --no-print-directory race
 	GO=$(GO) scripts/tz-edges.sh
 
 # The tests that deal in local days (history, report, the journal, history

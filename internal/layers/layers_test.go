@@ -1,0 +1,134 @@
+// Package layers holds the test that keeps the architecture's layers
+// intact: data flows frame → landmarks → features → verdict → coaching
+// decisions → notifier/store, and no package reaches back up the chain.
+// It reads the import graph with `go list` and fails on an import a rule
+// forbids (restic checks its layers the same way).
+package layers
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
+)
+
+const mod = "github.com/neckwatch/neckwatch/"
+
+type pkg struct {
+	ImportPath string
+	Imports    []string
+}
+
+// ioStd are standard packages that do I/O: the pure packages (the
+// geometry, the coaching decisions) must not need them.
+var ioStd = []string{"os", "os/exec", "os/signal", "net", "net/http", "database/sql", "io/fs", "syscall", "log", "log/slog", "path/filepath"}
+
+// rule: the package (and its subpackages when prefix) may not import any
+// of deny; "project" in allow lists the only project packages it may use.
+type rule struct {
+	pkg     string
+	why     string
+	allow   []string // project packages allowed (nil: no project rule)
+	deny    []string // import paths (or prefixes ending in "/") denied
+	exactly bool     // allow is the complete list
+}
+
+var rules = []rule{
+	{pkg: "landmark", why: "plain data at the top of the chain", allow: []string{}, exactly: true, deny: ioStd},
+	{pkg: "posture", why: "pure geometry and classification", allow: []string{"landmark"}, exactly: true, deny: ioStd},
+	{pkg: "coach", why: "the pure coach core: decisions only, effects go out", allow: []string{"posture"}, exactly: true, deny: ioStd},
+	{pkg: "vision", why: "capture and DNN; below the verdicts", allow: []string{"landmark", "models"}, exactly: true},
+	{pkg: "history", why: "the store: keeps decisions, never makes them", deny: []string{mod + "vision", mod + "daemon", mod + "notify", mod + "control", mod + "cmd/", "gocv.io/x/gocv"}},
+	{pkg: "report", why: "reads the history", deny: []string{mod + "vision", mod + "daemon", mod + "coach", mod + "notify", "gocv.io/x/gocv"}},
+	{pkg: "notify", why: "the notifier knows nothing of what it is told", deny: []string{mod + "coach", mod + "daemon", mod + "posture", mod + "history", mod + "vision"}},
+	{pkg: "daemon", why: "the I/O shell: no OpenCV of its own, no store", deny: []string{"gocv.io/x/gocv", mod + "history", mod + "control", mod + "analysis"}},
+	{pkg: "calibration", why: "baseline files", deny: []string{mod + "vision", mod + "daemon", "gocv.io/x/gocv"}},
+	{pkg: "config", why: "one configuration file", deny: []string{mod + "vision", mod + "daemon", mod + "cmd/", "gocv.io/x/gocv"}},
+}
+
+// gocvUsers are the only packages that may import gocv: the capture and
+// DNN edge, the frame loop of the commands, the synthetic test scenes and
+// the commands themselves.
+var gocvUsers = []string{"vision", "analysis", "synthetic", "internal/testenv/visiontest", "cmd/"}
+
+func under(path, p string) bool {
+	if strings.HasSuffix(p, "/") {
+		return strings.HasPrefix(path, p)
+	}
+	return path == p || strings.HasPrefix(path, p+"/")
+}
+
+func TestLayers(t *testing.T) {
+	cmd := exec.Command("go", "list", "-e", "-json", "./...")
+	cmd.Dir = testenv.RepoRoot(t)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	var pkgs []pkg
+	for dec.More() {
+		var p pkg
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(p.ImportPath, mod+"zz_") {
+			continue // local scratch, never committed
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < 15 {
+		t.Fatalf("go list found only %d packages", len(pkgs))
+	}
+	checked := map[string]bool{}
+	for _, p := range pkgs {
+		rel := strings.TrimPrefix(p.ImportPath, mod)
+		for _, imp := range p.Imports {
+			if imp == "gocv.io/x/gocv" {
+				ok := false
+				for _, u := range gocvUsers {
+					ok = ok || under(rel, u)
+				}
+				if !ok {
+					t.Errorf("%s imports gocv: only %v may (OpenCV stays at the edges)", rel, gocvUsers)
+				}
+			}
+			if (imp == mod+"notify/notifytest" || imp == mod+"internal/testenv") && !under(rel, "internal/testenv") {
+				t.Errorf("%s imports %s, a test helper, outside its tests", rel, strings.TrimPrefix(imp, mod))
+			}
+			if under(strings.TrimPrefix(imp, mod), "cmd/") && strings.HasPrefix(imp, mod) {
+				t.Errorf("%s imports the command %s", rel, imp)
+			}
+		}
+		for _, r := range rules {
+			if !under(rel, r.pkg) {
+				continue
+			}
+			checked[r.pkg] = true
+			for _, imp := range p.Imports {
+				for _, d := range r.deny {
+					if under(imp, d) {
+						t.Errorf("%s imports %s: %s", rel, imp, r.why)
+					}
+				}
+				if r.exactly && strings.HasPrefix(imp, mod) {
+					ok := false
+					for _, a := range r.allow {
+						ok = ok || under(strings.TrimPrefix(imp, mod), a)
+					}
+					if !ok {
+						t.Errorf("%s imports %s: it may use only %v (%s)", rel, imp, r.allow, r.why)
+					}
+				}
+			}
+		}
+	}
+	for _, r := range rules {
+		if !checked[r.pkg] {
+			t.Errorf("rule for %s matched no package: stale rule", r.pkg)
+		}
+	}
+}
