@@ -1,6 +1,10 @@
 // Package analysis runs frames from a source through the vision pipeline
 // and the posture classifier: the loop shared by `check`, `calibrate` and
 // the daemon. It owns the one frame Mat the loop decodes into.
+//
+// It is the one place besides vision that touches gocv Mats for the
+// commands; the daemon does not use it (it classifies the samplers'
+// landmarks itself).
 package analysis
 
 import (

@@ -1,6 +1,8 @@
 // Package calibration stores baseline profiles: one JSON file per named
 // profile ("desk", "laptop") in the user's config directory, written
 // atomically so a crash never leaves half a calibration.
+//
+// It must not import vision or daemon: frames reach it as landmarks.
 package calibration
 
 import (

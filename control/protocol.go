@@ -8,6 +8,8 @@
 // each a single line of JSON. Access is limited to the daemon's own user:
 // the directory is 0700, the socket 0600, and on Linux the server also
 // checks the peer's uid with SO_PEERCRED.
+//
+// It must not import the daemon: the daemon hands it a Handler.
 package control
 
 import (

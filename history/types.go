@@ -2,6 +2,9 @@
 // written by the daemon, events (alerts, corrections, breaks, calibrations,
 // pauses) and pain entries, in an SQLite database in the user's data
 // directory. Only numbers are stored, never an image.
+//
+// It stores what the coach decided and never decides: it must not import
+// vision, daemon, notify or control.
 package history
 
 import (

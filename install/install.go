@@ -6,6 +6,8 @@
 // and keeps its logs in the journal. Otherwise an XDG autostart entry
 // (<config>/autostart/neckwatch.desktop) is written, which every mainstream
 // desktop honours at login.
+//
+// It must not import the daemon or the coach.
 package install
 
 import (

@@ -2,6 +2,8 @@
 // posture geometry: a face with its five YuNet landmarks and PoseNet's body
 // keypoints, all in frame pixel coordinates. It has no OpenCV dependency so
 // that everything downstream of the networks is testable without cgo.
+//
+// It imports nothing of the project and does no I/O.
 package landmark
 
 import "math"

@@ -16,4 +16,7 @@
 // far as the eyes dropped towards the shoulders: atan2(height, offset).
 // These are estimates from a model, not a clinical measurement; the
 // defaults are overridable (CameraModel).
+//
+// It imports only landmark from the project and does no I/O: no OpenCV, no
+// files (baselines are marshalled here and stored by calibration).
 package posture

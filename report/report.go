@@ -5,6 +5,8 @@
 //
 // The package takes plain data ([]history.Day); it never opens the
 // history database itself.
+//
+// It reads history only: it must not import vision, coach, daemon or notify.
 package report
 
 import (

@@ -13,6 +13,9 @@
 // Start returns an error wrapping ErrNoTrayHost, and the daemon runs
 // headless. All Tray methods accept a nil *Tray, so headless callers need
 // no special cases.
+//
+// It shows what it is given (a Model) and calls back (Actions): it must not
+// import the daemon or the coach.
 package tray
 
 import (
