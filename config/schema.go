@@ -31,7 +31,6 @@ type key struct {
 	min, max     string
 	enum         []string
 	intOK        bool
-	order        int // position in the file, for sorting messages
 }
 
 func (k *key) String() string { return k.t.name + "." + k.name }
@@ -44,6 +43,8 @@ var (
 	defaults         = readDefaults()
 )
 
+// readSchema reads the tables and keys, and the position of each in the
+// file (for sorting messages).
 func readSchema() ([]*table, map[string]int) {
 	var ts []*table
 	order := map[string]int{}
@@ -70,8 +71,7 @@ func readSchema() ([]*table, map[string]int) {
 			if k.name == "" || k.doc == "" || (k.min == "") != (k.max == "") {
 				panic(fmt.Sprintf("config: %s.%s needs toml and doc tags, and min and max together", t.name, sf.Name))
 			}
-			k.order = len(order)
-			order[k.String()] = k.order
+			order[k.String()] = len(order)
 			t.keys = append(t.keys, k)
 		}
 	}
