@@ -25,6 +25,9 @@ type Resolved struct {
 	Baseline *posture.Baseline
 	Path     string
 	Note     string
+	// NotCalibrated: the default profile does not exist yet (the usual
+	// first-run case, as opposed to one that exists but cannot be used).
+	NotCalibrated bool
 }
 
 // Describe is a line on what is judged against, for the command line.
@@ -76,7 +79,7 @@ func Resolve(c Choice) (Resolved, error) {
 	case err == nil:
 		return Resolved{Path: path, Note: fmt.Sprintf("the default profile is for the %s view: judging against population figures; calibrate the %s view for your own baseline", b.View, c.View)}, nil
 	case errors.Is(err, ErrNotFound):
-		return Resolved{Path: path, Note: "not calibrated: judging against population figures; sit upright and run `neckwatch recalibrate` (or `neckwatch calibrate`) for your own baseline"}, nil
+		return Resolved{Path: path, NotCalibrated: true, Note: "not calibrated: judging against population figures; sit upright and run `neckwatch recalibrate` (or `neckwatch calibrate`) for your own baseline"}, nil
 	}
 	return Resolved{Path: path, Note: fmt.Sprintf("calibration unreadable (%v): judging against population figures until you recalibrate", err)}, nil
 }

@@ -72,73 +72,74 @@ const (
 // what you need; the zero Config is not valid (Validate says why), because a
 // zero onset or budget would make the daemon nag on every sample.
 //
+// The ranges a user may choose are declared once, with each key of the
+// configuration file, by package config; Validate holds only what the
+// policy needs to work at all.
+//
 // Durations are wall-clock durations computed from the timestamps given to
 // Observe and Tick, never from sample counts.
 type Config struct {
 	// Onset is the accumulated bad-posture time needed to enter the "bad"
-	// phase. Range 5s..30m. Time spent uncertain or away does not count,
-	// and does not reset it either.
+	// phase. Time spent uncertain or away does not count, and does not
+	// reset it either.
 	Onset time.Duration
 	// BlipTolerance is the longest upright stretch inside a bad run that is
 	// ignored (the onset timer keeps its progress). 0 means any upright
-	// time restarts the run. Range 0..2m and less than Onset.
+	// time restarts the run. Less than Onset.
 	BlipTolerance time.Duration
 	// Recovery is the sustained upright time needed to leave "bad".
-	// Range 1s..10m.
 	Recovery time.Duration
 	// MaxSampleGap is how long one verdict is held as the current state;
-	// time beyond it is unknown and accrues nothing. Range 5s..10m.
+	// time beyond it is unknown and accrues nothing.
 	MaxSampleGap time.Duration
 	// StaleAfter is the gap between samples after which the posture timers
-	// restart silently. Range MaxSampleGap..24h.
+	// restart silently.
 	StaleAfter time.Duration
 
 	// Cooldown is the base minimum time between posture alerts.
-	// Range 30s..24h.
 	Cooldown time.Duration
 	// CooldownGrowth multiplies the cooldown after each ignored alert.
-	// 1 means no growth. Range 1..10.
+	// 1 means no growth; less would shorten it.
 	CooldownGrowth float64
-	// MaxCooldown caps the grown cooldown. Range Cooldown..24h.
+	// MaxCooldown caps the grown cooldown.
 	MaxCooldown time.Duration
 	// CorrectionWindow is how soon after an alert a return to upright counts
-	// as a correction in response to it. 0 means never. Range 0..30m.
+	// as a correction in response to it. 0 means never.
 	CorrectionWindow time.Duration
 	// Acknowledge enables the "nice, that's better" notification on a
 	// correction within CorrectionWindow. The zero value (false) disables
 	// it; the PostureCorrected event is still emitted for the history.
 	Acknowledge bool
 	// AckMinInterval is the minimum time between two acknowledgements.
-	// 0 means no rate limit. Range 0..24h.
+	// 0 means no rate limit.
 	AckMinInterval time.Duration
 
 	// LoadBudget is the severity-weighted forward-head time (one second at
 	// severity 1 counts one second, at severity 0.5 half a second) after
-	// which a break is suggested. Range 1m..12h.
+	// which a break is suggested.
 	LoadBudget time.Duration
 	// PreBreakNotice is the load left when the pre-break notice fires; at
 	// full severity that is exactly this long before the suggestion, at
 	// lower severity earlier, never later. The suggestion also waits at
 	// least this long of wall time after the notice. 0 disables the
-	// notice. Range 0..LoadBudget (exclusive).
+	// notice. Less than LoadBudget.
 	PreBreakNotice time.Duration
 	// MaxBreaksPerDay limits break suggestions per local day. 0 disables
-	// break suggestions (load is still tracked). Range 0..48.
+	// break suggestions (load is still tracked).
 	MaxBreaksPerDay int
-	// BreakLength is the suggested break length. Range 1m..60m.
+	// BreakLength is the suggested break length.
 	BreakLength time.Duration
 	// BreakTakenFraction is the fraction of BreakLength the user must be
-	// away within BreakWindow for the break to count as taken. Range (0,1].
+	// away within BreakWindow for the break to count as taken: above 0, at
+	// most 1.
 	BreakTakenFraction float64
 	// BreakWindow is how long after a suggestion the break may be taken.
-	// Range BreakLength..4h.
 	BreakWindow time.Duration
 	// AwayDrainAfter is the absence after which being away counts as a
 	// natural break: load starts draining and the posture timers restart.
-	// Range 30s..4h.
 	AwayDrainAfter time.Duration
 	// AwayFullDrain is the absence that drains the load completely; the
-	// drained fraction is absence/AwayFullDrain. Range AwayDrainAfter..24h.
+	// drained fraction is absence/AwayFullDrain.
 	AwayFullDrain time.Duration
 
 	// QuietStart and QuietEnd bound a daily local-time window ("HH:MM",
@@ -182,60 +183,64 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return "alerts: Config." + e.Field + " " + e.Msg }
 
-// Validate checks every field and returns all problems joined (each one a
-// *FieldError naming the field and its allowed range), or nil.
+// Validate checks what the policy needs to work at all, and returns all
+// problems joined (each one a *FieldError naming the field), or nil: the
+// durations it divides by or waits for are positive, none is negative,
+// BlipTolerance is less than Onset and PreBreakNotice less than LoadBudget,
+// CooldownGrowth is at least 1, BreakTakenFraction above 0 and at most 1,
+// and the quiet hours are both empty or two different times of day. The
+// useful ranges of each field are the configuration's (package config).
 func (c Config) Validate() error {
 	var errs []error
-	dur := func(field string, v, lo, hi time.Duration, loName, hiName string) {
-		if v < lo || v > hi {
-			errs = append(errs, &FieldError{field, fmt.Sprintf("= %v, must be between %s and %s", v, loName, hiName)})
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{field, fmt.Sprintf(format, args...)})
+	}
+	for _, d := range []struct {
+		field    string
+		v        time.Duration
+		positive bool
+	}{
+		{"Onset", c.Onset, true}, {"BlipTolerance", c.BlipTolerance, false}, {"Recovery", c.Recovery, true},
+		{"MaxSampleGap", c.MaxSampleGap, true}, {"StaleAfter", c.StaleAfter, true}, {"Cooldown", c.Cooldown, true},
+		{"MaxCooldown", c.MaxCooldown, true}, {"CorrectionWindow", c.CorrectionWindow, false},
+		{"AckMinInterval", c.AckMinInterval, false}, {"LoadBudget", c.LoadBudget, true},
+		{"PreBreakNotice", c.PreBreakNotice, false}, {"BreakLength", c.BreakLength, true},
+		{"BreakWindow", c.BreakWindow, true}, {"AwayDrainAfter", c.AwayDrainAfter, false},
+		{"AwayFullDrain", c.AwayFullDrain, true},
+	} {
+		switch {
+		case d.positive && d.v <= 0:
+			bad(d.field, "= %v, must be positive", d.v)
+		case d.v < 0:
+			bad(d.field, "= %v, must not be negative", d.v)
 		}
 	}
-	d := func(v time.Duration) string { return v.String() }
-
-	dur("Onset", c.Onset, 5*time.Second, 30*time.Minute, d(5*time.Second), d(30*time.Minute))
-	dur("BlipTolerance", c.BlipTolerance, 0, 2*time.Minute, "0", d(2*time.Minute))
 	if c.BlipTolerance >= c.Onset && c.Onset > 0 {
-		errs = append(errs, &FieldError{"BlipTolerance", fmt.Sprintf("= %v, must be less than Onset (%v)", c.BlipTolerance, c.Onset)})
+		bad("BlipTolerance", "= %v, must be less than Onset (%v)", c.BlipTolerance, c.Onset)
 	}
-	dur("Recovery", c.Recovery, time.Second, 10*time.Minute, d(time.Second), d(10*time.Minute))
-	dur("MaxSampleGap", c.MaxSampleGap, 5*time.Second, 10*time.Minute, d(5*time.Second), d(10*time.Minute))
-	dur("StaleAfter", c.StaleAfter, c.MaxSampleGap, 24*time.Hour, fmt.Sprintf("MaxSampleGap (%v)", c.MaxSampleGap), d(24*time.Hour))
-
-	dur("Cooldown", c.Cooldown, 30*time.Second, 24*time.Hour, d(30*time.Second), d(24*time.Hour))
-	if math.IsNaN(c.CooldownGrowth) || c.CooldownGrowth < 1 || c.CooldownGrowth > 10 {
-		errs = append(errs, &FieldError{"CooldownGrowth", fmt.Sprintf("= %v, must be between 1 and 10", c.CooldownGrowth)})
+	if c.PreBreakNotice >= c.LoadBudget && c.LoadBudget > 0 {
+		bad("PreBreakNotice", "= %v, must be at least 0 and less than LoadBudget (%v)", c.PreBreakNotice, c.LoadBudget)
 	}
-	dur("MaxCooldown", c.MaxCooldown, c.Cooldown, 24*time.Hour, fmt.Sprintf("Cooldown (%v)", c.Cooldown), d(24*time.Hour))
-	dur("CorrectionWindow", c.CorrectionWindow, 0, 30*time.Minute, "0", d(30*time.Minute))
-	dur("AckMinInterval", c.AckMinInterval, 0, 24*time.Hour, "0", d(24*time.Hour))
-
-	dur("LoadBudget", c.LoadBudget, time.Minute, 12*time.Hour, d(time.Minute), d(12*time.Hour))
-	if c.PreBreakNotice < 0 || c.PreBreakNotice >= c.LoadBudget {
-		errs = append(errs, &FieldError{"PreBreakNotice", fmt.Sprintf("= %v, must be at least 0 and less than LoadBudget (%v)", c.PreBreakNotice, c.LoadBudget)})
+	if !(c.CooldownGrowth >= 1) || math.IsInf(c.CooldownGrowth, 1) {
+		bad("CooldownGrowth", "= %v, must be a number of at least 1", c.CooldownGrowth)
 	}
-	if c.MaxBreaksPerDay < 0 || c.MaxBreaksPerDay > 48 {
-		errs = append(errs, &FieldError{"MaxBreaksPerDay", fmt.Sprintf("= %d, must be between 0 and 48", c.MaxBreaksPerDay)})
+	if c.MaxBreaksPerDay < 0 {
+		bad("MaxBreaksPerDay", "= %d, must not be negative", c.MaxBreaksPerDay)
 	}
-	dur("BreakLength", c.BreakLength, time.Minute, time.Hour, d(time.Minute), d(time.Hour))
-	if math.IsNaN(c.BreakTakenFraction) || c.BreakTakenFraction <= 0 || c.BreakTakenFraction > 1 {
-		errs = append(errs, &FieldError{"BreakTakenFraction", fmt.Sprintf("= %v, must be greater than 0 and at most 1", c.BreakTakenFraction)})
+	if !(c.BreakTakenFraction > 0 && c.BreakTakenFraction <= 1) {
+		bad("BreakTakenFraction", "= %v, must be greater than 0 and at most 1", c.BreakTakenFraction)
 	}
-	dur("BreakWindow", c.BreakWindow, c.BreakLength, 4*time.Hour, fmt.Sprintf("BreakLength (%v)", c.BreakLength), d(4*time.Hour))
-	dur("AwayDrainAfter", c.AwayDrainAfter, 30*time.Second, 4*time.Hour, d(30*time.Second), d(4*time.Hour))
-	dur("AwayFullDrain", c.AwayFullDrain, c.AwayDrainAfter, 24*time.Hour, fmt.Sprintf("AwayDrainAfter (%v)", c.AwayDrainAfter), d(24*time.Hour))
-
 	if c.QuietStart != "" || c.QuietEnd != "" {
 		s, errS := ParseClock(c.QuietStart)
 		e, errE := ParseClock(c.QuietEnd)
 		if errS != nil {
-			errs = append(errs, &FieldError{"QuietStart", fmt.Sprintf("= %q, must be HH:MM (00:00 to 23:59), or both QuietStart and QuietEnd empty", c.QuietStart)})
+			bad("QuietStart", "= %q, must be HH:MM (00:00 to 23:59), or both QuietStart and QuietEnd empty", c.QuietStart)
 		}
 		if errE != nil {
-			errs = append(errs, &FieldError{"QuietEnd", fmt.Sprintf("= %q, must be HH:MM (00:00 to 23:59), or both QuietStart and QuietEnd empty", c.QuietEnd)})
+			bad("QuietEnd", "= %q, must be HH:MM (00:00 to 23:59), or both QuietStart and QuietEnd empty", c.QuietEnd)
 		}
 		if errS == nil && errE == nil && s == e {
-			errs = append(errs, &FieldError{"QuietEnd", fmt.Sprintf("= %q, must differ from QuietStart (leave both empty for no quiet hours)", c.QuietEnd)})
+			bad("QuietEnd", "= %q, must differ from QuietStart (leave both empty for no quiet hours)", c.QuietEnd)
 		}
 	}
 	return errors.Join(errs...)

@@ -1,15 +1,21 @@
-// Package config is the daemon's one configuration file: TOML at
-// <config dir>/config.toml (~/.config/neckwatch/config.toml on Linux),
-// loaded and validated at start. Every key is optional: a missing key keeps
-// its default, and a missing file at the default path means all defaults.
+// Package config is neckwatch's one configuration file, read the same way
+// by every command: TOML at <config dir>/config.toml
+// (~/.config/neckwatch/config.toml on Linux), every key optional, a missing
+// file at the default path meaning all defaults. It may import posture,
+// coach and calibration for their types and checks, and never vision,
+// daemon or cmd: reading the configuration needs no camera and no OpenCV
+// (internal/layers checks it).
+//
+// Each key is declared once, by its field's struct tags in Config (see
+// there): name, default, allowed range and doc. Decoding, validation, the
+// commented file `neckwatch config` prints (Config.TOML) and the list of
+// keys needing a restart (Changed) are all read off those tags.
 //
 // Durations are Go duration strings in quotes ("45s", "5m", "1h30m").
 // Mistakes are reported with the key as written in the file: unknown keys
-// (with the closest known key suggested), values of the wrong type, values
-// out of range, and syntax errors with their line number.
-//
-// `neckwatch config` prints Config.TOML: the effective configuration with
-// every key and a comment on each, which loads back unchanged.
+// (with the closest known key suggested), values of the wrong type and
+// syntax errors with their line, values out of range with the allowed range
+// and their line.
 package config
 
 import (
@@ -30,161 +36,126 @@ import (
 // FileName is the configuration file's name inside calibration.ConfigDir.
 const FileName = "config.toml"
 
-// Config is the daemon's configuration. Start from Default (or Load) and
-// change what you need; Validate says whether the result is usable.
+// Config is the configuration. Start from Default (or Load) and change what
+// you need; Validate says whether the result is usable.
+//
+// Each field is a [table] of the file, and each field of a table one key,
+// declared by its tags:
+//
+//	toml      the key's name
+//	default   its default as written in the file, unquoted ("8s", "3",
+//	          "auto"); none means the zero value, and for [alerts]
+//	          coach.DefaultConfig, the policy's own defaults
+//	min, max  the allowed range, both or neither, inclusive: a value ("5s",
+//	          "0.2") or another key of the table ("interval_changing");
+//	          "<" or ">" in front makes a bound exclusive
+//	enum      the allowed values of a string, comma-separated
+//	accept    "integer": a string key that also takes a bare number (source = 0)
+//	doc       the line that explains it in `neckwatch config`
+//
+// Rules that are not a range (a profile name, a time of day) are in
+// validate; the alert policy's own invariants (blip_tolerance below onset)
+// are coach.Config.Validate's and reported here in the file's terms.
 type Config struct {
-	Camera   CameraConfig   // [camera]
-	Sampling SamplingConfig // [sampling]
-	// Alerts is the [alerts] table: every field of coach.Config under its
-	// snake_case name (Onset is onset, LoadBudget is load_budget, ...).
-	Alerts coach.Config
-	// Thresholds is the [thresholds] table: classifier overrides by their
-	// posture Classifier.Settings name (forward_start_cm = 3.0). Nil or
-	// empty means the classifier's defaults.
-	Thresholds    map[string]float64
-	Notifications NotificationsConfig // [notifications]
-	Desktop       DesktopConfig       // [desktop]
-	History       HistoryConfig       // [history]
-	Log           LogConfig           // [log]
+	Camera   CameraConfig   `toml:"camera" doc:"What to watch and what to judge it against."`
+	Sampling SamplingConfig `toml:"sampling" doc:"When the camera is read. By default it is opened for a short burst and closed\nagain, so its light is off most of the time."`
+	// Alerts is the [alerts] table; its keys are declared by alertsTable.
+	Alerts coach.Config `toml:"alerts" doc:"When to remind you of your posture and suggest breaks."`
+	// Thresholds are classifier overrides by their posture
+	// Classifier.Settings name (forward_start_cm = 3.0); nil or empty means
+	// the classifier's defaults. The classifier checks them.
+	Thresholds    map[string]float64  `toml:"thresholds" doc:"Posture classifier overrides, by the names 'neckwatch check --set' takes.\nUncomment a line to change it."`
+	Notifications NotificationsConfig `toml:"notifications" doc:"Desktop notifications."`
+	Desktop       DesktopConfig       `toml:"desktop" doc:"Desktop integration."`
+	History       HistoryConfig       `toml:"history" doc:"The posture journal: numbers only, never an image."`
+	Log           LogConfig           `toml:"log" doc:"Logging."`
 }
 
-// CameraConfig is the [camera] table: what to watch and how to judge it.
+// CameraConfig is the [camera] table. Load expands a leading "~/" in
+// Calibration and ModelsDir. A Calibration cannot be combined with a
+// Profile other than the default, which is used only if it is calibrated
+// for View.
 type CameraConfig struct {
-	// Source is a camera index ("0"), a device ("/dev/video2") or a video
-	// file. Key source, default "0".
-	Source string
-	// View is the camera placement: posture.Auto (read off the picture),
-	// or forced posture.Front or posture.Side. Key view, default "auto".
-	View posture.View
-	// Profile is the calibration profile to judge against. The default
-	// profile ("default") is used only if it is calibrated for View; any
-	// other name must be calibrated. Key profile.
-	Profile string
-	// Calibration is a calibration file to judge against instead of a
-	// profile; it cannot be combined with a profile other than the
-	// default. A leading "~/" is expanded by Load. Key calibration, default
-	// empty (use the profile).
-	Calibration string
-	// AccurateFace selects the slower, more accurate face model. Key
-	// accurate_face, default false.
-	AccurateFace bool
-	// ModelsDir holds the model files when they are not embedded in the
-	// binary. A leading "~/" is expanded by Load. Key models_dir, default
-	// empty (embedded models).
-	ModelsDir string
+	Source       string       `toml:"source" default:"0" accept:"integer" doc:"camera index (0), device (/dev/video2) or video file to watch"`
+	View         posture.View `toml:"view" default:"auto" enum:"auto,front,side" doc:"camera placement: auto (read off the picture), or force front (webcam facing you) or side (camera beside you)"`
+	Profile      string       `toml:"profile" default:"default" doc:"calibration profile to judge against; \"default\" is used only once calibrated"`
+	Calibration  string       `toml:"calibration" doc:"calibration file to judge against instead of a profile (empty: use the profile)"`
+	AccurateFace bool         `toml:"accurate_face" doc:"use the slower, more accurate face model (yunet_n)"`
+	ModelsDir    string       `toml:"models_dir" doc:"directory with the model files when they are not embedded (empty: embedded)"`
 }
 
-// SamplingConfig is the [sampling] table: when the camera is read. By
-// default it is opened for a short burst of frames and closed again, so its
-// light is off most of the time.
+// SamplingConfig is the [sampling] table. A sustained posture change must
+// show within 10 s, so even a steady posture is looked at every 8 s; each
+// look holds the camera for under a second (settle + burst), which keeps it
+// open about a tenth of the time and the CPU near half a percent of one
+// core (see `make bench-daemon`). A busy camera is retried after
+// BusyBackoff, doubling up to BusyBackoffMax.
 type SamplingConfig struct {
-	// KeepOpen keeps the camera open between samples and analyses
-	// KeepOpenFPS frames a second instead of bursts. Key keep_open.
-	KeepOpen bool
-	// IntervalStable is the time between bursts while the posture is
-	// steady. Key interval_stable, range interval_changing..30m.
-	IntervalStable time.Duration
-	// IntervalChanging is the time between bursts while the posture is
-	// changing or bad. Key interval_changing, range 1s..10m.
-	IntervalChanging time.Duration
-	// IntervalAway is the time between bursts while nobody is in front of
-	// the camera. Key interval_away, range 1s..1h.
-	IntervalAway time.Duration
-	// BurstFrames is the number of frames analysed per burst. Key
-	// burst_frames, range 1..30.
-	BurstFrames int
-	// Settle is the time given to the camera's auto exposure after opening
-	// it, before frames are used. Key settle, range 0..5s.
-	Settle time.Duration
-	// KeepOpenFPS is the analysis rate with KeepOpen. Key keep_open_fps,
-	// range 0.2..30.
-	KeepOpenFPS float64
-	// BusyBackoff is the first wait before retrying a camera that another
-	// program holds; it doubles on each failure up to BusyBackoffMax. Keys
-	// busy_backoff (1s..10m) and busy_backoff_max (busy_backoff..1h).
-	BusyBackoff, BusyBackoffMax time.Duration
+	KeepOpen         bool          `toml:"keep_open" doc:"keep the camera open (light on) and analyse keep_open_fps frames a second"`
+	IntervalStable   time.Duration `toml:"interval_stable" default:"8s" min:"interval_changing" max:"30m" doc:"time between bursts while your posture is steady"`
+	IntervalChanging time.Duration `toml:"interval_changing" default:"6s" min:"1s" max:"10m" doc:"time between bursts while your posture is changing or bad"`
+	IntervalAway     time.Duration `toml:"interval_away" default:"10s" min:"1s" max:"1h" doc:"time between bursts while nobody is in front of the camera"`
+	BurstFrames      int           `toml:"burst_frames" default:"3" min:"1" max:"30" doc:"frames analysed per burst"`
+	Settle           time.Duration `toml:"settle" default:"700ms" min:"0" max:"5s" doc:"time for the camera's auto exposure after opening, before frames count"`
+	KeepOpenFPS      float64       `toml:"keep_open_fps" default:"2" min:"0.2" max:"30" doc:"frames analysed per second with keep_open"`
+	BusyBackoff      time.Duration `toml:"busy_backoff" default:"10s" min:"1s" max:"10m" doc:"first wait before retrying a camera another program holds; doubles each time"`
+	BusyBackoffMax   time.Duration `toml:"busy_backoff_max" default:"5m" min:"busy_backoff" max:"1h" doc:"longest wait between retries of a busy camera"`
 }
 
-// NotificationsConfig is the [notifications] table.
+// alertsTable declares the [alerts] keys: it has coach.Config's fields in
+// its order, so Config.Alerts is read and written through it (a field
+// added to coach.Config stops this package compiling until it is declared
+// here). The defaults are coach.DefaultConfig's.
+type alertsTable struct {
+	Onset              time.Duration `toml:"onset" min:"5s" max:"30m" doc:"bad posture must add up to this long before it counts"`
+	BlipTolerance      time.Duration `toml:"blip_tolerance" min:"0" max:"2m" doc:"sitting up this briefly inside a bad stretch keeps the onset timer going; less than onset"`
+	Recovery           time.Duration `toml:"recovery" min:"1s" max:"10m" doc:"upright time needed to count as recovered"`
+	MaxSampleGap       time.Duration `toml:"max_sample_gap" min:"5s" max:"10m" doc:"how long one sample's verdict is assumed to hold"`
+	StaleAfter         time.Duration `toml:"stale_after" min:"max_sample_gap" max:"24h" doc:"a gap without samples this long (suspend, camera in use) restarts the timers"`
+	Cooldown           time.Duration `toml:"cooldown" min:"30s" max:"24h" doc:"minimum time between two posture reminders"`
+	CooldownGrowth     float64       `toml:"cooldown_growth" min:"1" max:"10" doc:"the cooldown is multiplied by this after each ignored reminder; 1: fixed"`
+	MaxCooldown        time.Duration `toml:"max_cooldown" min:"cooldown" max:"24h" doc:"cap on the grown cooldown"`
+	CorrectionWindow   time.Duration `toml:"correction_window" min:"0" max:"30m" doc:"sitting up within this long after a reminder counts as a response; 0: never"`
+	Acknowledge        bool          `toml:"acknowledge" doc:"say \"nice, that's better\" when you sit up after a reminder"`
+	AckMinInterval     time.Duration `toml:"ack_min_interval" min:"0" max:"24h" doc:"minimum time between two acknowledgements; 0: no limit"`
+	LoadBudget         time.Duration `toml:"load_budget" min:"1m" max:"12h" doc:"break budget: severity-weighted forward-head time before a break is suggested"`
+	PreBreakNotice     time.Duration `toml:"pre_break_notice" doc:"heads-up this long before a break suggestion (0: none; less than load_budget)"`
+	MaxBreaksPerDay    int           `toml:"max_breaks_per_day" min:"0" max:"48" doc:"most break suggestions per day; 0: never suggest breaks"`
+	BreakLength        time.Duration `toml:"break_length" min:"1m" max:"1h" doc:"suggested break length"`
+	BreakTakenFraction float64       `toml:"break_taken_fraction" doc:"fraction of break_length you must be away for a break to count as taken (above 0, at most 1)"`
+	BreakWindow        time.Duration `toml:"break_window" min:"break_length" max:"4h" doc:"how long after a suggestion the break may still be taken"`
+	AwayDrainAfter     time.Duration `toml:"away_drain_after" min:"30s" max:"4h" doc:"being away this long is a natural break and starts draining the budget"`
+	AwayFullDrain      time.Duration `toml:"away_full_drain" min:"away_drain_after" max:"24h" doc:"being away this long drains the budget completely"`
+	QuietStart         string        `toml:"quiet_start" doc:"start of daily quiet hours without notifications, \"HH:MM\" like \"22:00\" (empty: none)"`
+	QuietEnd           string        `toml:"quiet_end" doc:"end of the quiet hours, \"HH:MM\" like \"07:00\""`
+}
+
+// NotificationsConfig is the [notifications] table. PainPrompt is opt-in.
 type NotificationsConfig struct {
-	// Enabled shows desktop notifications; false only logs and records
-	// events. Key enabled, default true.
-	Enabled bool
-	// RespectDND holds notifications while the desktop's do-not-disturb
-	// mode is on. Key respect_dnd, default true.
-	RespectDND bool
-	// PainPrompt is a daily local time ("HH:MM") at which a notification
-	// asks for a pain score for the journal; empty (the default) is off:
-	// the prompt is opt-in. Key pain_prompt.
-	PainPrompt string
+	Enabled    bool   `toml:"enabled" default:"true" doc:"show desktop notifications (false: only log and record events)"`
+	RespectDND bool   `toml:"respect_dnd" default:"true" doc:"hold notifications while the desktop's do-not-disturb mode is on"`
+	PainPrompt string `toml:"pain_prompt" doc:"daily time for a pain-score prompt, \"HH:MM\" like \"17:30\" (empty: off)"`
 }
 
 // DesktopConfig is the [desktop] table.
 type DesktopConfig struct {
-	// Tray shows the system-tray icon (as `run --tray`); without a tray
-	// host the daemon logs that once and runs headless. Key tray, default
-	// false.
-	Tray bool
+	Tray bool `toml:"tray" doc:"show the system-tray icon (without a tray host: logged once, runs headless)"`
 }
 
-// HistoryConfig is the [history] table.
+// HistoryConfig is the [history] table. Load expands a leading "~/" in Path.
 type HistoryConfig struct {
-	// Enabled keeps the posture journal (numbers only, never images). Key
-	// enabled, default true.
-	Enabled bool
-	// Path is the SQLite database; empty means the user's data directory
-	// (~/.local/share/neckwatch/history.db). Key path.
-	Path string
+	Enabled bool   `toml:"enabled" default:"true" doc:"keep the posture journal (per-minute numbers and events)"`
+	Path    string `toml:"path" doc:"SQLite file of the journal (empty: ~/.local/share/neckwatch/history.db)"`
 }
 
 // LogConfig is the [log] table.
 type LogConfig struct {
-	// Level is debug, info, warn or error. Key level, default "info".
-	Level string
+	Level string `toml:"level" default:"info" enum:"debug,info,warn,error" doc:"log verbosity: debug, info, warn or error"`
 }
 
-// Sampling defaults. A sustained posture change must show within 10 s, so
-// even a stable posture is looked at every 8 s; each look holds the camera
-// for under a second (settle + burst), which keeps it open for about a
-// tenth of the time and the CPU near half a percent of one core (see
-// `make bench-daemon`).
-const (
-	DefaultIntervalStable   = 8 * time.Second
-	DefaultIntervalChanging = 6 * time.Second
-	DefaultIntervalAway     = 10 * time.Second
-	DefaultBurstFrames      = 3
-	DefaultSettle           = 700 * time.Millisecond
-	DefaultKeepOpenFPS      = 2.0
-	DefaultBusyBackoff      = 10 * time.Second
-	DefaultBusyBackoffMax   = 5 * time.Minute
-)
-
-// Default returns the configuration used when there is no file: camera 0
-// facing the user, the default profile, duty-cycled sampling, the alerts
-// package's defaults, the classifier's thresholds, notifications on.
-func Default() Config {
-	return Config{
-		Camera: CameraConfig{
-			Source:  "0",
-			View:    posture.Auto,
-			Profile: calibration.DefaultProfile,
-		},
-		Sampling: SamplingConfig{
-			IntervalStable:   DefaultIntervalStable,
-			IntervalChanging: DefaultIntervalChanging,
-			IntervalAway:     DefaultIntervalAway,
-			BurstFrames:      DefaultBurstFrames,
-			Settle:           DefaultSettle,
-			KeepOpenFPS:      DefaultKeepOpenFPS,
-			BusyBackoff:      DefaultBusyBackoff,
-			BusyBackoffMax:   DefaultBusyBackoffMax,
-		},
-		Alerts:        coach.DefaultConfig(),
-		Notifications: NotificationsConfig{Enabled: true, RespectDND: true},
-		History:       HistoryConfig{Enabled: true},
-		Log:           LogConfig{Level: "info"},
-	}
-}
+// Default returns the configuration used when there is no file: every
+// key's declared default.
+func Default() Config { return defaults }
 
 // Path returns the default configuration file,
 // <calibration.ConfigDir()>/config.toml.
@@ -203,15 +174,23 @@ func Path() (string, error) {
 //
 // Errors name the file and the key as written in it, for example
 // "/home/me/.config/neckwatch/config.toml: alerts.onset = 1s: must be
-// between 5s and 30m" or "...config.toml: unknown key alerts.onsett (did
-// you mean alerts.onset?)". Several problems are joined into one error,
-// one per line.
+// between 5s and 30m (line 3)" or "...config.toml: unknown key
+// alerts.onsett (did you mean alerts.onset?)". Several problems are joined
+// into one error, one per line.
 func Load(path string) (Config, error) {
+	c, _, err := LoadKeys(path)
+	return c, err
+}
+
+// LoadKeys is Load that also returns the keys the file sets, as
+// "table.key" in Config's order: a command whose flag has no default of
+// its own (check --source) takes the file's value only when it is set.
+func LoadKeys(path string) (Config, []string, error) {
 	def, defErr := Path()
 	isDefault := path == "" || (defErr == nil && filepath.Clean(path) == def)
 	if path == "" {
 		if defErr != nil {
-			return Config{}, defErr
+			return Config{}, nil, defErr
 		}
 		path = def
 	}
@@ -219,23 +198,23 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if isDefault {
-				return Default(), nil
+				return Default(), nil, nil
 			}
-			return Config{}, fmt.Errorf("config file %s: %w", path, fs.ErrNotExist)
+			return Config{}, nil, fmt.Errorf("config file %s: %w", path, fs.ErrNotExist)
 		}
-		return Config{}, fmt.Errorf("read config: %w", err)
+		return Config{}, nil, fmt.Errorf("read config: %w", err)
 	}
-	c, err := decode(data, path)
+	c, f, err := decode(string(data), path)
 	if err != nil {
-		return Config{}, err
+		return Config{}, nil, err
 	}
 	c.Camera.Calibration = expandHome(c.Camera.Calibration)
 	c.Camera.ModelsDir = expandHome(c.Camera.ModelsDir)
 	c.History.Path = expandHome(c.History.Path)
-	if err := c.validate(path); err != nil {
-		return Config{}, err
+	if err := c.validate(path, f.line); err != nil {
+		return Config{}, nil, err
 	}
-	return c, nil
+	return c, f.set, nil
 }
 
 // expandHome replaces a leading "~/" with the user's home directory.
@@ -268,8 +247,8 @@ func (c Config) NewClassifier(baseline *posture.Baseline) (*posture.Classifier, 
 // left unchanged.
 func (c Config) ApplyThresholds(cl *posture.Classifier) error {
 	work := *cl
-	if errs := c.applyThresholds(&work, FileName); len(errs) > 0 {
-		return errors.Join(errs...)
+	if ps := c.applyThresholds(&work); len(ps) > 0 {
+		return joinProblems(ps, FileName, nil)
 	}
 	*cl = work
 	return nil

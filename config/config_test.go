@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/posture"
@@ -467,5 +469,60 @@ func TestChanged(t *testing.T) {
 	got := strings.Join(config.Changed(a, b), " ")
 	if got != "camera.source sampling.keep_open log.level thresholds" {
 		t.Fatalf("changed keys %q", got)
+	}
+}
+
+// TestLoadErrorLines: a value of the wrong type or out of range is reported
+// with its key, what is allowed and its line, wherever the key is written.
+func TestLoadErrorLines(t *testing.T) {
+	tests := []struct{ name, file, want string }{
+		{"out of range", "[camera]\nsource = \"0\"\n\n[alerts]\ncooldown = \"5s\"\n",
+			"config.toml: alerts.cooldown = 5s: must be between 30s and 24h (line 5)"},
+		{"range from another key", "[sampling]\ninterval_changing = \"20s\"\ninterval_stable = \"10s\"\n",
+			"sampling.interval_stable = 10s: must be between sampling.interval_changing (20s) and 30m (line 3)"},
+		{"enum", "[log]\n# quieter\nlevel = \"loud\"\n", `log.level = "loud": must be "debug", "info", "warn" or "error" (line 3)`},
+		{"policy invariant", "[alerts]\nload_budget = \"2m\"\npre_break_notice = \"5m\"\n",
+			"alerts.pre_break_notice = 5m: must be at least 0 and less than alerts.load_budget (2m) (line 3)"},
+		{"threshold", "[thresholds]\n\ndrop_start = -0.1\n", "thresholds.drop_start = -0.1: must be positive (a finite number) (line 3)"},
+		{"dotted key", "\n\nsampling.burst_frames = 0\n", "sampling.burst_frames = 0: must be between 1 and 30 (line 3)"},
+		{"inline table", "\ncamera = { view = \"top\" }\n", `camera.view = "top": must be "auto", "front" or "side" (line 2)`},
+		{"type", "[sampling]\nsettle = \"0s\"\nburst_frames = \"3\"\n", `config.toml: line 3: sampling.burst_frames = "3": must be a whole number`},
+		{"types, all of them", "[sampling]\nburst_frames = \"3\"\n[log]\nlevel = 1\n", `line 4: log.level = 1: must be a string in quotes ("1")`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(write(t, tt.file))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load = %v\nwant %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestDefaultFileLoadsBack: the file `neckwatch config --default` prints
+// is valid TOML, commented, and loads back to the defaults.
+func TestDefaultFileLoadsBack(t *testing.T) {
+	text := config.Default().TOML()
+	var generic map[string]any
+	if _, err := toml.Decode(text, &generic); err != nil {
+		t.Fatalf("not valid TOML: %v", err)
+	}
+	c, set, err := config.LoadKeys(write(t, text))
+	if err != nil || !reflect.DeepEqual(c, config.Default()) {
+		t.Fatalf("LoadKeys(default file) = %+v, %v; want the defaults", c, err)
+	}
+	if len(set) < 40 || set[0] != "camera.source" {
+		t.Errorf("keys set by the default file: %v", set)
+	}
+}
+
+func TestLoadKeys(t *testing.T) {
+	isolate(t)
+	_, set, err := config.LoadKeys(write(t, "[log]\nlevel = \"warn\"\n[camera]\nsource = 2\n[thresholds]\ndrop_start = 0.4\n"))
+	if got := strings.Join(set, " "); err != nil || got != "camera.source thresholds.drop_start log.level" {
+		t.Errorf("LoadKeys = %q, %v", got, err)
+	}
+	if _, set, err := config.LoadKeys(""); err != nil || len(set) != 0 {
+		t.Errorf("LoadKeys without a file = %v, %v", set, err)
 	}
 }

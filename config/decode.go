@@ -7,135 +7,124 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/neckwatch/neckwatch/posture"
 )
 
-// Decoding goes through a struct type built from the fields table: one
-// struct per table, one slot per key, tagged with the key's name. The toml
-// decoder then marks exactly the known keys as decoded (the rest are
-// MetaData.Undecoded: typos), and hands each value to its slot's
-// UnmarshalTOML, which checks the type and stores the value into the Config.
-// A slot's error comes back as a toml.ParseError carrying the key and its
-// line.
+// Decoding is BurntSushi/toml's: the file is decoded into a
+// toml.Primitive per table and per key, and each key's Primitive through a
+// hook (toml.Unmarshaler) that checks its type and stores it into the
+// Config. The decoder reports a hook's error as a toml.ParseError carrying
+// the key's line. toml v1.5 keeps key positions private otherwise, so the
+// line of a key whose value is out of range is read the same way, from a
+// hook that refuses every value.
 
-// slot decodes one key into its Config field.
-type slot struct {
-	f *field
-	c *Config
+// hook decodes one key's value into v.
+type hook struct {
+	v     reflect.Value
+	intOK bool
 }
 
-func (s *slot) UnmarshalTOML(data any) error {
-	return s.f.set(s.c, data)
+func (h hook) UnmarshalTOML(data any) error { return set(h.v, data, h.intOK) }
+
+// refuse makes the decoder report a key's position.
+type refuse struct{}
+
+func (refuse) UnmarshalTOML(any) error { return errRefused }
+
+var errRefused = errors.New("refused")
+
+// file is a decoded configuration file.
+type file struct {
+	md     toml.MetaData
+	tables map[string]map[string]toml.Primitive
+	set    []string // the keys it sets, "table.key"
 }
 
-// number decodes one [thresholds] value.
-type number float64
-
-func (n *number) UnmarshalTOML(data any) error {
-	v, err := toFloat(data)
-	*n = number(v)
-	return err
-}
-
-// fileType is the struct decoded into; tableIndex and slotIndex locate a
-// table's field and a key's slot in it.
-var (
-	tableIndex = map[string]int{}
-	slotIndex  = map[string][2]int{}
-	fileType   = buildFileType()
-)
-
-var (
-	_ toml.Unmarshaler = (*slot)(nil)
-	_ toml.Unmarshaler = (*number)(nil)
-)
-
-func buildFileType() reflect.Type {
-	var top []reflect.StructField
-	for ti, t := range tables {
-		tableIndex[t.name] = ti
-		typ := reflect.TypeOf(map[string]number{})
-		if t.name != thresholdsTable {
-			var sf []reflect.StructField
-			for i := range fields {
-				if fields[i].table == t.name {
-					slotIndex[fields[i].key()] = [2]int{ti, len(sf)}
-					sf = append(sf, reflect.StructField{
-						Name: fmt.Sprintf("F%d", len(sf)),
-						Type: reflect.TypeOf(slot{}),
-						Tag:  reflect.StructTag(fmt.Sprintf("toml:%q", fields[i].name)),
-					})
-				}
-			}
-			typ = reflect.StructOf(sf)
-		}
-		top = append(top, reflect.StructField{
-			Name: fmt.Sprintf("T%d", ti),
-			Type: typ,
-			Tag:  reflect.StructTag(fmt.Sprintf("toml:%q", t.name)),
-		})
+// line returns the line of a key ("alerts.onset") in the file, or 0.
+func (f *file) line(k string) int {
+	t, name, _ := strings.Cut(k, ".")
+	p, ok := f.tables[t][name]
+	if !ok {
+		return 0
 	}
-	return reflect.StructOf(top)
+	var pe toml.ParseError
+	if errors.As(f.md.PrimitiveDecode(p, refuse{}), &pe) {
+		return pe.Position.Line
+	}
+	return 0
 }
 
 // decode parses a configuration file over Default(); name is the file's
-// path for messages. It does not validate ranges.
-func decode(data []byte, name string) (Config, error) {
+// path for messages. It does not validate.
+func decode(text, name string) (Config, *file, error) {
 	c := Default()
-
-	// First pass: syntax, and tables that are not tables (alerts = 5).
-	md, err := toml.Decode(string(data), &struct{}{})
+	f := &file{tables: map[string]map[string]toml.Primitive{}}
+	var top map[string]toml.Primitive
+	md, err := toml.Decode(text, &top)
 	if err != nil {
-		return c, syntaxError(data, name, err)
+		return c, nil, syntaxError(text, name, err)
+	}
+	f.md = md
+	for _, t := range tables {
+		p, ok := top[t.name]
+		if !ok {
+			continue
+		}
+		vals := map[string]toml.Primitive{}
+		if typ := md.Type(t.name); (typ != "" && typ != "Hash") || md.PrimitiveDecode(p, &vals) != nil {
+			return c, nil, fmt.Errorf("%s: %s must be a table: write [%s] on a line of its own, then its keys", name, t.name, t.name)
+		}
+		f.tables[t.name] = vals
+	}
+	if errs := unknownKeys(md, name); len(errs) > 0 {
+		return c, nil, errors.Join(errs...)
+	}
+
+	var errs []error
+	decodeKey := func(k string, p toml.Primitive, h hook) {
+		var pe toml.ParseError
+		if err := md.PrimitiveDecode(p, h); errors.As(err, &pe) {
+			errs = append(errs, fmt.Errorf("%s: line %d: %s %s", name, pe.Position.Line, k, pe.Message))
+		} else if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %s %w", name, k, err))
+		}
 	}
 	for _, t := range tables {
-		if typ := md.Type(t.name); typ != "" && typ != "Hash" {
-			return c, fmt.Errorf("%s: %s must be a table: write [%s] on a line of its own, then its keys", name, t.name, t.name)
+		vals := f.tables[t.name]
+		for _, k := range t.keys {
+			if p, ok := vals[k.name]; ok {
+				decodeKey(k.String(), p, hook{k.value(&c), k.intOK})
+				f.set = append(f.set, k.String())
+			}
+		}
+		if t.keys == nil && len(vals) > 0 {
+			c.Thresholds = make(map[string]float64, len(vals))
+			for _, s := range thresholdNames() {
+				if p, ok := vals[s]; ok {
+					var v float64
+					decodeKey(t.name+"."+s, p, hook{v: reflect.ValueOf(&v).Elem()})
+					c.Thresholds[s] = v
+					f.set = append(f.set, t.name+"."+s)
+				}
+			}
 		}
 	}
-
-	// Second pass: values into c through the slots.
-	v := reflect.New(fileType)
-	for key, ix := range slotIndex {
-		v.Elem().Field(ix[0]).Field(ix[1]).Set(reflect.ValueOf(slot{fieldByKey(key), &c}))
-	}
-	md, err = toml.Decode(string(data), v.Interface())
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) && pe.LastKey != "" {
-			return c, fmt.Errorf("%s: line %d: %s %s", name, pe.Position.Line, pe.LastKey, pe.Message)
-		}
-		return c, fmt.Errorf("%s: %w", name, err)
-	}
-	th := v.Elem().Field(tableIndex[thresholdsTable]).Interface().(map[string]number)
-	if len(th) > 0 {
-		c.Thresholds = make(map[string]float64, len(th))
-		for k, n := range th {
-			c.Thresholds[k] = float64(n)
-		}
-	}
-
-	if errs := unknownKeys(md, name); len(errs) > 0 {
-		return c, errors.Join(errs...)
-	}
-	return c, nil
+	return c, f, errors.Join(errs...)
 }
 
 // syntaxError formats a TOML parse error with its line, and a hint when the
 // line holds an unquoted duration (onset = 50s) or time of day.
-func syntaxError(data []byte, name string, err error) error {
+func syntaxError(text, name string, err error) error {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	msg := fmt.Sprintf("%s: line %d: syntax error: %s", name, pe.Position.Line, pe.Message)
-	lines := strings.Split(string(data), "\n")
+	lines := strings.Split(text, "\n")
 	if n := pe.Position.Line; n >= 1 && n <= len(lines) {
 		if m := unquotedDuration.FindStringSubmatch(lines[n-1]); m != nil {
 			msg += fmt.Sprintf(" (durations are written in quotes: %s = %s)", m[1], quote(m[2]))
@@ -151,59 +140,49 @@ func syntaxError(data []byte, name string, err error) error {
 var unquotedDuration = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+)\s*=\s*(-?[0-9][0-9.]*(?:h|ms|m|s|us|µs|ns)[0-9.hmsuµn]*)\s*(?:#.*)?\r?$`)
 var unquotedClock = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+)\s*=\s*([0-9]{1,2}:[0-9]{2})\s*(?:#.*)?\r?$`)
 
-// unknownKeys reports the keys that are not part of the configuration:
-// those the decoder left undecoded, keys matched only case-insensitively
-// (the decoder accepts "Onset" for onset; the file should not), and
-// [thresholds] names the classifier does not have.
+// unknownKeys reports the keys of the file that are not part of the
+// configuration, by their exact name (the decoder would take "Onset" for
+// onset; the file should not): unknown tables and keys, and [thresholds]
+// names the classifier does not have. What is inside an unknown key, or
+// inside a known scalar key (its type is reported), is not reported again.
 func unknownKeys(md toml.MetaData, name string) []error {
+	settings := thresholdNames()
+	known := func(k toml.Key) bool {
+		t := tableNamed(k[0])
+		switch {
+		case t == nil || len(k) > 2:
+			return false
+		case len(k) == 1:
+			return true
+		case t.keys == nil:
+			i := sort.SearchStrings(settings, k[1])
+			return i < len(settings) && settings[i] == k[1]
+		}
+		return t.key(k[1]) != nil
+	}
 	reported := map[string]bool{}
 	var errs []error
-	report := func(k toml.Key) {
-		for i := 1; i < len(k); i++ { // inside an unknown table: reported with it
-			if reported[k[:i].String()] {
-				return
+outer:
+	for _, k := range md.Keys() {
+		if known(k) {
+			continue
+		}
+		for i := 1; i < len(k); i++ {
+			if reported[k[:i].String()] || (i == 2 && known(k[:2])) {
+				continue outer
 			}
 		}
 		reported[k.String()] = true
-		errs = append(errs, unknownKeyError(md, k, name))
-	}
-	for _, k := range md.Undecoded() {
-		report(k)
-	}
-	settings := thresholdNames()
-	for _, k := range md.Keys() {
-		if reported[k.String()] || isKnown(k, settings) {
-			continue
+		msg := fmt.Sprintf("%s: unknown key %s", name, k)
+		if len(k) == 1 && md.Type(k...) == "Hash" {
+			msg = fmt.Sprintf("%s: unknown table [%s]", name, k)
 		}
-		report(k)
+		if s := suggest(k); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		errs = append(errs, errors.New(msg))
 	}
 	return errs
-}
-
-func isKnown(k toml.Key, settings []string) bool {
-	switch {
-	case len(k) == 1:
-		_, ok := tableIndex[k[0]]
-		return ok
-	case len(k) == 2 && k[0] == thresholdsTable:
-		i := sort.SearchStrings(settings, k[1])
-		return i < len(settings) && settings[i] == k[1]
-	case len(k) == 2:
-		return fieldByKey(k[0]+"."+k[1]) != nil
-	}
-	return false
-}
-
-// unknownKeyError names an unknown key and the closest known one.
-func unknownKeyError(md toml.MetaData, k toml.Key, name string) error {
-	msg := fmt.Sprintf("%s: unknown key %s", name, k)
-	if len(k) == 1 && md.Type(k...) == "Hash" {
-		msg = fmt.Sprintf("%s: unknown table [%s]", name, k)
-	}
-	if s := suggest(k); s != "" {
-		msg += fmt.Sprintf(" (did you mean %s?)", s)
-	}
-	return errors.New(msg)
 }
 
 // knownKeys lists every key a file may contain, tables as "[name]".
@@ -212,8 +191,10 @@ func knownKeys() []string {
 	for _, t := range tables {
 		ks = append(ks, "["+t.name+"]")
 	}
-	for i := range fields {
-		ks = append(ks, fields[i].key())
+	for _, t := range tables {
+		for _, k := range t.keys {
+			ks = append(ks, k.String())
+		}
 	}
 	for _, s := range thresholdNames() {
 		ks = append(ks, thresholdsTable+"."+s)
@@ -286,75 +267,6 @@ func thresholdNames() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// set checks a decoded TOML value's type and stores it into c. The error
-// reads after the key: "= 50: must be ...".
-func (f *field) set(c *Config, data any) error {
-	bad := func(want string) error {
-		return fmt.Errorf("= %s: %s", tomlText(data), want)
-	}
-	p := f.ptr(c)
-	if sp := derefString(p); sp != nil {
-		switch v := data.(type) {
-		case string:
-			*sp = v
-		case int64:
-			if !f.intOK {
-				return bad(fmt.Sprintf("must be a string in quotes (%s)", quote(strconv.FormatInt(v, 10))))
-			}
-			*sp = strconv.FormatInt(v, 10)
-		default:
-			return bad("must be a string in quotes")
-		}
-		return nil
-	}
-	switch p := p.(type) {
-	case *bool:
-		v, ok := data.(bool)
-		if !ok {
-			return bad("must be true or false")
-		}
-		*p = v
-	case *int:
-		v, ok := data.(int64)
-		if !ok || v < math.MinInt32 || v > math.MaxInt32 {
-			return bad("must be a whole number")
-		}
-		*p = int(v)
-	case *float64:
-		v, err := toFloat(data)
-		if err != nil {
-			return bad("must be a number")
-		}
-		*p = v
-	case *time.Duration:
-		s, ok := data.(string)
-		if !ok {
-			if n, isInt := data.(int64); isInt {
-				return bad(fmt.Sprintf(`must be a duration in quotes, like "%ds" or "%dm"`, n, n))
-			}
-			return bad(`must be a duration in quotes, like "45s", "5m" or "1h30m"`)
-		}
-		d, err := parseDuration(s)
-		if err != nil {
-			return bad(err.Error())
-		}
-		*p = d
-	default:
-		panic(fmt.Sprintf("config: no decoder for %T", p))
-	}
-	return nil
-}
-
-func toFloat(data any) (float64, error) {
-	switch v := data.(type) {
-	case float64:
-		return v, nil
-	case int64:
-		return float64(v), nil
-	}
-	return 0, fmt.Errorf("= %s: must be a number", tomlText(data))
 }
 
 // tomlText writes a decoded TOML value roughly as it was written.

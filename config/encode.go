@@ -87,17 +87,6 @@ func formatFloat(f float64) string {
 	return s
 }
 
-// derefString returns the string behind a *string or *posture.View.
-func derefString(p any) *string {
-	switch p := p.(type) {
-	case *string:
-		return p
-	case *posture.View:
-		return (*string)(p)
-	}
-	return nil
-}
-
 // TOML returns c as a commented configuration file: every key, each with a
 // line saying what it does and its default. Loading the result gives c
 // back (for a valid c). `neckwatch config` prints it.
@@ -108,17 +97,13 @@ func (c Config) TOML() string {
 	b.WriteString("# (~/.config/neckwatch/config.toml on Linux). Every key is optional: delete\n")
 	b.WriteString("# one to use its default. Durations are quoted: \"45s\", \"5m\", \"1h30m\".\n")
 	for _, t := range tables {
-		fmt.Fprintf(&b, "\n# %s\n[%s]\n", t.doc, t.name)
-		if t.name == thresholdsTable {
+		fmt.Fprintf(&b, "\n# %s\n[%s]\n", strings.ReplaceAll(t.doc, "\n", "\n# "), t.name)
+		if t.keys == nil {
 			writeThresholds(&b, c.Thresholds)
 			continue
 		}
-		for i := range fields {
-			f := &fields[i]
-			if f.table != t.name {
-				continue
-			}
-			fmt.Fprintf(&b, "# %s (default %s)\n%s = %s\n", f.doc, f.format(&def), f.name, f.format(&c))
+		for _, k := range t.keys {
+			fmt.Fprintf(&b, "# %s%s (default %s)\n%s = %s\n", k.doc, k.rangeText(), format(k.value(&def)), k.name, format(k.value(&c)))
 		}
 	}
 	return b.String()
@@ -159,4 +144,27 @@ func quoteKey(k string) string {
 		}
 	}
 	return k
+}
+
+// quote writes s as a TOML basic string.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,33 +16,36 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 )
 
+// A problem is one message of validate, about a key ("alerts.onset"), a
+// table ("thresholds"), written without the file's name.
+type problem struct{ key, msg string }
+
 // Validate checks every key and returns all problems joined, one per line,
 // each naming the key as written in the file and the allowed values:
 // "config.toml: alerts.onset = 1s: must be between 5s and 30m".
-func (c Config) Validate() error { return c.validate(FileName) }
+func (c Config) Validate() error { return c.validate(FileName, nil) }
 
-// validate is Validate with the file name used in messages.
-func (c Config) validate(file string) error {
-	var errs []error
-	bad := func(key, msg string, args ...any) {
-		f := fieldByKey(key)
-		errs = append(errs, fmt.Errorf("%s: %s = %s: %s", file, key, display(f.ptr(&c)), fmt.Sprintf(msg, args...)))
+// validate is Validate with the file's name, and the line of each key in
+// it when line is not nil.
+func (c Config) validate(file string, line func(key string) int) error {
+	var ps []problem
+	bad := func(name, msg string, args ...any) {
+		t, n, _ := strings.Cut(name, ".")
+		k := tableNamed(t).key(n)
+		ps = append(ps, problem{name, fmt.Sprintf("%s = %s: %s", name, display(k.value(&c)), fmt.Sprintf(msg, args...))})
 	}
-	d := FormatDuration
-	dur := func(key string, v, lo, hi time.Duration, loName, hiName string) {
-		if v < lo || v > hi {
-			bad(key, "must be between %s and %s", loName, hiName)
+	for _, t := range tables {
+		tv := t.value(&c)
+		for _, k := range t.keys {
+			if msg := k.check(tv); msg != "" {
+				bad(k.String(), "%s", msg)
+			}
 		}
 	}
-	ref := func(key string, v time.Duration) string { return fmt.Sprintf("%s (%s)", key, d(v)) }
 
-	// [camera]
 	cam := c.Camera
 	if cam.Source == "" {
 		bad("camera.source", `must not be empty: a camera index like "0", a device like "/dev/video2" or a video file`)
-	}
-	if _, ok := posture.ParseView(string(cam.View)); !ok {
-		bad("camera.view", `must be "auto", "front" or "side"`)
 	}
 	if err := calibration.ValidateName(cam.Profile); err != nil {
 		msg := err.Error()
@@ -53,75 +57,66 @@ func (c Config) validate(file string) error {
 	if cam.Calibration != "" && cam.Profile != calibration.DefaultProfile {
 		bad("camera.calibration", "cannot be combined with camera.profile = %s: give one of them", quote(cam.Profile))
 	}
-
 	if p := c.Notifications.PainPrompt; p != "" {
 		if _, err := coach.ParseClock(p); err != nil {
 			bad("notifications.pain_prompt", `must be a time of day "HH:MM" like "17:30", or empty`)
 		}
 	}
 
-	// [sampling]
-	s := c.Sampling
-	dur("sampling.interval_changing", s.IntervalChanging, time.Second, 10*time.Minute, d(time.Second), d(10*time.Minute))
-	dur("sampling.interval_stable", s.IntervalStable, s.IntervalChanging, 30*time.Minute, ref("sampling.interval_changing", s.IntervalChanging), d(30*time.Minute))
-	dur("sampling.interval_away", s.IntervalAway, time.Second, time.Hour, d(time.Second), d(time.Hour))
-	if s.BurstFrames < 1 || s.BurstFrames > 30 {
-		bad("sampling.burst_frames", "must be between 1 and 30")
-	}
-	dur("sampling.settle", s.Settle, 0, 5*time.Second, "0", d(5*time.Second))
-	if math.IsNaN(s.KeepOpenFPS) || s.KeepOpenFPS < 0.2 || s.KeepOpenFPS > 30 {
-		bad("sampling.keep_open_fps", "must be between 0.2 and 30")
-	}
-	dur("sampling.busy_backoff", s.BusyBackoff, time.Second, 10*time.Minute, d(time.Second), d(10*time.Minute))
-	dur("sampling.busy_backoff_max", s.BusyBackoffMax, s.BusyBackoff, time.Hour, ref("sampling.busy_backoff", s.BusyBackoff), d(time.Hour))
+	ps = append(ps, c.alertsProblems(ps)...)
 
-	// [alerts]
-	errs = append(errs, alertsErrors(c.Alerts.Validate(), &c, file)...)
-
-	// [thresholds]
 	view := cam.View
 	if _, ok := posture.ParseView(string(view)); !ok {
 		view = posture.Front
 	}
-	errs = append(errs, c.applyThresholds(posture.NewClassifier(view, nil), file)...)
-
-	// [log]
-	switch c.Log.Level {
-	case "debug", "info", "warn", "error":
-	default:
-		bad("log.level", `must be "debug", "info", "warn" or "error"`)
-	}
-	return errors.Join(errs...)
+	ps = append(ps, c.applyThresholds(posture.NewClassifier(view, nil))...)
+	return joinProblems(ps, file, line)
 }
 
-// display writes a value for a message: as in the file, except durations
-// unquoted (alerts.onset = 1s).
-func display(p any) string {
-	if d, ok := p.(*time.Duration); ok {
-		return FormatDuration(*d)
+// joinProblems writes ps in the file's order, each after the file's name
+// and followed by its key's line when line knows it.
+func joinProblems(ps []problem, file string, line func(key string) int) error {
+	order := func(k string) int {
+		if o, ok := keyOrder[k]; ok {
+			return o
+		}
+		t, _, _ := strings.Cut(k, ".")
+		return keyOrder[t]
 	}
-	return formatValue(p)
+	sort.SliceStable(ps, func(i, j int) bool { return order(ps[i].key) < order(ps[j].key) })
+	var errs []error
+	for _, p := range ps {
+		msg := file + ": " + p.msg
+		if line != nil {
+			if n := line(p.key); n > 0 {
+				msg += fmt.Sprintf(" (line %d)", n)
+			}
+		}
+		errs = append(errs, errors.New(msg))
+	}
+	return errors.Join(errs...)
 }
 
 var (
 	// goDuration matches time.Duration.String output ("5m0s", "700ms").
 	goDuration = regexp.MustCompile(`\b(?:[0-9][0-9.]*(?:h|ms|m|s|µs|ns))+`)
-	// alertsNames matches coach.Config field names.
-	alertsNames = func() *regexp.Regexp {
+	// goNames matches coach.Config field names.
+	goNames = func() *regexp.Regexp {
 		var names []string
-		for i := range fields {
-			if fields[i].alertsField != "" {
-				names = append(names, fields[i].alertsField)
-			}
+		for _, k := range tableNamed("alerts").keys {
+			names = append(names, k.goName)
 		}
 		return regexp.MustCompile(`\b(?:` + strings.Join(names, "|") + `)\b`)
 	}()
 )
 
-// alertsErrors rewrites the errors of coach.Config.Validate, which name Go
-// fields ("alerts: Config.Onset = 1s, must be between 5s and 30m0s"), in
-// terms of the file ("alerts.onset = 1s: must be between 5s and 30m").
-func alertsErrors(err error, c *Config, file string) []error {
+// alertsProblems reports the alert policy's own invariants
+// (coach.Config.Validate, whose errors name Go fields: "alerts:
+// Config.BlipTolerance = 1m0s, must be less than Onset (50s)") in the
+// file's terms ("alerts.blip_tolerance = 1m: must be less than alerts.onset
+// (50s)"), for the keys that have no problem yet.
+func (c Config) alertsProblems(have []problem) []problem {
+	err := c.Alerts.Validate()
 	if err == nil {
 		return nil
 	}
@@ -129,22 +124,29 @@ func alertsErrors(err error, c *Config, file string) []error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		list = j.Unwrap()
 	}
-	var out []error
+	t := tableNamed("alerts")
+	goKey := func(name string) *key {
+		for _, k := range t.keys {
+			if k.goName == name {
+				return k
+			}
+		}
+		return nil
+	}
+	var ps []problem
 	for _, e := range list {
 		var fe *coach.FieldError
-		f := (*field)(nil)
-		if errors.As(e, &fe) {
-			f = fieldByAlerts(fe.Field)
+		if !errors.As(e, &fe) || goKey(fe.Field) == nil {
+			ps = append(ps, problem{t.name, e.Error()})
+			continue
 		}
-		if f == nil {
-			out = append(out, fmt.Errorf("%s: alerts: %w", file, e))
+		k := goKey(fe.Field)
+		if slices.ContainsFunc(have, func(p problem) bool { return p.key == k.String() }) {
 			continue
 		}
 		msg := fe.Msg
-		if strings.HasPrefix(msg, "= ") {
-			if i := strings.Index(msg, ", must "); i >= 0 {
-				msg = msg[i+2:]
-			}
+		if i := strings.Index(msg, ", must "); strings.HasPrefix(msg, "= ") && i >= 0 {
+			msg = msg[i+2:]
 		}
 		msg = goDuration.ReplaceAllStringFunc(msg, func(s string) string {
 			if d, err := time.ParseDuration(s); err == nil {
@@ -152,17 +154,15 @@ func alertsErrors(err error, c *Config, file string) []error {
 			}
 			return s
 		})
-		msg = alertsNames.ReplaceAllStringFunc(msg, func(s string) string {
-			return fieldByAlerts(s).key()
-		})
-		out = append(out, fmt.Errorf("%s: %s = %s: %s", file, f.key(), display(f.ptr(c)), msg))
+		msg = goNames.ReplaceAllStringFunc(msg, func(s string) string { return goKey(s).String() })
+		ps = append(ps, problem{k.String(), fmt.Sprintf("%s = %s: %s", k, display(k.value(&c)), msg)})
 	}
-	return out
+	return ps
 }
 
 // applyThresholds applies c.Thresholds to cl and returns the problems,
 // each naming its key. cl is changed even on error.
-func (c Config) applyThresholds(cl *posture.Classifier, file string) []error {
+func (c Config) applyThresholds(cl *posture.Classifier) []problem {
 	if len(c.Thresholds) == 0 {
 		return nil
 	}
@@ -176,25 +176,26 @@ func (c Config) applyThresholds(cl *posture.Classifier, file string) []error {
 	}
 	sort.Strings(names)
 
-	var errs []error
+	var ps []problem
 	for _, name := range names {
 		v := c.Thresholds[name]
 		p, ok := values[name]
+		key := thresholdsTable + "." + quoteKey(name)
 		switch {
 		case !ok:
-			msg := fmt.Sprintf("%s: unknown key %s.%s", file, thresholdsTable, quoteKey(name))
+			msg := "unknown key " + key
 			if s := suggest([]string{thresholdsTable, name}); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
-			errs = append(errs, errors.New(msg))
+			ps = append(ps, problem{key, msg})
 		case math.IsNaN(v) || math.IsInf(v, 0):
-			errs = append(errs, fmt.Errorf("%s: %s.%s = %s: must be a finite number", file, thresholdsTable, name, formatFloat(v)))
+			ps = append(ps, problem{key, fmt.Sprintf("%s = %s: must be a finite number", key, formatFloat(v))})
 		default:
 			*p = v
 		}
 	}
-	if len(errs) > 0 {
-		return errs
+	if len(ps) > 0 {
+		return ps
 	}
 
 	// All values are in place, so re-setting each one runs the classifier's
@@ -221,10 +222,12 @@ func (c Config) applyThresholds(cl *posture.Classifier, file string) []error {
 		}
 		seen[key+"\x00"+msg] = true
 		if key == "" {
-			errs = append(errs, fmt.Errorf("%s: %s: %s", file, thresholdsTable, msg))
+			ps = append(ps, problem{thresholdsTable, thresholdsTable + ": " + msg})
 		} else {
-			errs = append(errs, fmt.Errorf("%s: %s.%s = %s: %s", file, thresholdsTable, key, formatFloat(*values[key]), msg))
+			v := *values[key]
+			key = thresholdsTable + "." + key
+			ps = append(ps, problem{key, fmt.Sprintf("%s = %s: %s", key, formatFloat(v), msg)})
 		}
 	}
-	return errs
+	return ps
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,13 +13,17 @@ import (
 	"github.com/neckwatch/neckwatch/vision"
 )
 
-const calibrateUsage = `Usage: neckwatch calibrate --source SRC [--view auto|front|side] [--profile NAME | --out FILE]
+const calibrateUsage = `Usage: neckwatch calibrate --source SRC [--view auto|front|side] [--profile NAME | --out FILE] [--config FILE]
 
 Sit upright, as you mean to sit, and run this: it samples a few seconds
 of a camera (or every frame of a video, image or folder), drops frames
 without a confident face, and stores the medians as your baseline. Later
 checks compare against it. Use a profile per setup (--profile desk,
---profile laptop); the default profile is used when none is named.
+--profile laptop). Without --profile or --out the baseline goes where run
+reads it: the configuration file's camera.calibration, else its
+camera.profile ("default" unless set). The file's other [camera] keys,
+[thresholds] and sampling.settle apply as they do for run; flags override
+them.
 `
 
 func runCalibrate(args []string, stdout, stderr io.Writer) error {
@@ -29,37 +32,47 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	var seconds float64
 	fs := newFlagSet("calibrate", calibrateUsage, stdout)
 	pf.register(fs)
-	fs.StringVar(&profile, "profile", calibration.DefaultProfile, "profile name to store the baseline under")
+	fs.StringVar(&profile, "profile", "", "profile name to store the baseline under (default from config: camera.profile, 'default')")
 	fs.StringVar(&out, "out", "", "write the baseline to this file instead of a profile")
 	fs.Float64Var(&seconds, "seconds", 4, "how long to sample a camera source")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	view, err := pf.validate()
+	if profile != "" && out != "" {
+		return usagef("give --profile or --out, not both")
+	}
+	cfg, err := pf.configure()
 	if err != nil {
 		return err
-	}
-	if fs.Changed("profile") && out != "" {
-		return usagef("give --profile or --out, not both")
 	}
 	if seconds <= 0 {
 		return usagef("--seconds must be positive")
 	}
-	path := out
-	if path == "" {
+	if profile != "" {
 		if err := calibration.ValidateName(profile); err != nil {
 			return usageError{err.Error()}
+		}
+	}
+	path := out
+	switch {
+	case path != "":
+	case profile == "" && cfg.Camera.Calibration != "":
+		path = cfg.Camera.Calibration
+	default:
+		if profile == "" {
+			profile = cfg.Camera.Profile
 		}
 		if path, err = calibration.ProfilePath(profile); err != nil {
 			return err
 		}
 	}
-	cls := posture.NewClassifier(view, nil)
-	if err := pf.applySettings(cls); err != nil {
+	cls, err := pf.classifier(cfg, nil)
+	if err != nil {
 		return err
 	}
+	view, settle := cfg.Camera.View, cfg.Sampling.Settle
 
-	src, pipe, err := pf.open()
+	src, pipe, err := open(cfg.Camera)
 	if err != nil {
 		return err
 	}
@@ -68,8 +81,8 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 
 	info := src.Describe()
 	camera := info.Kind == vision.SourceCamera
-	// A camera's first frames are dark or blurred while exposure settles.
-	const settle = 700 * time.Millisecond
+	// A camera's first frames are dark or blurred while exposure settles
+	// (sampling.settle).
 	if camera {
 		fmt.Fprintf(stderr, "Sit upright and look at the screen: sampling %.0f s...\n", seconds)
 	}
@@ -93,19 +106,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b, err := posture.BuildBaseline(view, frames, cls.Camera)
-	if errors.Is(err, posture.ErrCameraPlacement) {
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("%w: sit facing the camera with your head and shoulders in view, in good light, and try again", err)
-	}
-	b.Rejected += skipped
-	b.Source = pf.source
-	if out == "" {
-		b.Profile = profile
-	}
-	backup, err := calibration.Save(path, b)
+	b, backup, err := calibration.Create(path, view, frames, cls.Camera, calibration.Meta{Source: cfg.Camera.Source, Profile: profile, Rejected: skipped})
 	if err != nil {
 		return err
 	}

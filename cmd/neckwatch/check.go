@@ -15,7 +15,7 @@ import (
 	"github.com/neckwatch/neckwatch/vision"
 )
 
-const checkUsage = `Usage: neckwatch check --source SRC [--calibration FILE | --profile NAME] [--view auto|front|side] [--json]
+const checkUsage = `Usage: neckwatch check --source SRC [--calibration FILE | --profile NAME] [--view auto|front|side] [--config FILE] [--json]
 
 Judges the posture in every frame of SRC once and prints a line per frame
 and a summary. With --json, prints exactly one JSON object per frame on
@@ -31,7 +31,9 @@ The view is read off each frame (a frontal face: front; a body in profile:
 side) unless --view forces one or the calibration was made for one.
 Without a calibration, the front view is judged against population figures
 with wider limits ("calibrated": false). A camera source is sampled for
---seconds.
+--seconds. The configuration file's [camera] keys (source, view, profile,
+calibration, models) and [thresholds] apply as they do for run; flags
+override them, and --set overrides a threshold once more.
 
 ` + "%s"
 
@@ -107,22 +109,23 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	view, err := pf.validate()
+	cfg, err := pf.configure()
 	if err != nil {
 		return err
 	}
 	if seconds <= 0 {
 		return usagef("--seconds must be positive")
 	}
-	baseline, using, err := bf.load(view)
+	baseline, using, err := bf.load(cfg.Camera, stderr)
 	if err != nil {
 		return err
 	}
-	cls := posture.NewClassifier(view, baseline)
-	if err := pf.applySettings(cls); err != nil {
+	cls, err := pf.classifier(cfg, baseline)
+	if err != nil {
 		return err
 	}
-	src, pipe, err := pf.open()
+	view, source := cfg.Camera.View, cfg.Camera.Source
+	src, pipe, err := open(cfg.Camera)
 	if err != nil {
 		return err
 	}
@@ -139,7 +142,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 				using = "side view: absolute angles, no calibration needed"
 			}
 		}
-		fmt.Fprintf(stdout, "# %s (%s view), %s\n", pf.source, view, using)
+		fmt.Fprintf(stdout, "# %s (%s view), %s\n", source, view, using)
 	}
 	enc := json.NewEncoder(stdout)
 	progress := newProgress(stderr, info)
@@ -172,7 +175,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		sum.print(stdout)
 	}
 	if sum.frames == 0 {
-		return fmt.Errorf("source %s gave no frames", pf.source)
+		return fmt.Errorf("source %s gave no frames", source)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -373,6 +374,118 @@ func TestInstallValidatesRunFlags(t *testing.T) {
 	for _, want := range []string{"--tray", "--alert-onset=30s", "--source=" + filepath.Join(here, "clip.mp4")} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("login entry lacks %q:\n%s", want, data)
+		}
+	}
+}
+
+// TestCheckAndCalibrateReadTheConfig: check and calibrate read the same
+// configuration file as run (--config, or the default path): its
+// [thresholds] change a verdict, its [camera] keys choose the source, the
+// view and the baseline, and flags override them.
+func TestCheckAndCalibrateReadTheConfig(t *testing.T) {
+	cfgDir := isolateConfig(t)
+	hunch := testenv.Photo(t, "side/desk_hunch.jpeg")
+	state := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, append([]string{"check", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("check %v: exit %d: %s", args, code, stderr)
+		}
+		rec := decodeRecords(t, stdout)[0]
+		return fmt.Sprintf("%v %v calibrated=%v", rec["view"], rec["state"], rec["calibrated"])
+	}
+	if got := state("--source", hunch, "--view", "side"); got != "side forward_head calibrated=false" {
+		t.Fatalf("without a config: %s", got)
+	}
+
+	// Side limits relaxed past the photo's hunch: the verdict turns upright;
+	// the view comes from the file too.
+	relaxed := writeFile(t, "relaxed.toml", `[camera]
+view = "side"
+[thresholds]
+side_neck_start_deg = 20
+side_neck_severe_deg = 10
+side_torso_start_deg = 30
+side_torso_severe_deg = 60
+side_flexion_start_deg = 60
+side_flexion_severe_deg = 80
+`)
+	if got := state("--config", relaxed, "--source", hunch); got != "side upright calibrated=false" {
+		t.Errorf("with [thresholds]: %s", got)
+	}
+	// --set overrides the file's threshold once more.
+	if got := state("--config", relaxed, "--source", hunch, "--set", "side_neck_start_deg=50"); got != "side forward_head calibrated=false" {
+		t.Errorf("--set over [thresholds]: %s", got)
+	}
+	// The file at the default path is read like run reads it.
+	def := filepath.Join(cfgDir, "neckwatch", "config.toml")
+	data, _ := os.ReadFile(relaxed)
+	if err := os.MkdirAll(filepath.Dir(def), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(def, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := state("--source", hunch); got != "side upright calibrated=false" {
+		t.Errorf("config at the default path: %s", got)
+	}
+	os.Remove(def)
+
+	// camera.source, camera.profile: calibrate takes the source from the
+	// file and stores the profile the file names; check judges by it.
+	face := testenv.Photo(t, "frontal/gocv_face.jpg")
+	desk := writeFile(t, "desk.toml", fmt.Sprintf("[camera]\nsource = %q\nprofile = \"desk\"\n", face))
+	code, stdout, stderr := runCLI(t, "calibrate", "--config", desk)
+	saved := filepath.Join(cfgDir, "neckwatch", "profiles", "desk.json")
+	if code != 0 || !strings.Contains(stdout, saved) {
+		t.Fatalf("calibrate from the config: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got := state("--config", desk); got != "front upright calibrated=true" {
+		t.Errorf("check against the config's profile: %s", got)
+	}
+	// camera.calibration: calibrate writes the file run would read.
+	calFile := filepath.Join(t.TempDir(), "cal.json")
+	withFile := writeFile(t, "file.toml", fmt.Sprintf("[camera]\nsource = %q\ncalibration = %q\n", face, calFile))
+	if code, stdout, stderr := runCLI(t, "calibrate", "--config", withFile); code != 0 || !strings.Contains(stdout, calFile) {
+		t.Fatalf("calibrate to camera.calibration: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got := state("--config", withFile); got != "front upright calibrated=true" {
+		t.Errorf("check against camera.calibration: %s", got)
+	}
+	// A flag names another baseline: the file's is not used.
+	if code, _, stderr := runCLI(t, "check", "--config", withFile, "--profile", "nosuch"); code != 1 || !strings.Contains(stderr, "nosuch") {
+		t.Errorf("--profile over camera.calibration: exit %d %s", code, stderr)
+	}
+}
+
+// TestCheckAndCalibrateConfigErrors: a configuration file's mistakes stop
+// check and calibrate with one line naming the file, the key and what to
+// do, with its line where it has one.
+func TestCheckAndCalibrateConfigErrors(t *testing.T) {
+	isolateConfig(t)
+	cases := []struct{ name, file, want string }{
+		{"unknown key", "[camera]\nveiw = \"side\"\n", "unknown key camera.veiw (did you mean camera.view?)"},
+		{"out of range", "[camera]\nsource = \"0\"\n[sampling]\nsettle = \"9s\"\n", "sampling.settle = 9s: must be between 0 and 5s (line 4)"},
+		{"wrong type", "[thresholds]\n\nforward_start_cm = \"3\"\n", `line 3: thresholds.forward_start_cm = "3": must be a number`},
+	}
+	for _, tc := range cases {
+		path := writeFile(t, "config.toml", tc.file)
+		for _, cmd := range []string{"check", "calibrate"} {
+			t.Run(tc.name+" "+cmd, func(t *testing.T) {
+				code, _, stderr := runCLI(t, cmd, "--config", path, "--source", "x")
+				if code != 1 || !strings.Contains(stderr, path+": ") || !strings.Contains(stderr, tc.want) {
+					t.Fatalf("exit %d, stderr %q; want exit 1 naming %s and %q", code, stderr, path, tc.want)
+				}
+				if n := strings.Count(strings.TrimSpace(stderr), "\n"); n != 0 {
+					t.Errorf("%d lines:\n%s", n+1, stderr)
+				}
+			})
+		}
+	}
+	for _, cmd := range []string{"check", "calibrate"} {
+		code, _, stderr := runCLI(t, cmd, "--config", "/no/such.toml", "--source", "x")
+		if code != 1 || !strings.Contains(stderr, "/no/such.toml") {
+			t.Errorf("%s with a missing --config: exit %d %s", cmd, code, stderr)
 		}
 	}
 }

@@ -1,72 +1,100 @@
 package main
 
 import (
-	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/neckwatch/neckwatch/calibration"
+	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
 )
 
-// pipelineFlags are the flags shared by the commands that analyse frames.
+// pipelineFlags are the flags shared by the commands that analyse frames
+// (check, calibrate). They read the same configuration file as run: its
+// [camera] keys and [thresholds] apply, and each flag given overrides the
+// key of the same meaning.
 type pipelineFlags struct {
-	source    string
-	view      string
-	modelsDir string
-	accurate  bool
-	sets      []string
+	fs         *pflag.FlagSet
+	configPath string
+	source     string
+	view       string
+	modelsDir  string
+	accurate   bool
+	sets       []string
 }
 
 func (o *pipelineFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.source, "source", "s", "", "camera index (0), device (/dev/video2), video file, image, or folder of images (required)")
-	fs.StringVar(&o.view, "view", "auto", "camera placement: auto (read off the picture: a frontal face is front, a body in profile is side), or force front (webcam facing you) or side (camera beside you)")
+	o.fs = fs
+	fs.StringVar(&o.configPath, "config", "", "configuration file (default ~/.config/neckwatch/config.toml): its [camera] and [thresholds] apply; flags override them")
+	fs.StringVarP(&o.source, "source", "s", "", "camera index (0), device (/dev/video2), video file, image, or folder of images (required unless the config file sets camera.source)")
+	fs.StringVar(&o.view, "view", "", "camera placement: auto (read off the picture: a frontal face is front, a body in profile is side), or force front (webcam facing you) or side (camera beside you) (default from config: auto)")
 	fs.StringVar(&o.modelsDir, "models", "", "directory with the model files, when they are not embedded in the binary")
 	fs.BoolVar(&o.accurate, "accurate-face", false, "use the slower, more accurate face model (yunet_n)")
 	fs.StringArrayVar(&o.sets, "set", nil, "override a threshold or camera figure, name=value (repeatable; see 'neckwatch check --help')")
 }
 
-// validate checks the flag values that need no I/O.
-func (o *pipelineFlags) validate() (posture.View, error) {
-	if o.source == "" {
-		return "", usagef("--source is required (a camera index like 0, a video file, an image or a folder)")
+// configure loads the configuration file and lays the flags over it. The
+// source is taken from the file only when the file sets camera.source: the
+// default camera is run's, not a reason to open it for a check.
+func (o *pipelineFlags) configure() (config.Config, error) {
+	view, ok := posture.ParseView(o.view)
+	if o.view != "" && !ok {
+		return config.Config{}, usagef("--view %q: use auto, front or side", o.view)
 	}
-	v, ok := posture.ParseView(o.view)
-	if !ok {
-		return "", usagef("--view %q: use auto, front or side", o.view)
+	cfg, set, err := config.LoadKeys(o.configPath)
+	if err != nil {
+		return cfg, err
 	}
-	return v, nil
+	cam := &cfg.Camera
+	if o.source != "" {
+		cam.Source = o.source
+	} else if !slices.Contains(set, "camera.source") {
+		return cfg, usagef("--source is required (a camera index like 0, a video file, an image or a folder), or camera.source in the config file")
+	}
+	if o.view != "" {
+		cam.View = view
+	}
+	if o.modelsDir != "" {
+		cam.ModelsDir = o.modelsDir
+	}
+	if o.fs.Changed("accurate-face") {
+		cam.AccurateFace = o.accurate
+	}
+	return cfg, nil
 }
 
-// applySettings applies --set overrides to c.
-func (o *pipelineFlags) applySettings(c *posture.Classifier) error {
+// classifier returns the classifier for cfg's view and [thresholds], with
+// the --set overrides applied on top.
+func (o *pipelineFlags) classifier(cfg config.Config, baseline *posture.Baseline) (*posture.Classifier, error) {
+	c, err := cfg.NewClassifier(baseline)
+	if err != nil {
+		return nil, err
+	}
 	for _, s := range o.sets {
 		if err := c.Set(s); err != nil {
-			return usageError{err.Error()}
+			return nil, usageError{err.Error()}
 		}
 	}
-	return nil
+	return c, nil
 }
 
-func (o *pipelineFlags) pipelineConfig() vision.PipelineConfig {
-	cfg := vision.DefaultPipelineConfig()
-	cfg.AccurateFace = o.accurate
-	cfg.ModelDir = o.modelsDir
-	return cfg
-}
-
-// open opens the source and loads the pipeline; the caller closes both.
+// open opens cfg's source and loads the pipeline; the caller closes both.
 // The source is opened first: a wrong path is reported without waiting
 // for the networks to load.
-func (o *pipelineFlags) open() (vision.FrameSource, *vision.Pipeline, error) {
-	src, err := vision.OpenSource(o.source)
+func open(cam config.CameraConfig) (vision.FrameSource, *vision.Pipeline, error) {
+	src, err := vision.OpenSource(cam.Source)
 	if err != nil {
 		return nil, nil, err
 	}
-	pipe, err := vision.NewPipeline(o.pipelineConfig())
+	pcfg := vision.DefaultPipelineConfig()
+	pcfg.AccurateFace = cam.AccurateFace
+	pcfg.ModelDir = cam.ModelsDir
+	pipe, err := vision.NewPipeline(pcfg)
 	if err != nil {
 		src.Close()
 		return nil, nil, err
@@ -92,47 +120,37 @@ type baselineFlags struct {
 }
 
 func (o *baselineFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&o.calibration, "calibration", "", "calibration file to judge against")
-	fs.StringVar(&o.profile, "profile", "", "named calibration profile (default: the 'default' profile if calibrated)")
+	fs.StringVar(&o.calibration, "calibration", "", "calibration file to judge against (default from config: camera.calibration)")
+	fs.StringVar(&o.profile, "profile", "", "named calibration profile (default from config: camera.profile, the 'default' profile if calibrated)")
 }
 
-// load returns the baseline to judge against, or nil for population
-// defaults, and a line describing what was used.
-func (o *baselineFlags) load(view posture.View) (*posture.Baseline, string, error) {
+// load returns the baseline to judge against (calibration.Resolve, the
+// rule run follows too), or nil for population figures, and a line
+// describing what was used: the flags' calibration or profile, else the
+// configuration's (cam). Why population figures are used although a
+// profile was looked for is said on warn.
+func (o *baselineFlags) load(cam config.CameraConfig, warn io.Writer) (*posture.Baseline, string, error) {
 	if o.calibration != "" && o.profile != "" {
 		return nil, "", usagef("give --calibration or --profile, not both")
 	}
-	if o.calibration != "" {
-		b, err := calibration.Load(o.calibration)
-		if err != nil {
-			return nil, "", err
+	file, name := o.calibration, o.profile
+	if file == "" && name == "" {
+		file, name = cam.Calibration, cam.Profile
+	}
+	if name != "" {
+		if err := calibration.ValidateName(name); err != nil {
+			return nil, "", usageError{err.Error()}
 		}
-		return checkView(&b, view, o.calibration)
 	}
-	name := o.profile
-	explicit := name != ""
-	if !explicit {
-		name = calibration.DefaultProfile
-	}
-	if err := calibration.ValidateName(name); err != nil {
-		return nil, "", usageError{err.Error()}
-	}
-	b, path, err := calibration.LoadProfile(name)
+	r, err := calibration.Resolve(calibration.Choice{File: file, Profile: name, View: cam.View})
 	if err != nil {
-		if !explicit && errors.Is(err, calibration.ErrNotFound) {
-			return nil, "", nil
-		}
 		return nil, "", err
 	}
-	if !explicit && view != posture.Auto && b.View != view {
-		return nil, "", nil // the default profile is for the other camera placement
+	if r.Note != "" && !r.NotCalibrated { // the first-run case is said in the output's header
+		fmt.Fprintf(warn, "neckwatch: %s\n", r.Note)
 	}
-	return checkView(&b, view, path)
-}
-
-func checkView(b *posture.Baseline, view posture.View, where string) (*posture.Baseline, string, error) {
-	if view != posture.Auto && b.View != view {
-		return nil, "", fmt.Errorf("calibration %s was made for the %s view, not %s: recalibrate with --view %s or pass --view %s", where, b.View, view, view, b.View)
+	if r.Baseline == nil {
+		return nil, "", nil
 	}
-	return b, fmt.Sprintf("calibration %s (%d frames, %s)", where, b.Frames, b.CreatedAt.Local().Format("2006-01-02 15:04")), nil
+	return r.Baseline, r.Describe(), nil
 }
