@@ -154,4 +154,8 @@ type Snapshot struct {
 	BreaksToday int `json:"breaks_today"`
 	// FirstBreakShown: the full safety note has been shown once.
 	FirstBreakShown bool `json:"first_break_shown"`
+	// AdviceShownAt is when the last desk-advice notice was shown
+	// (RFC 3339; empty: never), kept across days: advice comes at most
+	// weekly.
+	AdviceShownAt string `json:"advice_shown_at,omitempty"`
 }

@@ -66,10 +66,14 @@ func (s *Session) CalibrationDue() time.Time { return s.guide.calibrateAt }
 
 // Action acts on an action the user chose on a notice: "Calibrate now"
 // starts the guided calibration; "Later" leaves it to the user (the prompt
-// is shown once a session anyway).
+// is shown once a session anyway); the advice's "Don't show this again"
+// dismisses it for good.
 func (s *Session) Action(now time.Time, category, key string) []Effect {
-	if category == PromptCategory && key == ActionCalibrateNow {
+	switch {
+	case category == PromptCategory && key == ActionCalibrateNow:
 		return s.StartGuidedCalibration(now)
+	case category == AdviceCategory && key == ActionDismissAdvice:
+		return s.advice.dismiss()
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package coach
 
 import (
+	"errors"
 	"time"
 
 	"github.com/neckwatch/neckwatch/posture"
@@ -68,6 +69,9 @@ type SessionOptions struct {
 	PainPrompt string
 	// StateEvery is how often the day state is saved (5 min when zero).
 	StateEvery time.Duration
+	// AdviceEvery is the least time between two desk-advice notices
+	// (DefaultAdviceEvery when zero; negative: no advice notices).
+	AdviceEvery time.Duration
 }
 
 // Session is the coach core: everything the daemon decides, as one
@@ -93,7 +97,8 @@ type Session struct {
 	promptAt int    // PainPrompt in minutes after midnight, -1 off
 	prompted string // local day the pain prompt was shown
 
-	guide guide
+	guide  guide
+	advice advice
 }
 
 // NewSession starts a session at now.
@@ -108,6 +113,9 @@ func NewSession(cfg Config, opt SessionOptions, now time.Time) (*Session, error)
 	if opt.StateEvery <= 0 {
 		opt.StateEvery = 5 * time.Minute
 	}
+	if opt.AdviceEvery == 0 {
+		opt.AdviceEvery = DefaultAdviceEvery
+	}
 	s := &Session{pol: pol, opt: opt, lastSave: now, promptAt: -1}
 	if opt.PainPrompt != "" {
 		if s.promptAt, err = ParseClock(opt.PainPrompt); err != nil {
@@ -115,6 +123,7 @@ func NewSession(cfg Config, opt SessionOptions, now time.Time) (*Session, error)
 		}
 	}
 	s.guide.calibrated = opt.Calibrated
+	s.advice.every = max(opt.AdviceEvery, 0)
 	return s, nil
 }
 
@@ -160,6 +169,7 @@ func (s *Session) Tick(now time.Time) []Effect {
 	out = s.breakOver(now, out)
 	out = s.painPrompt(now, out)
 	out = s.guide.tick(s, now, out)
+	out = s.advice.tick(s, now, out)
 	if now.Sub(s.lastSave) >= s.opt.StateEvery {
 		s.lastSave = now
 		out = append(out, SaveState{s.pol.Snapshot()})
@@ -257,11 +267,33 @@ func (s *Session) Reconfigure(cfg Config, baselineNeckAngleDeg *float64, now tim
 // Status is the policy's status at now.
 func (s *Session) Status(now time.Time) Status { return s.pol.Status(now) }
 
-// Snapshot is the persistent day state.
-func (s *Session) Snapshot() Snapshot { return s.pol.Snapshot() }
+// Snapshot is the persistent state: the policy's day state and when the
+// last desk advice was shown.
+func (s *Session) Snapshot() Snapshot {
+	snap := s.pol.Snapshot()
+	if !s.advice.shownAt.IsZero() {
+		snap.AdviceShownAt = s.advice.shownAt.Format(time.RFC3339)
+	}
+	return snap
+}
 
-// Restore loads a saved day state (see Policy.Restore).
-func (s *Session) Restore(snap Snapshot, now time.Time) error { return s.pol.Restore(snap, now) }
+// Restore loads a saved state (see Policy.Restore); the last advice's time
+// is kept across days.
+func (s *Session) Restore(snap Snapshot, now time.Time) error {
+	var shown time.Time
+	if snap.AdviceShownAt != "" {
+		t, err := time.Parse(time.RFC3339, snap.AdviceShownAt)
+		if err != nil {
+			return errors.New("coach: Snapshot.AdviceShownAt must be a time like 2006-01-02T15:04:05Z07:00")
+		}
+		shown = t
+	}
+	if err := s.pol.Restore(snap, now); err != nil {
+		return err
+	}
+	s.advice.shownAt = shown
+	return nil
+}
 
 // userEvent is the history record of a user's command.
 func (p *Policy) userEvent(kind Kind, at time.Time, d time.Duration) Event {

@@ -123,3 +123,82 @@ func TestSessionSilencesItsOwnNotices(t *testing.T) {
 		})
 	}
 }
+
+// The desk advice: asked for while the user is there and nothing silences
+// notices; an empty answer is asked again a day later; a piece shown is
+// dismissable for good; the next comes a week later, also after a restart
+// (the time is in the Snapshot).
+func TestSessionWeeklyAdvice(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	cfg := DefaultConfig()
+	cfg.QuietStart, cfg.QuietEnd = "20:00", "08:00"
+	s, err := NewSession(cfg, SessionOptions{Calibrated: true}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asks := func(effects []Effect) bool {
+		for _, e := range effects {
+			if _, ok := e.(CheckAdvice); ok {
+				return true
+			}
+		}
+		return false
+	}
+	if asks(s.Tick(t0.Add(time.Second))) {
+		t.Fatal("asked for advice before anyone was seen")
+	}
+	s.Sample(t0.Add(2*time.Second), posture.Verdict{State: posture.Upright, Person: true})
+	if !asks(s.Tick(t0.Add(3 * time.Second))) {
+		t.Fatal("no CheckAdvice with the user at the desk")
+	}
+	if asks(s.Tick(t0.Add(4 * time.Second))) {
+		t.Fatal("asked again before the answer")
+	}
+	if shows, _, _ := split(s.AdviceFound(t0.Add(5*time.Second), nil)); len(shows) != 0 {
+		t.Fatalf("shown without advice: %q", shows)
+	}
+	if asks(s.Tick(t0.Add(23 * time.Hour))) {
+		t.Fatal("asked again within a day of an empty answer")
+	}
+	day2 := t0.Add(24 * time.Hour)
+	s.Sample(day2, posture.Verdict{State: posture.Upright, Person: true})
+	if !asks(s.Tick(day2.Add(10 * time.Second))) {
+		t.Fatal("not asked again a day later")
+	}
+	effects := s.AdviceFound(day2.Add(11*time.Second), []Advice{{ID: "screen-height", Title: "Raise your screen by about 6 cm", Text: "You look down about 18° on average while upright."}})
+	var shown Notice
+	for _, e := range effects {
+		if sh, ok := e.(Show); ok {
+			shown = sh.Notice
+		}
+	}
+	if shown.Title != "Raise your screen by about 6 cm" || shown.Category != AdviceCategory || len(shown.Actions) != 1 || shown.Actions[0].Key != ActionDismissAdvice {
+		t.Fatalf("advice notice %+v", shown)
+	}
+	if got := s.Action(day2.Add(time.Minute), AdviceCategory, ActionDismissAdvice); len(got) != 1 || got[0] != (DismissAdvice{ID: "screen-height"}) {
+		t.Fatalf("dismiss: %+v", got)
+	}
+	// A restart keeps the week: nothing asked on day 8, asked on day 9.
+	snap := s.Snapshot()
+	day8 := day2.Add(6 * 24 * time.Hour)
+	s2, _ := NewSession(cfg, SessionOptions{Calibrated: true}, day8)
+	if err := s2.Restore(snap, day8); err != nil {
+		t.Fatal(err)
+	}
+	s2.Sample(day8, posture.Verdict{State: posture.Upright, Person: true})
+	if asks(s2.Tick(day8.Add(time.Second))) {
+		t.Fatal("asked within a week of the last advice, after a restart")
+	}
+	day9 := day2.Add(7*24*time.Hour + time.Hour)
+	s2.Sample(day9, posture.Verdict{State: posture.Upright, Person: true})
+	if !asks(s2.Tick(day9.Add(time.Second))) {
+		t.Fatal("not asked a week after the last advice")
+	}
+	// Quiet hours hold the question (21:00 is inside 20:00-08:00).
+	night := time.Date(2026, 3, 20, 21, 0, 0, 0, time.Local)
+	s3, _ := NewSession(cfg, SessionOptions{Calibrated: true}, night)
+	s3.Sample(night, posture.Verdict{State: posture.Upright, Person: true})
+	if asks(s3.Tick(night.Add(time.Second))) {
+		t.Fatal("asked for advice in quiet hours")
+	}
+}

@@ -89,6 +89,13 @@ type Journal interface {
 // stores it, returning the classifier to judge by from now on.
 type Recalibrator func(frames []Sample) (*posture.Classifier, error)
 
+// Advisor finds the desk advice the history supports and keeps the
+// pieces the user dismissed (the history and the insights in production).
+type Advisor interface {
+	Advice(now time.Time) ([]coach.Advice, error)
+	Dismiss(id string) error
+}
+
 // Judge classifies one frame's landmarks; (*posture.Classifier).Classify
 // unless a test scripts the verdicts of a scripted sampler.
 type Judge func(cls *posture.Classifier, fr *landmark.Frame) posture.Verdict
@@ -120,6 +127,9 @@ type Options struct {
 	OnSample func(Sample)
 	// Journal, when set, keeps the posture history.
 	Journal Journal
+	// Advisor, when set, answers the coach's occasional question for desk
+	// advice; without one there is none to give.
+	Advisor Advisor
 }
 
 // Daemon runs the sampling loop. Its control methods are safe for
@@ -413,6 +423,27 @@ func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
 			d.notify(e.Notice)
 		case coach.SaveState:
 			d.save(e.Snapshot)
+		case coach.CheckAdvice:
+			var found []coach.Advice
+			if d.opt.Advisor != nil {
+				var err error
+				if found, err = d.opt.Advisor.Advice(d.opt.Now()); err != nil {
+					d.log.Warn("no desk advice: the history could not be read", "err", err)
+				}
+			}
+			d.mu.Lock()
+			more := d.opt.Coach.AdviceFound(d.opt.Now(), found)
+			d.mu.Unlock()
+			d.apply(ctx, more)
+		case coach.DismissAdvice:
+			if d.opt.Advisor == nil {
+				continue
+			}
+			if err := d.opt.Advisor.Dismiss(e.ID); err != nil {
+				d.log.Warn("could not keep the advice dismissed", "id", e.ID, "err", err)
+			} else {
+				d.log.Info("advice dismissed for good", "id", e.ID)
+			}
 		case coach.TakeCalibration:
 			angle, err := d.runRecalibration(ctx)
 			d.mu.Lock()

@@ -427,3 +427,56 @@ func TestKeepOpenAnalysesTheConfiguredFramesPerSecond(t *testing.T) {
 		t.Errorf("keep_open at 2 fps: %.2f frames a second (burst %d every %v), want 2", perSecond, BurstFrom(s), iv.Stable)
 	}
 }
+
+// fakeAdvisor stands in for the history's insights.
+type fakeAdvisor struct {
+	mu        sync.Mutex
+	asked     int
+	dismissed []string
+}
+
+func (a *fakeAdvisor) Advice(time.Time) ([]coach.Advice, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.asked++
+	return []coach.Advice{{ID: "screen-distance", Title: "Sit a little further from the screen", Text: "Your face is on average 38 cm from the camera."}}, nil
+}
+
+func (a *fakeAdvisor) Dismiss(id string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.dismissed = append(a.dismissed, id)
+	return nil
+}
+
+// The coach's question for desk advice reaches the Advisor once, its
+// answer is shown, and the notice's button dismisses it there.
+func TestDeskAdviceFromTheAdvisor(t *testing.T) {
+	rec := &notifytest.Recorder{}
+	d, s, _ := newTestDaemonWith(t, repeat(verdict(posture.Upright, 0), 100), coach.DefaultConfig(), coach.SessionOptions{Calibrated: true}, rec)
+	d.opt.Now = steppingClock(time.Second)
+	s.now = d.opt.Now
+	adv := &fakeAdvisor{}
+	d.opt.Advisor = adv
+	var once sync.Once
+	d.opt.OnSample = func(Sample) {
+		for _, n := range rec.Notifications() {
+			if n.Category == coach.AdviceCategory {
+				once.Do(func() { d.HandleAction(notify.ActionEvent{Category: coach.AdviceCategory, Key: coach.ActionDismissAdvice}) })
+			}
+		}
+	}
+	if err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, n := range rec.Notifications() {
+		titles = append(titles, n.Title)
+	}
+	if adv.asked != 1 || len(titles) != 1 || titles[0] != "Sit a little further from the screen" {
+		t.Fatalf("advisor asked %d times; notifications %q", adv.asked, titles)
+	}
+	if len(adv.dismissed) != 1 || adv.dismissed[0] != "screen-distance" {
+		t.Errorf("dismissed %q", adv.dismissed)
+	}
+}
