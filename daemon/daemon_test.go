@@ -462,7 +462,9 @@ func TestDeskAdviceFromTheAdvisor(t *testing.T) {
 	d.opt.OnSample = func(Sample) {
 		for _, n := range rec.Notifications() {
 			if n.Category == coach.AdviceCategory {
-				once.Do(func() { d.HandleAction(notify.ActionEvent{Category: coach.AdviceCategory, Key: coach.ActionDismissAdvice}) })
+				once.Do(func() {
+					d.HandleAction(notify.ActionEvent{Category: coach.AdviceCategory, Key: coach.ActionDismissAdvice})
+				})
 			}
 		}
 	}
