@@ -203,10 +203,16 @@ func yawOf(m history.Minute) (float64, bool)   { return m.HeadYawDeg, m.HeadYawS
 
 // daily computes a figure for each day of the window.
 func daily(minutes []history.Minute, from time.Time, fig figure) []DayFigure {
+	return dailyN(minutes, from, WindowDays, fig)
+}
+
+// dailyN computes a figure for n calendar days from from (local
+// midnight): per day the median of the minutes' figures.
+func dailyN(minutes []history.Minute, from time.Time, n int, fig figure) []DayFigure {
 	loc := from.Location()
-	vals := make([][]float64, WindowDays)
+	vals := make([][]float64, n)
 	index := map[[3]int]int{}
-	out := make([]DayFigure, WindowDays)
+	out := make([]DayFigure, n)
 	for i := range out {
 		d := from.AddDate(0, 0, i)
 		out[i].Date = d
@@ -227,6 +233,30 @@ func daily(minutes []history.Minute, from time.Time, fig figure) []DayFigure {
 		out[i].Minutes = len(vals[i])
 		out[i].Value = median(vals[i])
 		out[i].Enough = out[i].Minutes >= MinDayMinutes
+	}
+	return out
+}
+
+// SetupDay is one calendar day's desk set-up figures, each the median of
+// the day's measured minutes (see DayFigure): for the report's daily
+// table.
+type SetupDay struct {
+	Date                 time.Time
+	Pitch, Distance, Yaw DayFigure
+}
+
+// SetupByDay gives the set-up figures of every calendar day from from to
+// to (both included, in from's location).
+func SetupByDay(minutes []history.Minute, from, to time.Time) []SetupDay {
+	from = midnight(from)
+	n := 0
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		n++
+	}
+	p, d, y := dailyN(minutes, from, n, pitchOf), dailyN(minutes, from, n, distOf), dailyN(minutes, from, n, yawOf)
+	out := make([]SetupDay, n)
+	for i := range out {
+		out[i] = SetupDay{Date: p[i].Date, Pitch: p[i], Distance: d[i], Yaw: y[i]}
 	}
 	return out
 }

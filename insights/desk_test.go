@@ -310,3 +310,21 @@ func TestParseAdviceID(t *testing.T) {
 		t.Errorf("ParseAdviceID(chair): %v", err)
 	}
 }
+
+func TestSetupByDay(t *testing.T) {
+	ms := week(desk{day: 20, n: 30, pitch: 12, dist: 58, yaw: -3}, desk{day: 20, n: 10, pitch: 30, noDist: true, yaw: 40, startHour: 15},
+		desk{day: 22, n: 5, pitch: 7, dist: 70, yaw: 2})
+	got := SetupByDay(ms, nov(19), nov(22))
+	if len(got) != 4 || !got[0].Date.Equal(nov(19)) || !got[3].Date.Equal(nov(22)) {
+		t.Fatalf("%+v", got)
+	}
+	if d := got[1]; d.Pitch.Minutes != 40 || d.Pitch.Value != 12 || d.Distance.Minutes != 30 || d.Distance.Value != 58 || d.Yaw.Value != -3 || d.Pitch.Enough {
+		t.Errorf("20 Nov %+v", d)
+	}
+	if d := got[0]; d.Pitch.Minutes != 0 || d.Distance.Minutes != 0 {
+		t.Errorf("19 Nov %+v", d)
+	}
+	if d := got[3]; d.Pitch.Value != 7 || d.Distance.Value != 70 || d.Yaw.Minutes != 5 {
+		t.Errorf("22 Nov %+v", d)
+	}
+}
