@@ -18,12 +18,15 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 )
 
-// isolateData points the history at a fresh data directory.
+// isolateData points the history at a fresh data directory, and the
+// state directory (where report --weekly and the tray write report.html)
+// at a fresh one too.
 func isolateData(t *testing.T) string {
 	t.Helper()
 	isolateConfig(t)
 	dir := t.TempDir()
 	t.Setenv("XDG_DATA_HOME", dir)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	return filepath.Join(dir, "neckwatch", "history.db")
 }
 
