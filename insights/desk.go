@@ -452,8 +452,8 @@ func distanceCheck(days []DayFigure) Check {
 			c.Text = fmt.Sprintf("Screen distance: about %d cm on average (advice under %d or beyond %d cm): nothing to change.", D, whole(TooCloseCM), whole(TooFarCM))
 		} else {
 			c.Status = Mixed
-			c.Text = fmt.Sprintf("Screen distance: mixed: under %d cm on %d and beyond %d cm on %d of %d days: no advice until most days agree.",
-				whole(TooCloseCM), near, whole(TooFarCM), far, c.Days)
+			c.Text = fmt.Sprintf("Screen distance: mixed: %s of %d days: no advice until most days agree.",
+				counts(fmt.Sprintf("under %d cm on %%d", whole(TooCloseCM)), near, fmt.Sprintf("beyond %d cm on %%d", whole(TooFarCM)), far), c.Days)
 		}
 	}
 	return c
@@ -514,11 +514,23 @@ func sideCheck(days []DayFigure, viewCM float64, measured bool) Check {
 			c.Text = fmt.Sprintf("Screen to one side: you face the camera within %d° most days: nothing to change.", whole(YawLimitDeg))
 		} else {
 			c.Status = Mixed
-			c.Text = fmt.Sprintf("Screen to one side: mixed: turned more than %d° to the left on %d and to the right on %d of %d days: no advice until most days agree.",
-				whole(YawLimitDeg), left, right, c.Days)
+			c.Text = fmt.Sprintf("Screen to one side: mixed: turned more than %d° %s of %d days: no advice until most days agree.",
+				whole(YawLimitDeg), counts("to the left on %d", left, "to the right on %d", right), c.Days)
 		}
 	}
 	return c
+}
+
+// counts joins two "… on %d" counts with "and", leaving out a zero one
+// (both zero cannot be mixed).
+func counts(a string, na int, b string, nb int) string {
+	switch {
+	case na == 0:
+		return fmt.Sprintf(b, nb)
+	case nb == 0:
+		return fmt.Sprintf(a, na)
+	}
+	return fmt.Sprintf(a, na) + " and " + fmt.Sprintf(b, nb)
 }
 
 // turnText is a yaw in words: "3° to your left", "straight ahead".

@@ -228,6 +228,27 @@ func TestDeskAdviceSideMixedDirections(t *testing.T) {
 	}
 }
 
+// Mixed evidence one way only names that way.
+func TestDeskAdviceMixedOneWay(t *testing.T) {
+	var ds []desk
+	for i := 0; i < 7; i++ {
+		dist, yaw := 62.0, 2.0
+		if i >= 3 {
+			dist, yaw = 95, 25
+		}
+		ds = append(ds, desk{day: 16 + i, n: 80, pitch: 5, dist: dist, yaw: yaw})
+	}
+	d := DeskAdvice(week(ds...), lastDay, nil)
+	dist, _ := d.Check(ScreenDistance)
+	side, _ := d.Check(ScreenSide)
+	if dist.Status != Mixed || dist.Text != "Screen distance: mixed: beyond 85 cm on 4 of 7 days: no advice until most days agree." {
+		t.Errorf("distance %s %q", dist.Status, dist.Text)
+	}
+	if side.Status != Mixed || side.Text != "Screen to one side: mixed: turned more than 15° to the left on 4 of 7 days: no advice until most days agree." {
+		t.Errorf("side %s %q", side.Status, side.Text)
+	}
+}
+
 // A day's figure is the median of its minutes: an hour at the low laptop
 // and a shorter while at another screen is a day at the laptop.
 func TestDeskAdviceDayMedianAndFarScreen(t *testing.T) {
