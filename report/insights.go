@@ -1,5 +1,11 @@
 package report
 
+// Beside the table, the trend and the chart, a report carries the desk
+// advice and pain against posture of package insights (AddInsights, from
+// the history's []history.Minute as well as its days), writes them as a
+// self-contained HTML page (WriteHTML, html.go) and sums a week up in
+// three lines (BuildWeekly).
+
 import (
 	"fmt"
 	"strings"

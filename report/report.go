@@ -1,13 +1,10 @@
 // Package report turns the posture history into reports people would
 // rather look at than read: a per-day table for the terminal with totals,
 // a first-week-vs-last-week trend in plain words and a next step or two,
-// the desk advice and pain against posture of package insights
-// (AddInsights), a chart (PNG or SVG) of upright time, forward-head
-// minutes and pain, a self-contained HTML page of all of it (WriteHTML),
-// and the week in three lines (BuildWeekly).
+// and a chart (PNG or SVG) of upright time, forward-head minutes and pain.
 //
-// The package takes plain data ([]history.Day, []history.Minute); it never
-// opens the history database itself.
+// The package takes plain data ([]history.Day); it never opens the
+// history database itself.
 package report
 
 import (
