@@ -1,10 +1,15 @@
 package posture
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/neckwatch/neckwatch/vision/landmark"
-)
+// derefs copies frames out of their pointers (BuildBaseline takes values).
+func derefs[T any](ps ...*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
+}
 
 // The desk set-up figures are absolute: a head pitched, turned and placed
 // where the camera sees it, whatever the calibration says. A calibration
@@ -14,40 +19,37 @@ func TestVerdictSetupMeasures(t *testing.T) {
 	cam := DefaultCameraModel()
 	wantDist := cam.FocalPx(testW) * cam.EyeDistanceCM / testIED
 	// The mesh reads populationPitchDeg on a level face: a mesh pitched
-	// 32° against the camera is a head 22° down.
-	low := poseFromAngles(32, -18, 0)
-	lowFrame := func() *landmark.Frame { return frontFrame(meshFace(320, 200, testIED, low), uprightBody()) }
-	var calib []landmark.Frame
-	for i := 0; i < 3; i++ {
-		calib = append(calib, *lowFrame())
-	}
-	b, err := BuildBaseline(Front, calib, cam)
+	// 32° against the camera is a head 22° down, turned 18° to the right.
+	low := frontFrame(meshFace(320, 200, testIED, poseFromAngles(32, -18, 0)), uprightBody())
+	b, err := BuildBaseline(Front, derefs(low, low, low), cam)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A level head looking straight into the camera.
 	level := frontFrame(meshFace(320, 200, testIED, poseFromAngles(populationPitchDeg, 0, 0)), uprightBody())
+	// Five face points only (no mesh): they read pitch 0 on a level face,
+	// the same convention, so 0 here too.
+	five := frontFrame(frontalFace(320, 200, testIED), uprightBody())
+	far := frontFrame(frontalFace(320, 200, testIED/2), uprightBody())
+	nobody := frontFrame(frontalFace(320, 200, testIED), nil)
+	nobody.Faces = nil
 	tests := []struct {
-		name              string
-		c                 *Classifier
-		fr                *landmark.Frame
-		state             State
-		pitch, yaw, dist  float64
-		none              bool
-		distTol, angleTol float64
+		name             string
+		verdict          Verdict
+		state            State
+		pitch, yaw, dist float64
+		none             bool
 	}{
-		{"calibrated at the low screen: upright, still 22° down and 18° to the right", NewClassifier(Front, &b), lowFrame(), Upright, 22, -18, wantDist, false, 1e-6, 1e-9},
-		{"uncalibrated, same frame", NewClassifier(Front, nil), lowFrame(), "", 22, -18, wantDist, false, 1e-6, 1e-9},
-		{"level face square to the camera", NewClassifier(Front, nil), level, Upright, 0, 0, wantDist, false, 1e-6, 1e-9},
-		// The five face points read pitch 0 on a level face; the same
-		// convention, so 0 here too.
-		{"five points only", NewClassifier(Front, nil), frontFrame(frontalFace(320, 200, testIED), uprightBody()), Upright, 0, 0, wantDist, false, 1e-6, 1e-9},
-		{"twice as far", NewClassifier(Front, nil), frontFrame(frontalFace(320, 200, testIED/2), uprightBody()), "", 0, 0, 2 * wantDist, false, 1e-6, 1e-9},
-		{"nobody", NewClassifier(Front, nil), &landmark.Frame{Width: testW, Height: testH}, Away, 0, 0, 0, true, 0, 0},
+		{"calibrated at the low screen: upright, still 22° down and 18° to the right", NewClassifier(Front, &b).Classify(low), Upright, 22, -18, wantDist, false},
+		{"uncalibrated, same frame", NewClassifier(Front, nil).Classify(low), "", 22, -18, wantDist, false},
+		{"level face square to the camera", NewClassifier(Front, nil).Classify(level), Upright, 0, 0, wantDist, false},
+		{"five points only", NewClassifier(Front, nil).Classify(five), Upright, 0, 0, wantDist, false},
+		{"twice as far", NewClassifier(Front, nil).Classify(far), "", 0, 0, 2 * wantDist, false},
+		{"nobody", NewClassifier(Front, nil).Classify(nobody), Away, 0, 0, 0, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v := tc.c.Classify(tc.fr)
+			v := tc.verdict
 			if tc.state != "" && v.State != tc.state {
 				t.Errorf("state %s (%q), want %s", v.State, v.Reasons, tc.state)
 			}
@@ -60,7 +62,7 @@ func TestVerdictSetupMeasures(t *testing.T) {
 			if v.HeadPitchDeg == nil || v.HeadYawDeg == nil || v.DistanceCM == nil {
 				t.Fatalf("pitch %v yaw %v distance %v, want all set", v.HeadPitchDeg, v.HeadYawDeg, v.DistanceCM)
 			}
-			if !approx(*v.HeadPitchDeg, tc.pitch, tc.angleTol) || !approx(*v.HeadYawDeg, tc.yaw, tc.angleTol) || !approx(*v.DistanceCM, tc.dist, tc.distTol) {
+			if !approx(*v.HeadPitchDeg, tc.pitch, 1e-9) || !approx(*v.HeadYawDeg, tc.yaw, 1e-9) || !approx(*v.DistanceCM, tc.dist, 1e-6) {
 				t.Errorf("pitch %v yaw %v distance %v, want %v %v %v", *v.HeadPitchDeg, *v.HeadYawDeg, *v.DistanceCM, tc.pitch, tc.yaw, tc.dist)
 			}
 		})
