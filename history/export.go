@@ -28,6 +28,8 @@ var CSVHeader = []string{
 	"record", "time",
 	"present_s", "upright_s", "forward_head_s", "slouch_s", "lean_s", "uncertain_s",
 	"samples", "mean_severity", "mean_neck_angle_deg", "neck_angle_samples",
+	"mean_head_pitch_deg", "head_pitch_samples", "mean_distance_cm", "distance_samples",
+	"mean_head_yaw_deg", "head_yaw_samples",
 	"kind", "state", "severity", "corrected", "detail",
 	"score", "area", "note",
 }
@@ -45,6 +47,21 @@ type jsonMinute struct {
 	MeanSeverity     float64  `json:"mean_severity"`
 	MeanNeckAngleDeg *float64 `json:"mean_neck_angle_deg"` // null: no angle that minute
 	NeckAngleSamples int      `json:"neck_angle_samples"`
+	// The desk set-up over the minute's upright samples (null: none).
+	MeanHeadPitchDeg *float64 `json:"mean_head_pitch_deg"`
+	HeadPitchSamples int      `json:"head_pitch_samples"`
+	MeanDistanceCM   *float64 `json:"mean_distance_cm"`
+	DistanceSamples  int      `json:"distance_samples"`
+	MeanHeadYawDeg   *float64 `json:"mean_head_yaw_deg"`
+	HeadYawSamples   int      `json:"head_yaw_samples"`
+}
+
+// meanOrNil is a mean with its count for the export: nil when no sample.
+func meanOrNil(mean float64, n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	return &mean
 }
 
 type jsonEvent struct {
@@ -74,7 +91,10 @@ func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 //
 //	{"minutes": [{"start", "present_s", "upright_s", "forward_head_s",
 //	  "slouch_s", "lean_s", "uncertain_s", "samples", "mean_severity",
-//	  "mean_neck_angle_deg" (null when no angle), "neck_angle_samples"}],
+//	  "mean_neck_angle_deg" (null when no angle), "neck_angle_samples",
+//	  "mean_head_pitch_deg", "head_pitch_samples", "mean_distance_cm",
+//	  "distance_samples", "mean_head_yaw_deg", "head_yaw_samples" (each mean
+//	  null when its count is 0)}],
 //	 "events": [{"at", "kind", "state", "severity", "corrected", "detail"}],
 //	 "pain": [{"at", "score", "area", "note"}]}
 //
@@ -121,6 +141,20 @@ func (s *Store) exportCSV(w io.Writer, from, to time.Time) error {
 			put("mean_neck_angle_deg", ftoa(m.MeanNeckAngleDeg))
 		}
 		put("neck_angle_samples", strconv.Itoa(m.NeckAngleSamples))
+		for _, c := range []struct {
+			mean, count string
+			v           float64
+			n           int
+		}{
+			{"mean_head_pitch_deg", "head_pitch_samples", m.HeadPitchDeg, m.HeadPitchSamples},
+			{"mean_distance_cm", "distance_samples", m.DistanceCM, m.DistanceSamples},
+			{"mean_head_yaw_deg", "head_yaw_samples", m.HeadYawDeg, m.HeadYawSamples},
+		} {
+			if c.n > 0 {
+				put(c.mean, ftoa(c.v))
+			}
+			put(c.count, strconv.Itoa(c.n))
+		}
 		return emit()
 	})
 	if err != nil {
@@ -193,6 +227,9 @@ func (s *Store) exportJSON(w io.Writer, from, to time.Time) error {
 				ForwardHeadS: secs(m.ForwardHead), SlouchS: secs(m.Slouch), LeanS: secs(m.Lean),
 				UncertainS: secs(m.Uncertain), Samples: m.Samples, MeanSeverity: m.MeanSeverity,
 				NeckAngleSamples: m.NeckAngleSamples,
+				MeanHeadPitchDeg: meanOrNil(m.HeadPitchDeg, m.HeadPitchSamples), HeadPitchSamples: m.HeadPitchSamples,
+				MeanDistanceCM: meanOrNil(m.DistanceCM, m.DistanceSamples), DistanceSamples: m.DistanceSamples,
+				MeanHeadYawDeg: meanOrNil(m.HeadYawDeg, m.HeadYawSamples), HeadYawSamples: m.HeadYawSamples,
 			}
 			if m.NeckAngleSamples > 0 {
 				a := m.MeanNeckAngleDeg
@@ -225,8 +262,8 @@ func (s *Store) exportJSON(w io.Writer, from, to time.Time) error {
 	return bw.Flush()
 }
 
-// Forget deletes the minutes, events and pain entries before before (the
-// zero time: everything) and returns how many rows went. The deleted
+// Forget deletes the minutes, events, pain entries and advice dismissals
+// before before (the zero time: everything) and returns how many rows went. The deleted
 // content is overwritten (secure_delete), the file rebuilt (VACUUM) and
 // the write-ahead log emptied (wal_checkpoint(TRUNCATE)), so the data is
 // really gone from the files, not just unlinked. A running daemon writes
@@ -260,6 +297,7 @@ func (s *Store) Forget(before time.Time) (int64, error) {
 		{"DELETE FROM minutes WHERE start < ?", sec},
 		{"DELETE FROM events WHERE at < ?", msec},
 		{"DELETE FROM pain WHERE at < ?", msec},
+		{"DELETE FROM dismissed_advice WHERE at < ?", msec},
 	} {
 		res, err := tx.ExecContext(ctx, q.sql, q.arg)
 		if err != nil {

@@ -53,7 +53,9 @@ func msDur(v int64) time.Duration { return time.Duration(v) * time.Millisecond }
 func (s *Store) eachMinute(from, to time.Time, fn func(Minute) error) error {
 	lo, hi := secBounds(from, to)
 	rows, err := s.db.QueryContext(context.Background(), `SELECT start, present_ms, upright_ms, forward_head_ms, slouch_ms,
-	lean_ms, uncertain_ms, samples, mean_severity, mean_neck_angle_deg, neck_angle_samples
+	lean_ms, uncertain_ms, samples, mean_severity, mean_neck_angle_deg, neck_angle_samples,
+	head_pitch_samples, COALESCE(mean_head_pitch_deg, 0), distance_samples, COALESCE(mean_distance_cm, 0),
+	yaw_samples, COALESCE(mean_yaw_deg, 0)
 FROM minutes WHERE start >= ? AND start < ? ORDER BY start`, lo, hi)
 	if err != nil {
 		return classify(s.path, "reading minutes", err)
@@ -63,7 +65,9 @@ FROM minutes WHERE start >= ? AND start < ? ORDER BY start`, lo, hi)
 		var start, present, upright, forward, slouch, lean, uncertain int64
 		var m Minute
 		if err := rows.Scan(&start, &present, &upright, &forward, &slouch, &lean, &uncertain,
-			&m.Samples, &m.MeanSeverity, &m.MeanNeckAngleDeg, &m.NeckAngleSamples); err != nil {
+			&m.Samples, &m.MeanSeverity, &m.MeanNeckAngleDeg, &m.NeckAngleSamples,
+			&m.HeadPitchSamples, &m.HeadPitchDeg, &m.DistanceSamples, &m.DistanceCM,
+			&m.HeadYawSamples, &m.HeadYawDeg); err != nil {
 			return classify(s.path, "reading minutes", err)
 		}
 		m.Start = time.Unix(start, 0).In(s.loc)
@@ -149,7 +153,7 @@ func (s *Store) Pain(from, to time.Time) ([]PainEntry, error) {
 
 // Days returns one Day per local calendar day in [from, to) that has any
 // minute, event or pain entry, in date order. Present and the state times
-// are sums over the day's minutes; MeanNeckAngleDeg is the mean over the
+// are sums over the day's minutes, and so is ForwardHeadLoad (see Day); MeanNeckAngleDeg is the mean over the
 // day's angle samples (each minute weighted by its NeckAngleSamples) and
 // NeckAngleMinutes counts the minutes with an angle; Alerts counts posture
 // alerts and Corrections those corrected within a minute; Pain is the
@@ -181,7 +185,10 @@ func (s *Store) Days(from, to time.Time) ([]Day, error) {
 	lo, hi := secBounds(from, to)
 	rows, err := s.db.QueryContext(context.Background(), `SELECT start - (start % 900) AS q,
 	SUM(present_ms), SUM(upright_ms), SUM(forward_head_ms), SUM(slouch_ms),
-	SUM(mean_neck_angle_deg * neck_angle_samples), SUM(neck_angle_samples), SUM(neck_angle_samples > 0)
+	SUM(mean_neck_angle_deg * neck_angle_samples), SUM(neck_angle_samples), SUM(neck_angle_samples > 0),
+	SUM(CASE WHEN forward_head_ms + slouch_ms + lean_ms > 0
+		THEN mean_severity * present_ms * forward_head_ms / (forward_head_ms + slouch_ms + lean_ms)
+		ELSE 0 END)
 FROM minutes WHERE start >= ? AND start < ? GROUP BY q ORDER BY q`, lo, hi)
 	if err != nil {
 		return nil, classify(s.path, "reading minutes", err)
@@ -189,8 +196,8 @@ FROM minutes WHERE start >= ? AND start < ? GROUP BY q ORDER BY q`, lo, hi)
 	defer rows.Close()
 	for rows.Next() {
 		var q, present, upright, forward, slouch, neckN, neckMinutes int64
-		var neckSum float64
-		if err := rows.Scan(&q, &present, &upright, &forward, &slouch, &neckSum, &neckN, &neckMinutes); err != nil {
+		var neckSum, loadMS float64
+		if err := rows.Scan(&q, &present, &upright, &forward, &slouch, &neckSum, &neckN, &neckMinutes, &loadMS); err != nil {
 			return nil, classify(s.path, "reading minutes", err)
 		}
 		a := get(time.Unix(q, 0))
@@ -198,6 +205,7 @@ FROM minutes WHERE start >= ? AND start < ? GROUP BY q ORDER BY q`, lo, hi)
 		a.d.Upright += msDur(upright)
 		a.d.ForwardHead += msDur(forward)
 		a.d.Slouch += msDur(slouch)
+		a.d.ForwardHeadLoad += time.Duration(math.Round(loadMS * float64(time.Millisecond)))
 		a.d.NeckAngleMinutes += int(neckMinutes)
 		a.neckN += int(neckN)
 		a.neckSum += neckSum

@@ -83,6 +83,7 @@ type agg struct {
 	samples                                            int
 	sevN, neckN                                        int
 	sevSum, neckSum                                    float64
+	setup                                              setupAgg // upright samples' pitch, distance, yaw (setup.go)
 }
 
 func (a *agg) add(b *agg) {
@@ -97,6 +98,7 @@ func (a *agg) add(b *agg) {
 	a.neckN += b.neckN
 	a.sevSum += b.sevSum
 	a.neckSum += b.neckSum
+	a.setup.merge(b.setup)
 }
 
 func (a *agg) row(start int64) minuteRow {
@@ -104,6 +106,7 @@ func (a *agg) row(start int64) minuteRow {
 		start: start, present: ms(a.present), upright: ms(a.upright), forward: ms(a.forward),
 		slouch: ms(a.slouch), lean: ms(a.lean), uncertain: ms(a.uncertain),
 		samples: int64(a.samples), sevN: int64(a.sevN), neckN: int64(a.neckN),
+		setup: a.setup.row(),
 	}
 	if a.sevN > 0 {
 		r.meanSev = a.sevSum / float64(a.sevN)
@@ -205,6 +208,9 @@ func (r *Recorder) AddSample(at time.Time, v posture.Verdict) {
 		if v.NeckAngleDeg != nil && !math.IsNaN(*v.NeckAngleDeg) && !math.IsInf(*v.NeckAngleDeg, 0) {
 			a.neckN++
 			a.neckSum += *v.NeckAngleDeg
+		}
+		if st == posture.Upright {
+			a.setup.addSample(v)
 		}
 	}
 	r.trim()

@@ -311,6 +311,21 @@ CREATE INDEX pain_at ON pain(at);`,
 	// and the pain area.
 	`ALTER TABLE events ADD COLUMN detail TEXT NOT NULL DEFAULT '';
 ALTER TABLE pain ADD COLUMN area TEXT NOT NULL DEFAULT '';`,
+	// v3: the desk set-up as the camera measures it, per minute, over the
+	// minute's upright samples: the head's pitch (looking down positive),
+	// the camera-to-eyes distance and the head's yaw (to the user's left
+	// positive), each a mean (NULL: no sample) with its own count; and the
+	// desk advice the user dismissed for good.
+	`ALTER TABLE minutes ADD COLUMN head_pitch_samples INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE minutes ADD COLUMN mean_head_pitch_deg REAL;
+ALTER TABLE minutes ADD COLUMN distance_samples INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE minutes ADD COLUMN mean_distance_cm REAL;
+ALTER TABLE minutes ADD COLUMN yaw_samples INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE minutes ADD COLUMN mean_yaw_deg REAL;
+CREATE TABLE dismissed_advice (
+	id TEXT PRIMARY KEY,
+	at INTEGER NOT NULL
+);`,
 }
 
 // SchemaVersion is the schema version this code writes.
@@ -438,6 +453,7 @@ type minuteRow struct {
 	present, upright, forward, slouch, lean, uncertain int64
 	samples, sevN, neckN                               int64
 	meanSev, meanNeck                                  float64
+	setup                                              setupRow
 }
 
 // mark is a pending "this alert was corrected within a minute": the alert
@@ -462,9 +478,9 @@ func (b *batch) empty() bool {
 
 // upsertMinute adds a delta to a minute row: durations and counts add up,
 // means combine weighted by their sample counts.
-const upsertMinute = `INSERT INTO minutes (start, present_ms, upright_ms, forward_head_ms, slouch_ms, lean_ms, uncertain_ms,
-	samples, severity_samples, mean_severity, neck_angle_samples, mean_neck_angle_deg)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+var upsertMinute = `INSERT INTO minutes (start, present_ms, upright_ms, forward_head_ms, slouch_ms, lean_ms, uncertain_ms,
+	samples, severity_samples, mean_severity, neck_angle_samples, mean_neck_angle_deg, ` + setupColumns + `)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(start) DO UPDATE SET
 	present_ms = present_ms + excluded.present_ms,
 	upright_ms = upright_ms + excluded.upright_ms,
@@ -482,7 +498,10 @@ ON CONFLICT(start) DO UPDATE SET
 	mean_neck_angle_deg = CASE WHEN neck_angle_samples + excluded.neck_angle_samples > 0
 		THEN (mean_neck_angle_deg * neck_angle_samples + excluded.mean_neck_angle_deg * excluded.neck_angle_samples)
 			/ (neck_angle_samples + excluded.neck_angle_samples)
-		ELSE 0 END`
+		ELSE 0 END,
+	` + mergeMean("head_pitch_samples", "mean_head_pitch_deg") + `,
+	` + mergeMean("distance_samples", "mean_distance_cm") + `,
+	` + mergeMean("yaw_samples", "mean_yaw_deg")
 
 // write stores a batch in one transaction: all of it or nothing. When ctx
 // ends first the transaction is rolled back and nothing is written.
@@ -519,8 +538,9 @@ func (s *Store) write(ctx context.Context, b batch) error {
 		}
 		defer st.Close()
 		for _, m := range b.minutes {
-			if _, err := st.ExecContext(ctx, m.start, m.present, m.upright, m.forward, m.slouch, m.lean, m.uncertain,
-				m.samples, m.sevN, m.meanSev, m.neckN, m.meanNeck); err != nil {
+			args := append([]any{m.start, m.present, m.upright, m.forward, m.slouch, m.lean, m.uncertain,
+				m.samples, m.sevN, m.meanSev, m.neckN, m.meanNeck}, m.setup.args()...)
+			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return classify(s.path, "writing minutes", err)
 			}
 		}

@@ -31,6 +31,17 @@ type Minute struct {
 	MeanSeverity     float64
 	MeanNeckAngleDeg float64
 	NeckAngleSamples int
+	// The desk set-up (posture.Verdict's absolute measures), each the
+	// mean over the minute's upright samples that had it and their count
+	// (0: none that minute, and the mean is 0): the head's pitch against
+	// the camera (looking down positive), the camera-to-eyes distance,
+	// the head's yaw (turned to the user's left positive).
+	HeadPitchDeg     float64
+	HeadPitchSamples int
+	DistanceCM       float64
+	DistanceSamples  int
+	HeadYawDeg       float64
+	HeadYawSamples   int
 }
 
 // EventKind names a journal event: the coach's event kinds, one set of
@@ -86,11 +97,19 @@ type PainEntry struct {
 
 // Day is one local calendar day of history, as reports need it.
 type Day struct {
-	Date             time.Time // local midnight
-	Present          time.Duration
-	Upright          time.Duration
-	ForwardHead      time.Duration
-	Slouch           time.Duration
+	Date        time.Time // local midnight
+	Present     time.Duration
+	Upright     time.Duration
+	ForwardHead time.Duration
+	Slouch      time.Duration
+	// ForwardHeadLoad is the forward-head time weighted by its severity
+	// (0..1): a minute of severe forward head counts a minute, a minute
+	// just past the limit next to nothing. Estimated per minute from the
+	// stored figures, samples taken as evenly spread over the minute: the
+	// present samples' mean severity times the present time is the
+	// minute's severity-weighted bad time, and the forward-head share of
+	// the bad (forward-head, slouch, lean) time is the forward-head part.
+	ForwardHeadLoad  time.Duration
 	Alerts           int
 	Corrections      int // alerts corrected within a minute
 	BreaksSuggested  int

@@ -39,6 +39,14 @@ type unwrittenMinute struct {
 	SevSum    float64       `json:"severity_sum"`
 	NeckN     int           `json:"neck_samples"`
 	NeckSum   float64       `json:"neck_sum"`
+	// The set-up measures' counts and sums (absent in files written
+	// before they were kept: zero, no sample).
+	PitchN   int     `json:"head_pitch_samples,omitempty"`
+	PitchSum float64 `json:"head_pitch_sum,omitempty"`
+	DistN    int     `json:"distance_samples,omitempty"`
+	DistSum  float64 `json:"distance_sum,omitempty"`
+	YawN     int     `json:"yaw_samples,omitempty"`
+	YawSum   float64 `json:"yaw_sum,omitempty"`
 }
 
 // unwrittenEvent is an Event with its severity made finite (JSON has no
@@ -71,6 +79,8 @@ func (r *Recorder) SaveUnwritten(path string) error {
 			Start: k, Present: a.present, Upright: a.upright, Forward: a.forward, Slouch: a.slouch,
 			Lean: a.lean, Uncertain: a.uncertain, Samples: a.samples,
 			SevN: a.sevN, SevSum: finiteOr0(a.sevSum), NeckN: a.neckN, NeckSum: finiteOr0(a.neckSum),
+			PitchN: a.setup.pitch.n, PitchSum: a.setup.pitch.sum, DistN: a.setup.dist.n, DistSum: a.setup.dist.sum,
+			YawN: a.setup.yaw.n, YawSum: a.setup.yaw.sum,
 		})
 	}
 	for _, e := range r.events {
@@ -124,6 +134,7 @@ func (r *Recorder) LoadUnwritten(path string) (bool, error) {
 		r.minute(m.Start).add(&agg{
 			present: m.Present, upright: m.Upright, forward: m.Forward, slouch: m.Slouch, lean: m.Lean,
 			uncertain: m.Uncertain, samples: m.Samples, sevN: m.SevN, sevSum: m.SevSum, neckN: m.NeckN, neckSum: m.NeckSum,
+			setup: setupAgg{pitch: meanAcc{m.PitchN, m.PitchSum}, dist: meanAcc{m.DistN, m.DistSum}, yaw: meanAcc{m.YawN, m.YawSum}},
 		})
 	}
 	events := make([]Event, 0, len(f.Events)+len(r.events))

@@ -14,7 +14,7 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 )
 
-// feed gives a recorder two minutes of samples, an alert with its
+// feed gives a recorder two minutes of samples (with desk set-up figures), an alert with its
 // correction, an event with a NaN severity and a pain entry.
 func feed(r *Recorder, clk *clock) {
 	for i := 0; i < 16; i++ {
@@ -22,7 +22,10 @@ func feed(r *Recorder, clk *clock) {
 		if i%3 == 0 {
 			st = posture.ForwardHead
 		}
-		r.AddSample(sec(float64(i*6)), verdict(st, 0.4, fp(float64(40+i))))
+		v := verdict(st, 0.4, fp(float64(40+i)))
+		// Desk set-up figures, kept over the upright samples.
+		v.HeadPitchDeg, v.DistanceCM, v.HeadYawDeg = fp(float64(10+i)), fp(float64(50-i)), fp(float64(-i))
+		r.AddSample(sec(float64(i*6)), v)
 	}
 	r.AddEvent(Event{At: sec(30), Kind: EventPostureAlert, State: "forward_head", Severity: 0.5})
 	r.AddEvent(Event{At: sec(50), Kind: EventCorrected, Corrected: true, AlertAt: sec(30)})
@@ -108,8 +111,9 @@ func TestUnwrittenSurvivesALockedShutdown(t *testing.T) {
 			t.Errorf("%s after the reload:\n got %+v\nwant %+v", q.name, got, want)
 		}
 	}
-	if mins, _ := s.Minutes(from, to); len(mins) != 2 || mins[0].Samples+mins[1].Samples != 16 {
-		t.Errorf("minutes after the reload: %+v, want 2 holding 16 samples", mins)
+	if mins, _ := s.Minutes(from, to); len(mins) != 2 || mins[0].Samples+mins[1].Samples != 16 ||
+		mins[0].HeadPitchSamples+mins[1].HeadPitchSamples != 10 || mins[0].DistanceSamples != mins[0].HeadPitchSamples {
+		t.Errorf("minutes after the reload: %+v, want 2 holding 16 samples, 10 of them upright with set-up figures", mins)
 	}
 	if n := count(t, path, "events"); n != 3 {
 		t.Errorf("%d events, want 3", n)

@@ -238,6 +238,7 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	}
 	v.Person = true
 	v.Shoulders = ft.Shoulders
+	setupMeasures(&v, ft)
 	if v.Calibrated && b.Aspect() > 0 && math.Abs(ft.Aspect()/b.Aspect()-1) > maxAspectChange {
 		v.State = Uncertain
 		v.Reasons = []string{fmt.Sprintf("the camera's picture changed shape since calibration (%dx%d, was %dx%d): another camera or field of view; recalibrate",
@@ -358,6 +359,21 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 		}
 	}
 	return v
+}
+
+// setupMeasures fills the verdict's absolute head pitch, distance and
+// yaw (see Verdict) from a frame with a face.
+func setupMeasures(v *Verdict, ft FrontFeatures) {
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	if p := ft.PitchDeg - populationPitchDeg; finite(p) {
+		v.HeadPitchDeg = ptr(p)
+	}
+	if finite(ft.HeadDistCM) && ft.HeadDistCM > 0 {
+		v.DistanceCM = ptr(ft.HeadDistCM)
+	}
+	if finite(ft.YawDeg) {
+		v.HeadYawDeg = ptr(ft.YawDeg)
+	}
 }
 
 // ClassifySide judges side-view features by absolute angles.

@@ -55,6 +55,29 @@ type Verdict struct {
 	NeckAngleDeg *float64 // craniovertebral-angle proxy; larger is more upright
 	ForwardCM    *float64 // estimated forward head displacement (front view)
 
+	// The desk set-up as the camera sees it (front view, whenever a face
+	// was measured; nil in the side view and without a face). Unlike the
+	// posture figures above these are absolute, against the camera, not
+	// against the calibration: a calibration made at a laptop that sits
+	// too low takes the low screen as "upright", and these figures are
+	// what shows it (package insights turns a week of them into advice).
+	//
+	// HeadPitchDeg is the head's pitch against the camera's line of sight,
+	// looking down (chin towards the chest) positive, 0 for a face square
+	// to the camera: the face mesh's forehead-to-chin pitch less the ~10°
+	// it reads on a level face (the population figure; one face's shape
+	// moves it by a few degrees). With the camera on the top edge of an
+	// upright screen, about level with the eyes, it is the head's pitch
+	// below the horizontal.
+	HeadPitchDeg *float64
+	// DistanceCM is the distance from the camera to the eyes, pinhole
+	// model: the face's size against 6.3 cm between the eyes and the
+	// camera model's field of view (70° unless set).
+	DistanceCM *float64
+	// HeadYawDeg is the head turned against the camera, to the subject's
+	// left positive (to the right negative).
+	HeadYawDeg *float64
+
 	// Reasons names the evidence behind a non-upright state, for humans.
 	Reasons []string
 }

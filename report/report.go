@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/history"
+	"github.com/neckwatch/neckwatch/insights"
 )
 
 // Report is the posture history of one period, one row per calendar day.
@@ -31,6 +32,13 @@ type Report struct {
 	// Advice is one or two short encouraging or next-step lines derived
 	// from the data (empty when the period has no data).
 	Advice []string
+	// Desk is the desk set-up advice of the period's last 7 days and
+	// Pain the pain comparison over the period; nil until AddInsights.
+	Desk *insights.Desk
+	Pain *insights.Pain
+	// Setup has the desk set-up figures per calendar day of the period
+	// (AddInsights), for the HTML report's daily table.
+	Setup []insights.SetupDay
 }
 
 // Row is one calendar day of the report.
@@ -61,6 +69,7 @@ type Summary struct {
 	DaysWithData int
 
 	Present, Upright, ForwardHead, Slouch time.Duration
+	ForwardHeadLoad                       time.Duration
 
 	Alerts, Corrections           int
 	BreaksSuggested, BreaksTaken  int
@@ -86,6 +95,7 @@ func (s *Summary) add(d history.Day) {
 	s.Upright += d.Upright
 	s.ForwardHead += d.ForwardHead
 	s.Slouch += d.Slouch
+	s.ForwardHeadLoad += d.ForwardHeadLoad
 	s.Alerts += d.Alerts
 	s.Corrections += d.Corrections
 	s.BreaksSuggested += d.BreaksSuggested
@@ -197,6 +207,7 @@ func merge(a, b history.Day) history.Day {
 	out.Upright += b.Upright
 	out.ForwardHead += b.ForwardHead
 	out.Slouch += b.Slouch
+	out.ForwardHeadLoad += b.ForwardHeadLoad
 	out.Alerts += b.Alerts
 	out.Corrections += b.Corrections
 	out.BreaksSuggested += b.BreaksSuggested

@@ -128,6 +128,7 @@ func (r Report) WriteTable(w io.Writer) error {
 			ew.println(a)
 		}
 	}
+	r.writeInsights(ew)
 	return ew.err
 }
 

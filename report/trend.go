@@ -73,8 +73,9 @@ type Figure struct {
 	ChangePct float64
 	Direction Direction
 	// Text is the figure in words, e.g. "forward-head minutes down 50%
-	// (10.0 → 5.0 per present hour)".
-	Text string
+	// (10.0 → 5.0 per present hour)", with a remark when it got worse;
+	// Plain is the same without the remark.
+	Text, Plain string
 }
 
 // Trend compares the start of a period with its end.
@@ -220,6 +221,7 @@ func forwardHeadFigure(before, after float64) *Figure {
 	default:
 		f.Text = fmt.Sprintf("forward-head minutes %s %.0f%% (%s)", upDown(f.Change), math.Abs(f.ChangePct), vals)
 	}
+	f.Plain = f.Text
 	if f.Direction == Worse {
 		f.Text += ": the head drifted forward more often lately"
 	}
@@ -234,6 +236,7 @@ func alertsFigure(before, after float64) *Figure {
 	} else {
 		f.Text = fmt.Sprintf("alerts per hour %s from %.1f to %.1f", upDown(f.Change), before, after)
 	}
+	f.Plain = f.Text
 	if f.Direction == Worse {
 		f.Text += ": more posture resets than before"
 	}
@@ -255,6 +258,7 @@ func uprightFigure(before, after float64) *Figure {
 		}
 		f.Text = fmt.Sprintf("upright time %s %.0f %s (%s)", upDown(f.Change), pts, unit, vals)
 	}
+	f.Plain = f.Text
 	if f.Direction == Worse {
 		f.Text += ": a little less upright than before"
 	}
@@ -268,6 +272,7 @@ func painFigure(before, after float64) *Figure {
 	} else {
 		f.Text = fmt.Sprintf("pain %s from %.1f to %.1f", upDown(f.Change), before, after)
 	}
+	f.Plain = f.Text
 	if f.Direction == Worse {
 		f.Text += ": worth watching; see a clinician if it keeps rising"
 	}
@@ -282,6 +287,7 @@ func neckAngleFigure(before, after float64) *Figure {
 	} else {
 		f.Text = fmt.Sprintf("mean neck angle %s from %.1f° to %.1f°", upDown(f.Change), before, after)
 	}
+	f.Plain = f.Text
 	switch f.Direction {
 	case Better:
 		f.Text += " (head more upright)"

@@ -7,6 +7,8 @@
 #   xvfb dunst dbus dbus-x11 libnotify-bin     notification end-to-end tests
 #                                              (scripts/desktop-session.sh)
 #   ca-certificates curl                       scripts/fetch-assets.sh upstream downloads
+#   chromium                                   the HTML report's browser test (headless,
+#                                              cmd/neckwatch TestReportHTMLInBrowser)
 #
 # Non-interactive (DEBIAN_FRONTEND=noninteractive, apt-get -y --no-install-recommends); uses
 # sudo when not run as root. When every package is already installed it does not touch apt at
@@ -22,6 +24,7 @@ packages=(
 	libopencv-dev pkg-config build-essential
 	xvfb dunst dbus dbus-x11 libnotify-bin
 	ca-certificates curl
+	chromium
 )
 go_min_major=1
 go_min_minor=22

@@ -25,7 +25,10 @@ stdout, in source order:
   score (how close to bad, continuous: below 0 within every limit, 0 at the
   first limit, 1 at a severe point), neck_angle_deg (craniovertebral-angle
   proxy, larger = more upright; or null), forward_cm (estimated forward head
-  displacement, front view; or null), calibrated, view (front or side, as
+  displacement, front view; or null), head_pitch_deg, distance_cm,
+  head_yaw_deg (front view, absolute, against the camera, not the
+  calibration: looking down positive, camera-to-eyes distance, turned to
+  your left positive; or null), calibrated, view (front or side, as
   judged), latency_ms (pipeline time, frame decode excluded), reasons.
 The view is read off each frame (a frontal face: front; a body in profile:
 side) unless --view forces one or the calibration was made for one.
@@ -48,6 +51,9 @@ type frameRecord struct {
 	Score        float64  `json:"score"`
 	NeckAngleDeg *float64 `json:"neck_angle_deg"`
 	ForwardCM    *float64 `json:"forward_cm"`
+	HeadPitchDeg *float64 `json:"head_pitch_deg"`
+	DistanceCM   *float64 `json:"distance_cm"`
+	HeadYawDeg   *float64 `json:"head_yaw_deg"`
 	Calibrated   bool     `json:"calibrated"`
 	View         string   `json:"view"`
 	LatencyMS    float64  `json:"latency_ms"`
@@ -90,6 +96,9 @@ func newFrameRecord(r analysis.Result, kind vision.SourceKind, view posture.View
 	rec.State, rec.Severity, rec.Score = string(v.State), round(v.Severity, 3), round(v.Score, 3)
 	rec.NeckAngleDeg = roundPtr(v.NeckAngleDeg, 1)
 	rec.ForwardCM = roundPtr(v.ForwardCM, 1)
+	rec.HeadPitchDeg = roundPtr(v.HeadPitchDeg, 1)
+	rec.DistanceCM = roundPtr(v.DistanceCM, 1)
+	rec.HeadYawDeg = roundPtr(v.HeadYawDeg, 1)
 	rec.Calibrated = v.Calibrated
 	rec.LatencyMS = round(float64(r.Latency.Microseconds())/1000, 2)
 	rec.Reasons = v.Reasons

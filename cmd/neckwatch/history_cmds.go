@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/history"
-	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/insights"
 	"github.com/neckwatch/neckwatch/internal/xdg"
 	"github.com/neckwatch/neckwatch/report"
 )
@@ -277,18 +278,36 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 	return usagef("unknown history subcommand %q: use export or forget", args[0])
 }
 
-const reportUsage = `Usage: neckwatch report [--days N | --since DATE] [--chart FILE.png|FILE.svg [--force]]
+const reportUsage = `Usage: neckwatch report [--days N | --since DATE] [--chart FILE.png|FILE.svg] [--html FILE.html] [--force]
+       neckwatch report --weekly [--html FILE.html [--force]]
+       neckwatch report --dismiss ID | --undismiss ID | --dismissed
 
 A table per day (present hours, % upright, forward-head minutes, alerts,
-corrections, breaks, mean neck angle, pain) and the trend between the first
-and the last week: fewer alerts, more upright time, less pain. --chart also
-draws daily upright %, forward-head minutes and pain.
+corrections, breaks, mean neck angle, pain), the trend between the first
+and the last week, desk set-up advice from the last 7 days of camera
+measurements (screen height, screen distance, screen to one side; each
+with its evidence and assumption, and nothing when the evidence is thin or
+mixed), and pain against posture (each day's pain score beside that day's
+and the previous day's forward-head load and the breaks taken, from 10 days
+with a score on; days that go together, never a cause).
+
+--chart draws daily upright %, forward-head minutes and pain (PNG or SVG).
+--html writes the whole report as one self-contained page (no network, no
+script; charts inline) to open in a browser or print. Neither replaces an
+existing file without --force, nor ever the history database or a
+calibration.
+--weekly prints the last 7 days in three lines and a link to the HTML
+report (the file given with --html, else report.html in the state
+directory, ~/.local/state/neckwatch).
+--dismiss ID stops a piece of desk advice for good (IDs: screen-height,
+screen-distance, screen-side); --undismiss ID brings it back; --dismissed
+lists what you dismissed.
 `
 
 func runReport(args []string, stdout, stderr io.Writer) error {
-	var db, since, chart string
+	var db, since, chart, htmlOut, dismiss, undismiss string
 	var days, width, height int
-	var force bool
+	var force, weekly, listDismissed bool
 	fs := newFlagSet("report", reportUsage, stdout)
 	fs.StringVar(&db, "db", "", "history database (default ~/.local/share/neckwatch/history.db)")
 	fs.IntVar(&days, "days", 14, "how many days, up to today")
@@ -296,9 +315,34 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&chart, "chart", "", "also draw a chart into this .png or .svg file")
 	fs.IntVar(&width, "width", 1000, "chart width in pixels")
 	fs.IntVar(&height, "height", 650, "chart height in pixels")
-	fs.BoolVar(&force, "force", false, "replace --chart if it exists")
+	fs.StringVar(&htmlOut, "html", "", "also write the report as a self-contained .html page")
+	fs.BoolVar(&force, "force", false, "replace --chart or --html if it exists")
+	fs.BoolVar(&weekly, "weekly", false, "the last 7 days in three lines, with a link to the HTML report")
+	fs.StringVar(&dismiss, "dismiss", "", "stop a piece of desk advice for good (screen-height, screen-distance, screen-side)")
+	fs.StringVar(&undismiss, "undismiss", "", "give a dismissed piece of desk advice again")
+	fs.BoolVar(&listDismissed, "dismissed", false, "list the desk advice you dismissed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	actions := 0
+	for _, set := range []bool{dismiss != "", undismiss != "", listDismissed} {
+		if set {
+			actions++
+		}
+	}
+	switch {
+	case actions > 1:
+		return usagef("give one of --dismiss, --undismiss and --dismissed")
+	case actions == 1 && (weekly || chart != "" || htmlOut != "" || fs.Changed("days") || since != ""):
+		return usagef("--dismiss, --undismiss and --dismissed take no other report options")
+	case actions == 1:
+		return runDismissals(db, dismiss, undismiss, stdout)
+	}
+	if weekly && (chart != "" || fs.Changed("days") || since != "") {
+		return usagef("--weekly covers the last 7 days: it takes --html, not --days, --since or --chart")
+	}
+	if weekly {
+		days, since = 14, "" // the HTML report behind the link: two weeks, the trend week against week
 	}
 	from, to, err := period(days, since, fs.Changed("days"))
 	if err != nil {
@@ -308,6 +352,13 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		if ext := strings.ToLower(filepath.Ext(chart)); ext != ".png" && ext != ".svg" {
 			return usagef("--chart %q: the file must end in .png or .svg", chart)
 		}
+	}
+	if htmlOut != "" {
+		if ext := strings.ToLower(filepath.Ext(htmlOut)); ext != ".html" && ext != ".htm" {
+			return usagef("--html %q: the file must end in .html or .htm", htmlOut)
+		}
+	}
+	if chart != "" || htmlOut != "" {
 		dbPath, err := historyPath(db)
 		if err != nil {
 			return err
@@ -315,10 +366,29 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		if err := checkOutput("--chart", chart, force, dbPath); err != nil {
 			return err
 		}
+		if err := checkOutput("--html", htmlOut, force, dbPath); err != nil {
+			return err
+		}
 	}
-	r, err := buildReport(db, from, to)
+	in, err := readReport(db, from, to)
 	if err != nil {
 		return err
+	}
+	r := in.report
+	if weekly {
+		page, replace := htmlOut, force
+		if page == "" {
+			if page, err = stateReportPath(); err != nil {
+				return err
+			}
+			replace = true // neckwatch's own file, remade each time
+		}
+		if err := writeHTMLReport(r, page, replace); err != nil {
+			return err
+		}
+		w := report.BuildWeekly(in.days, in.minutes, in.dismissed, clock(), fileURL(page))
+		fmt.Fprintln(stdout, w.Text())
+		return nil
 	}
 	if err := r.WriteTable(stdout); err != nil {
 		return err
@@ -329,50 +399,172 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "\nChart: %s\n", chart)
 	}
+	if htmlOut != "" {
+		if err := writeHTMLReport(r, htmlOut, force); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\nHTML report: %s\n", htmlOut)
+	}
 	return nil
 }
 
-func buildReport(db string, from, to time.Time) (report.Report, error) {
+// runDismissals dismisses, restores or lists desk advice.
+func runDismissals(db, dismiss, undismiss string, stdout io.Writer) error {
+	id := dismiss + undismiss
+	if id != "" {
+		if _, err := insights.ParseAdviceID(id); err != nil {
+			return usageError{err.Error()}
+		}
+	}
 	store, err := openHistory(db)
 	if err != nil {
-		return report.Report{}, err
+		return err
 	}
 	defer store.Close()
-	days, err := store.Days(from, to)
-	if err != nil {
-		return report.Report{}, err
+	switch {
+	case dismiss != "":
+		added, err := store.Dismiss(id, clock())
+		if err != nil {
+			return err
+		}
+		if !added {
+			fmt.Fprintf(stdout, "%s was dismissed already: neckwatch does not give this advice.\n", id)
+			return nil
+		}
+		fmt.Fprintf(stdout, "Dismissed %s: neckwatch will not give this advice again (`neckwatch report --undismiss %s` brings it back).\n", id, id)
+	case undismiss != "":
+		removed, err := store.Undismiss(id)
+		if err != nil {
+			return err
+		}
+		if !removed {
+			fmt.Fprintf(stdout, "%s was not dismissed.\n", id)
+			return nil
+		}
+		fmt.Fprintf(stdout, "%s is back: neckwatch gives this advice again when the measurements call for it.\n", id)
+	default:
+		ds, err := store.Dismissed()
+		if err != nil {
+			return err
+		}
+		if len(ds) == 0 {
+			fmt.Fprintln(stdout, "No desk advice dismissed.")
+			return nil
+		}
+		for _, d := range ds {
+			fmt.Fprintf(stdout, "%s\tdismissed %s\n", d.ID, d.At.Format("Mon 02 Jan 2006 15:04"))
+		}
 	}
-	return report.Build(days, from, to.AddDate(0, 0, -1)), nil
+	return nil
 }
 
-// openTodaysReport writes today's report and chart into the state
-// directory and opens the chart with the desktop's viewer (tray menu).
+// reportInput is what a report is made of, read from the history.
+type reportInput struct {
+	report    report.Report
+	days      []history.Day
+	minutes   []history.Minute
+	dismissed []string
+}
+
+// readReport reads the history for the days in [from, to) (at least the
+// 14 days before to, for the weekly summary; the minutes of the period
+// and of the 7 days before to, for the desk figures) and builds the
+// report with its insights.
+func readReport(db string, from, to time.Time) (reportInput, error) {
+	store, err := openHistory(db)
+	if err != nil {
+		return reportInput{}, err
+	}
+	defer store.Close()
+	var in reportInput
+	// Two weeks at least: the weekly summary compares the last 7 days
+	// with the 7 before.
+	daysFrom := from
+	if twoWeeks := to.AddDate(0, 0, -14); twoWeeks.Before(daysFrom) {
+		daysFrom = twoWeeks
+	}
+	if in.days, err = store.Days(daysFrom, to); err != nil {
+		return in, err
+	}
+	// The minutes of the period (the daily table's set-up figures) and of
+	// the last 7 days (the desk advice).
+	minutesFrom := from
+	if week := to.AddDate(0, 0, -insights.WindowDays); week.Before(minutesFrom) {
+		minutesFrom = week
+	}
+	if in.minutes, err = store.Minutes(minutesFrom, to); err != nil {
+		return in, err
+	}
+	ds, err := store.Dismissed()
+	if err != nil {
+		return in, err
+	}
+	for _, d := range ds {
+		in.dismissed = append(in.dismissed, d.ID)
+	}
+	in.report = report.Build(in.days, from, to.AddDate(0, 0, -1))
+	in.report.AddInsights(in.minutes, in.dismissed)
+	return in, nil
+}
+
+func buildReport(db string, from, to time.Time) (report.Report, error) {
+	in, err := readReport(db, from, to)
+	return in.report, err
+}
+
+// writeHTMLReport writes r as an HTML page to path, atomically; an
+// existing file is replaced only with replace.
+func writeHTMLReport(r report.Report, path string, replace bool) error {
+	page, err := r.HTML(clock())
+	if err != nil {
+		return fmt.Errorf("HTML report: %w", err)
+	}
+	return writeOutput(path, page, replace)
+}
+
+// stateReportPath is the HTML report the tray and --weekly keep in the
+// state directory.
+func stateReportPath() (string, error) {
+	dir, err := xdg.StateDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "report.html"), nil
+}
+
+// fileURL is a file's address for a browser.
+func fileURL(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return (&url.URL{Scheme: "file", Path: path}).String()
+}
+
+// openFile opens a file with the desktop's default application (tests
+// replace it).
+var openFile = func(path string) error { return exec.Command("xdg-open", path).Start() }
+
+// openTodaysReport writes the HTML report of the two weeks up to today
+// into the state directory (report.html, replaced each time) and opens
+// it with the desktop's browser (tray menu).
 func openTodaysReport(db string) func() error {
 	return func() error {
 		today := midnight(clock())
-		r, err := buildReport(db, today.AddDate(0, 0, -6), today.AddDate(0, 0, 1))
+		r, err := buildReport(db, today.AddDate(0, 0, -13), today.AddDate(0, 0, 1))
 		if err != nil {
 			return err
 		}
 		if !r.HasData() {
 			return errors.New(r.NoDataText())
 		}
-		dir, err := xdg.StateDir()
+		page, err := stateReportPath()
 		if err != nil {
 			return err
 		}
-		chart := filepath.Join(dir, "report.png")
-		if err := r.WriteChart(chart, 1000, 650); err != nil {
+		if err := writeHTMLReport(r, page, true); err != nil {
 			return err
 		}
-		var b strings.Builder
-		if err := r.WriteTable(&b); err != nil {
-			return err
-		}
-		if err := atomicfile.Write(filepath.Join(dir, "report.txt"), []byte(b.String()), 0o600, 0o700); err != nil {
-			return err
-		}
-		return exec.Command("xdg-open", chart).Start()
+		return openFile(page)
 	}
 }
 

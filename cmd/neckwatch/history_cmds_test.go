@@ -19,12 +19,15 @@ import (
 	"github.com/neckwatch/neckwatch/vision"
 )
 
-// isolateData points the history at a fresh data directory.
+// isolateData points the history at a fresh data directory, and the
+// state directory (where report --weekly and the tray write report.html)
+// at a fresh one too.
 func isolateData(t *testing.T) string {
 	t.Helper()
 	isolateConfig(t)
 	dir := t.TempDir()
 	t.Setenv("XDG_DATA_HOME", dir)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	return filepath.Join(dir, "neckwatch", "history.db")
 }
 
@@ -232,6 +235,14 @@ func TestOutputFilesNeverOverwriteUserData(t *testing.T) {
 	if err := os.WriteFile(existing, []byte("keep me\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A calibration under an .html name, and a page of the user's own.
+	calibHTML := filepath.Join(t.TempDir(), "desk.html")
+	existingHTML := filepath.Join(t.TempDir(), "mine.html")
+	for p, content := range map[string][]byte{calibHTML: data, existingHTML: []byte("<p>my page</p>")} {
+		if err := os.WriteFile(p, content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	dbBefore, err := os.ReadFile(db)
 	if err != nil {
 		t.Fatal(err)
@@ -247,6 +258,9 @@ func TestOutputFilesNeverOverwriteUserData(t *testing.T) {
 		{"export over a profile, forced", []string{"history", "export", "--out", profile, "--force"}, profile, "calibration profile"},
 		{"export over a calibration file, forced", []string{"history", "export", "--out", calib, "--force"}, calib, "calibration file"},
 		{"export over a file", []string{"history", "export", "--out", existing}, existing, "pass --force"},
+		{"html report over the database, forced", []string{"report", "--html", db, "--force"}, db, "must end in .html"},
+		{"html report over a calibration, forced", []string{"report", "--html", calibHTML, "--force"}, calibHTML, "calibration file"},
+		{"html report over a file", []string{"report", "--html", existingHTML}, existingHTML, "pass --force"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -39,7 +39,7 @@ func commands() []command {
 		{"resume", "end a pause or snooze", runResume},
 		{"snooze", "silence posture resets for a while", runSnooze},
 		{"recalibrate", "make your current posture the running daemon's baseline", runRecalibrate},
-		{"report", "your posture history per day, the trend, and a chart", runReport},
+		{"report", "your posture history per day, the trend, desk advice, pain against posture; a chart or an HTML page", runReport},
 		{"journal", "add or list pain scores for your journal", runJournal},
 		{"history", "export your posture history, or forget it", runHistory},
 		{"config", "print the effective configuration (commented TOML)", runConfig},
