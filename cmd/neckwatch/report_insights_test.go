@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/posture"
 )
@@ -291,5 +292,44 @@ func TestReportTrayOpensHTML(t *testing.T) {
 	opened = nil
 	if err := openTodaysReport("")(); err == nil || len(opened) != 0 {
 		t.Fatalf("empty history: %v, opened %q", err, opened)
+	}
+}
+
+// The daemon's advisor gives the coach the report's desk advice of the
+// last week, and a dismissal from the notice keeps that piece out of it.
+func TestHistoryAdvisorGivesTheReportsAdvice(t *testing.T) {
+	db := isolateData(t)
+	seedInsightsHistory(t, db)
+	cfg := config.Default()
+	cfg.History.Enabled, cfg.History.Path = true, db
+	j := openJournal(cfg, "", clock(), func(string, ...any) {})
+	if j == nil || j.Store() == nil {
+		t.Fatal("history did not open")
+	}
+	defer j.Close()
+	adv := historyAdvisor{j}
+	ids := func() []string {
+		found, err := adv.Advice(clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, a := range found {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	if got := strings.Join(ids(), ","); got != "screen-height,screen-distance,screen-side" {
+		t.Fatalf("advice %q, want the three desk checks", got)
+	}
+	found, _ := adv.Advice(clock())
+	if !strings.Contains(found[0].Text, "raise the screen by about 7 cm") || !strings.Contains(found[0].Text, "476 minutes") {
+		t.Errorf("advice text %q lacks the figure or its evidence", found[0].Text)
+	}
+	if err := adv.Dismiss("screen-height"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ids(), ","); got != "screen-distance,screen-side" {
+		t.Errorf("after dismissing screen-height: %q", got)
 	}
 }

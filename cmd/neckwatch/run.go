@@ -355,8 +355,9 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	unwritten, _ := unwrittenHistoryPath() // "" without a state directory: nothing kept
 	journal := openJournal(cfg, unwritten, time.Now(), log.Warn)
 	var dj daemon.Journal
+	var advisor daemon.Advisor
 	if journal != nil {
-		dj = journal
+		dj, advisor = journal, historyAdvisor{journal}
 	}
 
 	d, err := daemon.New(daemon.Options{
@@ -365,7 +366,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		Intervals: daemon.IntervalsFrom(cfg.Sampling), Burst: daemon.BurstFrom(cfg.Sampling),
 		SaveState: func(s coach.Snapshot) error { return saveSnapshot(statePath, s) },
 		Logger:    log, Source: cfg.Camera.Source,
-		Journal: dj,
+		Journal: dj, Advisor: advisor,
 	})
 	if err != nil {
 		sampler.Close()
