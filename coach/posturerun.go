@@ -2,10 +2,11 @@ package coach
 
 import (
 	"math"
-	"sort"
 	"time"
 
 	"github.com/neckwatch/neckwatch/posture"
+
+	"github.com/neckwatch/neckwatch/internal/stats"
 )
 
 // maxRunSamples bounds the figures kept per bad run; the median of the
@@ -182,11 +183,7 @@ func median(xs []float64) *float64 {
 	if len(xs) == 0 {
 		return nil
 	}
-	sort.Float64s(xs)
-	m := xs[len(xs)/2]
-	if len(xs)%2 == 0 {
-		m = (xs[len(xs)/2-1] + m) / 2
-	}
+	m := stats.Median(xs)
 	return &m
 }
 

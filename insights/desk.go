@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/history"
+
+	"github.com/neckwatch/neckwatch/internal/stats"
 )
 
 // AdviceID names a piece of desk advice. The IDs are stable: a dismissal
@@ -231,7 +233,7 @@ func dailyN(minutes []history.Minute, from time.Time, n int, fig figure) []DayFi
 	}
 	for i := range out {
 		out[i].Minutes = len(vals[i])
-		out[i].Value = median(vals[i])
+		out[i].Value = stats.Median(vals[i])
 		out[i].Enough = out[i].Minutes >= MinDayMinutes
 	}
 	return out
@@ -348,6 +350,20 @@ func distanceText(cm float64, measured bool) string {
 
 const deg = math.Pi / 180
 
+// measure fills in the days counted and the week's figure (the median of
+// their figures) and returns those days' figures; with fewer than MinDays
+// it marks the check as having too little data and returns false.
+func (c *Check) measure(days []DayFigure) ([]float64, bool) {
+	vals, minutes := counted(days)
+	c.Days, c.Minutes = len(vals), minutes
+	if c.Days < MinDays {
+		tooLittle(c, measuredWhat)
+		return nil, false
+	}
+	c.Value = stats.Median(vals)
+	return vals, true
+}
+
 // heightCheck: the head's pitch while upright against the screen-centre
 // gaze guides. A screen too low shows as a head pitched down while the
 // posture is otherwise fine (the calibration, made at that desk, takes it
@@ -362,13 +378,10 @@ const deg = math.Pi / 180
 // rise is a lower bound.
 func heightCheck(days []DayFigure, viewCM float64, measured bool) Check {
 	c := Check{ID: ScreenHeight, Title: "Screen height", Unit: "°", Daily: days, DistanceCM: viewCM, DistanceMeasured: measured}
-	vals, minutes := counted(days)
-	c.Days, c.Minutes = len(vals), minutes
-	if c.Days < MinDays {
-		tooLittle(&c, measuredWhat)
+	vals, enough := c.measure(days)
+	if !enough {
 		return c
 	}
-	c.Value = median(vals)
 	for _, v := range vals {
 		if v > HeadPitchLimitDeg {
 			c.DaysBeyond++
@@ -405,13 +418,10 @@ func heightCheck(days []DayFigure, viewCM float64, measured bool) Check {
 // viewing distance guides.
 func distanceCheck(days []DayFigure) Check {
 	c := Check{ID: ScreenDistance, Title: "Screen distance", Unit: "cm", Daily: days}
-	vals, minutes := counted(days)
-	c.Days, c.Minutes = len(vals), minutes
-	if c.Days < MinDays {
-		tooLittle(&c, measuredWhat)
+	vals, enough := c.measure(days)
+	if !enough {
 		return c
 	}
-	c.Value = median(vals)
 	c.DistanceCM, c.DistanceMeasured = c.Value, true
 	near, far := 0, 0
 	for _, v := range vals {
@@ -472,13 +482,10 @@ func side(yaw float64) string {
 // day's measured minutes.
 func sideCheck(days []DayFigure, viewCM float64, measured bool) Check {
 	c := Check{ID: ScreenSide, Title: "Screen to one side", Unit: "°", Daily: days, DistanceCM: viewCM, DistanceMeasured: measured}
-	vals, minutes := counted(days)
-	c.Days, c.Minutes = len(vals), minutes
-	if c.Days < MinDays {
-		tooLittle(&c, measuredWhat)
+	vals, enough := c.measure(days)
+	if !enough {
 		return c
 	}
-	c.Value = median(vals)
 	left, right := 0, 0
 	for _, v := range vals {
 		switch {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/history"
+
+	"github.com/neckwatch/neckwatch/internal/stats"
 )
 
 // When the pain comparison speaks.
@@ -192,7 +194,7 @@ func loadComparison(name string, loads, pain []float64, prev bool) Comparison {
 		c.Text = fmt.Sprintf("Against %s: %d %s %s; about %d are needed.", name, c.Days, plural(c.Days, "day has", "days have"), what, MinPainDays)
 		return c
 	}
-	c.ThresholdMin = math.Round(median(loads))
+	c.ThresholdMin = math.Round(stats.Median(loads))
 	var hi, lo []float64
 	for i, l := range loads {
 		if l > c.ThresholdMin {

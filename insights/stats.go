@@ -5,20 +5,6 @@ import (
 	"sort"
 )
 
-// median of vs (0 for none); vs is not changed.
-func median(vs []float64) float64 {
-	if len(vs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), vs...)
-	sort.Float64s(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return (s[m-1] + s[m]) / 2
-}
-
 func mean(vs []float64) float64 {
 	if len(vs) == 0 {
 		return 0

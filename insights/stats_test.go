@@ -66,16 +66,8 @@ func TestCorrelationPAtCriticalValues(t *testing.T) {
 	}
 }
 
-func TestMedianAndThousands(t *testing.T) {
-	if m := median([]float64{5, 1, 3}); m != 3 {
-		t.Errorf("median odd %v", m)
-	}
-	if m := median([]float64{4, 1, 3, 2}); m != 2.5 {
-		t.Errorf("median even %v", m)
-	}
-	if m := median(nil); m != 0 {
-		t.Errorf("median of none %v", m)
-	}
+// The median is internal/stats' (tested there).
+func TestThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 2710: "2,710", 1234567: "1,234,567", -4500: "-4,500"} {
 		if got := thousands(n); got != want {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"github.com/neckwatch/neckwatch/landmark"
 	"math"
-	"sort"
 	"time"
+
+	"github.com/neckwatch/neckwatch/internal/stats"
 )
 
 // BaselineVersion is the current version of the stored baseline format.
@@ -146,7 +147,7 @@ func NewBaseline(frames []FrontFeatures) (Baseline, error) {
 				vs = append(vs, get(f))
 			}
 		}
-		return median(vs)
+		return stats.Median(vs)
 	}
 	meshFrames := 0
 	for _, f := range usable {
@@ -208,9 +209,9 @@ func NewSideBaseline(frames []SideFeatures) (Baseline, error) {
 		return b, fmt.Errorf("%w: %d of %d frames showed an ear and a shoulder", ErrTooFewFrames, len(neck), len(frames))
 	}
 	b.Frames = len(neck)
-	b.NeckAngleDeg = median(neck)
-	b.TorsoForwardDeg = median(torso)
-	b.HeadFlexionDeg = median(flex)
+	b.NeckAngleDeg = stats.Median(neck)
+	b.TorsoForwardDeg = stats.Median(torso)
+	b.HeadFlexionDeg = stats.Median(flex)
 	return b, nil
 }
 
@@ -250,19 +251,6 @@ func UnmarshalBaseline(data []byte) (Baseline, error) {
 		return b, err
 	}
 	return b, nil
-}
-
-func median(vs []float64) float64 {
-	if len(vs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), vs...)
-	sort.Float64s(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return (s[m-1] + s[m]) / 2
 }
 
 // BuildBaseline measures frames taken while the user sat upright and

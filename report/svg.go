@@ -179,13 +179,19 @@ func (r Report) uprightChart() *svgChart {
 		desc = append(desc, label)
 	}
 	flush()
+	c.describe(desc)
+	return c
+}
+
+// describe gives a day chart its text alternative (one phrase a day, or
+// that there was no data) and its caption.
+func (c *svgChart) describe(desc []string) {
 	if len(desc) == 0 {
 		c.NoDataText = "no time at the desk in this period"
 		desc = append(desc, "no time at the desk in this period")
 	}
 	c.Desc = strings.Join(desc, "; ") + "."
 	c.Caption = "Grey: days without data; the figures are in the table Day by day"
-	return c
 }
 
 // forwardChart: the forward-head minutes of each day, bars.
@@ -209,12 +215,7 @@ func (r Report) forwardChart() *svgChart {
 		c.Bars = append(c.Bars, svgRect{X: days.centre(i) - 0.32*days.slot(), Y: y, W: 0.64 * days.slot(), H: c.Y1 - y, Class: "forward", Label: label})
 		desc = append(desc, label)
 	}
-	if len(desc) == 0 {
-		c.NoDataText = "no time at the desk in this period"
-		desc = append(desc, "no time at the desk in this period")
-	}
-	c.Desc = strings.Join(desc, "; ") + "."
-	c.Caption = "Grey: days without data; the figures are in the table Day by day"
+	c.describe(desc)
 	return c
 }
 
