@@ -52,7 +52,7 @@ type advice struct {
 // tick asks for advice when it is due and the notice could be shown now.
 func (a *advice) tick(s *Session, now time.Time, out []Effect) []Effect {
 	if a.every <= 0 || a.asking || now.Before(a.nextAsk) || now.Sub(a.shownAt) < a.every ||
-		!s.present || s.held(now) {
+		!s.present(now) || s.held(now) {
 		return out
 	}
 	a.asking = true
@@ -71,7 +71,9 @@ func (s *Session) AdviceFound(now time.Time, found []Advice) []Effect {
 	}
 	first := found[0]
 	a.shownAt, a.shownID = now, first.ID
-	return []Effect{Show{Notice{
+	// Saved at once: a crash must not bring the same advice back at the
+	// next start.
+	return []Effect{SaveState{s.Snapshot()}, Show{Notice{
 		Title:    first.Title,
 		Body:     first.Text + "\nThe figures behind it: `neckwatch report --html FILE`.",
 		Category: AdviceCategory, Low: true,

@@ -46,7 +46,7 @@ func (g *guide) tick(s *Session, now time.Time, out []Effect) []Effect {
 		return append(out, TakeCalibration{})
 	}
 	if g.prompted || g.calibrated || !s.opt.CanCalibrate || !g.calibrateAt.IsZero() || g.taking ||
-		!s.present || s.held(now) {
+		!s.present(now) || s.held(now) {
 		return out
 	}
 	g.prompted = true

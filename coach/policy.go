@@ -178,6 +178,22 @@ func (p *Policy) Status(now time.Time) Status {
 	return s
 }
 
+// carryOver takes over old's state (a configuration reload): the held
+// sample and the time accounted, the pause, snooze and do-not-disturb,
+// the posture run, the load and the break window, the day. Only the
+// configuration (with its quiet hours and the timeline's max gap) and the
+// baseline are the new policy's.
+func (p *Policy) carryOver(old *Policy) {
+	tl := old.tl
+	tl.maxGap = p.tl.maxGap
+	quiet, qs, qe := p.quiet, p.quietStart, p.quietEnd
+	p.tl, p.day, p.lastID = tl, old.day, old.lastID
+	p.silencing = old.silencing
+	p.quiet, p.quietStart, p.quietEnd = quiet, qs, qe
+	p.postureRun = old.postureRun
+	p.breaks = old.breaks
+}
+
 // Snapshot returns the persistent state.
 func (p *Policy) Snapshot() Snapshot {
 	return Snapshot{

@@ -88,7 +88,6 @@ type Session struct {
 	pol *Policy
 	opt SessionOptions
 
-	present  bool // the last sample saw someone
 	lastSave time.Time
 
 	breakEnd time.Time // end of a user-started break; zero: none
@@ -159,8 +158,15 @@ func effects(out []Effect, evs []Event) []Effect {
 
 // Sample feeds one verdict taken at now.
 func (s *Session) Sample(now time.Time, v posture.Verdict) []Effect {
-	s.present = v.State != posture.Away && v.State != ""
 	return effects(nil, s.pol.Observe(now, v))
+}
+
+// present reports whether a fresh sample (within the max gap) saw
+// someone: an hour-old sample taken before a video call took the camera,
+// or before a suspend, does not count.
+func (s *Session) present(now time.Time) bool {
+	st := s.pol.tl.Fresh(now)
+	return st != "" && st != posture.Away
 }
 
 // Tick advances time without a sample; call it every few seconds.
@@ -172,7 +178,7 @@ func (s *Session) Tick(now time.Time) []Effect {
 	out = s.advice.tick(s, now, out)
 	if now.Sub(s.lastSave) >= s.opt.StateEvery {
 		s.lastSave = now
-		out = append(out, SaveState{s.pol.Snapshot()})
+		out = append(out, SaveState{s.Snapshot()})
 	}
 	return out
 }
@@ -232,7 +238,7 @@ func (s *Session) painPrompt(now time.Time, out []Effect) []Effect {
 	}
 	day := localDay(now)
 	due := now.Hour()*60+now.Minute() >= s.promptAt && s.prompted != day
-	if !due || !s.present || s.held(now) {
+	if !due || !s.present(now) || s.held(now) {
 		return out
 	}
 	s.prompted = day
@@ -250,16 +256,15 @@ func (s *Session) held(now time.Time) bool {
 }
 
 // Reconfigure applies a new alert configuration (a reloaded file) without
-// losing the day's state.
+// losing any state: a pause stays a pause (the camera stays off), a snooze
+// a snooze, an open break window and the posture run go on; the new
+// limits apply from now.
 func (s *Session) Reconfigure(cfg Config, baselineNeckAngleDeg *float64, now time.Time) error {
 	pol, err := New(cfg, baselineNeckAngleDeg, now)
 	if err != nil {
 		return err
 	}
-	if err := pol.Restore(s.pol.Snapshot(), now); err != nil {
-		return err
-	}
-	pol.SetDoNotDisturb(s.pol.dnd)
+	pol.carryOver(s.pol)
 	s.pol = pol
 	return nil
 }

@@ -202,3 +202,65 @@ func TestSessionWeeklyAdvice(t *testing.T) {
 		t.Fatal("asked for advice in quiet hours")
 	}
 }
+
+// A reloaded configuration keeps the state: paused stays paused (the
+// camera off), snoozed stays snoozed, and the new limits apply.
+func TestSessionReconfigureKeepsState(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	s, err := NewSession(DefaultConfig(), SessionOptions{Calibrated: true}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Sample(t0, posture.Verdict{State: posture.Upright, Person: true})
+	s.Snooze(t0.Add(time.Second), time.Hour)
+	s.Pause(t0.Add(2*time.Second), 0)
+	cfg := DefaultConfig()
+	cfg.Onset = 90 * time.Second
+	if err := s.Reconfigure(cfg, nil, t0.Add(3*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	st := s.Status(t0.Add(4 * time.Second))
+	if !st.Paused || st.SnoozedUntil.IsZero() || st.Onset != 90*time.Second {
+		t.Errorf("after a reload: paused %v, snoozed until %v, onset %v", st.Paused, st.SnoozedUntil, st.Onset)
+	}
+}
+
+// The periodic save carries the last advice's time, so a crash cannot
+// bring the same advice back; showing advice saves at once.
+func TestSessionSavesTheAdviceTime(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	s, _ := NewSession(DefaultConfig(), SessionOptions{Calibrated: true}, t0)
+	s.Sample(t0, posture.Verdict{State: posture.Upright, Person: true})
+	s.Tick(t0.Add(time.Second))
+	saved := ""
+	for _, e := range s.AdviceFound(t0.Add(2*time.Second), []Advice{{ID: "screen-side", Title: "t", Text: "x"}}) {
+		if sv, ok := e.(SaveState); ok {
+			saved = sv.AdviceShownAt
+		}
+	}
+	if saved == "" {
+		t.Fatal("showing advice did not save its time")
+	}
+	for _, e := range s.Tick(t0.Add(10 * time.Minute)) {
+		if sv, ok := e.(SaveState); ok && sv.AdviceShownAt != saved {
+			t.Fatalf("the periodic save lost the advice time: %q, want %q", sv.AdviceShownAt, saved)
+		}
+	}
+}
+
+// The session's own notices need a fresh sample of the user: one taken an
+// hour and a half ago (then a video call took the camera) does not count.
+func TestSessionOwnNoticesNeedAFreshSample(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	s, _ := NewSession(DefaultConfig(), SessionOptions{CanCalibrate: true, PainPrompt: "00:00"}, t0)
+	s.Sample(t0, posture.Verdict{State: posture.Upright, Person: true})
+	later := t0.Add(90 * time.Minute)
+	for _, e := range s.Tick(later) {
+		switch e := e.(type) {
+		case Show:
+			t.Errorf("shown on a 90-minute-old sample: %q", e.Title)
+		case CheckAdvice:
+			t.Error("asked for advice on a 90-minute-old sample")
+		}
+	}
+}

@@ -446,6 +446,9 @@ func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
 			}
 		case coach.TakeCalibration:
 			angle, err := d.runRecalibration(ctx)
+			if ctx.Err() != nil {
+				return // stopping: no "did not work" notice at logout
+			}
 			d.mu.Lock()
 			more := d.opt.Coach.Calibrated(d.opt.Now(), angle, err)
 			d.mu.Unlock()
@@ -632,7 +635,9 @@ func (d *Daemon) StartGuidedCalibration() {
 }
 
 // HandleAction passes on an action the user chose on a notification
-// (notify.ActionListener delivers them). It does not block.
+// (notify.ActionListener delivers them on the notifier's own goroutine).
+// It may show a notice and write a dismissal to the history, so it can
+// take a moment; it never waits for the sampling loop.
 func (d *Daemon) HandleAction(ev notify.ActionEvent) {
 	d.mu.Lock()
 	effects := d.opt.Coach.Action(d.opt.Now(), ev.Category, ev.Key)

@@ -160,7 +160,16 @@ func BuildWeekly(days []history.Day, minutes []history.Minute, dismissed []strin
 		w.Lines[2] = fmt.Sprintf("Pain: %.1f on days with more than %.0f min of forward-head load, %.1f on the others (days that go together, not a cause).",
 			pain.SameDay.High.MeanPain, pain.SameDay.ThresholdMin, pain.SameDay.Low.MeanPain)
 	default:
+		// "Nothing to change" only when the checks measured and found
+		// nothing; one that could not tell (too few days, mixed days)
+		// says so instead of a reassurance nothing backs.
 		w.Lines[2] = "Desk set-up: nothing to change from this week's measurements."
+		for _, c := range desk.Checks {
+			if c.Status == insights.TooLittleData || c.Status == insights.Mixed {
+				w.Lines[2] = c.Title + ": " + c.Text
+				break
+			}
+		}
 	}
 	return w
 }

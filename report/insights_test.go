@@ -157,6 +157,12 @@ func TestBuildWeekly(t *testing.T) {
 	if w.AdviceID != "" || w.Lines[2] != "Desk set-up: nothing to change from this week's measurements." {
 		t.Errorf("dismissed: %q (%s)", w.Lines[2], w.AdviceID)
 	}
+	// No desk figures at all (a side-view camera): no reassurance that
+	// nothing backs, the check says it has too little.
+	w = BuildWeekly(days, nil, nil, date(22), link)
+	if !strings.HasPrefix(w.Lines[2], "Screen height: ") || strings.Contains(w.Lines[2], "nothing to change") {
+		t.Errorf("no desk figures: %q", w.Lines[2])
+	}
 	// The first week of use: nothing to compare, the journal to keep.
 	var first []history.Day
 	for _, d := range days[len(days)-3:] {
