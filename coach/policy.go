@@ -18,6 +18,9 @@ type Policy struct {
 
 	tl  Timeline // the held sample and the time accrued up to
 	day string   // local date of the time accrued up to
+	// accrued are the timeline's spans since the session last took them:
+	// the history credits the same spans (time is accrued once).
+	accrued []Span
 
 	silencing  // pause, snooze, quiet hours, do-not-disturb (silence.go)
 	postureRun // onset, recovery, cooldown, acknowledgement (posturerun.go)
@@ -282,6 +285,7 @@ func (p *Policy) advance(now time.Time) []Event {
 			continue
 		}
 		for _, sp := range p.tl.Advance(now, nil) {
+			p.accrued = append(p.accrued, sp)
 			if p.windowOpen && p.windowEnd.After(sp.Start) && p.windowEnd.Before(sp.End) {
 				head := sp
 				head.End, sp.Start = p.windowEnd, p.windowEnd

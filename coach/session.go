@@ -46,10 +46,16 @@ type TakeCalibration struct{}
 // SaveState asks for the day state to be persisted.
 type SaveState struct{ Snapshot }
 
+// Accrue hands on the spans of state time the session's timeline has
+// accounted for, in order: the history credits exactly these, so time is
+// accrued once, by one model.
+type Accrue struct{ Spans []Span }
+
 func (Show) isEffect()            {}
 func (Record) isEffect()          {}
 func (TakeCalibration) isEffect() {}
 func (SaveState) isEffect()       {}
+func (Accrue) isEffect()          {}
 
 // SessionOptions are the parts of a Session that are not the alert
 // configuration.
@@ -158,7 +164,40 @@ func effects(out []Effect, evs []Event) []Effect {
 
 // Sample feeds one verdict taken at now.
 func (s *Session) Sample(now time.Time, v posture.Verdict) []Effect {
-	return effects(nil, s.pol.Observe(now, v))
+	return s.accrued(effects(nil, s.pol.Observe(now, v)))
+}
+
+// accrued puts the spans accounted for since the last call first.
+func (s *Session) accrued(out []Effect) []Effect {
+	if len(s.pol.accrued) == 0 {
+		return out
+	}
+	spans := s.pol.accrued
+	s.pol.accrued = nil
+	return append([]Effect{Accrue{spans}}, out...)
+}
+
+// Stop accounts for the time up to now (the last sample's hold, at most
+// the max gap) and ends the session's timeline: the daemon is stopping.
+// Only the records and the spans come back; nothing is shown.
+func (s *Session) Stop(now time.Time) []Effect {
+	var out []Effect
+	for _, e := range s.accrued(effects(nil, s.pol.Tick(now))) {
+		if _, show := e.(Show); !show {
+			out = append(out, e)
+		}
+	}
+	s.pol.tl.Drop(now)
+	return out
+}
+
+// Forget drops the held sample when it was taken before cut (any sample
+// when cut is zero): after a `history forget`, no span from before the
+// cut is accrued.
+func (s *Session) Forget(now, cut time.Time) {
+	if st, at, _ := s.pol.tl.Last(); st != "" && (cut.IsZero() || at.Before(cut)) {
+		s.pol.tl.Drop(now)
+	}
 }
 
 // present reports whether a fresh sample (within the max gap) saw
@@ -171,7 +210,7 @@ func (s *Session) present(now time.Time) bool {
 
 // Tick advances time without a sample; call it every few seconds.
 func (s *Session) Tick(now time.Time) []Effect {
-	out := effects(nil, s.pol.Tick(now))
+	out := s.accrued(effects(nil, s.pol.Tick(now)))
 	out = s.breakOver(now, out)
 	out = s.painPrompt(now, out)
 	out = s.guide.tick(s, now, out)
@@ -212,7 +251,7 @@ func (s *Session) StartBreak(now time.Time) []Effect {
 		s.breakLen = s.pol.cfg.BreakLength
 		s.breakEnd = now.Add(s.breakLen)
 	}
-	return effects(nil, evs)
+	return s.accrued(effects(nil, evs))
 }
 
 // breakOver ends a user-started break with a notice, unless silenced then:

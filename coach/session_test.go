@@ -264,3 +264,41 @@ func TestSessionOwnNoticesNeedAFreshSample(t *testing.T) {
 		}
 	}
 }
+
+// The session hands on the spans its timeline accounts for (the history
+// credits exactly these): each sample's hold up to the next one, the last
+// one's up to the max gap at Stop, nothing from before a forget.
+func TestSessionAccruesSpansOnce(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	total := func(effects []Effect) (d time.Duration) {
+		for _, e := range effects {
+			if a, ok := e.(Accrue); ok {
+				for _, sp := range a.Spans {
+					d += sp.End.Sub(sp.Start)
+				}
+			}
+		}
+		return d
+	}
+	s, _ := NewSession(DefaultConfig(), SessionOptions{Calibrated: true}, t0)
+	var sum time.Duration
+	for i := 0; i < 4; i++ {
+		sum += total(s.Sample(t0.Add(time.Duration(i)*10*time.Second), posture.Verdict{State: posture.Upright, Person: true}))
+	}
+	sum += total(s.Tick(t0.Add(35 * time.Second)))
+	sum += total(s.Stop(t0.Add(10 * time.Minute)))
+	if want := 30*time.Second + DefaultMaxSampleGap; sum != want {
+		t.Errorf("accrued %v, want %v (three 10 s holds and the last one's %v)", sum, want, DefaultMaxSampleGap)
+	}
+	if d := total(s.Tick(t0.Add(20 * time.Minute))); d != 0 {
+		t.Errorf("accrued %v after Stop", d)
+	}
+
+	// A forget drops the held sample: its hold is not accrued afterwards.
+	s, _ = NewSession(DefaultConfig(), SessionOptions{Calibrated: true}, t0)
+	s.Sample(t0, posture.Verdict{State: posture.Upright, Person: true})
+	s.Forget(t0.Add(5*time.Second), time.Time{})
+	if d := total(s.Tick(t0.Add(40 * time.Second))); d != 0 {
+		t.Errorf("accrued %v of a sample forgotten", d)
+	}
+}

@@ -79,7 +79,10 @@ type Sample struct {
 // few seconds and writes when a minute has closed; its errors are shown in
 // status and logged once, and never stop the daemon.
 type Journal interface {
+	// Sample counts a sample's figures; Accrue credits the time, as spans
+	// of the coach's timeline (time is accrued once, by the coach).
 	Sample(s Sample)
+	Accrue(spans []coach.Span)
 	Event(e coach.Event)
 	Tick(now time.Time) error
 	Close() error
@@ -215,6 +218,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	// First on the way out: the last sample's time goes to the history.
+	defer func() {
+		d.mu.Lock()
+		effects := d.opt.Coach.Stop(d.opt.Now())
+		d.mu.Unlock()
+		d.apply(context.Background(), effects)
+	}()
 	d.log.Info("neckwatch running", "source", d.opt.Source, "view", d.cls.View, "calibrated", d.cls.Baseline != nil)
 
 	backoff := time.Duration(0)
@@ -423,6 +433,10 @@ func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
 			d.notify(e.Notice)
 		case coach.SaveState:
 			d.save(e.Snapshot)
+		case coach.Accrue:
+			if d.opt.Journal != nil {
+				d.opt.Journal.Accrue(e.Spans)
+			}
 		case coach.CheckAdvice:
 			var found []coach.Advice
 			if d.opt.Advisor != nil {
@@ -614,6 +628,14 @@ func (d *Daemon) Snooze(dur time.Duration) {
 	d.mu.Unlock()
 	d.log.Info("snoozed", "for", dur)
 	d.apply(context.Background(), effects)
+}
+
+// Forget makes the coach drop a sample held from before cut (zero:
+// everything), so that `history forget` is not undone by its time.
+func (d *Daemon) Forget(cut time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.opt.Coach.Forget(d.opt.Now(), cut)
 }
 
 // StartBreak starts a break the user asked for (tray menu); a notification

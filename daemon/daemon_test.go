@@ -306,6 +306,7 @@ func TestIntervalAdapts(t *testing.T) {
 type journalRecorder struct {
 	mu      sync.Mutex
 	samples int
+	accrued time.Duration
 	events  []coach.Kind
 	notes   []string
 	ticks   int
@@ -314,6 +315,13 @@ type journalRecorder struct {
 }
 
 func (j *journalRecorder) Sample(Sample) { j.mu.Lock(); j.samples++; j.mu.Unlock() }
+func (j *journalRecorder) Accrue(spans []coach.Span) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, sp := range spans {
+		j.accrued += sp.End.Sub(sp.Start)
+	}
+}
 func (j *journalRecorder) Event(e coach.Event) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -347,6 +355,9 @@ func TestJournalGetsSamplesEventsAndNotes(t *testing.T) {
 	}
 	if j.samples != len(steps) || j.ticks == 0 || !j.closed {
 		t.Fatalf("journal: %d samples (want %d), %d ticks, closed %v", j.samples, len(steps), j.ticks, j.closed)
+	}
+	if j.accrued <= 0 {
+		t.Errorf("journal: no time accrued from the coach's timeline")
 	}
 	if len(j.events) == 0 || j.events[0] != coach.PostureAlert {
 		t.Errorf("journal events %v, want the posture alert", j.events)

@@ -31,7 +31,10 @@ const (
 // samples, the control goroutines add events). A nil *Recorder does
 // nothing, so a daemon without history can call it unconditionally.
 //
-// Time model: coach.Timeline's, the alert logic's own: each sample stands
+// Time model: coach.Timeline's, the alert logic's own. The daemon hands
+// the recorder the coach session's spans (AddSpans) and each sample's
+// figures (CountSample), so time is accrued once; AddSample runs the same
+// timeline here for callers without a session (the tests, seeding): each sample stands
 // for the time from its timestamp to the next sample, at most
 // maxSampleGap, split across minute boundaries. A sample older than the
 // time already accounted for is treated as that time (it still counts as
@@ -200,6 +203,38 @@ func (r *Recorder) AddSample(at time.Time, v posture.Verdict) {
 	for _, sp := range spans {
 		r.credit(sp)
 	}
+	r.count(at, st, sev, v)
+}
+
+// CountSample records a sample's figures in its minute (the sample count,
+// severity, neck angle and desk set-up) without crediting any time: for
+// the daemon, whose time comes as spans from the coach's timeline
+// (AddSpans). AddSample does both from the recorder's own timeline.
+func (r *Recorder) CountSample(at time.Time, v posture.Verdict) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.count(at, coach.NormState(v.State), coach.NormSeverity(v.Severity), v)
+}
+
+// AddSpans credits spans of state time, as coach.Session's Accrue effect
+// hands them on, to the minutes they cover.
+func (r *Recorder) AddSpans(spans []coach.Span) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, sp := range spans {
+		r.credit(sp)
+	}
+	r.trim()
+}
+
+// count adds a sample's figures to its minute; called with r.mu held.
+func (r *Recorder) count(at time.Time, st posture.State, sev float64, v posture.Verdict) {
 	a := r.minute(minuteKey(at))
 	a.samples++
 	if st != posture.Away {

@@ -598,7 +598,8 @@ const (
 	journalRetryMax = 5 * time.Minute
 )
 
-func (j *journalAdapter) Sample(s daemon.Sample) { j.rec.AddSample(s.At, s.Verdict) }
+func (j *journalAdapter) Sample(s daemon.Sample)    { j.rec.CountSample(s.At, s.Verdict) }
+func (j *journalAdapter) Accrue(spans []coach.Span) { j.rec.AddSpans(spans) }
 
 func (j *journalAdapter) Event(e coach.Event) {
 	if he, ok := history.EventFromAlert(e); ok {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
@@ -18,6 +19,14 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
 )
+
+// sampleJournal feeds the journal a sample as the daemon does: the time
+// the coach's timeline accounts for up to it (Accrue), then its figures.
+func sampleJournal(j *journalAdapter, tl *coach.Timeline, at time.Time, v posture.Verdict) {
+	spans, _, _ := tl.Hold(at, v, nil)
+	j.Accrue(spans)
+	j.Sample(daemon.Sample{Sample: vision.Sample{At: at}, Verdict: v})
+}
 
 // isolateData points the history at a fresh data directory, and the
 // state directory (where report --weekly and the tray write report.html)
@@ -322,9 +331,10 @@ func TestJournalRetriesAnUnopenableHistory(t *testing.T) {
 	if j == nil || j.Store() != nil || len(warned) != 1 {
 		t.Fatalf("journal %v store %v warnings %q: want a journal without a store and one warning", j, j.Store(), warned)
 	}
+	tl := coach.NewTimeline(t0, 0)
 	for i := 0; i < 5; i++ {
 		at := t0.Add(time.Duration(i) * 30 * time.Second)
-		j.Sample(daemon.Sample{Sample: vision.Sample{At: at}, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
+		sampleJournal(j, &tl, at, posture.Verdict{State: posture.Upright, Person: true})
 		if err := j.Tick(at); err == nil || !strings.Contains(err.Error(), "cannot open") {
 			t.Fatalf("Tick %d while unopenable: %v, want the reason", i, err)
 		}
@@ -368,8 +378,9 @@ func TestJournalRecreatesADeletedHistory(t *testing.T) {
 		t.Fatal("history did not open")
 	}
 	defer j.Close()
+	tl := coach.NewTimeline(t0, 0)
 	sample := func(at time.Time) {
-		j.Sample(daemon.Sample{Sample: vision.Sample{At: at}, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
+		sampleJournal(j, &tl, at, posture.Verdict{State: posture.Upright, Person: true})
 		if err := j.Tick(at); err != nil {
 			t.Fatalf("Tick at %v: %v", at, err)
 		}
@@ -408,8 +419,9 @@ func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 		t.Fatal("history did not open")
 	}
 	defer j.Close()
+	tl := coach.NewTimeline(t0, 0)
 	for i := 0; i < 4; i++ {
-		j.Sample(daemon.Sample{Sample: vision.Sample{At: t0.Add(time.Duration(i) * 20 * time.Second)}, Verdict: posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true}})
+		sampleJournal(j, &tl, t0.Add(time.Duration(i)*20*time.Second), posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true})
 	}
 	h := controlHandler{journal: j}
 	for _, req := range []control.Request{{Command: control.CmdForget, Before: "yesterday"}, {Command: control.CmdForget, Duration: "1h"}} {
@@ -456,9 +468,11 @@ func TestJournalKeepsWhatALockedStopCouldNotWrite(t *testing.T) {
 	if j == nil || j.Store() == nil {
 		t.Fatal("history did not open")
 	}
+	tl := coach.NewTimeline(t0, 0)
 	for i := 0; i < 8; i++ {
-		j.Sample(daemon.Sample{Sample: vision.Sample{At: t0.Add(time.Duration(i) * 15 * time.Second)}, Verdict: posture.Verdict{State: posture.Upright, Person: true}})
+		sampleJournal(j, &tl, t0.Add(time.Duration(i)*15*time.Second), posture.Verdict{State: posture.Upright, Person: true})
 	}
+	j.Accrue(tl.Advance(t0.Add(time.Hour), nil)) // the daemon stops: the last hold is accounted for
 	locker, err := sql.Open("sqlite", cfg.History.Path)
 	if err != nil {
 		t.Fatal(err)

@@ -610,6 +610,9 @@ func (h controlHandler) Handle(ctx context.Context, req control.Request) control
 		if err != nil {
 			return control.ErrorResponse(err)
 		}
+		if h.d != nil {
+			h.d.Forget(cut)
+		}
 		if h.journal != nil {
 			h.journal.rec.Discard(cut, time.Now())
 		}
