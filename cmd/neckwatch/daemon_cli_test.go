@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -291,20 +289,7 @@ func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idle.Close()
-	locker, err := sql.Open("sqlite", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer locker.Close()
-	ctx := context.Background()
-	conn, err := locker.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
-		t.Fatal(err)
-	}
+	unlock := holdDatabase(t, db)
 
 	t0 := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)
@@ -327,10 +312,7 @@ func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
 	if !strings.Contains(logBuf.String(), "written at the next start") {
 		t.Errorf("the log does not say where the unwritten history went:\n%s", logBuf)
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close()
+	unlock()
 
 	// The next start writes the kept event (within its first minute) and
 	// removes the file.

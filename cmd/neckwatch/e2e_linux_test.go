@@ -18,6 +18,20 @@ import (
 	"github.com/neckwatch/neckwatch/synthetic"
 )
 
+// privateDirs gives an in-process daemon its own state, data and runtime
+// directories (the runtime one short, for the socket path's limit).
+func privateDirs(t *testing.T) {
+	t.Helper()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	rt, err := os.MkdirTemp("", "nw-rt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(rt) })
+	t.Setenv("XDG_RUNTIME_DIR", rt)
+}
+
 // writePostureVideo renders the desk frame upright for upright, then with
 // the head forward (grown 35%: about 9 cm nearer) for forward, at fps.
 func writePostureVideo(t *testing.T, path string, fps float64, upright, forward time.Duration) {
@@ -53,14 +67,7 @@ func TestDaemonEndToEndNotifiesRealServer(t *testing.T) {
 		return
 	}
 	cfgHome := isolateConfig(t)
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	t.Setenv("XDG_DATA_HOME", t.TempDir())
-	rt, err := os.MkdirTemp("", "nw-rt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(rt)
-	t.Setenv("XDG_RUNTIME_DIR", rt)
+	privateDirs(t)
 
 	const upright, forward = 14 * time.Second, 22 * time.Second
 	video := filepath.Join(t.TempDir(), "posture.avi")
@@ -170,14 +177,7 @@ func TestDaemonFirstRunGuideOnRealServer(t *testing.T) {
 		return
 	}
 	isolateConfig(t)
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	t.Setenv("XDG_DATA_HOME", t.TempDir())
-	rt, err := os.MkdirTemp("", "nw-rt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(rt)
-	t.Setenv("XDG_RUNTIME_DIR", rt)
+	privateDirs(t)
 	video := filepath.Join(t.TempDir(), "upright.avi")
 	writePostureVideo(t, video, 10, 15*time.Second, 0)
 	profile, err := calibration.ProfilePath(calibration.DefaultProfile)

@@ -20,6 +20,32 @@ import (
 	"github.com/neckwatch/neckwatch/vision"
 )
 
+// holdDatabase holds the SQLite file locked, as another program's write
+// transaction would, until the returned function (or the test's end).
+func holdDatabase(t *testing.T, path string) (unlock func()) {
+	t.Helper()
+	locker, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { locker.Close() })
+	ctx := context.Background()
+	conn, err := locker.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+			t.Fatal(err)
+		}
+		conn.Close()
+	}
+}
+
 // sampleJournal feeds the journal a sample as the daemon does: the time
 // the coach's timeline accounts for up to it (Accrue), then its figures.
 func sampleJournal(j *journalAdapter, tl *coach.Timeline, at time.Time, v posture.Verdict) {
@@ -473,31 +499,16 @@ func TestJournalKeepsWhatALockedStopCouldNotWrite(t *testing.T) {
 		sampleJournal(j, &tl, t0.Add(time.Duration(i)*15*time.Second), posture.Verdict{State: posture.Upright, Person: true})
 	}
 	j.Accrue(tl.Advance(t0.Add(time.Hour), nil)) // the daemon stops: the last hold is accounted for
-	locker, err := sql.Open("sqlite", cfg.History.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer locker.Close()
-	ctx := context.Background()
-	conn, err := locker.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
-		t.Fatal(err)
-	}
+	unlock := holdDatabase(t, cfg.History.Path)
 	start := time.Now()
-	err = j.Close()
+	err := j.Close()
 	if took := time.Since(start); took > 700*time.Millisecond {
 		t.Errorf("closing against a locked database took %v", took)
 	}
 	if err == nil || !strings.Contains(err.Error(), unwritten) {
 		t.Fatalf("Close while locked: %v, want the unwritten file named", err)
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		t.Fatal(err)
-	}
+	unlock()
 	if _, err := os.Stat(unwritten); err != nil {
 		t.Fatalf("no unwritten file: %v", err)
 	}
