@@ -63,6 +63,26 @@ func daemonEnv(t *testing.T) []string {
 	return os.Environ()
 }
 
+// startDaemon starts `neckwatch run --source 7 --foreground` (a camera
+// that is absent) in env and waits for its control socket. Its log goes to
+// the buffer, its exit to done; it is killed at the test's end if still
+// running.
+func startDaemon(t *testing.T, bin string, env []string) (*exec.Cmd, *bytes.Buffer, chan error) {
+	t.Helper()
+	var logBuf bytes.Buffer
+	cmd := exec.Command(bin, "run", "--source", "7", "--foreground")
+	cmd.Env = env
+	cmd.Stderr = &logBuf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	waitFor(t, "the control socket", func() bool { code, _, _ := runCLI(t, "status", "--json"); return code == 0 })
+	return cmd, &logBuf, done
+}
+
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -93,18 +113,7 @@ func statusJSON(t *testing.T) map[string]any {
 func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 	env := daemonEnv(t)
 	bin := binary(t)
-	var logBuf bytes.Buffer
-	cmd := exec.Command(bin, "run", "--source", "7", "--foreground")
-	cmd.Env = env
-	cmd.Stderr = &logBuf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	defer cmd.Process.Kill()
-
-	waitFor(t, "the control socket", func() bool { code, _, _ := runCLI(t, "status", "--json"); return code == 0 })
+	cmd, logBuf, done := startDaemon(t, bin, env)
 	waitFor(t, "the camera problem in status", func() bool { return statusJSON(t)["camera"] == "absent" })
 	if p, _ := statusJSON(t)["camera_problem"].(string); !strings.Contains(p, "camera 7: not found") {
 		t.Errorf("camera problem %q", p)
@@ -266,21 +275,7 @@ func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
 	db := filepath.Join(data, "neckwatch", "history.db")
 	unwritten := filepath.Join(os.Getenv("XDG_STATE_HOME"), "neckwatch", "history-unwritten.json")
 	bin := binary(t)
-	start := func() (*exec.Cmd, *bytes.Buffer, chan error) {
-		var logBuf bytes.Buffer
-		cmd := exec.Command(bin, "run", "--source", "7", "--foreground")
-		cmd.Env = env
-		cmd.Stderr = &logBuf
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		t.Cleanup(func() { cmd.Process.Kill() })
-		waitFor(t, "the control socket", func() bool { code, _, _ := runCLI(t, "status", "--json"); return code == 0 })
-		return cmd, &logBuf, done
-	}
-	cmd, logBuf, done := start()
+	cmd, logBuf, done := startDaemon(t, bin, env)
 	if code, _, stderr := runCLI(t, "pause", "10m"); code != 0 { // an event to write
 		t.Fatal(stderr)
 	}
@@ -316,7 +311,7 @@ func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
 
 	// The next start writes the kept event (within its first minute) and
 	// removes the file.
-	cmd, logBuf, done = start()
+	cmd, logBuf, done = startDaemon(t, bin, env)
 	waitFor(t, "the kept history written", func() bool { _, err := os.Stat(unwritten); return os.IsNotExist(err) })
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := <-done; err != nil {
