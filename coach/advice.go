@@ -42,11 +42,12 @@ func (CheckAdvice) isEffect()   {}
 func (DismissAdvice) isEffect() {}
 
 type advice struct {
-	every   time.Duration // 0: off
-	shownAt time.Time     // last advice notice (persisted in the Snapshot)
-	nextAsk time.Time     // not before: a retry after an empty answer
-	asking  bool          // CheckAdvice out, no answer yet
-	shownID string        // the advice on screen, for its dismiss button
+	every     time.Duration // 0: off
+	shownAt   time.Time     // last advice notice (persisted in the Snapshot)
+	prevShown time.Time     // shownAt before the last notice, for AdviceNotShown
+	nextAsk   time.Time     // not before: a retry after an empty answer
+	asking    bool          // CheckAdvice out, no answer yet
+	shownID   string        // the advice on screen, for its dismiss button
 }
 
 // tick asks for advice when it is due and the notice could be shown now.
@@ -70,6 +71,7 @@ func (s *Session) AdviceFound(now time.Time, found []Advice) []Effect {
 		return nil
 	}
 	first := found[0]
+	a.prevShown = a.shownAt
 	a.shownAt, a.shownID = now, first.ID
 	// Saved at once: a crash must not bring the same advice back at the
 	// next start.
@@ -79,6 +81,16 @@ func (s *Session) AdviceFound(now time.Time, found []Advice) []Effect {
 		Category: AdviceCategory, Low: true,
 		Actions: []Action{{Key: ActionDismissAdvice, Label: "Don't show this again"}},
 	}}}
+}
+
+// AdviceNotShown says the advice notice just asked for could not be shown
+// (no notification service): it does not count as this week's advice, and
+// the session asks again a day later.
+func (s *Session) AdviceNotShown(now time.Time) []Effect {
+	a := &s.advice
+	a.shownAt, a.shownID = a.prevShown, ""
+	a.nextAsk = now.Add(adviceRetry)
+	return []Effect{SaveState{s.Snapshot()}}
 }
 
 // dismiss answers the advice notice's button.

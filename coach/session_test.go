@@ -302,3 +302,28 @@ func TestSessionAccruesSpansOnce(t *testing.T) {
 		t.Errorf("accrued %v of a sample forgotten", d)
 	}
 }
+
+// Advice the shell could not show is asked again a day later, not a week.
+func TestSessionAdviceNotShown(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	s, _ := NewSession(DefaultConfig(), SessionOptions{Calibrated: true}, t0)
+	s.Sample(t0, posture.Verdict{State: posture.Upright, Person: true})
+	s.Tick(t0.Add(time.Second))
+	s.AdviceFound(t0.Add(2*time.Second), []Advice{{ID: "screen-side", Title: "t", Text: "x"}})
+	s.AdviceNotShown(t0.Add(2 * time.Second))
+	asked := func(at time.Time) bool {
+		s.Sample(at, posture.Verdict{State: posture.Upright, Person: true})
+		for _, e := range s.Tick(at.Add(time.Second)) {
+			if _, ok := e.(CheckAdvice); ok {
+				return true
+			}
+		}
+		return false
+	}
+	if asked(t0.Add(time.Hour)) {
+		t.Fatal("asked again within the hour")
+	}
+	if !asked(t0.Add(25 * time.Hour)) {
+		t.Fatal("not asked again a day later")
+	}
+}

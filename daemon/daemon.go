@@ -430,7 +430,12 @@ func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
 				d.opt.Journal.Event(e.Event)
 			}
 		case coach.Show:
-			d.notify(e.Notice)
+			if err := d.notify(e.Notice); err != nil && e.Category == coach.AdviceCategory {
+				d.mu.Lock()
+				more := d.opt.Coach.AdviceNotShown(d.opt.Now())
+				d.mu.Unlock()
+				d.apply(ctx, more)
+			}
 		case coach.SaveState:
 			d.save(e.Snapshot)
 		case coach.Accrue:
@@ -725,8 +730,9 @@ func (d *Daemon) journalTick(now time.Time) {
 }
 
 // notify shows one notice, tracking whether the service is there: a lost
-// notification is logged once and shown in status, never fatal.
-func (d *Daemon) notify(n coach.Notice) {
+// notification is logged once and shown in status, never fatal. The error
+// is returned for the notices the coach wants to know were not shown.
+func (d *Daemon) notify(n coach.Notice) error {
 	m := notify.Notification{Title: n.Title, Body: n.Body, Category: n.Category, Urgency: notify.Normal}
 	if n.Low {
 		m.Urgency = notify.Low
@@ -750,4 +756,5 @@ func (d *Daemon) notify(n coach.Notice) {
 		d.log.Info("notifications available again")
 		d.notifyErr = ""
 	}
+	return err
 }

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -491,5 +492,28 @@ func TestDeskAdviceFromTheAdvisor(t *testing.T) {
 	}
 	if len(adv.dismissed) != 1 || adv.dismissed[0] != "screen-distance" {
 		t.Errorf("dismissed %q", adv.dismissed)
+	}
+}
+
+// Advice that could not be shown (no notification service) does not use
+// up the week: the coach asks again a day later.
+func TestUnshownAdviceIsAskedAgain(t *testing.T) {
+	rec := &notifytest.Recorder{}
+	rec.SetErr(fmt.Errorf("test: %w", notify.ErrUnavailable))
+	// 30 samples about a second apart.
+	d, s, _ := newTestDaemonWith(t, repeat(verdict(posture.Upright, 0), 30), coach.DefaultConfig(), coach.SessionOptions{Calibrated: true}, rec)
+	d.opt.Now = steppingClock(time.Second)
+	s.now = d.opt.Now
+	adv := &fakeAdvisor{}
+	d.opt.Advisor = adv
+	if err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if adv.asked != 1 {
+		t.Fatalf("advisor asked %d times, want 1", adv.asked)
+	}
+	snap := d.opt.Coach.Snapshot()
+	if snap.AdviceShownAt != "" {
+		t.Errorf("unshown advice counted as shown at %s", snap.AdviceShownAt)
 	}
 }
