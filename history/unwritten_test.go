@@ -67,7 +67,8 @@ func TestUnwrittenSurvivesALockedShutdown(t *testing.T) {
 	defer cancel()
 	t0 := time.Now()
 	err = r.Shutdown(sctx)
-	if took := time.Since(t0); took > time.Second {
+	// Against the 2 s busy timeout, with room for a busy machine.
+	if took := time.Since(t0); took > 1500*time.Millisecond {
 		t.Errorf("Shutdown took %v against a 300ms deadline", took)
 	}
 	if !errors.Is(err, ErrLocked) {

@@ -298,8 +298,11 @@ func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
 	}
 	took := time.Since(t0)
 	t.Logf("SIGTERM to exit: %v", took)
-	if took > time.Second {
-		t.Errorf("SIGTERM to exit took %v with a locked database and an idle client, want at most 1 s", took)
+	// The bounds inside are 0.4 s for the last write and 0.1 s for the
+	// checkpoint (0.52 s measured); the limit leaves room for a busy CI
+	// machine and still fails the old 2 s busy wait (4 s in all).
+	if took > 1800*time.Millisecond {
+		t.Errorf("SIGTERM to exit took %v with a locked database and an idle client, want about 0.5 s", took)
 	}
 	if _, err := os.Stat(unwritten); err != nil {
 		t.Fatalf("nothing kept for the next start: %v\n%s", err, logBuf)
