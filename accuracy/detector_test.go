@@ -136,3 +136,9 @@ func singleThreaded(t testing.TB) {
 	vision.SetThreads(1)
 	t.Cleanup(func() { vision.SetThreads(n) })
 }
+
+// addTired takes the optional second calibration step on b: frames of the
+// user's own tired posture, as `neckwatch calibrate --tired` does.
+func addTired(b *posture.Baseline, frames []landmarks) error {
+	return b.AddTiredFrames(frames, cameraModel(0))
+}

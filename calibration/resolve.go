@@ -96,6 +96,10 @@ type Meta struct {
 	Source   string // what was sampled
 	Profile  string // the profile name, "" for a plain file
 	Rejected int    // frames dropped before measuring (undecodable)
+	// Tired are the frames of the optional second step, the user sitting
+	// the way they do when tired (posture.Baseline.AddTiredPosture); none:
+	// the defaults apply.
+	Tired []landmark.Frame
 }
 
 // Create is the one baseline builder of calibrate and recalibrate (the
@@ -113,6 +117,13 @@ func Create(path string, view posture.View, frames []landmark.Frame, cam posture
 	b.Rejected += meta.Rejected
 	b.Source = meta.Source
 	b.Profile = meta.Profile
+	if len(meta.Tired) > 0 {
+		// Checked before anything is written: a refused step keeps the
+		// previous calibration.
+		if err := b.AddTiredFrames(meta.Tired, cam); err != nil {
+			return b, "", fmt.Errorf("the tired posture: %w", err)
+		}
+	}
 	backup, err := Save(path, b)
 	return b, backup, err
 }

@@ -54,6 +54,15 @@ type Baseline struct {
 	EyeHeight     float64 `json:"eye_height,omitempty"`
 	ChinHeight    float64 `json:"chin_height,omitempty"`
 	LateralOffset float64 `json:"lateral_offset"`
+	// Spread is how much the user's own posture measures varied while
+	// they sat upright: each limit is widened to a few of these when that
+	// is larger (Thresholds.SpreadK). Zero in a calibration made before
+	// it was kept, or from one frame: the physical limits alone apply.
+	Spread FrontSpread `json:"spread"`
+	// Tired is the user's own tired posture from the optional second
+	// calibration step (Frames 0 when it was not taken): its direction
+	// and size set their operating point (TiredFraction).
+	Tired TiredPosture `json:"tired"`
 
 	// Side view.
 	NeckAngleDeg    float64 `json:"neck_angle_deg,omitempty"`
@@ -61,7 +70,99 @@ type Baseline struct {
 	HeadFlexionDeg  float64 `json:"head_flexion_deg,omitempty"`
 }
 
-// Pose is the calibrated upright head orientation.
+// FrontSpread is the robust spread (1.4826 times the median absolute
+// deviation, the standard deviation of normal data) of each front-view
+// deviation over the calibration frames, in the deviation's own unit.
+type FrontSpread struct {
+	ForwardCM float64 `json:"forward_cm"`
+	Drop      float64 `json:"drop"` // face sizes (eye distances)
+	PitchDeg  float64 `json:"pitch_deg"`
+	RollDeg   float64 `json:"roll_deg"`
+	Lateral   float64 `json:"lateral"` // shoulder widths
+}
+
+// TiredPosture is the median deviation from the user's upright over the frames
+// of their own tired posture, in the deviations' units.
+type TiredPosture struct {
+	Frames    int     `json:"frames"`
+	ForwardCM float64 `json:"forward_cm"`
+	Drop      float64 `json:"drop"` // face sizes (eye distances)
+	PitchDeg  float64 `json:"pitch_deg"`
+	RollDeg   float64 `json:"roll_deg"`
+	Lateral   float64 `json:"lateral"` // shoulder widths
+}
+
+func (s TiredPosture) deviations() deviations {
+	return deviations{forward: &s.ForwardCM, drop: &s.Drop, pitch: &s.PitchDeg, roll: &s.RollDeg, lateral: &s.Lateral}
+}
+
+// ErrTiredTooClose is returned by AddTiredPosture when the tired posture was
+// measured within the limits of the user's upright: it would set an
+// operating point inside their own upright's noise.
+var ErrTiredTooClose = errors.New("tired posture too close to upright")
+
+// MinTiredFrames is the fewest usable frames a tired posture is taken from.
+const MinTiredFrames = 3
+
+// AddTiredFrames is AddTiredPosture over the landmarks of frames, measured
+// with cam as BuildBaseline measures the upright ones.
+func (b *Baseline) AddTiredFrames(frames []landmark.Frame, cam CameraModel) error {
+	feats := make([]FrontFeatures, len(frames))
+	for i := range frames {
+		feats[i] = MeasureFront(&frames[i], cam)
+	}
+	return b.AddTiredPosture(feats)
+}
+
+// AddTiredPosture measures the optional second calibration step: frames of the
+// user sitting the way they do when tired (or with the chin poked
+// forward), judged against b's upright. It keeps the median deviation and
+// refuses one that lies within the physical limits' combined evidence of
+// 1 (no feature, nor their combination, past its start): such a step
+// would flag the user's own upright jitter.
+func (b *Baseline) AddTiredPosture(frames []FrontFeatures) error {
+	if b.View != Front {
+		return fmt.Errorf("a tired-posture step needs a front-view calibration (this one is %s)", b.View)
+	}
+	base := *b
+	base.Tired = TiredPosture{}
+	cls := NewClassifier(Front, &base)
+	var fwd, drop, pitch, roll, lat []float64
+	n := 0
+	for _, f := range frames {
+		if !f.Face || f.MeshRefused || f.FaceScore < 0.7 || f.EyeDistPx <= 0 {
+			continue
+		}
+		d := cls.ClassifyFront(f).dev
+		if d.pitch == nil {
+			continue // turned away, another camera: not judged
+		}
+		n++
+		for _, p := range []struct {
+			dst *[]float64
+			v   *float64
+		}{{&fwd, d.forward}, {&drop, d.drop}, {&pitch, d.pitch}, {&roll, d.roll}, {&lat, d.lateral}} {
+			if p.v != nil {
+				*p.dst = append(*p.dst, *p.v)
+			}
+		}
+	}
+	if n < MinTiredFrames {
+		return fmt.Errorf("%w: %d of %d frames of the tired posture had a confident face (at least %d needed)", ErrTooFewFrames, n, len(frames), MinTiredFrames)
+	}
+	s := TiredPosture{Frames: n, ForwardCM: stats.Median(fwd), Drop: stats.Median(drop), PitchDeg: stats.Median(pitch), RollDeg: stats.Median(roll), Lateral: stats.Median(lat)}
+	v := slouchVector(s.deviations(), cls.Thresholds)
+	e := 0.0
+	for _, x := range v {
+		e += x * x
+	}
+	if math.Sqrt(e) <= 1 {
+		return fmt.Errorf("%w: it measured %.1f cm forward, %.0f cm lower and %.0f° down from your upright, within the limits: sit the way you do at the end of a long day (or poke your chin towards the screen), or leave this step out",
+			ErrTiredTooClose, s.ForwardCM, s.Drop*cls.Camera.EyeDistanceCM, s.PitchDeg)
+	}
+	b.Tired = s
+	return nil
+}
 func (b *Baseline) Pose() HeadPose { return poseFromAngles(b.PitchDeg, b.YawDeg, b.RollDeg) }
 
 // Aspect is the calibration frame's width over its height (0 if unknown).
@@ -183,7 +284,39 @@ func NewBaseline(frames []FrontFeatures) (Baseline, error) {
 			b.ChinHeight = pick(func(f FrontFeatures) float64 { return f.ChinHeight }, func(f FrontFeatures) bool { return f.Shoulders && f.Mesh })
 		}
 	}
+	b.Spread = frontSpread(b, usable)
 	return b, nil
+}
+
+// frontSpread judges the calibration frames against the baseline built
+// from them and keeps each deviation's robust spread. With one frame there
+// is no spread (zero: the physical limits alone).
+func frontSpread(b Baseline, frames []FrontFeatures) FrontSpread {
+	if len(frames) < 2 {
+		return FrontSpread{}
+	}
+	cls := NewClassifier(Front, &b)
+	var fwd, drop, pitch, roll, lat []float64
+	add := func(dst *[]float64, v *float64) {
+		if v != nil && !math.IsNaN(*v) && !math.IsInf(*v, 0) {
+			*dst = append(*dst, *v)
+		}
+	}
+	for _, f := range frames {
+		d := cls.ClassifyFront(f).dev
+		add(&fwd, d.forward)
+		add(&drop, d.drop)
+		add(&pitch, d.pitch)
+		add(&roll, d.roll)
+		add(&lat, d.lateral)
+	}
+	return FrontSpread{
+		ForwardCM: stats.RobustSpread(fwd),
+		Drop:      stats.RobustSpread(drop),
+		PitchDeg:  stats.RobustSpread(pitch),
+		RollDeg:   stats.RobustSpread(roll),
+		Lateral:   stats.RobustSpread(lat),
+	}
 }
 
 // NewSideBaseline builds a side-view baseline from upright frames. The

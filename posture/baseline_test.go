@@ -2,6 +2,7 @@ package posture
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,7 @@ func TestNewBaselineMedians(t *testing.T) {
 		t.Errorf("CreatedAt = %v, want now in UTC", b.CreatedAt)
 	}
 	b.CreatedAt = time.Time{}
+	b.Spread = FrontSpread{} // TestNewBaselineSpread
 	if b != want {
 		t.Errorf("NewBaseline =\n%+v\nwant\n%+v", b, want)
 	}
@@ -507,5 +509,40 @@ func TestNewBaselineRefusesRefusedMesh(t *testing.T) {
 	b, err := NewBaseline([]FrontFeatures{refused, uprightFeatures(63, 0.225, 0.7)})
 	if err != nil || b.Frames != 1 || b.Rejected != 1 {
 		t.Fatalf("one refused, one good: frames %d rejected %d, %v", b.Frames, b.Rejected, err)
+	}
+}
+
+// The spread is the robust spread of each deviation over the calibration
+// frames, in the deviation's unit: one outlier frame does not move it.
+func TestNewBaselineSpread(t *testing.T) {
+	cam := DefaultCameraModel()
+	var frames []FrontFeatures
+	// Five frames whose heads are tilted -2, -1, 0, 1, 2° and a glance of 25°.
+	for _, roll := range []float64{-2, -1, 0, 1, 2, 25} {
+		fr := frontFrame(frontalFace(320, 200, testIED), uprightBody())
+		r := roll * math.Pi / 180
+		f := &fr.Faces[0] // five points, no mesh
+		rot := func(p landmark.Point) landmark.Point {
+			d := p.Sub(landmark.Point{X: 320, Y: 200})
+			return landmark.Point{X: 320 + d.X*math.Cos(r) - d.Y*math.Sin(r), Y: 200 + d.X*math.Sin(r) + d.Y*math.Cos(r)}
+		}
+		f.LeftEye, f.RightEye, f.Nose, f.LeftMouth, f.RightMouth = rot(f.LeftEye), rot(f.RightEye), rot(f.Nose), rot(f.LeftMouth), rot(f.RightMouth)
+		frames = append(frames, MeasureFront(fr, cam))
+	}
+	b, err := NewBaseline(frames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Deviations about -1.5..2 around the median 0.5: MAD 1.5 x 1.4826.
+	if b.Spread.RollDeg < 1.5 || b.Spread.RollDeg > 3 {
+		t.Errorf("roll spread %.2f°, want about 2.2° (the glance left out)", b.Spread.RollDeg)
+	}
+	if b.Spread.ForwardCM > 0.5 || b.Spread.PitchDeg > 1 {
+		t.Errorf("forward spread %.2f cm, pitch %.2f°: want near 0 for a still head", b.Spread.ForwardCM, b.Spread.PitchDeg)
+	}
+	// A calibration of one frame keeps none.
+	one, err := NewBaseline(frames[:1])
+	if err != nil || one.Spread != (FrontSpread{}) {
+		t.Errorf("one frame: spread %+v, %v; want none", one.Spread, err)
 	}
 }

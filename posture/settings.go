@@ -32,6 +32,11 @@ func (c *Classifier) Settings() []Setting {
 		{"roll_severe_deg", "sideways head tilt of severity 1 (front)", &t.RollSevereDeg},
 		{"max_yaw_deg", "head turned further than this is uncertain (front)", &t.MaxYawDeg},
 		{"uncalibrated_widen", "factor widening front limits without a calibration", &t.UncalibratedWiden},
+		{"uncalibrated_forward_widen", "further factor on the forward limit without a calibration (0: face-to-shoulder size not used uncalibrated)", &t.UncalibratedForwardWiden},
+		{"evidence", "combined evidence (1 = one feature at its start) where a calibrated front frame is flagged", &t.Evidence},
+		{"evidence_uncalibrated", "combined evidence where an uncalibrated front frame is flagged", &t.EvidenceUncalibrated},
+		{"side_evidence", "combined evidence where a side-view frame is flagged", &t.SideEvidence},
+		{"spread_k", "calibration spreads a feature may move before its limit widens", &t.SpreadK},
 		{"side_neck_start_deg", "ear-shoulder angle below which forward_head starts (side)", &t.SideNeckStartDeg},
 		{"side_neck_severe_deg", "ear-shoulder angle of severity 1 (side)", &t.SideNeckSevereDeg},
 		{"side_torso_start_deg", "forward torso inclination where slouch starts (side)", &t.SideTorsoStartDeg},
@@ -59,7 +64,7 @@ func (c *Classifier) Set(assignment string) error {
 	var names []string
 	for _, s := range c.Settings() {
 		if s.Name == name {
-			if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || (f == 0 && name != "pitch_start_deg") {
+			if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || (f == 0 && name != "pitch_start_deg" && name != "uncalibrated_forward_widen") {
 				return fmt.Errorf("setting %s: must be positive (a finite number), got %v", name, val)
 			}
 			old := *s.Value

@@ -80,4 +80,15 @@ type Verdict struct {
 
 	// Reasons names the evidence behind a non-upright state, for humans.
 	Reasons []string
+
+	// dev holds the front view's raw deviations from the baseline, for
+	// the calibration's spread (NewBaseline).
+	dev deviations
+}
+
+// deviations are a front frame's changes against the baseline, each nil
+// when it could not be measured: forward (cm), drop (face sizes), pitch
+// and roll (degrees), lateral offset (shoulder widths), signed.
+type deviations struct {
+	forward, drop, pitch, roll, lateral *float64
 }

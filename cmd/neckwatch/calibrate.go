@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"time"
 
 	"github.com/neckwatch/neckwatch/analysis"
@@ -13,7 +14,7 @@ import (
 	"github.com/neckwatch/neckwatch/vision"
 )
 
-const calibrateUsage = `Usage: neckwatch calibrate --source SRC [--view auto|front|side] [--profile NAME | --out FILE] [--config FILE]
+const calibrateUsage = `Usage: neckwatch calibrate --source SRC [--view auto|front|side] [--profile NAME | --out FILE] [--tired [--tired-source SRC]] [--config FILE]
 
 Sit upright, as you mean to sit, and run this: it samples a few seconds
 of a camera (or every frame of a video, image or folder), drops frames
@@ -24,6 +25,14 @@ reads it: the configuration file's camera.calibration, else its
 camera.profile ("default" unless set). The file's other [camera] keys,
 [thresholds] and sampling.settle apply as they do for run; flags override
 them.
+
+--tired adds an optional second step: after the upright seconds, sit the
+way you do when you are tired (or poke your chin towards the screen) for
+as long again. The direction and size of your own slouch then set where
+you are flagged: halfway from your upright to it, even when each figure
+moves little. From a camera the step follows on the same camera; from a
+video, image or folder give the tired posture as --tired-source. Front
+view only. Without it the default limits apply.
 `
 
 func runCalibrate(args []string, stdout, stderr io.Writer) error {
@@ -35,6 +44,10 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&profile, "profile", "", "profile name to store the baseline under (default from config: camera.profile, 'default')")
 	fs.StringVar(&out, "out", "", "write the baseline to this file instead of a profile")
 	fs.Float64Var(&seconds, "seconds", 4, "how long to sample a camera source")
+	var tired bool
+	var tiredSource string
+	fs.BoolVar(&tired, "tired", false, "add the optional second step: your own tired posture (see above)")
+	fs.StringVar(&tiredSource, "tired-source", "", "video, image or folder of your tired posture (with --tired; default: the same camera)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -47,6 +60,12 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	}
 	if seconds <= 0 {
 		return usagef("--seconds must be positive")
+	}
+	if tiredSource != "" && !tired {
+		return usagef("--tired-source goes with --tired")
+	}
+	if tired && cfg.Camera.View == posture.Side {
+		return usagef("--tired needs the front view: the side view judges absolute angles")
 	}
 	if profile != "" {
 		if err := calibration.ValidateName(profile); err != nil {
@@ -81,6 +100,14 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 
 	info := src.Describe()
 	camera := info.Kind == vision.SourceCamera
+	if tired && tiredSource == "" && !camera {
+		return usagef("--tired from a video, image or folder needs --tired-source with the tired posture")
+	}
+	if tiredSource != "" {
+		if _, err := os.Stat(tiredSource); err != nil {
+			return fmt.Errorf("--tired-source: %w", err)
+		}
+	}
 	// A camera's first frames are dark or blurred while exposure settles
 	// (sampling.settle).
 	if camera {
@@ -102,11 +129,15 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	})
+	var tiredFrames []landmark.Frame
+	if err == nil && tired {
+		tiredFrames, err = sampleTired(src, pipe, cls, tiredSource, camera, seconds, stderr)
+	}
 	src.Close() // release the camera before writing anything
 	if err != nil {
 		return err
 	}
-	b, backup, err := calibration.Create(path, view, frames, cls.Camera, calibration.Meta{Source: cfg.Camera.Source, Profile: profile, Rejected: skipped})
+	b, backup, err := calibration.Create(path, view, frames, cls.Camera, calibration.Meta{Source: cfg.Camera.Source, Profile: profile, Rejected: skipped, Tired: tiredFrames})
 	if err != nil {
 		return err
 	}
@@ -116,6 +147,49 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	}
 	describeBaseline(stdout, b, cls)
 	return nil
+}
+
+// tiredMoveTime is how long the tired-posture step waits, after its
+// prompt, for the user to settle into it before sampling.
+const tiredMoveTime = 3 * time.Second
+
+// sampleTired takes the frames of the optional tired-posture step: from
+// the same camera after a prompt and a pause to move, or every frame of
+// tiredSource.
+func sampleTired(camSrc vision.FrameSource, pipe *vision.Pipeline, cls *posture.Classifier, tiredSource string, camera bool, seconds float64, stderr io.Writer) ([]landmark.Frame, error) {
+	src := camSrc
+	if tiredSource != "" {
+		s, err := vision.OpenSource(tiredSource)
+		if err != nil {
+			return nil, fmt.Errorf("--tired-source: %w", err)
+		}
+		defer s.Close()
+		src, camera = s, s.Describe().Kind == vision.SourceCamera
+	}
+	var start time.Duration = -1
+	if camera {
+		fmt.Fprintf(stderr, "Now sit the way you do when you are tired (or poke your chin towards the screen) and stay there: sampling %.0f s in %.0f s...\n", seconds, tiredMoveTime.Seconds())
+	}
+	var frames []landmark.Frame
+	err := analysis.Each(src, pipe, cls, func(r analysis.Result) error {
+		if r.Err != nil {
+			return nil
+		}
+		if camera {
+			if start < 0 {
+				start = r.Info.Time
+			}
+			if r.Info.Time-start < tiredMoveTime {
+				return nil
+			}
+			if r.Info.Time-start > tiredMoveTime+time.Duration(seconds*float64(time.Second)) {
+				return analysis.ErrStop
+			}
+		}
+		frames = append(frames, r.Landmarks)
+		return nil
+	})
+	return frames, err
 }
 
 // describeBaseline previews what the baseline means: users asked to see the
@@ -135,8 +209,12 @@ func describeBaseline(w io.Writer, b posture.Baseline, cls *posture.Classifier) 
 	} else {
 		fmt.Fprintln(w, "Shoulders were not visible: forward head is judged from the face alone (tilt the screen or camera down to show your shoulders for better results).")
 	}
-	fmt.Fprintf(w, "Flagged: head more than %.1f cm forward, more than %.0f cm lower, tilted more than %.0f° down or %.0f° sideways.\n",
+	fmt.Fprintf(w, "Flagged: head more than %.1f cm forward, more than %.0f cm lower, tilted more than %.0f° down or %.0f° sideways, or several of these part of the way at once.\n",
 		t.ForwardStartCM, t.DropStart*cls.Camera.EyeDistanceCM, t.PitchStartDeg, t.RollStartDeg)
+	if s := b.Tired; s.Frames > 0 {
+		fmt.Fprintf(w, "Your tired posture (%d frames): head %.1f cm forward, %.0f cm lower, %.0f° down; flagged from %.0f%% of the way there.\n",
+			s.Frames, s.ForwardCM, s.Drop*cls.Camera.EyeDistanceCM, s.PitchDeg, 100*posture.TiredFraction)
+	}
 }
 
 // sideWord says which side of the user the camera sits on, from the

@@ -489,3 +489,72 @@ func TestCheckAndCalibrateConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// calibrate --tired on real photos of one person (front-people p1): the
+// upright step from their first good photos, the tired step from their
+// first bad ones. The step is kept in the file; a tired posture that is
+// their upright again is refused and nothing is written; the flag needs a
+// second source when the first is not a camera.
+func TestCalibrateTiredStep(t *testing.T) {
+	isolateConfig(t)
+	dir := t.TempDir()
+	pick := func(sub, dst string, n int) string {
+		src := testenv.Photo(t, "front-people/p1/"+sub)
+		ents, err := os.ReadDir(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, dst)
+		if err := os.Mkdir(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents[:n] { // by name: by capture time
+			b, err := os.ReadFile(filepath.Join(src, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(out, e.Name()), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return out
+	}
+	upright, tired := pick("good", "upright", 8), pick("bad", "tired", 8)
+	out := filepath.Join(dir, "cal.json")
+
+	code, _, stderr := runCLI(t, "calibrate", "--source", upright, "--tired", "--out", out)
+	if code != 2 || !strings.Contains(stderr, "--tired-source") {
+		t.Errorf("--tired from a folder without --tired-source: exit %d, %q; want 2 naming --tired-source", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "calibrate", "--source", upright, "--tired", "--tired-source", upright, "--out", out)
+	if code == 0 || !strings.Contains(stderr, "tired posture") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+		t.Errorf("tired posture = upright: exit %d, %q; want one line refusing it", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused tired step wrote %s (%v)", out, err)
+	}
+	code, stdout, stderr := runCLI(t, "calibrate", "--source", upright, "--tired", "--tired-source", tired, "--out", out)
+	if code != 0 {
+		t.Fatalf("calibrate --tired: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cal struct {
+		Tired struct {
+			Frames   int     `json:"frames"`
+			PitchDeg float64 `json:"pitch_deg"`
+			Drop     float64 `json:"drop"`
+		} `json:"tired"`
+	}
+	if err := json.Unmarshal(data, &cal); err != nil {
+		t.Fatal(err)
+	}
+	if cal.Tired.Frames < 3 || cal.Tired.PitchDeg <= 0 {
+		t.Errorf("the tired step kept %+v, want several frames with the head pitched down\n%s", cal.Tired, stdout)
+	}
+	if !strings.Contains(stdout, "tired posture") {
+		t.Errorf("calibrate did not say what the tired step measured:\n%s", stdout)
+	}
+}

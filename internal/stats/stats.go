@@ -3,7 +3,10 @@
 // each is written once. Pure Go, no I/O, no project imports.
 package stats
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // Median of vs, 0 for none; vs is not changed.
 func Median(vs []float64) float64 {
@@ -17,4 +20,19 @@ func Median(vs []float64) float64 {
 		return s[m]
 	}
 	return (s[m-1] + s[m]) / 2
+}
+
+// RobustSpread is 1.4826 times the median absolute deviation from the
+// median: the standard deviation for normal data, unmoved by a few
+// outliers (a blink, a glance). 0 for fewer than two values.
+func RobustSpread(vs []float64) float64 {
+	if len(vs) < 2 {
+		return 0
+	}
+	m := Median(vs)
+	dev := make([]float64, len(vs))
+	for i, v := range vs {
+		dev[i] = math.Abs(v - m)
+	}
+	return 1.4826 * Median(dev)
 }

@@ -1,0 +1,204 @@
+package accuracy
+
+import (
+	"math"
+	"math/rand"
+	"sort"
+)
+
+// Judged is one real photo's outcome, ready to be scored: whose it is,
+// its label, and the verdict's combined evidence (Verdict.Score + 1 at a
+// decision limit of 1), so that any decision limit can be applied to it
+// afterwards without judging the photo again.
+type Judged struct {
+	Person    string
+	Bad       bool    // labelled bad (good otherwise; moderate is left out)
+	Evidence  float64 // combined evidence; flagged when >= the limit
+	Uncertain bool    // no confident verdict (uncertain, nobody found): never flagged
+}
+
+// Flagged reports whether j is flagged at the decision limit.
+func (j Judged) Flagged(limit float64) bool { return !j.Uncertain && j.Evidence >= limit }
+
+// Tally counts js at limit.
+func Tally(js []Judged, limit float64) Confusion {
+	var c Confusion
+	for _, j := range js {
+		switch f := j.Flagged(limit); {
+		case j.Bad && f:
+			c.TP++
+		case j.Bad:
+			c.FN++
+		case f:
+			c.FP++
+		default:
+			c.TN++
+		}
+	}
+	return c
+}
+
+// Candidate is one configuration of the detector judged over every
+// person: the fit chooses among candidates and decision limits together.
+type Candidate struct {
+	Name   string
+	Judged []Judged
+}
+
+// Objective scores a confusion on the training people; larger is better.
+type Objective func(Confusion) float64
+
+// MaxBalanced is the balanced accuracy (for the calibrated detector).
+func MaxBalanced(c Confusion) float64 { return nanTo(c.Balanced(), 0) }
+
+// MaxCaughtWithin returns the share of bad photos flagged while at most
+// maxGoodFlagged of the good ones are (for the uncalibrated detector: a
+// false alarm costs more than a missed mild case); a limit beyond it
+// scores below every limit within it, by how far it is beyond.
+func MaxCaughtWithin(maxGoodFlagged float64) Objective {
+	return func(c Confusion) float64 {
+		fpr, tpr := nanTo(c.FPR(), 0), nanTo(c.TPR(), 0)
+		if fpr > maxGoodFlagged {
+			return -fpr
+		}
+		return tpr - fpr/1000 // of equal catches, fewer false alarms
+	}
+}
+
+// limitGrid are the decision limits the fit tries.
+func limitGrid() []float64 {
+	var out []float64
+	for l := 0.3; l <= 6.0001; l += 0.02 {
+		out = append(out, math.Round(l*100)/100)
+	}
+	return out
+}
+
+// Fit chooses the candidate and decision limit that score best on the
+// photos of the people in train (every other person's photos are not
+// looked at). Ties go to the first candidate and the smallest limit.
+func Fit(cands []Candidate, train map[string]bool, obj Objective) (cand int, limit float64) {
+	best := math.Inf(-1)
+	for ci, c := range cands {
+		var js []Judged
+		for _, j := range c.Judged {
+			if train[j.Person] {
+				js = append(js, j)
+			}
+		}
+		for _, l := range limitGrid() {
+			if s := obj(Tally(js, l)); s > best+1e-12 {
+				best, cand, limit = s, ci, l
+			}
+		}
+	}
+	return cand, limit
+}
+
+// Fold is one person judged by what was fitted on the others.
+type Fold struct {
+	Person    string
+	Candidate string
+	Limit     float64
+	Confusion Confusion
+	AUC       float64 // by evidence, this person's photos alone (NaN when one label is missing)
+	Uncertain int     // photos answered uncertain
+	N         int
+}
+
+// LeaveOnePersonOut fits on every person but one and scores the one left
+// out, for each person in turn: the figures a new user would see.
+func LeaveOnePersonOut(cands []Candidate, persons []string, obj Objective) []Fold {
+	var out []Fold
+	for _, p := range persons {
+		train := map[string]bool{}
+		for _, q := range persons {
+			train[q] = q != p
+		}
+		ci, l := Fit(cands, train, obj)
+		f := Fold{Person: p, Candidate: cands[ci].Name, Limit: l}
+		var js []Judged
+		for _, j := range cands[ci].Judged {
+			if j.Person == p {
+				js = append(js, j)
+			}
+		}
+		f.Confusion = Tally(js, l)
+		f.AUC = JudgedAUC(js)
+		f.N = len(js)
+		for _, j := range js {
+			if j.Uncertain {
+				f.Uncertain++
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// JudgedAUC is the AUC of the evidence; an uncertain photo counts as the
+// lowest evidence (it is never flagged).
+func JudgedAUC(js []Judged) float64 {
+	var g, b []float64
+	for _, j := range js {
+		e := j.Evidence
+		if j.Uncertain {
+			e = math.Inf(-1)
+		}
+		if j.Bad {
+			b = append(b, e)
+		} else {
+			g = append(g, e)
+		}
+	}
+	return AUC(g, b)
+}
+
+// Pooled adds the folds' confusions.
+func Pooled(folds []Fold) Confusion {
+	var c Confusion
+	for _, f := range folds {
+		c.TP += f.Confusion.TP
+		c.FN += f.Confusion.FN
+		c.TN += f.Confusion.TN
+		c.FP += f.Confusion.FP
+	}
+	return c
+}
+
+// BootstrapPeople is a percentile confidence interval (level, e.g. 0.95)
+// of stat over the folds resampled by person with replacement: the
+// uncertainty that comes from having so few people, which dwarfs the
+// per-photo one. Resamples where stat is NaN are left out.
+func BootstrapPeople(folds []Fold, stat func(Confusion) float64, level float64, n int, seed int64) (lo, hi float64) {
+	if len(folds) == 0 || n <= 0 {
+		return math.NaN(), math.NaN()
+	}
+	rng := rand.New(rand.NewSource(seed))
+	var vals []float64
+	for i := 0; i < n; i++ {
+		pick := make([]Fold, len(folds))
+		for k := range pick {
+			pick[k] = folds[rng.Intn(len(folds))]
+		}
+		if v := stat(Pooled(pick)); !math.IsNaN(v) {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	sort.Float64s(vals)
+	q := func(p float64) float64 {
+		i := int(math.Round(p * float64(len(vals)-1)))
+		return vals[i]
+	}
+	return q((1 - level) / 2), q(1 - (1-level)/2)
+}
+
+func nanTo(v, alt float64) float64 {
+	if math.IsNaN(v) {
+		return alt
+	}
+	return v
+}
