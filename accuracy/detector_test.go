@@ -6,7 +6,6 @@ package accuracy
 // out.
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
 	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
-	"github.com/neckwatch/neckwatch/synthetic"
 	"github.com/neckwatch/neckwatch/vision"
 )
 
@@ -61,21 +59,6 @@ func openImage(path string, dst *gocv.Mat) error {
 	defer src.Close()
 	_, err = src.Next(dst)
 	return err
-}
-
-// newGenerator finds the user's face in lm (the landmarks of seed) and
-// returns a synthetic generator around it and the face box's height in
-// pixels, the unit the head drops are measured in.
-func newGenerator(seed gocv.Mat, lm landmarks) (*synthetic.Generator, float64, error) {
-	face, ok := lm.PrimaryFace()
-	if !ok {
-		return nil, 0, fmt.Errorf("no face found")
-	}
-	g, err := synthetic.NewGenerator(seed, face.Box)
-	if err != nil {
-		return nil, 0, err
-	}
-	return g, face.Box.H, nil
 }
 
 // cameraModel is the default camera model with the horizontal field of

@@ -45,23 +45,41 @@ type Candidate struct {
 	Judged []Judged
 }
 
-// Objective scores a confusion on the training people; larger is better.
-type Objective func(Confusion) float64
+// Objective scores the training people's confusions (one per person);
+// larger is better.
+type Objective func(perPerson []Confusion) float64
 
-// MaxBalanced is the balanced accuracy (for the calibrated detector).
-func MaxBalanced(c Confusion) float64 { return nanTo(c.Balanced(), 0) }
+func sum(cs []Confusion) Confusion {
+	var c Confusion
+	for _, x := range cs {
+		c.TP += x.TP
+		c.FN += x.FN
+		c.TN += x.TN
+		c.FP += x.FP
+	}
+	return c
+}
 
-// MaxCaughtWithin returns the share of bad photos flagged while at most
-// maxGoodFlagged of the good ones are (for the uncalibrated detector: a
-// false alarm costs more than a missed mild case); a limit beyond it
-// scores below every limit within it, by how far it is beyond.
+// MaxBalanced is the pooled balanced accuracy (for the calibrated detector).
+func MaxBalanced(cs []Confusion) float64 { return nanTo(sum(cs).Balanced(), 0) }
+
+// MaxCaughtWithin returns the pooled share of bad photos flagged while no
+// person has more than maxGoodFlagged of their good photos flagged (for
+// the uncalibrated detector: a false alarm costs more than a missed mild
+// case, and a tool that cries wolf for one person in three is dropped by
+// that person whatever the average). A limit beyond the budget scores
+// below every limit within it, by how far it is beyond.
 func MaxCaughtWithin(maxGoodFlagged float64) Objective {
-	return func(c Confusion) float64 {
-		fpr, tpr := nanTo(c.FPR(), 0), nanTo(c.TPR(), 0)
-		if fpr > maxGoodFlagged {
-			return -fpr
+	return func(cs []Confusion) float64 {
+		worst := 0.0
+		for _, c := range cs {
+			worst = math.Max(worst, nanTo(c.FPR(), 0))
 		}
-		return tpr - fpr/1000 // of equal catches, fewer false alarms
+		if worst > maxGoodFlagged {
+			return -worst
+		}
+		all := sum(cs)
+		return nanTo(all.TPR(), 0) - nanTo(all.FPR(), 0)/1000 // of equal catches, fewer false alarms
 	}
 }
 
@@ -80,14 +98,23 @@ func limitGrid() []float64 {
 func Fit(cands []Candidate, train map[string]bool, obj Objective) (cand int, limit float64) {
 	best := math.Inf(-1)
 	for ci, c := range cands {
-		var js []Judged
+		byPerson := map[string][]Judged{}
+		var order []string
 		for _, j := range c.Judged {
-			if train[j.Person] {
-				js = append(js, j)
+			if !train[j.Person] {
+				continue
 			}
+			if _, ok := byPerson[j.Person]; !ok {
+				order = append(order, j.Person)
+			}
+			byPerson[j.Person] = append(byPerson[j.Person], j)
 		}
 		for _, l := range limitGrid() {
-			if s := obj(Tally(js, l)); s > best+1e-12 {
+			cs := make([]Confusion, len(order))
+			for i, p := range order {
+				cs[i] = Tally(byPerson[p], l)
+			}
+			if s := obj(cs); s > best+1e-12 {
 				best, cand, limit = s, ci, l
 			}
 		}
@@ -156,14 +183,11 @@ func JudgedAUC(js []Judged) float64 {
 
 // Pooled adds the folds' confusions.
 func Pooled(folds []Fold) Confusion {
-	var c Confusion
-	for _, f := range folds {
-		c.TP += f.Confusion.TP
-		c.FN += f.Confusion.FN
-		c.TN += f.Confusion.TN
-		c.FP += f.Confusion.FP
+	cs := make([]Confusion, len(folds))
+	for i, f := range folds {
+		cs[i] = f.Confusion
 	}
-	return c
+	return sum(cs)
 }
 
 // BootstrapPeople is a percentile confidence interval (level, e.g. 0.95)

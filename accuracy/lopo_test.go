@@ -89,3 +89,15 @@ func TestBootstrapPeople(t *testing.T) {
 		t.Error("same seed, different interval")
 	}
 }
+
+// The false-alarm budget holds for each person, not just on average: a
+// person with few photos whose good ones score high is not outvoted by
+// one with many.
+func TestMaxCaughtWithinIsPerPerson(t *testing.T) {
+	js := append(judged("many", false, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1), judged("many", true, 0.7, 0.9)...)
+	js = append(js, judged("few", false, 0.8)...)
+	_, l := Fit([]Candidate{{"c", js}}, map[string]bool{"many": true, "few": true}, MaxCaughtWithin(0.10))
+	if l <= 0.8 {
+		t.Errorf("limit %v flags the one good photo of \"few\" (pooled it is 1 of 21, under 10%%)", l)
+	}
+}

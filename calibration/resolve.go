@@ -127,3 +127,19 @@ func Create(path string, view posture.View, frames []landmark.Frame, cam posture
 	backup, err := Save(path, b)
 	return b, backup, err
 }
+
+// AddTired takes the optional second step on the calibration stored at
+// path: frames of the user's own tired posture, measured against it, and
+// saves the result keeping the previous file as path.bak (see Save). A
+// refused step writes nothing.
+func AddTired(path string, frames []landmark.Frame, cam posture.CameraModel) (posture.Baseline, string, error) {
+	b, err := Load(path)
+	if err != nil {
+		return b, "", err
+	}
+	if err := b.AddTiredFrames(frames, cam); err != nil {
+		return b, "", fmt.Errorf("the tired posture: %w", err)
+	}
+	backup, err := Save(path, b)
+	return b, backup, err
+}

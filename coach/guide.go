@@ -21,10 +21,12 @@ const (
 	CalibrationCategory = "neckwatch.calibration"
 )
 
-// Keys of the first-run prompt's actions.
+// Keys of the first-run prompt's actions, and of the calibration result's
+// offer of the tired-posture step.
 const (
 	ActionCalibrateNow = ActionDefault
 	ActionLater        = "later"
+	ActionTiredStep    = "tired-posture"
 )
 
 // DefaultCalibrationCountdown is the time between "Calibrate now" and the
@@ -36,6 +38,7 @@ type guide struct {
 	prompted    bool      // offered (or started) in this session
 	calibrateAt time.Time // when the guided calibration is due; zero: none
 	taking      bool      // TakeCalibration asked, outcome not reported yet
+	tired       bool      // the step due or being taken is the tired posture
 }
 
 // tick offers the calibration once, and asks for it when its countdown
@@ -43,7 +46,7 @@ type guide struct {
 func (g *guide) tick(s *Session, now time.Time, out []Effect) []Effect {
 	if !g.calibrateAt.IsZero() && !now.Before(g.calibrateAt) {
 		g.calibrateAt, g.taking = time.Time{}, true
-		return append(out, TakeCalibration{})
+		return append(out, TakeCalibration{Tired: g.tired})
 	}
 	if g.prompted || g.calibrated || !s.opt.CanCalibrate || !g.calibrateAt.IsZero() || g.taking ||
 		!s.present(now) || s.held(now) {
@@ -72,6 +75,8 @@ func (s *Session) Action(now time.Time, category, key string) []Effect {
 	switch {
 	case category == PromptCategory && key == ActionCalibrateNow:
 		return s.StartGuidedCalibration(now)
+	case category == CalibrationCategory && key == ActionTiredStep:
+		return s.StartGuidedTiredPosture(now)
 	case category == AdviceCategory && key == ActionDismissAdvice:
 		return s.advice.dismiss()
 	}
@@ -87,10 +92,35 @@ func (s *Session) StartGuidedCalibration(now time.Time) []Effect {
 	if !g.calibrateAt.IsZero() || g.taking {
 		return nil
 	}
-	g.calibrateAt = now.Add(s.opt.CalibrationCountdown)
+	g.calibrateAt, g.tired = now.Add(s.opt.CalibrationCountdown), false
 	return []Effect{Show{Notice{
 		Title:    fmt.Sprintf("Calibrating in %d seconds", int(s.opt.CalibrationCountdown.Round(time.Second)/time.Second)),
 		Body:     "Sit upright as you like to work, shoulders relaxed, and look at the screen. Stay still until the result appears.",
+		Category: CalibrationCategory,
+	}}}
+}
+
+// StartGuidedTiredPosture announces the optional second step after the
+// countdown (the calibration result's "Add my tired posture", the tray's
+// menu): the user sits the way they do when tired, and their own slouch
+// sets where they are flagged. It needs an upright calibration first.
+func (s *Session) StartGuidedTiredPosture(now time.Time) []Effect {
+	g := &s.guide
+	if !g.calibrateAt.IsZero() || g.taking {
+		return nil
+	}
+	if !g.calibrated {
+		return []Effect{Show{Notice{
+			Title:    "Calibrate upright first",
+			Body:     "The tired-posture step is measured against your upright posture: choose Recalibrate (sit upright) first, then add it.",
+			Category: CalibrationCategory,
+		}}}
+	}
+	g.calibrateAt, g.tired = now.Add(s.opt.CalibrationCountdown), true
+	return []Effect{Show{Notice{
+		Title: fmt.Sprintf("Your tired posture in %d seconds", int(s.opt.CalibrationCountdown.Round(time.Second)/time.Second)),
+		Body: "Sit the way you do at the end of a long day (or poke your chin towards the screen) and stay there until the result appears. " +
+			"You will then be told from halfway between your upright and this posture.",
 		Category: CalibrationCategory,
 	}}}
 }
@@ -101,9 +131,19 @@ func (s *Session) StartGuidedCalibration(now time.Time) []Effect {
 // baseline angle (nil: none to claim) and the history records it; a guided
 // calibration's result is shown either way.
 func (s *Session) Calibrated(now time.Time, baselineNeckAngleDeg *float64, err error) []Effect {
-	guided := s.guide.taking
-	s.guide.taking = false
+	guided, tired := s.guide.taking, s.guide.tired
+	s.guide.taking, s.guide.tired = false, false
 	var out []Effect
+	if tired {
+		// The second step: the upright reference is unchanged.
+		n := Notice{Category: CalibrationCategory, Title: "Tired posture added"}
+		n.Body = "You will be told from halfway between your upright posture and this one, even when each change is small."
+		if err != nil {
+			n.Title = "The tired posture was not added"
+			n.Body = fmt.Sprintf("%v.\nTry again from the tray menu, or run `neckwatch calibrate --tired`.", err)
+		}
+		return append(out, Show{n})
+	}
 	if err == nil {
 		s.guide.calibrated = true
 		s.pol.SetBaseline(baselineNeckAngleDeg)
@@ -123,6 +163,11 @@ func (s *Session) Calibrated(now time.Time, baselineNeckAngleDeg *float64, err e
 	default:
 		n.Title = "Calibrated"
 		n.Body = "Your upright posture is now the reference neckwatch judges by. Recalibrate when you move the camera or change desks."
+	}
+	if err == nil {
+		// The optional second step, offered while the user is at it.
+		n.Body += " Optional: add your tired posture, so your own slouch sets where you are told."
+		n.Actions = []Action{{Key: ActionTiredStep, Label: "Add my tired posture"}}
 	}
 	return append(out, Show{n})
 }

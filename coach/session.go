@@ -40,8 +40,10 @@ type Show struct{ Notice }
 type Record struct{ Event }
 
 // TakeCalibration asks the shell, which owns the camera, to take a
-// calibration now and report the outcome with Session.Calibrated.
-type TakeCalibration struct{}
+// calibration now and report the outcome with Session.Calibrated. Tired
+// asks for the optional second step instead: the user's own tired posture
+// added to the current calibration.
+type TakeCalibration struct{ Tired bool }
 
 // SaveState asks for the day state to be persisted.
 type SaveState struct{ Snapshot }

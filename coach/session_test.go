@@ -327,3 +327,58 @@ func TestSessionAdviceNotShown(t *testing.T) {
 		t.Fatal("not asked again a day later")
 	}
 }
+
+// The tired-posture step: offered on the guided calibration's result,
+// counted down, asked for as TakeCalibration{Tired: true}, its result
+// shown without a second Calibrated record; refused before an upright
+// calibration.
+func TestSessionGuidedTiredPosture(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	s, err := NewSession(DefaultConfig(), SessionOptions{CanCalibrate: true}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shows, _, take := split(s.StartGuidedTiredPosture(t0)); take || len(shows) != 1 || shows[0] != "Calibrate upright first" {
+		t.Fatalf("tired step before an upright calibration: %q take %v", shows, take)
+	}
+	s.StartGuidedCalibration(t0)
+	s.Tick(t0.Add(5 * time.Second))
+	angle := 51.0
+	var offer Notice
+	for _, e := range s.Calibrated(t0.Add(6*time.Second), &angle, nil) {
+		if sh, ok := e.(Show); ok {
+			offer = sh.Notice
+		}
+	}
+	if len(offer.Actions) != 1 || offer.Actions[0].Key != ActionTiredStep {
+		t.Fatalf("calibration result %+v does not offer the tired step", offer)
+	}
+	if shows, _, _ := split(s.Action(t0.Add(7*time.Second), offer.Category, ActionTiredStep)); len(shows) != 1 || shows[0] != "Your tired posture in 5 seconds" {
+		t.Fatalf("countdown: %q", shows)
+	}
+	var asked []TakeCalibration
+	for _, e := range s.Tick(t0.Add(12 * time.Second)) {
+		if tc, ok := e.(TakeCalibration); ok {
+			asked = append(asked, tc)
+		}
+	}
+	if len(asked) != 1 || !asked[0].Tired {
+		t.Fatalf("asked %+v, want one TakeCalibration{Tired: true}", asked)
+	}
+	shows, records, _ := split(s.Calibrated(t0.Add(13*time.Second), &angle, nil))
+	if len(shows) != 1 || shows[0] != "Tired posture added" || len(records) != 0 {
+		t.Fatalf("result: shows %q records %v", shows, records)
+	}
+	// A refused step says why; the next guided calibration is upright again.
+	s.StartGuidedTiredPosture(t0.Add(20 * time.Second))
+	s.Tick(t0.Add(25 * time.Second))
+	if shows, _, _ := split(s.Calibrated(t0.Add(26*time.Second), nil, errors.New("tired posture too close to upright"))); len(shows) != 1 || shows[0] != "The tired posture was not added" {
+		t.Fatalf("refused: %q", shows)
+	}
+	s.StartGuidedCalibration(t0.Add(30 * time.Second))
+	for _, e := range s.Tick(t0.Add(35 * time.Second)) {
+		if tc, ok := e.(TakeCalibration); ok && tc.Tired {
+			t.Fatal("the upright calibration after a tired step was asked as a tired one")
+		}
+	}
+}

@@ -116,9 +116,13 @@ type Options struct {
 	DoNotDisturb func(ctx context.Context) (bool, error)
 	DNDPoll      time.Duration
 	Recalibrate  Recalibrator
-	Intervals    Intervals
-	Burst        int           // frames per sample
-	Tick         time.Duration // how often the coach's clock advances between samples
+	// AddTiredPosture adds the optional second calibration step (frames
+	// of the user's own tired posture) to the current calibration and
+	// returns the classifier to use; nil: not offered for this source.
+	AddTiredPosture Recalibrator
+	Intervals       Intervals
+	Burst           int           // frames per sample
+	Tick            time.Duration // how often the coach's clock advances between samples
 	// SaveState persists the day state (load, breaks today) when the coach
 	// asks and at shutdown.
 	SaveState func(coach.Snapshot) error
@@ -259,7 +263,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 			case <-ctx.Done():
 				return nil
 			case reply := <-d.recalibrate:
-				angle, err := d.runRecalibration(ctx)
+				angle, err := d.runRecalibration(ctx, false)
 				d.mu.Lock()
 				effects := d.opt.Coach.Calibrated(d.opt.Now(), angle, err)
 				d.mu.Unlock()
@@ -464,7 +468,7 @@ func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
 				d.log.Info("advice dismissed for good", "id", e.ID)
 			}
 		case coach.TakeCalibration:
-			angle, err := d.runRecalibration(ctx)
+			angle, err := d.runRecalibration(ctx, e.Tired)
 			if ctx.Err() != nil {
 				return // stopping: no "did not work" notice at logout
 			}
@@ -495,26 +499,33 @@ func (d *Daemon) save(snap coach.Snapshot) {
 // runRecalibration samples a longer burst of upright frames, swaps in the
 // classifier built from them and returns its baseline angle for the
 // coach.
-func (d *Daemon) runRecalibration(ctx context.Context) (*float64, error) {
-	if d.opt.Recalibrate == nil {
-		return nil, errors.New("recalibration is not available for this source")
+//
+// With tired, the frames are the user's tired posture, added to the
+// current calibration (the optional second step).
+func (d *Daemon) runRecalibration(ctx context.Context, tired bool) (*float64, error) {
+	take, what := d.opt.Recalibrate, "recalibrate"
+	if tired {
+		take, what = d.opt.AddTiredPosture, "tired posture"
+	}
+	if take == nil {
+		return nil, fmt.Errorf("%s: not available for this source", what)
 	}
 	var samples []Sample
 	for i := 0; i < 3; i++ {
 		s, err := d.sample(ctx, 5)
 		if err != nil {
-			return nil, fmt.Errorf("recalibrate: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		samples = append(samples, s)
 	}
-	cls, err := d.opt.Recalibrate(samples)
+	cls, err := take(samples)
 	if err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
 	d.cls = cls
 	d.mu.Unlock()
-	d.log.Info("recalibrated")
+	d.log.Info("recalibrated", "step", what)
 	return BaselineAngle(cls), nil
 }
 
@@ -657,6 +668,15 @@ func (d *Daemon) StartBreak() {
 func (d *Daemon) StartGuidedCalibration() {
 	d.mu.Lock()
 	effects := d.opt.Coach.StartGuidedCalibration(d.opt.Now())
+	d.mu.Unlock()
+	d.apply(context.Background(), effects)
+}
+
+// StartGuidedTiredPosture starts the countdown of the optional second
+// calibration step (the tray's menu, the calibration result's offer).
+func (d *Daemon) StartGuidedTiredPosture() {
+	d.mu.Lock()
+	effects := d.opt.Coach.StartGuidedTiredPosture(d.opt.Now())
 	d.mu.Unlock()
 	d.apply(context.Background(), effects)
 }

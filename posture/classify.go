@@ -325,6 +325,11 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	v.Person = true
 	v.Shoulders = ft.Shoulders
 	setupMeasures(&v, ft)
+	if ft.TooDark {
+		v.State = Uncertain
+		v.Reasons = []string{"too dark to judge: more light on your face"}
+		return v
+	}
 	if v.Calibrated && b.Aspect() > 0 && math.Abs(ft.Aspect()/b.Aspect()-1) > maxAspectChange {
 		v.State = Uncertain
 		v.Reasons = []string{fmt.Sprintf("the camera's picture changed shape since calibration (%dx%d, was %dx%d): another camera or field of view; recalibrate",
@@ -521,7 +526,7 @@ const (
 // drift from it); see accuracy/real_test.go.
 const (
 	EvidenceDefault             = 1.2
-	EvidenceUncalibratedDefault = 0.46
+	EvidenceUncalibratedDefault = 0.74
 	SideEvidenceDefault         = 1.0
 
 	UncalibratedForwardWidenDefault = 0.0

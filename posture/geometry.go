@@ -115,6 +115,9 @@ type FrontFeatures struct {
 	// (0-255): the body network's shoulders are then the first thing to
 	// go astray, well before the face mesh does.
 	Dark bool
+	// TooDark is set below tooDarkFrame: even equalised, the landmarks of
+	// such a frame are mostly noise, and it is judged uncertain.
+	TooDark bool
 }
 
 // Aspect is the frame's width over its height.
@@ -146,6 +149,11 @@ const (
 	// for the shoulders: an evening lamp's frames measured 15-40, daylight
 	// desk photos 70-130.
 	darkFrame = 50
+	// tooDarkFrame is the mean luminance below which nothing is judged:
+	// the darkest evening-lamp frames measured 15; below that the
+	// landmarks of real faces wander (at a mean of about 10, an eighth of
+	// upright photos read as bad posture).
+	tooDarkFrame = 13
 )
 
 // headPose estimates pitch, yaw and roll from the five face landmarks.
@@ -343,7 +351,8 @@ func meshFaceSize(m *landmark.Mesh) float64 {
 
 // MeasureFront computes the front-view features of one frame.
 func MeasureFront(fr *landmark.Frame, cam CameraModel) FrontFeatures {
-	ft := FrontFeatures{FrameW: fr.Width, FrameH: fr.Height, Dark: fr.Enhanced && fr.Brightness < darkFrame}
+	ft := FrontFeatures{FrameW: fr.Width, FrameH: fr.Height, Dark: fr.Enhanced && fr.Brightness < darkFrame,
+		TooDark: fr.Enhanced && fr.Brightness < tooDarkFrame}
 	face, ok := fr.PrimaryFace()
 	if !ok || fr.Width <= 0 {
 		ft.BodyOnly = ok || confidentHead(fr.Body)

@@ -85,3 +85,24 @@ func TestTiredPostureSetsTheOperatingPoint(t *testing.T) {
 		t.Errorf("round trip: %+v, %v; want %+v", back.Tired, err, withTired.Tired)
 	}
 }
+
+// A frame too dark even after equalising is uncertain, not judged; an
+// evening lamp's frame is judged.
+func TestTooDarkIsUncertain(t *testing.T) {
+	c := NewClassifier(Front, calibratedBaseline(t))
+	for _, tc := range []struct {
+		brightness float64
+		enhanced   bool
+		want       State
+	}{
+		{10, true, Uncertain},
+		{tooDarkFrame + 2, true, Upright},
+		{10, false, Upright}, // not measured by the pipeline (hand-built landmarks)
+	} {
+		fr := frontFrame(frontalFace(320, 200, testIED), uprightBody())
+		fr.Brightness, fr.Enhanced = tc.brightness, tc.enhanced
+		if v := c.Classify(fr); v.State != tc.want {
+			t.Errorf("brightness %v enhanced %v: %s %q, want %s", tc.brightness, tc.enhanced, v.State, v.Reasons, tc.want)
+		}
+	}
+}

@@ -60,6 +60,9 @@ type Actions interface {
 	StartBreak()
 	// Recalibrate takes a new upright reference ("sit upright").
 	Recalibrate()
+	// AddTiredPosture takes the optional second calibration step: the
+	// user's own tired posture sets where they are told.
+	AddTiredPosture()
 	// OpenReport opens today's report.
 	OpenReport()
 	// Quit stops the daemon. The daemon then cancels the context given to
@@ -91,6 +94,7 @@ var menu = []menuEntry{
 	{"Snooze alerts 30 minutes", "Keep watching, but no alerts for 30 minutes", "snooze 30m", func(a Actions) { a.Snooze(snoozeSpell) }},
 	{"Start a traction break now", "Take the neck break now; a notification tells you when it is over", "start break", func(a Actions) { a.StartBreak() }},
 	{"Recalibrate (sit upright)", "Sit upright, then take a new reference posture", "recalibrate", func(a Actions) { a.Recalibrate() }},
+	{"Add my tired posture", "Sit the way you do when tired: your own slouch then sets where you are told", "tired posture", func(a Actions) { a.AddTiredPosture() }},
 	{"Open today's report", "Show today's posture report", "open report", func(a Actions) { a.OpenReport() }},
 	{"Quit neckwatch", "Stop neckwatch", "quit", func(a Actions) { a.Quit() }},
 }

@@ -82,6 +82,7 @@ func (a *fakeActions) PauseUntilTomorrow()    { a.record("PauseUntilTomorrow()")
 func (a *fakeActions) Snooze(d time.Duration) { a.record(fmt.Sprintf("Snooze(%v)", d)) }
 func (a *fakeActions) StartBreak()            { a.record("StartBreak()") }
 func (a *fakeActions) Recalibrate()           { a.record("Recalibrate()") }
+func (a *fakeActions) AddTiredPosture()       { a.record("AddTiredPosture()") }
 func (a *fakeActions) OpenReport()            { a.record("OpenReport()") }
 func (a *fakeActions) Quit()                  { a.record("Quit()") }
 
@@ -319,6 +320,7 @@ func TestRealBus(t *testing.T) {
 			{"Snooze alerts 30 minutes", "Snooze(30m0s)"},
 			{"Start a traction break now", "StartBreak()"},
 			{"Recalibrate (sit upright)", "Recalibrate()"},
+			{"Add my tired posture", "AddTiredPosture()"},
 			{"Open today's report", "OpenReport()"},
 			{"Quit neckwatch", "Quit()"},
 		} {

@@ -362,7 +362,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 
 	d, err := daemon.New(daemon.Options{
 		Sampler: sampler, Classifier: cls, Coach: session, Notifier: notifier,
-		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log),
+		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log), AddTiredPosture: tiredRecorder(cfg, calPath, log),
 		Intervals: daemon.IntervalsFrom(cfg.Sampling), Burst: daemon.BurstFrom(cfg.Sampling),
 		SaveState: func(s coach.Snapshot) error { return saveSnapshot(statePath, s) },
 		Logger:    log, Source: cfg.Camera.Source,
@@ -562,6 +562,33 @@ func recalibrator(cfg config.Config, path string, log *slog.Logger) daemon.Recal
 			return nil, fmt.Errorf("recalibrate: %w", err)
 		}
 		log.Info("calibration saved", "path", path, "frames", b.Frames, "previous_kept_as", backup)
+		return cfg.NewClassifier(&b)
+	}
+}
+
+// tiredRecorder adds the frames the daemon sampled while the user sat the
+// way they do when tired to the calibration in use (the optional second
+// step), and returns the classifier to use from now on.
+func tiredRecorder(cfg config.Config, path string, log *slog.Logger) daemon.Recalibrator {
+	return func(samples []daemon.Sample) (*posture.Classifier, error) {
+		cls, err := cfg.NewClassifier(nil)
+		if err != nil {
+			return nil, err
+		}
+		var frames []landmark.Frame
+		for _, s := range samples {
+			frames = append(frames, s.Frames...)
+		}
+		if path == "" {
+			if path, err = calibration.ProfilePath(cfg.Camera.Profile); err != nil {
+				return nil, err
+			}
+		}
+		b, backup, err := calibration.AddTired(path, frames, cls.Camera)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("tired posture added to the calibration", "path", path, "frames", b.Tired.Frames, "previous_kept_as", backup)
 		return cfg.NewClassifier(&b)
 	}
 }

@@ -42,6 +42,10 @@ func (a trayActions) Quit()                  { a.quit() }
 // second one gives the result.
 func (a trayActions) Recalibrate() { go a.d.StartGuidedCalibration() }
 
+// AddTiredPosture from the tray is the guided tired-posture step, counted
+// down like Recalibrate.
+func (a trayActions) AddTiredPosture() { go a.d.StartGuidedTiredPosture() }
+
 func (a trayActions) OpenReport() {
 	go func() {
 		if a.openReport == nil {
