@@ -133,27 +133,50 @@ func unitLimits(cls classifier) classifier {
 // not used without one).
 var uncalibratedForwardWidens = []float64{0}
 
+// uncalibratedVariant is one candidate configuration of the uncalibrated
+// detector: the forward widening (0: the face-to-shoulder size is not
+// evidence) and the chin's widening (0: the chin over the shoulders is
+// not evidence).
+type uncalibratedVariant struct{ forward, chin float64 }
+
+var uncalibratedVariants = func() []uncalibratedVariant {
+	var out []uncalibratedVariant
+	for _, fw := range uncalibratedForwardWidens {
+		for _, ch := range []float64{0, 1.6} {
+			out = append(out, uncalibratedVariant{fw, ch})
+		}
+	}
+	return out
+}()
+
+func (u uncalibratedVariant) classifier() classifier {
+	cls := unitLimits(newClassifier(front, nil, 0))
+	cls.Thresholds.UncalibratedForwardWiden = u.forward
+	cls.Thresholds.UncalibratedChin = u.chin
+	return cls
+}
+
 // frontResult is everything the front set gives.
 type frontResult struct {
-	persons        []string
-	calibrated     []Judged // the later good and the bad photos, against each person's calibration
-	moderate       map[string][]Judged
-	uncalibrated   []Candidate // every photo, per forward widening
-	calFolds       []Fold
-	uncalFolds     []Fold
-	calFrames      map[string]int
-	tired          []tiredRow
-	calFitAll      float64 // the calibrated limit fitted on every person
-	uncalFitAll    float64
-	uncalFitAllFwd float64
-	uncalPersons   int // people in the uncalibrated fit (with the portraits)
+	persons            []string
+	calibrated         []Judged // the later good and the bad photos, against each person's calibration
+	moderate           map[string][]Judged
+	uncalibrated       []Candidate // every photo, per forward widening
+	calFolds           []Fold
+	uncalFolds         []Fold
+	calFrames          map[string]int
+	tired              []tiredRow
+	calFitAll          float64 // the calibrated limit fitted on every person
+	uncalFitAll        float64
+	uncalFitAllVariant uncalibratedVariant
+	uncalPersons       int // people in the uncalibrated fit (with the portraits)
 }
 
 func judgeFront(t *testing.T, photos, portraits []realPhoto) frontResult {
 	t.Helper()
 	r := frontResult{moderate: map[string][]Judged{}, calFrames: map[string]int{}}
-	for _, fw := range uncalibratedForwardWidens {
-		r.uncalibrated = append(r.uncalibrated, Candidate{Name: fmt.Sprintf("forward widen %g", fw)})
+	for _, u := range uncalibratedVariants {
+		r.uncalibrated = append(r.uncalibrated, Candidate{Name: fmt.Sprintf("forward widen %g, chin %g", u.forward, u.chin)})
 	}
 	byPerson := map[string][]realPhoto{}
 	calBaselines := map[string]*posture.Baseline{}
@@ -188,10 +211,8 @@ func judgeFront(t *testing.T, photos, portraits []realPhoto) frontResult {
 		calBaselines[person] = b
 		cal := unitLimits(newClassifier(front, b, 0))
 		for i, p := range ps {
-			for ci, fw := range uncalibratedForwardWidens {
-				unc := unitLimits(newClassifier(front, nil, 0))
-				unc.Thresholds.UncalibratedForwardWiden = fw
-				ev, u, _ := evidenceOf(unc, p.lm)
+			for ci, uv := range uncalibratedVariants {
+				ev, u, _ := evidenceOf(uv.classifier(), p.lm)
 				if p.label != "moderate" {
 					r.uncalibrated[ci].Judged = append(r.uncalibrated[ci].Judged, Judged{person, p.label == "bad", ev, u})
 				}
@@ -214,10 +235,8 @@ func judgeFront(t *testing.T, photos, portraits []realPhoto) frontResult {
 	uncalPersons := append([]string(nil), r.persons...)
 	for _, p := range portraits {
 		uncalPersons = append(uncalPersons, p.person)
-		for ci, fw := range uncalibratedForwardWidens {
-			unc := unitLimits(newClassifier(front, nil, 0))
-			unc.Thresholds.UncalibratedForwardWiden = fw
-			ev, u, _ := evidenceOf(unc, p.lm)
+		for ci, uv := range uncalibratedVariants {
+			ev, u, _ := evidenceOf(uv.classifier(), p.lm)
 			r.uncalibrated[ci].Judged = append(r.uncalibrated[ci].Judged, Judged{p.person, false, ev, u})
 		}
 	}
@@ -248,7 +267,7 @@ func judgeFront(t *testing.T, photos, portraits []realPhoto) frontResult {
 	_, r.calFitAll = Fit([]Candidate{{"calibrated", r.calibrated}}, all, MaxBalanced)
 	r.uncalPersons = len(uncalPersons)
 	ci, l := Fit(r.uncalibrated, all, MaxCaughtWithin(uncalibratedGoodBudget))
-	r.uncalFitAll, r.uncalFitAllFwd = l, uncalibratedForwardWidens[ci]
+	r.uncalFitAll, r.uncalFitAllVariant = l, uncalibratedVariants[ci]
 	return r
 }
 
@@ -305,9 +324,8 @@ const uncalibratedGoodBudget = 0.10
 
 // sideResult is the side set judged as it is (no calibration, no fit).
 type sideResult struct {
-	judged         []Judged
-	states         map[string]map[posture.State]int
-	good, bad, unc int
+	judged []Judged
+	states map[string]map[posture.State]int
 }
 
 func judgeSide(photos []realPhoto) sideResult {
@@ -378,7 +396,7 @@ func realReport(fr frontResult, sr sideResult, sideAUCLo, sideAUCHi float64) str
 	pu := Pooled(fr.uncalFolds)
 	ulo, uhi := BootstrapPeople(fr.uncalFolds, func(c Confusion) float64 { return c.FPR() }, 0.95, 4000, 1)
 	w("| **pooled** | | **%s** (95%% CI over people %s–%s) | **%s** | %s | | |\n\n", pct(pu.FPR()), pct(ulo), pct(uhi), pct(pu.TPR()), f3(pu.Balanced()))
-	w("Shipped: forward widening %g, limit %.2f; fitted on all %d people: %g, %.2f.\n\n", posture.UncalibratedForwardWidenDefault, posture.EvidenceUncalibratedDefault, fr.uncalPersons, fr.uncalFitAllFwd, fr.uncalFitAll)
+	w("Shipped: forward widening %g, chin %g, limit %.2f; fitted on all %d people: %g, %g, %.2f.\n\n", posture.UncalibratedForwardWidenDefault, posture.UncalibratedChinDefault, posture.EvidenceUncalibratedDefault, fr.uncalPersons, fr.uncalFitAllVariant.forward, fr.uncalFitAllVariant.chin, fr.uncalFitAll)
 
 	var sg, sb []bool
 	for _, j := range sr.judged {

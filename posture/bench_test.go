@@ -9,7 +9,7 @@ func BenchmarkClassifyFront(b *testing.B) {
 	c := NewClassifier(Front, calibratedBaseline(t))
 	fr := frontFrame(frontalFace(330, 215, 1.05*testIED), uprightBody())
 	b.ReportAllocs()
-	for b.Loop() {
+	for i := 0; i < b.N; i++ {
 		c.Classify(fr)
 	}
 }

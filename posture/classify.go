@@ -39,6 +39,11 @@ type Thresholds struct {
 	// by leave-one-person-out on real photos.
 	UncalibratedForwardWiden float64
 
+	// UncalibratedChin, when above 0, judges the chin's height over the
+	// shoulders against the population's without a calibration, with the
+	// drop limits times this factor (0: not used).
+	UncalibratedChin float64
+
 	// Evidence is the combined evidence (see judge) from which a front
 	// frame judged against the user's calibration is no longer upright:
 	// 1 means one feature at its start limit alone, or several smaller
@@ -75,6 +80,7 @@ func DefaultThresholds() Thresholds {
 		MaxYawDeg:                40,
 		UncalibratedWiden:        1.6,
 		UncalibratedForwardWiden: UncalibratedForwardWidenDefault,
+		UncalibratedChin:         UncalibratedChinDefault,
 		Evidence:                 EvidenceDefault,
 		SideEvidence:             SideEvidenceDefault,
 		EvidenceUncalibrated:     EvidenceUncalibratedDefault,
@@ -447,6 +453,14 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	v.dev.pitch, v.dev.roll = ptr(pitch), ptr(roll)
 	cs = append(cs, measureFrom(ForwardHead, pitch, th.PitchStartDeg, th.PitchSevereDeg, sp.PitchDeg, k, fmt.Sprintf("head tilted %.0f° down", pitch)))
 	cs = append(cs, measureFrom(Lean, math.Abs(roll), th.RollStartDeg, th.RollSevereDeg, sp.RollDeg, k, fmt.Sprintf("head tilted %.0f° sideways", math.Abs(roll))))
+	if !v.Calibrated && shouldersUsable && ft.Mesh && th.UncalibratedChin > 0 {
+		// The chin's height over the shoulder line, in face sizes, against
+		// the population's: a head that sinks or comes forward and down
+		// lowers it, and unlike the face's size against the shoulders it
+		// varies little between people.
+		chin := b.ChinHeight - ft.ChinHeight
+		cs = append(cs, measure(Slouch, chin, 0, th.DropStart*th.UncalibratedChin, th.DropSevere*th.UncalibratedChin, fmt.Sprintf("chin about %.0f cm lower over the shoulders", chin*c.Camera.EyeDistanceCM)))
+	}
 	if ft.Shoulders {
 		lat := ft.LateralOffset - b.LateralOffset
 		v.dev.lateral = ptr(lat)
@@ -530,6 +544,7 @@ const (
 	SideEvidenceDefault         = 1.0
 
 	UncalibratedForwardWidenDefault = 0.0
+	UncalibratedChinDefault         = 0.0
 )
 
 // TiredFraction is how far along the way from the user's upright to
