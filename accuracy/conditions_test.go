@@ -20,7 +20,6 @@ import (
 	"image"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -29,7 +28,6 @@ import (
 	"gocv.io/x/gocv"
 
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
-	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/synthetic"
 )
 
@@ -156,10 +154,7 @@ func TestEvalConditions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the camera-condition harness takes a minute or two; run it with `make eval`")
 	}
-	testenv.CheckMatLeaks(t)
-	root := testenv.Testdata(t)
-	frontPh := loadRealSet(t, filepath.Join(root, "front-people"), true)
-	sidePh := loadRealSet(t, filepath.Join(root, "side-people"), false)
+	frontPh, sidePh := realSets(t)
 	frontLM := detectConditions(t, frontPh, conditions)
 	sideConds := []condition{conditions[0], conditions[3], conditions[4]} // as taken, 480p, dim
 	sideLM := detectConditions(t, sidePh, sideConds)
@@ -201,12 +196,12 @@ func TestEvalConditions(t *testing.T) {
 			}
 			isBad := p.label == "bad"
 			u := judge(uncal, frontLM[ci][i])
-			tally(&r.uncal, isBad, u.flagged)
+			r.uncal.Add(isBad, u.flagged)
 			if inCal[i] {
 				continue
 			}
 			o := judge(calOf[p.person], frontLM[ci][i])
-			tally(&r.cal, isBad, o.flagged)
+			r.cal.Add(isBad, o.flagged)
 			r.calN++
 			if o.uncertain {
 				r.calUncertain++
@@ -222,9 +217,9 @@ func TestEvalConditions(t *testing.T) {
 				o := judge(sideCls, sideLM[si][i])
 				js = append(js, Judged{Bad: p.label == "bad", Evidence: o.severity, Uncertain: o.uncertain})
 				if p.label == "bad" {
-					tally(&r.sideBad, true, o.flagged)
+					r.sideBad.Add(true, o.flagged)
 				} else {
-					tally(&r.sideGood, false, o.flagged)
+					r.sideGood.Add(false, o.flagged)
 				}
 			}
 			r.sideAUC = JudgedAUC(js)
@@ -279,19 +274,6 @@ func TestEvalConditions(t *testing.T) {
 var conditionGuards = map[string]struct{ goodFlagged, balanced float64 }{
 	"as taken": {0.06, 0.85}, "720p": {0.06, 0.85}, "540p": {0.06, 0.85}, "480p": {0.06, 0.85},
 	"dim": {0.06, 0.80}, "very dim": {0.18, 0.50}, "backlit": {0.08, 0.82},
-}
-
-func tally(c *Confusion, bad, flagged bool) {
-	switch {
-	case bad && flagged:
-		c.TP++
-	case bad:
-		c.FN++
-	case flagged:
-		c.FP++
-	default:
-		c.TN++
-	}
 }
 
 func conditionsReport(rows []conditionRow, sideConds []condition) string {

@@ -24,16 +24,7 @@ func (j Judged) Flagged(limit float64) bool { return !j.Uncertain && j.Evidence 
 func Tally(js []Judged, limit float64) Confusion {
 	var c Confusion
 	for _, j := range js {
-		switch f := j.Flagged(limit); {
-		case j.Bad && f:
-			c.TP++
-		case j.Bad:
-			c.FN++
-		case f:
-			c.FP++
-		default:
-			c.TN++
-		}
+		c.Add(j.Bad, j.Flagged(limit))
 	}
 	return c
 }

@@ -72,18 +72,23 @@ func Count(labels, predictions []bool) Confusion {
 	}
 	var c Confusion
 	for i, bad := range labels {
-		switch flagged := predictions[i]; {
-		case bad && flagged:
-			c.TP++
-		case bad:
-			c.FN++
-		case flagged:
-			c.FP++
-		default:
-			c.TN++
-		}
+		c.Add(bad, predictions[i])
 	}
 	return c
+}
+
+// Add counts one outcome: a bad (or good) frame, flagged or not.
+func (c *Confusion) Add(bad, flagged bool) {
+	switch {
+	case bad && flagged:
+		c.TP++
+	case bad:
+		c.FN++
+	case flagged:
+		c.FP++
+	default:
+		c.TN++
+	}
 }
 
 // TPR is the share of bad frames flagged (sensitivity); NaN without any.

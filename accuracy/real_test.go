@@ -12,13 +12,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
-
-	"gocv.io/x/gocv"
 
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
 	"github.com/neckwatch/neckwatch/internal/testenv"
@@ -78,39 +74,20 @@ func loadRealSet(t *testing.T, dir string, withPerson bool) []realPhoto {
 	return out
 }
 
-// detectAll runs the detector over every photo, one detector per worker.
+// realSets starts a harness test (no Mat may leak) and finds the two real
+// sets: front-people by person, side-people.
+func realSets(t *testing.T) (frontPhotos, sidePhotos []realPhoto) {
+	t.Helper()
+	testenv.CheckMatLeaks(t)
+	root := testenv.Testdata(t)
+	return loadRealSet(t, filepath.Join(root, "front-people"), true), loadRealSet(t, filepath.Join(root, "side-people"), false)
+}
+
+// detectAll runs the detector over every photo as taken.
 func detectAll(t *testing.T, photos []realPhoto) {
 	t.Helper()
-	workers := min(runtime.NumCPU(), 4)
-	singleThreaded(t)
-	jobs := make(chan int)
-	errs := make([]error, len(photos))
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		det := newDetector(t)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			m := gocv.NewMat()
-			defer m.Close()
-			for i := range jobs {
-				if err := openImage(photos[i].path, &m); err != nil {
-					errs[i] = err
-					continue
-				}
-				photos[i].lm, errs[i] = det.detect(m)
-			}
-		}()
-	}
-	for i := range photos {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Fatalf("%s: %v", photos[i].path, err)
-		}
+	for i, lm := range detectConditions(t, photos, conditions[:1])[0] {
+		photos[i].lm = lm
 	}
 }
 
@@ -464,11 +441,8 @@ func TestEvalRealPeople(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the real-photo harness takes about a minute; run it with `make eval`")
 	}
-	testenv.CheckMatLeaks(t)
-	root := testenv.Testdata(t)
-	frontPhotos := loadRealSet(t, filepath.Join(root, "front-people"), true)
-	sidePhotos := loadRealSet(t, filepath.Join(root, "side-people"), false)
-	portraits := loadRealSet(t, filepath.Join(root, "frontal"), false)
+	frontPhotos, sidePhotos := realSets(t)
+	portraits := loadRealSet(t, filepath.Join(testenv.Testdata(t), "frontal"), false)
 	for i := range portraits {
 		portraits[i].person = "portrait " + strings.TrimSuffix(filepath.Base(portraits[i].path), filepath.Ext(portraits[i].path))
 		portraits[i].label = "good"

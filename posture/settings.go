@@ -33,6 +33,7 @@ func (c *Classifier) Settings() []Setting {
 		{"max_yaw_deg", "head turned further than this is uncertain (front)", &t.MaxYawDeg},
 		{"uncalibrated_widen", "factor widening front limits without a calibration", &t.UncalibratedWiden},
 		{"uncalibrated_forward_widen", "further factor on the forward limit without a calibration (0: face-to-shoulder size not used uncalibrated)", &t.UncalibratedForwardWiden},
+		{"uncalibrated_chin", "factor on the drop limits for the chin's height over the shoulders without a calibration (0: not used)", &t.UncalibratedChin},
 		{"evidence", "combined evidence (1 = one feature at its start) where a calibrated front frame is flagged", &t.Evidence},
 		{"evidence_uncalibrated", "combined evidence where an uncalibrated front frame is flagged", &t.EvidenceUncalibrated},
 		{"side_evidence", "combined evidence where a side-view frame is flagged", &t.SideEvidence},
@@ -64,7 +65,7 @@ func (c *Classifier) Set(assignment string) error {
 	var names []string
 	for _, s := range c.Settings() {
 		if s.Name == name {
-			if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || (f == 0 && name != "pitch_start_deg" && name != "uncalibrated_forward_widen") {
+			if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || (f == 0 && name != "pitch_start_deg" && name != "uncalibrated_forward_widen" && name != "uncalibrated_chin") {
 				return fmt.Errorf("setting %s: must be positive (a finite number), got %v", name, val)
 			}
 			old := *s.Value

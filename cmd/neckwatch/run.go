@@ -543,33 +543,34 @@ func saveSnapshot(path string, s coach.Snapshot) error {
 // the user sat upright, stores it where the current one came from, and
 // returns the classifier to use from now on.
 func recalibrator(cfg config.Config, path string, log *slog.Logger) daemon.Recalibrator {
-	return func(samples []daemon.Sample) (*posture.Classifier, error) {
-		cls, err := cfg.NewClassifier(nil)
+	return calibrationStep(cfg, path, func(path string, frames []landmark.Frame, cam posture.CameraModel) (posture.Baseline, error) {
+		b, backup, err := calibration.Create(path, cfg.Camera.View, frames, cam, calibration.Meta{Source: cfg.Camera.Source, Profile: cfg.Camera.Profile})
 		if err != nil {
-			return nil, err
-		}
-		var frames []landmark.Frame
-		for _, s := range samples {
-			frames = append(frames, s.Frames...)
-		}
-		if path == "" {
-			if path, err = calibration.ProfilePath(cfg.Camera.Profile); err != nil {
-				return nil, err
-			}
-		}
-		b, backup, err := calibration.Create(path, cfg.Camera.View, frames, cls.Camera, calibration.Meta{Source: cfg.Camera.Source, Profile: cfg.Camera.Profile})
-		if err != nil {
-			return nil, fmt.Errorf("recalibrate: %w", err)
+			return b, fmt.Errorf("recalibrate: %w", err)
 		}
 		log.Info("calibration saved", "path", path, "frames", b.Frames, "previous_kept_as", backup)
-		return cfg.NewClassifier(&b)
-	}
+		return b, nil
+	})
 }
 
 // tiredRecorder adds the frames the daemon sampled while the user sat the
 // way they do when tired to the calibration in use (the optional second
 // step), and returns the classifier to use from now on.
 func tiredRecorder(cfg config.Config, path string, log *slog.Logger) daemon.Recalibrator {
+	return calibrationStep(cfg, path, func(path string, frames []landmark.Frame, cam posture.CameraModel) (posture.Baseline, error) {
+		b, backup, err := calibration.AddTired(path, frames, cam)
+		if err != nil {
+			return b, err
+		}
+		log.Info("tired posture added to the calibration", "path", path, "frames", b.Tired.Frames, "previous_kept_as", backup)
+		return b, nil
+	})
+}
+
+// calibrationStep is the shared part of the daemon's calibration steps:
+// the sampled frames, the file (the profile's when none was named), and
+// the classifier built from what step stored there.
+func calibrationStep(cfg config.Config, path string, step func(path string, frames []landmark.Frame, cam posture.CameraModel) (posture.Baseline, error)) daemon.Recalibrator {
 	return func(samples []daemon.Sample) (*posture.Classifier, error) {
 		cls, err := cfg.NewClassifier(nil)
 		if err != nil {
@@ -579,16 +580,16 @@ func tiredRecorder(cfg config.Config, path string, log *slog.Logger) daemon.Reca
 		for _, s := range samples {
 			frames = append(frames, s.Frames...)
 		}
-		if path == "" {
-			if path, err = calibration.ProfilePath(cfg.Camera.Profile); err != nil {
+		p := path
+		if p == "" {
+			if p, err = calibration.ProfilePath(cfg.Camera.Profile); err != nil {
 				return nil, err
 			}
 		}
-		b, backup, err := calibration.AddTired(path, frames, cls.Camera)
+		b, err := step(p, frames, cls.Camera)
 		if err != nil {
 			return nil, err
 		}
-		log.Info("tired posture added to the calibration", "path", path, "frames", b.Tired.Frames, "previous_kept_as", backup)
 		return cfg.NewClassifier(&b)
 	}
 }
