@@ -398,7 +398,8 @@ func TestCheckAndCalibrateReadTheConfig(t *testing.T) {
 		t.Fatalf("without a config: %s", got)
 	}
 
-	// Side limits relaxed past the photo's hunch: the verdict turns upright;
+	// Side limits (each, and their combination) relaxed past the photo's
+	// hunch: the verdict turns upright;
 	// the view comes from the file too.
 	relaxed := writeFile(t, "relaxed.toml", `[camera]
 view = "side"
@@ -409,12 +410,13 @@ side_torso_start_deg = 30
 side_torso_severe_deg = 60
 side_flexion_start_deg = 60
 side_flexion_severe_deg = 80
+side_evidence = 3
 `)
 	if got := state("--config", relaxed, "--source", hunch); got != "side upright calibrated=false" {
 		t.Errorf("with [thresholds]: %s", got)
 	}
 	// --set overrides the file's threshold once more.
-	if got := state("--config", relaxed, "--source", hunch, "--set", "side_neck_start_deg=50"); got != "side forward_head calibrated=false" {
+	if got := state("--config", relaxed, "--source", hunch, "--set", "side_neck_start_deg=50", "--set", "side_evidence=1"); got != "side forward_head calibrated=false" {
 		t.Errorf("--set over [thresholds]: %s", got)
 	}
 	// The file at the default path is read like run reads it.
