@@ -30,6 +30,7 @@ import (
 
 	"github.com/neckwatch/neckwatch/calibration"
 	"github.com/neckwatch/neckwatch/coach"
+	"github.com/neckwatch/neckwatch/internal/regularfile"
 	"github.com/neckwatch/neckwatch/posture"
 )
 
@@ -194,7 +195,7 @@ func LoadKeys(path string) (Config, []string, error) {
 		}
 		path = def
 	}
-	data, err := os.ReadFile(path)
+	data, err := regularfile.Read(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if isDefault {
@@ -202,7 +203,7 @@ func LoadKeys(path string) (Config, []string, error) {
 			}
 			return Config{}, nil, fmt.Errorf("config file %s: %w", path, fs.ErrNotExist)
 		}
-		return Config{}, nil, fmt.Errorf("read config: %w", err)
+		return Config{}, nil, fmt.Errorf("configuration: %w", err)
 	}
 	c, f, err := decode(string(data), path)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/internal/regularfile"
 )
 
 // unwrittenFormat versions the unwritten-data file. A file of another
@@ -114,12 +115,12 @@ func (r *Recorder) SaveUnwritten(path string) error {
 // missing file is not an error. The caller removes the file once the data
 // has been written (see Writes), or saves again on the next stop.
 func (r *Recorder) LoadUnwritten(path string) (bool, error) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.Read(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("read unwritten history %s: %w", path, err)
+		return false, fmt.Errorf("unwritten history: %w", err)
 	}
 	var f unwrittenFile
 	if err := json.Unmarshal(data, &f); err != nil {

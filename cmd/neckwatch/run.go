@@ -21,6 +21,7 @@ import (
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/internal/regularfile"
 	"github.com/neckwatch/neckwatch/internal/xdg"
 	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
@@ -310,6 +311,11 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	// SIGHUP is caught from here on (before the control socket answers),
+	// so that a reload never kills a daemon that is still starting.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 
 	sampler, err := newSampler(cfg, pipe)
 	if err != nil {
@@ -392,9 +398,6 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	}()
 
 	// SIGHUP reloads the configuration; a bad file keeps the old one.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	go func() {
 		running := cfg
 		for {
@@ -515,7 +518,7 @@ func cameraSpec(spec string) bool {
 }
 
 func restoreSession(pol *coach.Session, path string, now time.Time, log *slog.Logger) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.Read(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return
 	}
