@@ -94,7 +94,8 @@ func isCalibration(data []byte) bool {
 	return json.Unmarshal(data, &head) == nil && head.Version != nil && head.View != nil
 }
 
-// Load reads and validates a calibration file.
+// Load reads and validates a calibration file (a bounded regular file,
+// every number in a plausible range: CheckPlausible).
 func Load(path string) (posture.Baseline, error) {
 	data, err := regularfile.Read(path)
 	if err != nil {
@@ -106,6 +107,9 @@ func Load(path string) (posture.Baseline, error) {
 	b, err := posture.UnmarshalBaseline(data)
 	if err != nil {
 		return b, fmt.Errorf("calibration %s: %w", path, err)
+	}
+	if err := CheckPlausible(b); err != nil {
+		return posture.Baseline{}, fmt.Errorf("calibration %s: %w: recalibrate, or restore the file", path, err)
 	}
 	return b, nil
 }

@@ -129,6 +129,9 @@ func (r *Recorder) LoadUnwritten(path string) (bool, error) {
 	if f.Format != unwrittenFormat {
 		return true, fmt.Errorf("unwritten history %s has format %d, this neckwatch reads %d: move it aside", path, f.Format, unwrittenFormat)
 	}
+	if err := f.check(r.now()); err != nil {
+		return true, fmt.Errorf("unwritten history %s: %w: move it aside", path, err)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, m := range f.Minutes {

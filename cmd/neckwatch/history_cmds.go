@@ -738,7 +738,14 @@ func openJournal(cfg config.Config, unwritten string, now time.Time, warn func(m
 	if unwritten != "" {
 		j.unwritten = unwritten
 		if ok, err := j.rec.LoadUnwritten(j.unwritten); err != nil {
-			warn("unwritten history from the last stop not loaded", "err", err)
+			// Kept for a look, out of the way of the next save, which
+			// would replace it.
+			aside := fmt.Sprintf("%s.refused-%s", j.unwritten, now.Format("20060102-150405"))
+			if ok && os.Rename(j.unwritten, aside) == nil {
+				warn("unwritten history from the last stop not loaded; moved aside", "err", err, "kept_as", aside)
+			} else {
+				warn("unwritten history from the last stop not loaded", "err", err)
+			}
 		} else if ok {
 			j.loadedWrites = j.rec.Writes()
 		}
