@@ -577,12 +577,17 @@ type journalAdapter struct {
 	rec  *history.Recorder
 	path string
 	warn func(msg string, args ...any)
-	// unwritten is where minutes that could not be written at shutdown
-	// wait for the next start ("" when there is no state directory);
-	// loadedWrites is rec.Writes() when they were loaded, -1 when none
-	// wait to be written.
-	unwritten    string
-	loadedWrites int
+	// unwritten is where the minutes not yet written wait for the next
+	// start ("" when there is no state directory): kept there at every
+	// failed write (at most once a minute, so a crash loses at most the
+	// minute in progress) and at a stop that could not write them.
+	// fileWrites is rec.Writes() when the file last matched what was held
+	// (saved or loaded), -1 when no file holds unwritten data; once a
+	// write has succeeded since, it is all in the database and the file
+	// goes. keptMinute is the minute of the last keep.
+	unwritten  string
+	fileWrites int
+	keptMinute time.Time
 
 	mu      sync.Mutex
 	store   *history.Store
@@ -607,19 +612,45 @@ func (j *journalAdapter) Event(e coach.Event) {
 	}
 }
 
-func (j *journalAdapter) Tick(now time.Time) error {
-	if err := j.open(now); err != nil {
+// Tick opens the database if need be and writes the closed minutes (see
+// history.Recorder.TickContext); ctx cancels a write waiting for a lock.
+// While the database cannot be written, what is held is kept in the
+// unwritten file once a minute (atomically), so that a crash or a kill
+// loses at most the minute in progress.
+func (j *journalAdapter) Tick(ctx context.Context, now time.Time) error {
+	err := j.open(now)
+	if err == nil {
+		err = j.rec.TickContext(ctx, now)
+	}
+	if err != nil {
+		if !errors.Is(ctx.Err(), context.Canceled) { // cancelled: stopping, Close keeps it
+			j.keep(now)
+		}
 		return err
 	}
-	err := j.rec.Tick(now)
-	if err == nil && j.loadedWrites >= 0 && j.rec.Writes() > j.loadedWrites {
-		// The minutes kept at the last stop are in the database now.
+	if j.fileWrites >= 0 && j.rec.Writes() > j.fileWrites {
+		// What the file kept is in the database now.
 		if rerr := os.Remove(j.unwritten); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
 			j.warn("cannot remove the file of unwritten history; it may be counted twice", "path", j.unwritten, "err", rerr)
 		}
-		j.loadedWrites = -1
+		j.fileWrites = -1
 	}
-	return err
+	return nil
+}
+
+// keep saves what the recorder holds to the unwritten file, the first
+// time in each minute that the database cannot take it.
+func (j *journalAdapter) keep(now time.Time) {
+	minute := now.Truncate(time.Minute)
+	if j.unwritten == "" || minute.Equal(j.keptMinute) {
+		return
+	}
+	j.keptMinute = minute
+	if err := j.rec.SaveUnwritten(j.unwritten); err != nil {
+		j.warn("cannot keep the unwritten history on disk; a crash now would lose it", "path", j.unwritten, "err", err)
+		return
+	}
+	j.fileWrites = j.rec.Writes()
 }
 
 // open opens the database when it is not open yet and a retry is due. An
@@ -701,7 +732,7 @@ func (j *journalAdapter) Close() error {
 	defer cancel()
 	err := j.rec.Shutdown(ctx)
 	switch {
-	case err == nil && j.loadedWrites >= 0:
+	case err == nil && j.fileWrites >= 0:
 		os.Remove(j.unwritten) // written with the rest
 	case err != nil && j.unwritten != "":
 		if serr := j.rec.SaveUnwritten(j.unwritten); serr != nil {
@@ -734,7 +765,7 @@ func openJournal(cfg config.Config, unwritten string, now time.Time, warn func(m
 			return nil
 		}
 	}
-	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path, warn: warn, loadedWrites: -1}
+	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path, warn: warn, fileWrites: -1}
 	if unwritten != "" {
 		j.unwritten = unwritten
 		if ok, err := j.rec.LoadUnwritten(j.unwritten); err != nil {
@@ -747,7 +778,7 @@ func openJournal(cfg config.Config, unwritten string, now time.Time, warn func(m
 				warn("unwritten history from the last stop not loaded", "err", err)
 			}
 		} else if ok {
-			j.loadedWrites = j.rec.Writes()
+			j.fileWrites = j.rec.Writes()
 		}
 	}
 	if err := j.open(now); err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -309,8 +310,24 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	}
 	defer pipe.Close()
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
+	// SIGTERM or SIGINT stops the daemon; the log says when it came and
+	// how long the stop took (the README promises under a second).
+	var stopAt atomic.Pointer[time.Time]
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(term)
+	go func() {
+		select {
+		case sig := <-term:
+			now := time.Now()
+			stopAt.Store(&now)
+			log.Info("stopping", "signal", sig.String())
+			stop()
+		case <-ctx.Done():
+		}
+	}()
 	// SIGHUP is caught from here on (before the control socket answers),
 	// so that a reload never kills a daemon that is still starting.
 	hup := make(chan os.Signal, 1)
@@ -428,7 +445,11 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	err = d.Run(ctx)
 	stop()
 	<-serveDone
-	log.Info("neckwatch stopped")
+	if at := stopAt.Load(); at != nil {
+		log.Info("neckwatch stopped", "since_signal", time.Since(*at).Round(time.Millisecond))
+	} else {
+		log.Info("neckwatch stopped")
+	}
 	return err
 }
 
