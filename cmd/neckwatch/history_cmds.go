@@ -9,8 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -595,13 +597,48 @@ type journalAdapter struct {
 	openErr error
 	nextTry time.Time
 	backoff time.Duration
+	// seen is how the database's path looked at the last failed open: a
+	// change (the folder restored, the file's mode fixed) is retried at
+	// once instead of after the back-off.
+	seen pathState
 }
 
-// Journal retry back-off: 10 s, doubling to 5 minutes.
+// Journal retry back-off: 10 s, doubling to 30 s. A failed open costs
+// next to nothing (SQLite does not wait for a lock to open), and status
+// shows the fault until a retry succeeds, so it is not left for minutes;
+// a change to the path is retried at the next tick (about 5 s).
 const (
 	journalRetryMin = 10 * time.Second
-	journalRetryMax = 5 * time.Minute
+	journalRetryMax = 30 * time.Second
 )
+
+// pathState is what can be seen of a path and every folder above it:
+// whether each exists and its type, mode, size, modification time and
+// identity. A fault at a path (a file where the folder should be, a
+// folder without write permission, a missing folder) changes it when it
+// is fixed.
+type pathState []string
+
+func statePath(path string) pathState {
+	var out pathState
+	for p := filepath.Clean(path); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			out = append(out, p+": "+err.Error())
+		} else {
+			id := ""
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				id = fmt.Sprintf("%d:%d", st.Dev, st.Ino)
+			}
+			out = append(out, fmt.Sprintf("%s: %v %d %d %s", p, fi.Mode(), fi.Size(), fi.ModTime().UnixNano(), id))
+		}
+		if p == filepath.Dir(p) {
+			return out
+		}
+	}
+}
+
+func (a pathState) equal(b pathState) bool { return slices.Equal(a, b) }
 
 func (j *journalAdapter) Sample(s daemon.Sample)    { j.rec.CountSample(s.At, s.Verdict) }
 func (j *journalAdapter) Accrue(spans []coach.Span) { j.rec.AddSpans(spans) }
@@ -669,16 +706,18 @@ func (j *journalAdapter) open(now time.Time) error {
 		j.store.Close()
 		j.store, j.file, j.nextTry = nil, nil, time.Time{}
 	}
-	if now.Before(j.nextTry) {
+	if now.Before(j.nextTry) && (j.seen == nil || statePath(j.path).equal(j.seen)) {
 		return j.openErr
 	}
 	store, err := history.Open(j.path)
 	if err != nil {
 		j.backoff = min(max(2*j.backoff, journalRetryMin), journalRetryMax)
 		j.nextTry = now.Add(j.backoff)
+		j.seen = statePath(j.path)
 		j.openErr = fmt.Errorf("cannot open %s (retrying): %w", j.path, err)
 		return j.openErr
 	}
+	j.seen, j.backoff = nil, 0
 	fi, err := os.Stat(j.path)
 	if err != nil {
 		store.Close()

@@ -214,3 +214,49 @@ func TestSIGTERMDuringAHistoryWriteStopsWithinASecond(t *testing.T) {
 	}
 	unlock()
 }
+
+// Status recovers when the cause is gone: with a file where the history's
+// folder should be, the journal retries with a back-off (at most 30 s),
+// and once the folder is restored it opens the database at the next tick
+// (the daemon's every 5 s), not when the back-off runs out. The old
+// journal kept "not a directory (retrying)" for 20-30 s, and its back-off
+// grew to 5 minutes.
+func TestJournalRetriesAtOnceWhenThePathIsFixed(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "data")
+	cfg := journalConfig(dir) // history in dir/data/history.db
+	if err := os.WriteFile(folder, []byte("a file where the folder should be"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var log logLines
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	j := openJournal(cfg, "", t0, log.warn)
+	defer j.Close()
+	// Ten minutes of ticks with the fault, ending with a tick that tried
+	// to open (so that the back-off runs from it).
+	at, tried := t0, false
+	for ; at.Before(t0.Add(10*time.Minute)) || !tried; at = at.Add(5 * time.Second) {
+		before := j.nextTry
+		err := j.Tick(context.Background(), at)
+		if err == nil || !strings.Contains(err.Error(), "not a directory") {
+			t.Fatalf("Tick at %v with a file for a folder: %v", at.Format("15:04:05"), err)
+		}
+		if wait := j.nextTry.Sub(at); wait > 30*time.Second {
+			t.Fatalf("the next try is %v away at %v: a fixed fault would show for that long", wait, at.Format("15:04:05"))
+		}
+		tried = !j.nextTry.Equal(before)
+	}
+	// The folder is restored; the next tick comes within the back-off.
+	if err := os.Remove(folder); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if !at.Before(j.nextTry) {
+		t.Fatalf("test set-up: the tick at %v is not within the back-off (next try %v)", at.Format("15:04:05"), j.nextTry.Format("15:04:05"))
+	}
+	if err := j.Tick(context.Background(), at); err != nil || j.Store() == nil {
+		t.Fatalf("the tick after the folder came back: %v (store %v)", err, j.Store())
+	}
+}
