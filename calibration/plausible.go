@@ -1,6 +1,7 @@
 package calibration
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -113,28 +114,70 @@ type number struct {
 // whole rule.
 func baselineNumbers(b posture.Baseline) []number {
 	var out []number
-	collectNumbers(reflect.ValueOf(b), "", &out)
+	v := reflect.ValueOf(b)
+	walkNumbers(v.Type(), v, "", func(name string, v reflect.Value) {
+		switch {
+		case v.CanInt():
+			out = append(out, number{name, float64(v.Int())})
+		case v.CanUint():
+			out = append(out, number{name, float64(v.Uint())})
+		case v.CanFloat():
+			out = append(out, number{name, v.Float()})
+		}
+	})
 	return out
 }
 
-func collectNumbers(v reflect.Value, prefix string, out *[]number) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
+// walkNumbers calls fn with every number field under t, named as in the
+// JSON file ("a.b" when nested; the elements of a list or map under its
+// name), and its value in v. With no value (the zero reflect.Value) it
+// walks the type alone, once per field: the names every value may have.
+func walkNumbers(t reflect.Type, v reflect.Value, name string, fn func(name string, v reflect.Value)) {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		fn(name, v)
+	case reflect.Struct:
+		if t == reflect.TypeOf(time.Time{}) {
+			return
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || tag == "-" {
+				continue
+			}
+			field := cmp.Or(tag, f.Name)
+			if f.Anonymous {
+				field = ""
+			}
+			var fv reflect.Value
+			if v.IsValid() {
+				fv = v.Field(i)
+			}
+			walkNumbers(f.Type, fv, join(name, field), fn)
 		}
-		if name == "" {
-			name = f.Name
+	case reflect.Pointer:
+		switch {
+		case !v.IsValid():
+			walkNumbers(t.Elem(), v, name, fn)
+		case !v.IsNil():
+			walkNumbers(t.Elem(), v.Elem(), name, fn)
 		}
-		if f.Anonymous {
-			name = ""
+	case reflect.Slice, reflect.Array, reflect.Map:
+		switch {
+		case !v.IsValid():
+			walkNumbers(t.Elem(), v, name, fn)
+		case t.Kind() == reflect.Map:
+			for it := v.MapRange(); it.Next(); {
+				walkNumbers(t.Elem(), it.Value(), name, fn)
+			}
+		default:
+			for i := 0; i < v.Len(); i++ {
+				walkNumbers(t.Elem(), v.Index(i), name, fn)
+			}
 		}
-		collectValue(v.Field(i), join(prefix, name), out)
 	}
 }
 
@@ -143,32 +186,4 @@ func join(prefix, name string) string {
 		return prefix + name
 	}
 	return prefix + "." + name
-}
-
-func collectValue(v reflect.Value, name string, out *[]number) {
-	switch v.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		*out = append(*out, number{name, float64(v.Int())})
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		*out = append(*out, number{name, float64(v.Uint())})
-	case reflect.Float32, reflect.Float64:
-		*out = append(*out, number{name, v.Float()})
-	case reflect.Struct:
-		if v.Type() != reflect.TypeOf(time.Time{}) {
-			collectNumbers(v, name, out)
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			collectValue(v.Elem(), name, out)
-		}
-	case reflect.Slice, reflect.Array:
-		for i := 0; i < v.Len(); i++ {
-			collectValue(v.Index(i), name, out)
-		}
-	case reflect.Map:
-		iter := v.MapRange()
-		for iter.Next() {
-			collectValue(iter.Value(), name, out)
-		}
-	}
 }

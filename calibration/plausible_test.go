@@ -138,7 +138,7 @@ func TestEveryBaselineFieldHasARange(t *testing.T) {
 		have[s.field] = true
 	}
 	want := map[string]bool{}
-	typeNumbers(reflect.TypeOf(posture.Baseline{}), "", want)
+	walkNumbers(reflect.TypeOf(posture.Baseline{}), reflect.Value{}, "", func(name string, _ reflect.Value) { want[name] = true })
 	for f := range want {
 		if !have[f] {
 			t.Errorf("baseline field %s has no plausible range: add a line for it to calibration.plausible", f)
@@ -148,42 +148,6 @@ func TestEveryBaselineFieldHasARange(t *testing.T) {
 		if !want[f] {
 			t.Errorf("calibration.plausible names %s, which posture.Baseline does not have", f)
 		}
-	}
-}
-
-// typeNumbers names every number field of t as collectValue does.
-func typeNumbers(t reflect.Type, prefix string, out map[string]bool) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		if f.Anonymous {
-			name = ""
-		}
-		typeLeaf(f.Type, join(prefix, name), out)
-	}
-}
-
-func typeLeaf(t reflect.Type, name string, out map[string]bool) {
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-		reflect.Float32, reflect.Float64:
-		out[name] = true
-	case reflect.Struct:
-		if t != reflect.TypeOf(time.Time{}) {
-			typeNumbers(t, name, out)
-		}
-	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-		typeLeaf(t.Elem(), name, out)
 	}
 }
 
