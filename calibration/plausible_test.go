@@ -115,10 +115,9 @@ func withField(t *testing.T, b posture.Baseline, field string, v float64) postur
 	m[field] = v
 	data, _ = json.Marshal(m)
 	var out posture.Baseline
-	if err := json.Unmarshal(data, &out); err != nil {
+	if json.Unmarshal(data, &out) != nil {
 		m[field] = math.Round(v) // an integer field
 		data, _ = json.Marshal(m)
-		err = json.Unmarshal(data, &out)
 	}
 	if err := json.Unmarshal(data, &out); err != nil {
 		t.Fatalf("%s = %v: %v", field, v, err)
