@@ -15,6 +15,12 @@ import (
 // format is refused, not guessed at.
 const unwrittenFormat = 1
 
+// maxUnwrittenSize bounds the unwritten-history file LoadUnwritten reads:
+// what a Recorder holds at most (MaxPendingMinutes minutes of about
+// 350 bytes, MaxPendingEvents events of about 160, MaxPendingPain pain
+// entries, measured by TestUnwrittenFileAtTheBoundsLoadsBack) is 2.6 MiB.
+const maxUnwrittenSize = 8 << 20
+
 // unwrittenFile is what a Recorder could not write before the daemon
 // stopped (the database locked, full or not open), kept for the next start.
 type unwrittenFile struct {
@@ -115,7 +121,7 @@ func (r *Recorder) SaveUnwritten(path string) error {
 // missing file is not an error. The caller removes the file once the data
 // has been written (see Writes), or saves again on the next stop.
 func (r *Recorder) LoadUnwritten(path string) (bool, error) {
-	data, err := regularfile.Read(path)
+	data, err := regularfile.ReadAtMost(path, maxUnwrittenSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}

@@ -249,3 +249,46 @@ func editUnwritten(t *testing.T, from, to, list, field string, value any) {
 		t.Fatal(err)
 	}
 }
+
+// The most a recorder holds (a day of minutes with every figure, the
+// event and pain bounds full) is saved and loaded back: the bound on the
+// file's size that LoadUnwritten reads (a FIFO or a runaway file must not
+// hang or swell the daemon) leaves room for all of it.
+func TestUnwrittenFileAtTheBoundsLoadsBack(t *testing.T) {
+	clk := &clock{t: sec(0)}
+	r := NewRecorder(nil, clk.Now, 0)
+	for at := sec(0); at.Before(sec(0).Add(MaxPendingMinutes * time.Minute)); at = at.Add(10 * time.Second) {
+		v := verdict(posture.ForwardHead, 0.123456789, fp(41.123456789))
+		if at.Second()%20 == 0 {
+			v = verdict(posture.Upright, 0.01, fp(40.5))
+			v.HeadPitchDeg, v.DistanceCM, v.HeadYawDeg = fp(12.3456789), fp(55.555555), fp(-3.3333333)
+		}
+		r.AddSample(at, v)
+	}
+	for i := 0; i < MaxPendingEvents; i++ {
+		r.AddEvent(Event{At: sec(float64(i)), Kind: EventPostureAlert, State: "forward_head", Severity: 0.987654321,
+			Detail: "bad for 10m0s, neck angle 141°, head forward 14.2 cm"})
+	}
+	for i := 0; i < MaxPendingPain; i++ {
+		if err := r.AddPain(PainEntry{At: sec(float64(i)), Score: 10, Area: AreaUpperBack, Note: strings.Repeat("stiff ", 20)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Set(sec(0).Add(MaxPendingMinutes * time.Minute))
+	path := filepath.Join(t.TempDir(), "history-unwritten.json")
+	if err := r.SaveUnwritten(path); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the fullest unwritten file: %d bytes (limit %d)", st.Size(), maxUnwrittenSize)
+	r2 := NewRecorder(nil, clk.Now, 0)
+	if ok, err := r2.LoadUnwritten(path); !ok || err != nil {
+		t.Fatalf("LoadUnwritten of the fullest file: %v %v", ok, err)
+	}
+	if m, e, _ := r2.Pending(); m != MaxPendingMinutes || e != MaxPendingEvents {
+		t.Errorf("loaded %d minutes and %d events, want %d and %d", m, e, MaxPendingMinutes, MaxPendingEvents)
+	}
+}

@@ -15,9 +15,10 @@ import (
 	"syscall"
 )
 
-// MaxSize is the largest file Read accepts: far above any file neckwatch
-// writes (a calibration is about 1 KiB, a day's state a few hundred bytes,
-// a day of unwritten history about 300 KiB).
+// MaxSize is the largest file Read accepts: far above the configuration
+// and state files neckwatch writes (a calibration is about 1 KiB, a day's
+// state a few hundred bytes). ReadAtMost takes another limit, for the one
+// file that can be bigger (the unwritten history, up to about 2.6 MiB).
 const MaxSize = 1 << 20
 
 // ErrNotRegular and ErrTooLarge are wrapped by Read's errors.
@@ -32,9 +33,10 @@ var (
 // and refuses anything but a regular file with "PATH is not a regular
 // file" and a file over the limit with "PATH is too large (N bytes, limit
 // 1 MiB)". A missing file gives an error that wraps fs.ErrNotExist.
-func Read(path string) ([]byte, error) { return read(path, MaxSize) }
+func Read(path string) ([]byte, error) { return ReadAtMost(path, MaxSize) }
 
-func read(path string, limit int64) ([]byte, error) {
+// ReadAtMost is Read with a limit of its own, in bytes.
+func ReadAtMost(path string, limit int64) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
 		// A socket cannot be opened at all (ENXIO): say what it is.

@@ -96,7 +96,7 @@ func TestReadStopsAtTheLimit(t *testing.T) {
 	if err := os.WriteFile(p, make([]byte, 100), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := read(p, 99); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "(100 bytes, limit 99 bytes)") {
+	if _, err := ReadAtMost(p, 99); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "(100 bytes, limit 99 bytes)") {
 		t.Fatalf("read over the limit: %v", err)
 	}
 }
