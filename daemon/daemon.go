@@ -771,7 +771,7 @@ func (d *Daemon) journalWriter(stop, wctx context.Context) {
 // logged once and shown in status while detection and alerts go on.
 func (d *Daemon) journalTick(ctx context.Context, now time.Time) {
 	err := d.opt.Journal.Tick(ctx, now)
-	if ctx.Err() != nil {
+	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return // stopping: the write was cancelled, Close says what became of it
 	}
 	d.mu.Lock()

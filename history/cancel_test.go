@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -57,6 +58,9 @@ func TestLockedWriteStopsWhenCancelled(t *testing.T) {
 			}
 			if werr == nil {
 				t.Fatal("a write against a locked database succeeded")
+			}
+			if !errors.Is(werr, context.Canceled) || !errors.Is(werr, ErrLocked) {
+				t.Errorf("the cancelled write's error %v does not say both: locked, and cancelled", werr)
 			}
 			if m, e, _ := r.Pending(); m == 0 || e == 0 {
 				t.Errorf("the cancelled write dropped its data: %d minutes, %d events held", m, e)

@@ -557,7 +557,11 @@ func (s *Store) write(ctx context.Context, b batch) error {
 	tx, err := begin(ctx, conn)
 	if err != nil && isBusy(err) {
 		if waited := time.Since(t0); waited < BusyTimeout-busySlice {
-			// Given up sooner (stopping): say how long, not BusyTimeout.
+			// Given up sooner (stopping): say how long, not BusyTimeout,
+			// and keep ctx's reason (errors.Is(err, context.Canceled)).
+			if ctx.Err() != nil {
+				err = errors.Join(err, ctx.Err())
+			}
 			return &dbError{kind: ErrLocked, err: err, msg: fmt.Sprintf(
 				"history database %s is locked by another program (gave up after %v: stopping)", s.path, waited.Round(time.Millisecond))}
 		}
