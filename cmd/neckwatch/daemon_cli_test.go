@@ -268,12 +268,7 @@ func TestWaitForDaemon(t *testing.T) {
 // what it could not write waits in the state directory and reaches the
 // history at the next start.
 func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
-	env := daemonEnv(t)
-	data := t.TempDir()
-	env = append(env, "XDG_DATA_HOME="+data)
-	t.Setenv("XDG_DATA_HOME", data)
-	db := filepath.Join(data, "neckwatch", "history.db")
-	unwritten := filepath.Join(os.Getenv("XDG_STATE_HOME"), "neckwatch", "history-unwritten.json")
+	env, db, unwritten := historyDaemonEnv(t)
 	bin := binary(t)
 	cmd, logBuf, done := startDaemon(t, bin, env)
 	if code, _, stderr := runCLI(t, "pause", "10m"); code != 0 { // an event to write

@@ -156,17 +156,12 @@ func TestCrashWithLockedDatabaseLosesAtMostTheCurrentMinute(t *testing.T) {
 // daemon made that write on its sampling loop and finished it before
 // stopping: 2.3-2.5 s.
 func TestSIGTERMDuringAHistoryWriteStopsWithinASecond(t *testing.T) {
-	env := daemonEnv(t)
-	data := t.TempDir()
-	env = append(env, "XDG_DATA_HOME="+data)
-	t.Setenv("XDG_DATA_HOME", data)
-	db := filepath.Join(data, "neckwatch", "history.db")
+	env, db, unwritten := historyDaemonEnv(t)
 	store, err := history.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	store.Close()
-	unwritten := filepath.Join(os.Getenv("XDG_STATE_HOME"), "neckwatch", "history-unwritten.json")
 	os.MkdirAll(filepath.Dir(unwritten), 0o700)
 	kept := fmt.Sprintf(`{"format":1,"events":[{"at":%q,"kind":"paused","detail":"for 10m"}]}`, time.Now().Add(-time.Hour).Format(time.RFC3339))
 	if err := os.WriteFile(unwritten, []byte(kept), 0o600); err != nil {
@@ -259,4 +254,16 @@ func TestJournalRetriesAtOnceWhenThePathIsFixed(t *testing.T) {
 	if err := j.Tick(context.Background(), at); err != nil || j.Store() == nil {
 		t.Fatalf("the tick after the folder came back: %v (store %v)", err, j.Store())
 	}
+}
+
+// historyDaemonEnv is daemonEnv with a private data folder: the
+// environment, the history database's path and the unwritten file's.
+func historyDaemonEnv(t *testing.T) (env []string, db, unwritten string) {
+	t.Helper()
+	env = daemonEnv(t)
+	data := t.TempDir()
+	env = append(env, "XDG_DATA_HOME="+data)
+	t.Setenv("XDG_DATA_HOME", data)
+	return env, filepath.Join(data, "neckwatch", "history.db"),
+		filepath.Join(os.Getenv("XDG_STATE_HOME"), "neckwatch", "history-unwritten.json")
 }
