@@ -125,3 +125,31 @@ func TestDaemonIgnoresFIFOsInItsFolders(t *testing.T) {
 		t.Fatalf("exit after SIGTERM: %v\n%s", err, logBuf)
 	}
 }
+
+// `run` from a terminal opens its log in the state folder before it
+// detaches: a FIFO there (the plain open for writing waits for a reader
+// for ever) is refused at once with one line, and no daemon is started.
+func TestDetachRefusesAFIFOAsItsLog(t *testing.T) {
+	daemonEnv(t)
+	state := filepath.Join(os.Getenv("XDG_STATE_HOME"), "neckwatch")
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(state, "neckwatch.log")
+	if err := syscall.Mkfifo(logPath, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		var out strings.Builder
+		done <- detach([]string{"--source", "7"}, &out)
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), logPath+" is not a regular file (a FIFO)") {
+			t.Fatalf("detach with a FIFO as its log: %v", err)
+		}
+	case <-time.After(20 * time.Second): // it fails at once; a hang is the bug
+		t.Fatal("detach still blocked on the FIFO after 20 s")
+	}
+}

@@ -184,7 +184,7 @@ func detach(args []string, stdout io.Writer) error {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	logPath := filepath.Join(dir, "neckwatch.log")
-	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	logFile, err := regularfile.OpenAppend(logPath, 0o600) // a FIFO would block
 	if err != nil {
 		return fmt.Errorf("open log: %w", err)
 	}
@@ -242,13 +242,22 @@ func waitForDaemon(exited <-chan error, ready func() bool, logPath string, offse
 	}
 }
 
-// lastLogLine is the last non-empty line written to path after offset.
+// lastLogLine is the last non-empty line written to path after offset
+// (read through at most 1 MiB: the daemon's first words).
 func lastLogLine(path string, offset int64) string {
-	data, err := os.ReadFile(path)
-	if err != nil || offset > int64(len(data)) {
+	f, err := regularfile.Open(path)
+	if err != nil {
 		return ""
 	}
-	lines := strings.Split(strings.TrimSpace(string(data[offset:])), "\n")
+	defer f.Close()
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return ""
+	}
+	data, err := io.ReadAll(io.LimitReader(f, regularfile.MaxSize))
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 

@@ -37,21 +37,14 @@ func Read(path string) ([]byte, error) { return ReadAtMost(path, MaxSize) }
 
 // ReadAtMost is Read with a limit of its own, in bytes.
 func ReadAtMost(path string, limit int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	f, err := Open(path)
 	if err != nil {
-		// A socket cannot be opened at all (ENXIO): say what it is.
-		if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
-			return nil, notRegular(path, st.Mode())
-		}
-		return nil, err // *fs.PathError: "open PATH: no such file or directory"
+		return nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, notRegular(path, st.Mode())
 	}
 	if st.Size() > limit {
 		return nil, tooLarge(path, st.Size(), limit)
@@ -66,6 +59,31 @@ func ReadAtMost(path string, limit int64) ([]byte, error) {
 		return nil, tooLarge(path, int64(len(data)), limit)
 	}
 	return data, nil
+}
+
+// Open opens the regular file at path for reading, never blocking (on a
+// FIFO), and refuses anything else with "PATH is not a regular file": for
+// a file read in part (the end of a log), where Read's limit on the whole
+// does not fit.
+func Open(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		// A socket cannot be opened at all (ENXIO): say what it is.
+		if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
+			return nil, notRegular(path, st.Mode())
+		}
+		return nil, err // *fs.PathError: "open PATH: no such file or directory"
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, notRegular(path, st.Mode())
+	}
+	return f, nil
 }
 
 func notRegular(path string, m fs.FileMode) error {
@@ -98,4 +116,31 @@ func kind(m fs.FileMode) string {
 		return "a device"
 	}
 	return "not a plain file"
+}
+
+// OpenAppend opens the regular file at path for appending, creating it
+// with perm: a log. A FIFO in its place would block the open until some
+// program reads it; it is refused at once instead ("PATH is not a regular
+// file (a FIFO)"), as are a folder and a socket. A character device is
+// taken (a log linked to /dev/null: writing to it never waits).
+func OpenAppend(path string, perm os.FileMode) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|syscall.O_NONBLOCK|syscall.O_NOCTTY, perm)
+	if err != nil {
+		// A FIFO without a reader cannot be opened for writing without
+		// blocking (ENXIO), nor can a socket: say what it is.
+		if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
+			return nil, notRegular(path, st.Mode())
+		}
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if m := st.Mode(); !m.IsRegular() && m&fs.ModeCharDevice == 0 {
+		f.Close()
+		return nil, notRegular(path, m)
+	}
+	return f, nil
 }

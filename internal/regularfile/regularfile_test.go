@@ -100,3 +100,41 @@ func TestReadStopsAtTheLimit(t *testing.T) {
 		t.Fatalf("read over the limit: %v", err)
 	}
 }
+
+// OpenAppend opens a log (creating it, or /dev/null) and refuses, at once,
+// a FIFO (the plain open for writing waits for a reader for ever) or a
+// folder.
+func TestOpenAppend(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.log")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, path, want string }{
+		{"new file", filepath.Join(dir, "neckwatch.log"), ""},
+		{"FIFO", fifo, fifo + " is not a regular file (a FIFO)"},
+		{"folder", dir, dir + " is not a regular file (a folder)"},
+		{"a log sent to /dev/null", "/dev/null", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() {
+				f, err := OpenAppend(tc.path, 0o600)
+				if err == nil {
+					_, err = f.WriteString("a line\n")
+					f.Close()
+				}
+				done <- err
+			}()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second): // it returns at once; a hang is the failure
+				t.Fatalf("OpenAppend(%s) still blocked after 10 s", tc.path)
+			}
+			if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("OpenAppend: %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
