@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -170,17 +172,7 @@ func TestSIGTERMDuringAHistoryWriteStopsWithinASecond(t *testing.T) {
 	unlock := holdDatabase(t, db)
 
 	cmd, logBuf, done := startDaemon(t, binary(t), env)
-	t0 := time.Now()
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, logBuf)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("daemon still running 10 s after SIGTERM\n%s", logBuf)
-	}
-	took := time.Since(t0)
+	took := sigterm(t, cmd, done, logBuf)
 	logText := logBuf.String()
 	t.Logf("SIGTERM to exit: %v\n%s", took, logText)
 	// The daemon measures its own stop, from the signal's arrival to the
@@ -266,4 +258,21 @@ func historyDaemonEnv(t *testing.T) (env []string, db, unwritten string) {
 	t.Setenv("XDG_DATA_HOME", data)
 	return env, filepath.Join(data, "neckwatch", "history.db"),
 		filepath.Join(os.Getenv("XDG_STATE_HOME"), "neckwatch", "history-unwritten.json")
+}
+
+// sigterm sends the daemon SIGTERM and returns how long it took to exit 0
+// (it fails the test after 10 s or on another exit).
+func sigterm(t *testing.T, cmd *exec.Cmd, done <-chan error, logBuf *bytes.Buffer) time.Duration {
+	t.Helper()
+	t0 := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, logBuf)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("daemon still running 10 s after SIGTERM\n%s", logBuf)
+	}
+	return time.Since(t0)
 }
