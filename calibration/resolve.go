@@ -124,6 +124,9 @@ func Create(path string, view posture.View, frames []landmark.Frame, cam posture
 			return b, "", fmt.Errorf("the tired posture: %w", err)
 		}
 	}
+	if err := CheckPlausible(b); err != nil {
+		return b, "", fmt.Errorf("the measured baseline is not usable (%w): check that the camera shows you clearly and try again", err)
+	}
 	backup, err := Save(path, b)
 	return b, backup, err
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/internal/regularfile"
 	"github.com/neckwatch/neckwatch/posture"
 
 	"github.com/neckwatch/neckwatch/internal/xdg"
@@ -67,7 +68,7 @@ func Save(path string, b posture.Baseline) (backup string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("encode calibration: %w", err)
 	}
-	old, err := os.ReadFile(path)
+	old, err := regularfile.Read(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -93,18 +94,22 @@ func isCalibration(data []byte) bool {
 	return json.Unmarshal(data, &head) == nil && head.Version != nil && head.View != nil
 }
 
-// Load reads and validates a calibration file.
+// Load reads and validates a calibration file (a bounded regular file,
+// every number in a plausible range: CheckPlausible).
 func Load(path string) (posture.Baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.Read(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return posture.Baseline{}, fmt.Errorf("calibration %s: %w", path, ErrNotFound)
 		}
-		return posture.Baseline{}, fmt.Errorf("read calibration: %w", err)
+		return posture.Baseline{}, fmt.Errorf("calibration: %w", err)
 	}
 	b, err := posture.UnmarshalBaseline(data)
 	if err != nil {
 		return b, fmt.Errorf("calibration %s: %w", path, err)
+	}
+	if err := CheckPlausible(b); err != nil {
+		return posture.Baseline{}, fmt.Errorf("calibration %s: %w: recalibrate, or restore the file", path, err)
 	}
 	return b, nil
 }

@@ -195,6 +195,16 @@ func (p *Policy) carryOver(old *Policy) {
 	p.quiet, p.quietStart, p.quietEnd = quiet, qs, qe
 	p.postureRun = old.postureRun
 	p.breaks = old.breaks
+	// The new cooldown applies to the run under way at once: the new base,
+	// grown as often as alerts were ignored in this bad phase, and the
+	// next alert time follows from it.
+	p.cooldown = p.cfg.Cooldown
+	for i := 1; i < p.alertsInPhase; i++ {
+		p.cooldown = min(time.Duration(float64(p.cooldown)*p.cfg.CooldownGrowth), p.cfg.MaxCooldown)
+	}
+	if p.lastAlertID != 0 {
+		p.nextAlertAt = p.lastAlertAt.Add(p.cooldown)
+	}
 }
 
 // Snapshot returns the persistent state.

@@ -30,6 +30,7 @@ import (
 
 	"github.com/neckwatch/neckwatch/calibration"
 	"github.com/neckwatch/neckwatch/coach"
+	"github.com/neckwatch/neckwatch/internal/regularfile"
 	"github.com/neckwatch/neckwatch/posture"
 )
 
@@ -79,9 +80,9 @@ type CameraConfig struct {
 	Source       string       `toml:"source" default:"0" accept:"integer" doc:"camera index (0), device (/dev/video2) or video file to watch"`
 	View         posture.View `toml:"view" default:"auto" enum:"auto,front,side" doc:"camera placement: auto (read off the picture), or force front (webcam facing you) or side (camera beside you)"`
 	Profile      string       `toml:"profile" default:"default" doc:"calibration profile to judge against; \"default\" is used only once calibrated"`
-	Calibration  string       `toml:"calibration" doc:"calibration file to judge against instead of a profile (empty: use the profile)"`
+	Calibration  string       `toml:"calibration" doc:"calibration file to judge against instead of a profile (empty: use the profile; a relative path is from this file's folder)"`
 	AccurateFace bool         `toml:"accurate_face" doc:"use the slower, more accurate face model (yunet_n)"`
-	ModelsDir    string       `toml:"models_dir" doc:"directory with the model files when they are not embedded (empty: embedded)"`
+	ModelsDir    string       `toml:"models_dir" doc:"directory with the model files when they are not embedded (empty: embedded; a relative path is from this file's folder)"`
 }
 
 // SamplingConfig is the [sampling] table. A sustained posture change must
@@ -145,7 +146,7 @@ type DesktopConfig struct {
 // HistoryConfig is the [history] table. Load expands a leading "~/" in Path.
 type HistoryConfig struct {
 	Enabled bool   `toml:"enabled" default:"true" doc:"keep the posture journal (per-minute numbers and events)"`
-	Path    string `toml:"path" doc:"SQLite file of the journal (empty: ~/.local/share/neckwatch/history.db)"`
+	Path    string `toml:"path" doc:"SQLite file of the journal (empty: ~/.local/share/neckwatch/history.db; a relative path is from this file's folder)"`
 }
 
 // LogConfig is the [log] table.
@@ -194,7 +195,7 @@ func LoadKeys(path string) (Config, []string, error) {
 		}
 		path = def
 	}
-	data, err := os.ReadFile(path)
+	data, err := regularfile.Read(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if isDefault {
@@ -202,19 +203,35 @@ func LoadKeys(path string) (Config, []string, error) {
 			}
 			return Config{}, nil, fmt.Errorf("config file %s: %w", path, fs.ErrNotExist)
 		}
-		return Config{}, nil, fmt.Errorf("read config: %w", err)
+		return Config{}, nil, fmt.Errorf("configuration: %w", err)
 	}
 	c, f, err := decode(string(data), path)
 	if err != nil {
 		return Config{}, nil, err
 	}
-	c.Camera.Calibration = expandHome(c.Camera.Calibration)
-	c.Camera.ModelsDir = expandHome(c.Camera.ModelsDir)
-	c.History.Path = expandHome(c.History.Path)
+	// The file's paths mean the same from any working directory: "~/" is
+	// the home folder, a relative path is taken from the file's folder.
+	for _, p := range []*string{&c.Camera.Calibration, &c.Camera.ModelsDir, &c.History.Path} {
+		*p = resolvePath(*p, path)
+	}
 	if err := c.validate(path, f.line); err != nil {
 		return Config{}, nil, err
 	}
 	return c, f.set, nil
+}
+
+// resolvePath expands a leading "~/" in p and makes a relative p relative
+// to the folder of the configuration file it was read from.
+func resolvePath(p, configFile string) string {
+	p = expandHome(p)
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	dir, err := filepath.Abs(filepath.Dir(configFile))
+	if err != nil {
+		return p
+	}
+	return filepath.Join(dir, p)
 }
 
 // expandHome replaces a leading "~/" with the user's home directory.

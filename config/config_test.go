@@ -164,6 +164,7 @@ func TestLoadDefaultPath(t *testing.T) {
 
 func TestLoadOverrides(t *testing.T) {
 	home := isolate(t)
+	var cfgDir string // the folder of the file being loaded
 	tests := []struct {
 		name, file string
 		want       func(c *config.Config)
@@ -187,6 +188,16 @@ func TestLoadOverrides(t *testing.T) {
 			c.Camera.Calibration = filepath.Join(home, "cal.json")
 		}},
 		{"inline table", "camera = { accurate_face = true }\n", func(c *config.Config) { c.Camera.AccurateFace = true }},
+		// Relative paths are from the config file's folder, never from the
+		// working directory of whoever started neckwatch.
+		{"relative history path", "[history]\npath = \"data/history.db\"\n", func(c *config.Config) {
+			c.History.Path = filepath.Join(cfgDir, "data", "history.db")
+		}},
+		{"relative calibration and models", "[camera]\ncalibration = \"../cal.json\"\nmodels_dir = \"models\"\n", func(c *config.Config) {
+			c.Camera.Calibration = filepath.Join(filepath.Dir(cfgDir), "cal.json")
+			c.Camera.ModelsDir = filepath.Join(cfgDir, "models")
+		}},
+		{"absolute history path", "[history]\npath = \"/var/tmp/h.db\"\n", func(c *config.Config) { c.History.Path = "/var/tmp/h.db" }},
 		{"dotted key", "sampling.keep_open = true\n", func(c *config.Config) { c.Sampling.KeepOpen = true }},
 		{"sampling", "[sampling]\nsettle = \"0\"\nkeep_open_fps = 0.5\n", func(c *config.Config) {
 			c.Sampling.Settle, c.Sampling.KeepOpenFPS = 0, 0.5
@@ -199,7 +210,9 @@ func TestLoadOverrides(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := config.Load(write(t, tt.file))
+			p := write(t, tt.file)
+			cfgDir = filepath.Dir(p)
+			got, err := config.Load(p)
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}

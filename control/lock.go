@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/neckwatch/neckwatch/internal/regularfile"
 )
 
 // InstanceLock is held by the running daemon so that a second `neckwatch
@@ -89,7 +91,7 @@ func Lock(dir string) (*InstanceLock, error) {
 		// The holder may not have written its info yet; then the message
 		// just lacks the pid, which is better than failing differently.
 		var info lockInfo
-		if b, rerr := os.ReadFile(path); rerr == nil && json.Unmarshal(b, &info) == nil {
+		if b, rerr := regularfile.Read(path); rerr == nil && json.Unmarshal(b, &info) == nil {
 			e.PID, e.Started = info.PID, info.Started
 		}
 		f.Close()

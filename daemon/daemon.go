@@ -76,15 +76,19 @@ type Sample struct {
 
 // Journal records what the daemon sees for the posture history
 // (history.Recorder behind an adapter in production). Tick is called every
-// few seconds and writes when a minute has closed; its errors are shown in
-// status and logged once, and never stop the daemon.
+// few seconds from a goroutine of its own, never from the sampling loop
+// (a database held by another program makes a write wait), and writes
+// when a minute has closed; ctx is cancelled when the daemon stops, and
+// the write must then give up at once. Its errors are shown in status and
+// logged once, and never stop the daemon. Close, after the last Tick has
+// returned, writes what is left within a bounded time.
 type Journal interface {
 	// Sample counts a sample's figures; Accrue credits the time, as spans
 	// of the coach's timeline (time is accrued once, by the coach).
 	Sample(s Sample)
 	Accrue(spans []coach.Span)
 	Event(e coach.Event)
-	Tick(now time.Time) error
+	Tick(ctx context.Context, now time.Time) error
 	Close() error
 }
 
@@ -216,9 +220,27 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.mu.Unlock()
 	defer d.saveState()
 	if d.opt.Journal != nil {
+		// The history is written off the sampling loop; at the stop the
+		// writer's wait is cancelled, then Close writes what is left
+		// (bounded), and the log says how long each took.
+		wctx, cancelWriter := context.WithCancel(context.Background())
+		writerDone := make(chan struct{})
+		go func() {
+			defer close(writerDone)
+			d.journalWriter(ctx, wctx)
+		}()
 		defer func() {
-			if err := d.opt.Journal.Close(); err != nil {
-				d.log.Warn("history not fully written", "err", err)
+			t0 := time.Now()
+			cancelWriter()
+			<-writerDone
+			writerWait := time.Since(t0)
+			t1 := time.Now()
+			err := d.opt.Journal.Close()
+			closeWait := time.Since(t1)
+			if err != nil {
+				d.log.Warn("history not fully written", "err", err, "waited_for_writer", writerWait.Round(time.Millisecond), "waited_for_last_write", closeWait.Round(time.Millisecond))
+			} else {
+				d.log.Info("history written", "waited_for_writer", writerWait.Round(time.Millisecond), "waited_for_last_write", closeWait.Round(time.Millisecond))
 			}
 		}()
 	}
@@ -248,7 +270,6 @@ func (d *Daemon) Run(ctx context.Context) error {
 			due := d.opt.Coach.CalibrationDue()
 			d.mu.Unlock()
 			d.apply(ctx, effects)
-			d.journalTick(now)
 			wait := next.Sub(now)
 			if wait <= 0 {
 				break
@@ -728,13 +749,31 @@ func (d *Daemon) Reconfigure(iv Intervals, burst int, alertsCfg coach.Config, cl
 	return nil
 }
 
+// journalWriter lets the journal write closed minutes every Tick until
+// the daemon stops (stop is Run's context) or wctx is cancelled, which
+// also cancels a write in progress. It runs beside the sampling loop, so
+// a database held by another program never holds up a sample, an alert
+// or the stop.
+func (d *Daemon) journalWriter(stop, wctx context.Context) {
+	for {
+		d.journalTick(wctx, d.opt.Now())
+		select {
+		case <-stop.Done():
+			return
+		case <-wctx.Done():
+			return
+		case <-time.After(d.opt.Tick):
+		}
+	}
+}
+
 // journalTick lets the journal write closed minutes; a failing database is
 // logged once and shown in status while detection and alerts go on.
-func (d *Daemon) journalTick(now time.Time) {
-	if d.opt.Journal == nil {
-		return
+func (d *Daemon) journalTick(ctx context.Context, now time.Time) {
+	err := d.opt.Journal.Tick(ctx, now)
+	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return // stopping: the write was cancelled, Close says what became of it
 	}
-	err := d.opt.Journal.Tick(now)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	switch {

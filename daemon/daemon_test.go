@@ -333,7 +333,7 @@ func (j *journalRecorder) Event(e coach.Event) {
 		j.events = append(j.events, e.Kind)
 	}
 }
-func (j *journalRecorder) Tick(time.Time) error {
+func (j *journalRecorder) Tick(context.Context, time.Time) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.ticks++

@@ -428,7 +428,12 @@ func (r *Recorder) Attach(s *Store) {
 // events, if any. The daemon calls it often (every few seconds); it
 // returns the last write's error until a write succeeds (the data is kept
 // for the next minute's attempt).
-func (r *Recorder) Tick(now time.Time) error {
+func (r *Recorder) Tick(now time.Time) error { return r.TickContext(context.Background(), now) }
+
+// TickContext is Tick with a write that gives up when ctx is done (within
+// a few hundredths of a second, even while another program holds the
+// database): the daemon cancels it when it stops. The data is kept.
+func (r *Recorder) TickContext(ctx context.Context, now time.Time) error {
 	if r == nil {
 		return nil
 	}
@@ -451,7 +456,7 @@ func (r *Recorder) Tick(now time.Time) error {
 	if !due {
 		return lastErr
 	}
-	return r.flush(context.Background(), k, false)
+	return r.flush(ctx, k, false)
 }
 
 // Flush writes the completed minutes (before the current minute) and the

@@ -505,6 +505,45 @@ ON CONFLICT(start) DO UPDATE SET
 
 // write stores a batch in one transaction: all of it or nothing. When ctx
 // ends first the transaction is rolled back and nothing is written.
+// busySlice is how long one attempt to take the write lock waits in
+// SQLite's busy handler: the longest a cancelled write goes on waiting.
+const busySlice = 25 * time.Millisecond
+
+// begin starts a write transaction on conn, waiting for another program's
+// lock up to BusyTimeout or ctx's deadline, whichever is sooner, and
+// giving up as soon as ctx is cancelled. SQLite's busy wait does not heed
+// ctx (an interrupt is only checked between steps), so it waits in slices
+// of busySlice and looks at ctx between them; the connection goes back to
+// the pool with the usual busy timeout.
+func begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
+	deadline := time.Now().Add(BusyTimeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
+	defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", BusyTimeout.Milliseconds()))
+	for {
+		wait := min(time.Until(deadline), busySlice)
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", max(wait.Milliseconds(), 1))); err != nil {
+			return nil, err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err == nil || !isBusy(err) || ctx.Err() != nil || !time.Now().Before(deadline) {
+			return tx, err
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's "another connection holds the
+// lock".
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	c := se.Code() & 0xff
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+}
+
 func (s *Store) write(ctx context.Context, b batch) error {
 	if b.empty() {
 		return nil
@@ -514,19 +553,19 @@ func (s *Store) write(ctx context.Context, b batch) error {
 		return classify(s.path, "starting a write", err)
 	}
 	defer conn.Close()
-	// SQLite's busy wait does not heed ctx (an interrupt is only checked
-	// between steps), so a deadline sooner than the busy timeout shortens
-	// the wait itself on this connection, and the pool gets it back with
-	// the usual timeout.
-	if dl, ok := ctx.Deadline(); ok {
-		if wait := time.Until(dl); wait < BusyTimeout {
-			if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", max(wait.Milliseconds(), 1))); err != nil {
-				return classify(s.path, "starting a write", err)
+	t0 := time.Now()
+	tx, err := begin(ctx, conn)
+	if err != nil && isBusy(err) {
+		if waited := time.Since(t0); waited < BusyTimeout-busySlice {
+			// Given up sooner (stopping): say how long, not BusyTimeout,
+			// and keep ctx's reason (errors.Is(err, context.Canceled)).
+			if ctx.Err() != nil {
+				err = errors.Join(err, ctx.Err())
 			}
-			defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", BusyTimeout.Milliseconds()))
+			return &dbError{kind: ErrLocked, err: err, msg: fmt.Sprintf(
+				"history database %s is locked by another program (gave up after %v: stopping)", s.path, waited.Round(time.Millisecond))}
 		}
 	}
-	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(s.path, "starting a write", err)
 	}

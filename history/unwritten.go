@@ -8,11 +8,18 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/internal/regularfile"
 )
 
 // unwrittenFormat versions the unwritten-data file. A file of another
 // format is refused, not guessed at.
 const unwrittenFormat = 1
+
+// maxUnwrittenSize bounds the unwritten-history file LoadUnwritten reads:
+// what a Recorder holds at most (MaxPendingMinutes minutes of about
+// 350 bytes, MaxPendingEvents events of about 160, MaxPendingPain pain
+// entries, measured by TestUnwrittenFileAtTheBoundsLoadsBack) is 2.6 MiB.
+const maxUnwrittenSize = 8 << 20
 
 // unwrittenFile is what a Recorder could not write before the daemon
 // stopped (the database locked, full or not open), kept for the next start.
@@ -114,12 +121,12 @@ func (r *Recorder) SaveUnwritten(path string) error {
 // missing file is not an error. The caller removes the file once the data
 // has been written (see Writes), or saves again on the next stop.
 func (r *Recorder) LoadUnwritten(path string) (bool, error) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.ReadAtMost(path, maxUnwrittenSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("read unwritten history %s: %w", path, err)
+		return false, fmt.Errorf("unwritten history: %w", err)
 	}
 	var f unwrittenFile
 	if err := json.Unmarshal(data, &f); err != nil {
@@ -127,6 +134,9 @@ func (r *Recorder) LoadUnwritten(path string) (bool, error) {
 	}
 	if f.Format != unwrittenFormat {
 		return true, fmt.Errorf("unwritten history %s has format %d, this neckwatch reads %d: move it aside", path, f.Format, unwrittenFormat)
+	}
+	if err := f.check(r.now()); err != nil {
+		return true, fmt.Errorf("unwritten history %s: %w: move it aside", path, err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

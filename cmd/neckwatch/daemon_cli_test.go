@@ -268,12 +268,7 @@ func TestWaitForDaemon(t *testing.T) {
 // what it could not write waits in the state directory and reaches the
 // history at the next start.
 func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
-	env := daemonEnv(t)
-	data := t.TempDir()
-	env = append(env, "XDG_DATA_HOME="+data)
-	t.Setenv("XDG_DATA_HOME", data)
-	db := filepath.Join(data, "neckwatch", "history.db")
-	unwritten := filepath.Join(os.Getenv("XDG_STATE_HOME"), "neckwatch", "history-unwritten.json")
+	env, db, unwritten := historyDaemonEnv(t)
 	bin := binary(t)
 	cmd, logBuf, done := startDaemon(t, bin, env)
 	if code, _, stderr := runCLI(t, "pause", "10m"); code != 0 { // an event to write
@@ -286,17 +281,7 @@ func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
 	defer idle.Close()
 	unlock := holdDatabase(t, db)
 
-	t0 := time.Now()
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, logBuf)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatalf("daemon still running 5 s after SIGTERM\n%s", logBuf)
-	}
-	took := time.Since(t0)
+	took := sigterm(t, cmd, done, logBuf)
 	t.Logf("SIGTERM to exit: %v", took)
 	// The bounds inside are 0.4 s for the last write and 0.1 s for the
 	// checkpoint (0.52 s measured); the limit leaves room for a busy CI

@@ -9,8 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -577,12 +579,17 @@ type journalAdapter struct {
 	rec  *history.Recorder
 	path string
 	warn func(msg string, args ...any)
-	// unwritten is where minutes that could not be written at shutdown
-	// wait for the next start ("" when there is no state directory);
-	// loadedWrites is rec.Writes() when they were loaded, -1 when none
-	// wait to be written.
-	unwritten    string
-	loadedWrites int
+	// unwritten is where the minutes not yet written wait for the next
+	// start ("" when there is no state directory): kept there at every
+	// failed write (at most once a minute, so a crash loses at most the
+	// minute in progress) and at a stop that could not write them.
+	// fileWrites is rec.Writes() when the file last matched what was held
+	// (saved or loaded), -1 when no file holds unwritten data; once a
+	// write has succeeded since, it is all in the database and the file
+	// goes. keptMinute is the minute of the last keep.
+	unwritten  string
+	fileWrites int
+	keptMinute time.Time
 
 	mu      sync.Mutex
 	store   *history.Store
@@ -590,13 +597,48 @@ type journalAdapter struct {
 	openErr error
 	nextTry time.Time
 	backoff time.Duration
+	// seen is how the database's path looked at the last failed open: a
+	// change (the folder restored, the file's mode fixed) is retried at
+	// once instead of after the back-off.
+	seen pathState
 }
 
-// Journal retry back-off: 10 s, doubling to 5 minutes.
+// Journal retry back-off: 10 s, doubling to 30 s. A failed open costs
+// next to nothing (SQLite does not wait for a lock to open), and status
+// shows the fault until a retry succeeds, so it is not left for minutes;
+// a change to the path is retried at the next tick (about 5 s).
 const (
 	journalRetryMin = 10 * time.Second
-	journalRetryMax = 5 * time.Minute
+	journalRetryMax = 30 * time.Second
 )
+
+// pathState is what can be seen of a path and every folder above it:
+// whether each exists and its type, mode, size, modification time and
+// identity. A fault at a path (a file where the folder should be, a
+// folder without write permission, a missing folder) changes it when it
+// is fixed.
+type pathState []string
+
+func statePath(path string) pathState {
+	var out pathState
+	for p := filepath.Clean(path); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			out = append(out, p+": "+err.Error())
+		} else {
+			id := ""
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				id = fmt.Sprintf("%d:%d", st.Dev, st.Ino)
+			}
+			out = append(out, fmt.Sprintf("%s: %v %d %d %s", p, fi.Mode(), fi.Size(), fi.ModTime().UnixNano(), id))
+		}
+		if p == filepath.Dir(p) {
+			return out
+		}
+	}
+}
+
+func (a pathState) equal(b pathState) bool { return slices.Equal(a, b) }
 
 func (j *journalAdapter) Sample(s daemon.Sample)    { j.rec.CountSample(s.At, s.Verdict) }
 func (j *journalAdapter) Accrue(spans []coach.Span) { j.rec.AddSpans(spans) }
@@ -607,19 +649,45 @@ func (j *journalAdapter) Event(e coach.Event) {
 	}
 }
 
-func (j *journalAdapter) Tick(now time.Time) error {
-	if err := j.open(now); err != nil {
+// Tick opens the database if need be and writes the closed minutes (see
+// history.Recorder.TickContext); ctx cancels a write waiting for a lock.
+// While the database cannot be written, what is held is kept in the
+// unwritten file once a minute (atomically), so that a crash or a kill
+// loses at most the minute in progress.
+func (j *journalAdapter) Tick(ctx context.Context, now time.Time) error {
+	err := j.open(now)
+	if err == nil {
+		err = j.rec.TickContext(ctx, now)
+	}
+	if err != nil {
+		if !errors.Is(ctx.Err(), context.Canceled) { // cancelled: stopping, Close keeps it
+			j.keep(now)
+		}
 		return err
 	}
-	err := j.rec.Tick(now)
-	if err == nil && j.loadedWrites >= 0 && j.rec.Writes() > j.loadedWrites {
-		// The minutes kept at the last stop are in the database now.
+	if j.fileWrites >= 0 && j.rec.Writes() > j.fileWrites {
+		// What the file kept is in the database now.
 		if rerr := os.Remove(j.unwritten); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
 			j.warn("cannot remove the file of unwritten history; it may be counted twice", "path", j.unwritten, "err", rerr)
 		}
-		j.loadedWrites = -1
+		j.fileWrites = -1
 	}
-	return err
+	return nil
+}
+
+// keep saves what the recorder holds to the unwritten file, the first
+// time in each minute that the database cannot take it.
+func (j *journalAdapter) keep(now time.Time) {
+	minute := now.Truncate(time.Minute)
+	if j.unwritten == "" || minute.Equal(j.keptMinute) {
+		return
+	}
+	j.keptMinute = minute
+	if err := j.rec.SaveUnwritten(j.unwritten); err != nil {
+		j.warn("cannot keep the unwritten history on disk; a crash now would lose it", "path", j.unwritten, "err", err)
+		return
+	}
+	j.fileWrites = j.rec.Writes()
 }
 
 // open opens the database when it is not open yet and a retry is due. An
@@ -638,16 +706,18 @@ func (j *journalAdapter) open(now time.Time) error {
 		j.store.Close()
 		j.store, j.file, j.nextTry = nil, nil, time.Time{}
 	}
-	if now.Before(j.nextTry) {
+	if now.Before(j.nextTry) && (j.seen == nil || statePath(j.path).equal(j.seen)) {
 		return j.openErr
 	}
 	store, err := history.Open(j.path)
 	if err != nil {
 		j.backoff = min(max(2*j.backoff, journalRetryMin), journalRetryMax)
 		j.nextTry = now.Add(j.backoff)
+		j.seen = statePath(j.path)
 		j.openErr = fmt.Errorf("cannot open %s (retrying): %w", j.path, err)
 		return j.openErr
 	}
+	j.seen, j.backoff = nil, 0
 	fi, err := os.Stat(j.path)
 	if err != nil {
 		store.Close()
@@ -701,7 +771,7 @@ func (j *journalAdapter) Close() error {
 	defer cancel()
 	err := j.rec.Shutdown(ctx)
 	switch {
-	case err == nil && j.loadedWrites >= 0:
+	case err == nil && j.fileWrites >= 0:
 		os.Remove(j.unwritten) // written with the rest
 	case err != nil && j.unwritten != "":
 		if serr := j.rec.SaveUnwritten(j.unwritten); serr != nil {
@@ -734,13 +804,20 @@ func openJournal(cfg config.Config, unwritten string, now time.Time, warn func(m
 			return nil
 		}
 	}
-	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path, warn: warn, loadedWrites: -1}
+	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path, warn: warn, fileWrites: -1}
 	if unwritten != "" {
 		j.unwritten = unwritten
 		if ok, err := j.rec.LoadUnwritten(j.unwritten); err != nil {
-			warn("unwritten history from the last stop not loaded", "err", err)
+			// Kept for a look, out of the way of the next save, which
+			// would replace it.
+			aside := fmt.Sprintf("%s.refused-%s", j.unwritten, now.Format("20060102-150405"))
+			if ok && os.Rename(j.unwritten, aside) == nil {
+				warn("unwritten history from the last stop not loaded; moved aside", "err", err, "kept_as", aside)
+			} else {
+				warn("unwritten history from the last stop not loaded", "err", err)
+			}
 		} else if ok {
-			j.loadedWrites = j.rec.Writes()
+			j.fileWrites = j.rec.Writes()
 		}
 	}
 	if err := j.open(now); err != nil {

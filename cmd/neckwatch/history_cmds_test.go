@@ -361,7 +361,7 @@ func TestJournalRetriesAnUnopenableHistory(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		at := t0.Add(time.Duration(i) * 30 * time.Second)
 		sampleJournal(j, &tl, at, posture.Verdict{State: posture.Upright, Person: true})
-		if err := j.Tick(at); err == nil || !strings.Contains(err.Error(), "cannot open") {
+		if err := j.Tick(context.Background(), at); err == nil || !strings.Contains(err.Error(), "cannot open") {
 			t.Fatalf("Tick %d while unopenable: %v, want the reason", i, err)
 		}
 	}
@@ -374,7 +374,7 @@ func TestJournalRetriesAnUnopenableHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := t0.Add(journalRetryMax + time.Minute)
-	if err := j.Tick(later); err != nil {
+	if err := j.Tick(context.Background(), later); err != nil {
 		t.Fatalf("Tick after the obstacle went: %v", err)
 	}
 	store := j.Store()
@@ -407,7 +407,7 @@ func TestJournalRecreatesADeletedHistory(t *testing.T) {
 	tl := coach.NewTimeline(t0, 0)
 	sample := func(at time.Time) {
 		sampleJournal(j, &tl, at, posture.Verdict{State: posture.Upright, Person: true})
-		if err := j.Tick(at); err != nil {
+		if err := j.Tick(context.Background(), at); err != nil {
 			t.Fatalf("Tick at %v: %v", at, err)
 		}
 	}
@@ -516,7 +516,7 @@ func TestJournalKeepsWhatALockedStopCouldNotWrite(t *testing.T) {
 
 	// The next start writes them at its first tick and removes the file.
 	j2 := openJournal(cfg, unwritten, time.Now(), func(string, ...any) {})
-	if err := j2.Tick(time.Now().Add(time.Minute)); err != nil {
+	if err := j2.Tick(context.Background(), time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(unwritten); !os.IsNotExist(err) {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/internal/regularfile"
 	"github.com/neckwatch/neckwatch/internal/xdg"
 	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
@@ -182,7 +184,7 @@ func detach(args []string, stdout io.Writer) error {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	logPath := filepath.Join(dir, "neckwatch.log")
-	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	logFile, err := regularfile.OpenAppend(logPath, 0o600) // a FIFO would block
 	if err != nil {
 		return fmt.Errorf("open log: %w", err)
 	}
@@ -240,13 +242,22 @@ func waitForDaemon(exited <-chan error, ready func() bool, logPath string, offse
 	}
 }
 
-// lastLogLine is the last non-empty line written to path after offset.
+// lastLogLine is the last non-empty line written to path after offset
+// (read through at most 1 MiB: the daemon's first words).
 func lastLogLine(path string, offset int64) string {
-	data, err := os.ReadFile(path)
-	if err != nil || offset > int64(len(data)) {
+	f, err := regularfile.Open(path)
+	if err != nil {
 		return ""
 	}
-	lines := strings.Split(strings.TrimSpace(string(data[offset:])), "\n")
+	defer f.Close()
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return ""
+	}
+	data, err := io.ReadAll(io.LimitReader(f, regularfile.MaxSize))
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
@@ -308,8 +319,29 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	}
 	defer pipe.Close()
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
+	// SIGTERM or SIGINT stops the daemon; the log says when it came and
+	// how long the stop took (the README promises under a second).
+	var stopAt atomic.Pointer[time.Time]
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(term)
+	go func() {
+		select {
+		case sig := <-term:
+			now := time.Now()
+			stopAt.Store(&now)
+			log.Info("stopping", "signal", sig.String())
+			stop()
+		case <-ctx.Done():
+		}
+	}()
+	// SIGHUP is caught from here on (before the control socket answers),
+	// so that a reload never kills a daemon that is still starting.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 
 	sampler, err := newSampler(cfg, pipe)
 	if err != nil {
@@ -392,9 +424,6 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	}()
 
 	// SIGHUP reloads the configuration; a bad file keeps the old one.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	go func() {
 		running := cfg
 		for {
@@ -425,7 +454,11 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	err = d.Run(ctx)
 	stop()
 	<-serveDone
-	log.Info("neckwatch stopped")
+	if at := stopAt.Load(); at != nil {
+		log.Info("neckwatch stopped", "since_signal", time.Since(*at).Round(time.Millisecond))
+	} else {
+		log.Info("neckwatch stopped")
+	}
 	return err
 }
 
@@ -515,7 +548,7 @@ func cameraSpec(spec string) bool {
 }
 
 func restoreSession(pol *coach.Session, path string, now time.Time, log *slog.Logger) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.Read(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return
 	}

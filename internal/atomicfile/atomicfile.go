@@ -1,6 +1,8 @@
 // Package atomicfile writes files so that readers see either the old
 // content or the new, never half of it: the data goes to a temporary file
-// in the same directory, is synced, and is renamed over the target.
+// in the same directory, is synced, and is renamed over the target; then
+// the directory is synced too, so that the rename itself is on disk when
+// Write returns and a power cut after "saved" keeps the new file.
 package atomicfile
 
 import (
@@ -67,5 +69,19 @@ func write(path string, data []byte, perm, dirPerm os.FileMode, replace bool) er
 		os.Remove(name)
 	}
 	ok = true
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("write %s: sync directory %s: %w", path, dir, err)
+	}
 	return nil
+}
+
+// syncDir makes the directory's entries (the rename) durable; a variable
+// so that a test can see it called, and when.
+var syncDir = func(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -72,5 +73,43 @@ func TestWriteNewNeverReplaces(t *testing.T) {
 	}
 	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+// The directory is synced after the new name is in place (a rename is a
+// change to the directory: without its fsync a power cut after "saved"
+// can bring back the old file or none), by Write and WriteNew alike, and
+// a failed sync is reported, not taken for success.
+func TestWriteSyncsTheDirectoryAfterTheRename(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		write func(path string, data []byte, perm, dirPerm os.FileMode) error
+	}{{"Write", Write}, {"WriteNew", WriteNew}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "sub", "profile.json")
+			var synced []string
+			real := syncDir
+			t.Cleanup(func() { syncDir = real })
+			syncDir = func(dir string) error {
+				got, err := os.ReadFile(p)
+				if err != nil || string(got) != "new" {
+					t.Errorf("directory synced before the new file was in place: %q, %v", got, err)
+				}
+				synced = append(synced, dir)
+				return real(dir) // the real fsync works on a directory
+			}
+			if err := tc.write(p, []byte("new"), 0o600, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if len(synced) != 1 || synced[0] != filepath.Dir(p) {
+				t.Fatalf("directories synced: %v, want once %s", synced, filepath.Dir(p))
+			}
+
+			syncDir = func(string) error { return errors.New("input/output error") }
+			err := Write(p, []byte("newer"), 0o600, 0o700)
+			if err == nil || !strings.Contains(err.Error(), "sync directory") {
+				t.Fatalf("a failed directory sync: %v, want an error", err)
+			}
+		})
 	}
 }
