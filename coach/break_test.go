@@ -326,7 +326,7 @@ func TestSnapshotRestore(t *testing.T) {
 	}
 
 	later := s.now.Add(time.Hour)
-	p2, _ := New(DefaultConfig(), nil, later)
+	p2, _ := newPolicy(DefaultConfig(), nil, later)
 	if err := p2.Restore(back, later); err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +335,7 @@ func TestSnapshotRestore(t *testing.T) {
 	}
 
 	nextDay := t0.Add(24 * time.Hour)
-	p3, _ := New(DefaultConfig(), nil, nextDay)
+	p3, _ := newPolicy(DefaultConfig(), nil, nextDay)
 	if err := p3.Restore(back, nextDay); err != nil {
 		t.Fatal(err)
 	}
@@ -395,7 +395,7 @@ func TestStatus(t *testing.T) {
 func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
 	cfg := DefaultConfig()
 	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.Local)
-	p, err := New(cfg, nil, t0)
+	p, err := newPolicy(cfg, nil, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,7 @@ func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
 func TestStartBreakKeepsEventsAndOneWindow(t *testing.T) {
 	cfg := DefaultConfig()
 	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.Local)
-	p, err := New(cfg, nil, t0)
+	p, err := newPolicy(cfg, nil, t0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ type breaks struct {
 
 // rollDay starts a new local day at t if needed: the break count and the
 // load reset (a night away is the best break; the budget is per day).
-func (p *Policy) rollDay(t time.Time) {
+func (p *policy) rollDay(t time.Time) {
 	d := localDay(t)
 	if d == p.day {
 		return
@@ -40,7 +40,7 @@ func (p *Policy) rollDay(t time.Time) {
 	p.setLoad(0)
 }
 
-func (p *Policy) setLoad(l time.Duration) {
+func (p *policy) setLoad(l time.Duration) {
 	if l < 0 {
 		l = 0
 	}
@@ -55,7 +55,7 @@ func (p *Policy) setLoad(l time.Duration) {
 // flexion, Hansraj 2014); a sideways lean does not, so it only alerts.
 func loadState(s posture.State) bool { return s == posture.ForwardHead || s == posture.Slouch }
 
-func (p *Policy) updateRate(d time.Duration, r float64) {
+func (p *policy) updateRate(d time.Duration, r float64) {
 	a := 1 - math.Exp(-d.Seconds()/rateTau.Seconds())
 	p.rate += a * (r - p.rate)
 	p.rateWeight += a * (1 - p.rateWeight)
@@ -63,7 +63,7 @@ func (p *Policy) updateRate(d time.Duration, r float64) {
 
 // loadRate is the bias-corrected moving average: without the correction
 // the average starts at 0 and the first estimates would be far too long.
-func (p *Policy) loadRate() float64 {
+func (p *policy) loadRate() float64 {
 	if p.rateWeight <= 0 {
 		return 0
 	}
@@ -72,7 +72,7 @@ func (p *Policy) loadRate() float64 {
 
 // drain applies the natural-break drain for an absence growing from a0 to
 // a1: the drained fraction is a/AwayFullDrain once a >= AwayDrainAfter.
-func (p *Policy) drain(a0, a1 time.Duration) {
+func (p *policy) drain(a0, a1 time.Duration) {
 	f := func(a time.Duration) float64 {
 		if a < p.cfg.AwayDrainAfter {
 			return 0
@@ -101,7 +101,7 @@ func (p *Policy) drain(a0, a1 time.Duration) {
 // suggestion. While a break window is already open no second one is
 // opened (it would have ended the first as skipped): only the advanced
 // events come back, and ok is false.
-func (p *Policy) StartBreak(now time.Time) (evs []Event, ok bool) {
+func (p *policy) StartBreak(now time.Time) (evs []Event, ok bool) {
 	now = p.tl.Clamp(now)
 	evs = append(p.advance(now), p.evaluate(now)...)
 	if p.windowOpen {
@@ -113,7 +113,7 @@ func (p *Policy) StartBreak(now time.Time) (evs []Event, ok bool) {
 	return append(evs, ev), true
 }
 
-func (p *Policy) suggestBreak(now time.Time) Event {
+func (p *policy) suggestBreak(now time.Time) Event {
 	p.breaksToday++
 	p.windowOpen = true
 	p.windowEnd = now.Add(p.cfg.BreakWindow)

@@ -29,7 +29,7 @@ func TestZeroConfigInvalid(t *testing.T) {
 			t.Errorf("error does not name %s: %v", f, err)
 		}
 	}
-	if _, err := New(Config{}, nil, t0); err == nil {
+	if _, err := newPolicy(Config{}, nil, t0); err == nil {
 		t.Error("New accepted an invalid Config")
 	}
 }
@@ -101,7 +101,7 @@ func TestConfigValidateLeavesRangesToTheConfiguration(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatalf("Validate() = %v", err)
 	}
-	if _, err := New(c, nil, t0); err != nil {
+	if _, err := newPolicy(c, nil, t0); err != nil {
 		t.Fatalf("New: %v", err)
 	}
 }

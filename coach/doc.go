@@ -6,7 +6,7 @@
 // no history; the daemon carries the effects out.
 //
 // Inside, one Timeline turns samples into state spans (the history's
-// Recorder uses the same type), and the Policy routes them to its
+// Recorder uses the same type), and the policy routes them to its
 // machines: silencing (silence.go), the posture run (posturerun.go) and
 // the load budget with breaks (breaks.go). The Session adds the notices
 // that are not about a sample: the end of a user-started break, the daily

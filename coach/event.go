@@ -37,7 +37,7 @@ const (
 
 // Event is something the daemon should record and maybe show.
 type Event struct {
-	ID     int       // sequence number within this Policy, from 1 (not persisted)
+	ID     int       // sequence number within this policy, from 1 (not persisted)
 	Kind   Kind      //
 	At     time.Time // when it was decided (the now of the call)
 	Notify bool      // show Title/Body as a desktop notification; false: history only

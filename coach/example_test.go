@@ -8,17 +8,23 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 )
 
-func ExamplePolicy() {
+func ExampleSession() {
 	// The daemon passes time.Now(); a fixed clock keeps the example stable.
 	start := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	baseline := 50.0 // from calibration; nil when not calibrated
-	p, err := coach.New(coach.DefaultConfig(), &baseline, start)
+	p, err := coach.NewSession(coach.DefaultConfig(), coach.SessionOptions{BaselineNeckAngleDeg: &baseline, Calibrated: true}, start)
 	if err != nil {
 		panic(err)
 	}
-	show := func(evs []coach.Event) {
-		for _, ev := range evs {
-			fmt.Printf("+%v %s notify=%v\n%s\n%s\n\n", ev.At.Sub(start), ev.Kind, ev.Notify, ev.Title, ev.Body)
+	// The shell shows the notices and keeps the records it is asked to.
+	show := func(effects []coach.Effect) {
+		for _, e := range effects {
+			switch e := e.(type) {
+			case coach.Show:
+				fmt.Printf("show: %s\n%s\n\n", e.Title, e.Body)
+			case coach.Record:
+				fmt.Printf("record: +%v %s\n", e.At.Sub(start), e.Kind)
+			}
 		}
 	}
 	fl := func(x float64) *float64 { return &x }
@@ -27,12 +33,12 @@ func ExamplePolicy() {
 	hunched := posture.Verdict{State: posture.ForwardHead, Severity: 0.6, Calibrated: true,
 		ForwardCM: fl(4.2), NeckAngleDeg: fl(41)}
 	for t := time.Duration(0); t <= time.Minute; t += 10 * time.Second {
-		show(p.Observe(start.Add(t), hunched))
+		show(p.Sample(start.Add(t), hunched))
 	}
 	// The user sits up 20 s after the reminder and stays upright.
 	upright := posture.Verdict{State: posture.Upright, Calibrated: true}
 	for t := 70 * time.Second; t <= 90*time.Second; t += 5 * time.Second {
-		show(p.Observe(start.Add(t), upright))
+		show(p.Sample(start.Add(t), upright))
 	}
 	// The daemon also ticks between samples.
 	show(p.Tick(start.Add(95 * time.Second)))
@@ -40,13 +46,13 @@ func ExamplePolicy() {
 	st := p.Status(start.Add(95 * time.Second))
 	fmt.Printf("phase=%s load=%v of %v breaks=%d/%d\n", st.Phase, st.Load, st.Budget, st.BreaksToday, st.MaxBreaksPerDay)
 	// Output:
-	// +50s posture_alert notify=true
-	// Head drifting forward
+	// record: +50s posture_alert
+	// show: Head drifting forward
 	// Your head has been about 4 cm forward for the last 50 s, neck angle 41° against your 50° baseline.
 	// 20-second reset: 5 slow chin tucks, squeeze your shoulder blades together 3 times, take 3 slow belly breaths, then check the top of the screen is at eye height.
 	//
-	// +1m20s posture_corrected notify=true
-	// Nice, that's better
+	// record: +1m20s posture_corrected
+	// show: Nice, that's better
 	// Back upright 20 s after the reminder. Keep it up.
 	//
 	// phase=upright load=42s of 20m0s breaks=0/1

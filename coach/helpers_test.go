@@ -35,17 +35,17 @@ func lean(sev float64) posture.Verdict {
 	return posture.Verdict{State: posture.Lean, Severity: sev, Person: true, Shoulders: true}
 }
 
-// sim drives a Policy with a fake clock.
+// sim drives a policy with a fake clock.
 type sim struct {
 	t   *testing.T
-	p   *Policy
+	p   *policy
 	now time.Time
 	evs []Event // every event so far
 }
 
 func newSim(t *testing.T, cfg Config, baseline *float64, start time.Time) *sim {
 	t.Helper()
-	p, err := New(cfg, baseline, start)
+	p, err := newPolicy(cfg, baseline, start)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

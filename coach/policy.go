@@ -8,10 +8,10 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 )
 
-// Policy is the alert state machine. Create it with New: the zero Policy
+// policy is the alert state machine. Create it with New: the zero policy
 // is not usable. It is not safe for concurrent use (the daemon calls it
 // from one loop).
-type Policy struct {
+type policy struct {
 	cfg      Config
 	baseline *float64
 	lastID   int
@@ -27,14 +27,14 @@ type Policy struct {
 	breaks     // load budget and break windows (breaks.go)
 }
 
-// New returns a Policy with cfg (which must be valid) and the user's
+// New returns a policy with cfg (which must be valid) and the user's
 // calibrated upright neck angle, or nil when not calibrated. now is the
 // start of time for the policy.
-func New(cfg Config, baselineNeckAngleDeg *float64, now time.Time) (*Policy, error) {
+func newPolicy(cfg Config, baselineNeckAngleDeg *float64, now time.Time) (*policy, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Policy{
+	p := &policy{
 		cfg:        cfg,
 		tl:         NewTimeline(now, cfg.MaxSampleGap),
 		day:        localDay(now),
@@ -50,11 +50,11 @@ func New(cfg Config, baselineNeckAngleDeg *float64, now time.Time) (*Policy, err
 }
 
 // Config returns the configuration in use.
-func (p *Policy) Config() Config { return p.cfg }
+func (p *policy) Config() Config { return p.cfg }
 
 // SetBaseline replaces the baseline neck angle after a (re)calibration;
 // nil means uncalibrated. The value is copied.
-func (p *Policy) SetBaseline(deg *float64) {
+func (p *policy) SetBaseline(deg *float64) {
 	if deg == nil || math.IsNaN(*deg) || math.IsInf(*deg, 0) {
 		p.baseline = nil
 		return
@@ -64,7 +64,7 @@ func (p *Policy) SetBaseline(deg *float64) {
 }
 
 // Observe feeds one verdict taken at now and returns the events it causes.
-func (p *Policy) Observe(now time.Time, v posture.Verdict) []Event {
+func (p *policy) Observe(now time.Time, v posture.Verdict) []Event {
 	now = p.tl.Clamp(now)
 	evs := p.advance(now)
 	if p.paused {
@@ -76,7 +76,7 @@ func (p *Policy) Observe(now time.Time, v posture.Verdict) []Event {
 
 // Tick advances time without a sample: it expires pauses, closes break
 // windows, and lets held samples play out. Call it every few seconds.
-func (p *Policy) Tick(now time.Time) []Event {
+func (p *policy) Tick(now time.Time) []Event {
 	now = p.tl.Clamp(now)
 	evs := p.advance(now)
 	return append(evs, p.evaluate(now)...)
@@ -84,7 +84,7 @@ func (p *Policy) Tick(now time.Time) []Event {
 
 // Snooze suppresses posture alerts (and acknowledgements) until now+d;
 // load still accrues. d <= 0 cancels a snooze.
-func (p *Policy) Snooze(now time.Time, d time.Duration) {
+func (p *policy) Snooze(now time.Time, d time.Duration) {
 	if d <= 0 {
 		p.snoozedUntil = time.Time{}
 		return
@@ -96,7 +96,7 @@ func (p *Policy) Snooze(now time.Time, d time.Duration) {
 // Nothing accrues and nothing fires while paused. The held sample is
 // dropped and the posture timers restart, because the daemon is not
 // watching: the time since the last accrual is not credited.
-func (p *Policy) Pause(now time.Time, d time.Duration) {
+func (p *policy) Pause(now time.Time, d time.Duration) {
 	if p.paused && !p.pausedUntil.IsZero() && !now.Before(p.pausedUntil) {
 		p.resume(p.pausedUntil) // the old pause ran out: this is a new one
 	}
@@ -115,7 +115,7 @@ func (p *Policy) Pause(now time.Time, d time.Duration) {
 }
 
 // Resume ends a pause and a snooze.
-func (p *Policy) Resume(now time.Time) {
+func (p *policy) Resume(now time.Time) {
 	p.snoozedUntil = time.Time{}
 	if p.paused {
 		p.resume(now)
@@ -124,11 +124,11 @@ func (p *Policy) Resume(now time.Time) {
 
 // SetDoNotDisturb sets the desktop's do-not-disturb state. While on,
 // nothing is notified (see the package doc for what happens after).
-func (p *Policy) SetDoNotDisturb(on bool) { p.dnd = on }
+func (p *policy) SetDoNotDisturb(on bool) { p.dnd = on }
 
 // Status reports the state as of the last Observe or Tick, with pause,
 // snooze and quiet hours evaluated at now. It does not change the policy.
-func (p *Policy) Status(now time.Time) Status {
+func (p *policy) Status(now time.Time) Status {
 	s := Status{
 		Bad:             p.inBad,
 		Onset:           p.cfg.Onset,
@@ -186,7 +186,7 @@ func (p *Policy) Status(now time.Time) Status {
 // the posture run, the load and the break window, the day. Only the
 // configuration (with its quiet hours and the timeline's max gap) and the
 // baseline are the new policy's.
-func (p *Policy) carryOver(old *Policy) {
+func (p *policy) carryOver(old *policy) {
 	tl := old.tl
 	tl.maxGap = p.tl.maxGap
 	quiet, qs, qe := p.quiet, p.quietStart, p.quietEnd
@@ -208,7 +208,7 @@ func (p *Policy) carryOver(old *Policy) {
 }
 
 // Snapshot returns the persistent state.
-func (p *Policy) Snapshot() Snapshot {
+func (p *policy) Snapshot() Snapshot {
 	return Snapshot{
 		Day:             p.day,
 		LoadSeconds:     p.load.Seconds(),
@@ -220,7 +220,7 @@ func (p *Policy) Snapshot() Snapshot {
 // Restore loads a Snapshot taken earlier. The first-break flag is always
 // kept; load and break count only when s.Day is the local day of now: a
 // new day starts with a fresh budget (the night was a break).
-func (p *Policy) Restore(s Snapshot, now time.Time) error {
+func (p *policy) Restore(s Snapshot, now time.Time) error {
 	if math.IsNaN(s.LoadSeconds) || s.LoadSeconds < 0 || s.LoadSeconds > 7*24*3600 {
 		return errors.New("alerts: Snapshot.LoadSeconds must be between 0 and one week")
 	}
@@ -244,7 +244,7 @@ func (p *Policy) Restore(s Snapshot, now time.Time) error {
 
 // --- internals ---
 
-func (p *Policy) newEvent(kind Kind, at time.Time) Event {
+func (p *policy) newEvent(kind Kind, at time.Time) Event {
 	p.lastID++
 	return Event{ID: p.lastID, Kind: kind, At: at}
 }
@@ -260,9 +260,9 @@ func nextMidnight(t time.Time) time.Time {
 // quiet hours): the rule the daemon's own notices (the end of a break, the
 // pain prompt) follow too, so that every notification passes the same
 // silencing.
-func (p *Policy) Silenced(now time.Time) bool { return p.silenced(now) }
+func (p *policy) Silenced(now time.Time) bool { return p.silenced(now) }
 
-func (p *Policy) resume(at time.Time) {
+func (p *policy) resume(at time.Time) {
 	p.paused = false
 	if p.windowOpen && at.After(p.pausedAt) {
 		// The break window is frozen while paused: the user could not be
@@ -277,7 +277,7 @@ func (p *Policy) resume(at time.Time) {
 // advance accrues the time from the last accrual to now: the timeline's
 // spans of the held sample, each split at the break window's end so each
 // piece has one meaning, and a pause that ran out meanwhile.
-func (p *Policy) advance(now time.Time) []Event {
+func (p *policy) advance(now time.Time) []Event {
 	var evs []Event
 	for p.tl.Accounted().Before(now) {
 		if p.paused {
@@ -317,7 +317,7 @@ func (p *Policy) advance(now time.Time) []Event {
 }
 
 // accrue credits a span to its state.
-func (p *Policy) accrue(sp Span) []Event {
+func (p *policy) accrue(sp Span) []Event {
 	start, end, state := sp.Start, sp.End, sp.State
 	d := end.Sub(start)
 	if d <= 0 || state == "" {
@@ -364,7 +364,7 @@ func (p *Policy) accrue(sp Span) []Event {
 }
 
 // setHeld makes v the held sample.
-func (p *Policy) setHeld(now time.Time, v posture.Verdict) []Event {
+func (p *policy) setHeld(now time.Time, v posture.Verdict) []Event {
 	// advance has accrued up to now: holding yields no span.
 	_, st, sev := p.tl.Hold(now, v, nil)
 	switch {
@@ -401,7 +401,7 @@ func (p *Policy) setHeld(now time.Time, v posture.Verdict) []Event {
 }
 
 // evaluate decides what to emit at now.
-func (p *Policy) evaluate(now time.Time) []Event {
+func (p *policy) evaluate(now time.Time) []Event {
 	if p.paused {
 		return nil
 	}

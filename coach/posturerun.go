@@ -47,7 +47,7 @@ type postureRun struct {
 
 // checkUpright applies the upright rules at time at: a long enough upright
 // stretch resets an onset run, a sustained one ends the bad phase.
-func (p *Policy) checkUpright(at time.Time) []Event {
+func (p *policy) checkUpright(at time.Time) []Event {
 	if !p.uprightActive {
 		return nil
 	}
@@ -63,7 +63,7 @@ func (p *Policy) checkUpright(at time.Time) []Event {
 	return nil
 }
 
-func (p *Policy) clearRun() {
+func (p *policy) clearRun() {
 	p.runActive = false
 	p.onset = 0
 	p.runBad = 0
@@ -73,7 +73,7 @@ func (p *Policy) clearRun() {
 
 // resetPosture restarts the posture machine without events (pause, stale
 // gap, natural break). The cooldown returns to base: the user moved on.
-func (p *Policy) resetPosture() {
+func (p *policy) resetPosture() {
 	p.inBad = false
 	p.clearRun()
 	p.uprightActive = false
@@ -85,7 +85,7 @@ func (p *Policy) resetPosture() {
 	}
 }
 
-func (p *Policy) leaveBad(at time.Time) []Event {
+func (p *policy) leaveBad(at time.Time) []Event {
 	alerted := p.alertsInPhase > 0
 	p.inBad = false
 	p.clearRun()
@@ -120,7 +120,7 @@ func (p *Policy) leaveBad(at time.Time) []Event {
 	return []Event{ev}
 }
 
-func (p *Policy) alert(now time.Time) Event {
+func (p *policy) alert(now time.Time) Event {
 	if p.alertsInPhase > 0 {
 		// Ignored the previous one: back off.
 		c := time.Duration(float64(p.cooldown) * p.cfg.CooldownGrowth)
@@ -144,7 +144,7 @@ func (p *Policy) alert(now time.Time) Event {
 }
 
 // figures summarises the current run for the alert.
-func (p *Policy) figures() runFigures {
+func (p *policy) figures() runFigures {
 	f := runFigures{badFor: p.runBad, state: p.lastBadState}
 	var best time.Duration
 	for _, s := range []posture.State{posture.ForwardHead, posture.Slouch, posture.Lean} {

@@ -88,12 +88,12 @@ type SessionOptions struct {
 // no goroutine and reads no clock: the caller passes the time. Not safe for
 // concurrent use.
 //
-// Inside, the Policy runs the time accounting (Timeline), the silencing,
+// Inside, the policy runs the time accounting (Timeline), the silencing,
 // the posture run and the load budget with breaks; the Session adds the
 // notices that are not about a posture sample: the end of a user-started
 // break, the daily pain prompt and the first-run calibration guide.
 type Session struct {
-	pol *Policy
+	pol *policy
 	opt SessionOptions
 
 	lastSave time.Time
@@ -110,7 +110,7 @@ type Session struct {
 
 // NewSession starts a session at now.
 func NewSession(cfg Config, opt SessionOptions, now time.Time) (*Session, error) {
-	pol, err := New(cfg, opt.BaselineNeckAngleDeg, now)
+	pol, err := newPolicy(cfg, opt.BaselineNeckAngleDeg, now)
 	if err != nil {
 		return nil, err
 	}
@@ -133,9 +133,6 @@ func NewSession(cfg Config, opt SessionOptions, now time.Time) (*Session, error)
 	s.advice.every = max(opt.AdviceEvery, 0)
 	return s, nil
 }
-
-// Policy is the alert policy inside, for status and tests.
-func (s *Session) Policy() *Policy { return s.pol }
 
 // Config is the alert configuration in use.
 func (s *Session) Config() Config { return s.pol.cfg }
@@ -246,7 +243,7 @@ func (s *Session) Snooze(now time.Time, d time.Duration) []Effect {
 func (s *Session) SetDoNotDisturb(on bool) { s.pol.SetDoNotDisturb(on) }
 
 // StartBreak starts a break the user asked for; a notice says when it is
-// over (see Policy.StartBreak).
+// over (see policy.StartBreak).
 func (s *Session) StartBreak(now time.Time) []Effect {
 	evs, ok := s.pol.StartBreak(now)
 	if ok {
@@ -301,7 +298,7 @@ func (s *Session) held(now time.Time) bool {
 // a snooze, an open break window and the posture run go on; the new
 // limits apply from now.
 func (s *Session) Reconfigure(cfg Config, baselineNeckAngleDeg *float64, now time.Time) error {
-	pol, err := New(cfg, baselineNeckAngleDeg, now)
+	pol, err := newPolicy(cfg, baselineNeckAngleDeg, now)
 	if err != nil {
 		return err
 	}
@@ -323,7 +320,7 @@ func (s *Session) Snapshot() Snapshot {
 	return snap
 }
 
-// Restore loads a saved state (see Policy.Restore); the last advice's time
+// Restore loads a saved state (see policy.Restore); the last advice's time
 // is kept across days.
 func (s *Session) Restore(snap Snapshot, now time.Time) error {
 	var shown time.Time
@@ -342,7 +339,7 @@ func (s *Session) Restore(snap Snapshot, now time.Time) error {
 }
 
 // userEvent is the history record of a user's command.
-func (p *Policy) userEvent(kind Kind, at time.Time, d time.Duration) Event {
+func (p *policy) userEvent(kind Kind, at time.Time, d time.Duration) Event {
 	ev := p.newEvent(kind, at)
 	if d > 0 {
 		ev.Detail = d.String()

@@ -7,7 +7,7 @@ import (
 // silencing is what holds notifications back: a pause (nothing accrues,
 // nothing fires), a snooze (posture notices only), quiet hours and the
 // desktop's do-not-disturb (nothing is shown). Every notification passes
-// the same filter (Policy.Silenced, postureSilenced for posture notices).
+// the same filter (policy.Silenced, postureSilenced for posture notices).
 type silencing struct {
 	quiet        bool
 	quietStart   int // minutes after local midnight

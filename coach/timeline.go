@@ -134,6 +134,3 @@ func (t *Timeline) Drop(now time.Time) {
 		t.accounted = now
 	}
 }
-
-// MaxGap is the longest a sample holds.
-func (t *Timeline) MaxGap() time.Duration { return t.maxGap }
