@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/internal/stats"
 	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
@@ -130,7 +130,7 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 	fmt.Printf("peak resident memory: %d MB (now %d MB)\n", procStatusKB("VmHWM")/1024, procStatusKB("VmRSS")/1024)
 	fmt.Printf("camera open:          %.1f%% of wall time\n", st.CameraOpenPct)
 	if len(lat) > 0 {
-		fmt.Printf("posture change to state change: median %.1f s, max %.1f s over %d changes (%s)\n", median(lat), maxOf(lat), len(lat), fmtSecs(lat))
+		fmt.Printf("posture change to state change: median %.1f s, max %.1f s over %d changes (%s)\n", stats.Median(lat), maxOf(lat), len(lat), fmtSecs(lat))
 	}
 	return nil
 }
@@ -305,15 +305,6 @@ func procStatusKB(key string) int {
 		}
 	}
 	return 0
-}
-
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func maxOf(v []float64) float64 {

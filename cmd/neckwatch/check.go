@@ -6,11 +6,11 @@ import (
 	"io"
 	"math"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/neckwatch/neckwatch/analysis"
+	"github.com/neckwatch/neckwatch/internal/stats"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
 )
@@ -239,16 +239,12 @@ func (s *checkSummary) add(rec frameRecord, r analysis.Result) {
 	}
 }
 
+// medianOf is the median, NaN for none (the summary says so).
 func medianOf(vs []float64) float64 {
 	if len(vs) == 0 {
 		return math.NaN()
 	}
-	s := append([]float64(nil), vs...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	return stats.Median(vs)
 }
 
 func (s *checkSummary) print(w io.Writer) {
