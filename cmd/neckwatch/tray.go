@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/history"
-	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/tray"
 	"github.com/neckwatch/neckwatch/vision"
 )
@@ -58,21 +58,30 @@ func (a trayActions) OpenReport() {
 	}()
 }
 
-// trayModel turns the daemon's status into what the icon shows.
+// trayModel turns the daemon's status into what the icon shows. The
+// posture colour is the coach's phase, the one status reports: amber only
+// once a bad posture has lasted past its onset, not on one bad sample.
 func trayModel(st daemon.Status, uprightPct float64) tray.Model {
 	m := tray.Model{State: tray.StateUnknown, UprightPct: uprightPct, NextBreakIn: -1}
+	p := st.Policy
 	switch {
-	case st.Policy.Paused:
+	case p.Paused:
 		m.State = tray.StatePaused
 	case st.CameraProblem != "" && st.Camera != vision.CameraIdle && st.Camera != vision.CameraOpen:
 		m.State, m.Detail = tray.StateCameraProblem, "camera "+string(st.Camera)
-	case st.LastSample == nil:
-	case st.LastSample.State == string(posture.Away):
+	case p.Phase == coach.PhaseAway:
 		m.State = tray.StateAway
-	case st.LastSample.State == string(posture.Upright):
-		m.State = tray.StateUpright
-	case posture.State(st.LastSample.State).Bad():
+	case p.Phase == coach.PhaseBad:
 		m.State = tray.StateForwardHead
+	case p.Phase == coach.PhaseUpright:
+		m.State = tray.StateUpright
+	case p.Phase == coach.PhaseSnoozed:
+		// Alerts are off, the watching goes on: the posture as the coach
+		// holds it, bad only past its onset.
+		m.State = tray.StateUpright
+		if p.Posture.Bad() && p.OnsetProgress >= 1 {
+			m.State = tray.StateForwardHead
+		}
 	}
 	if st.Policy.BreaksToday < st.Policy.MaxBreaksPerDay && st.Policy.TimeToBreak > 0 {
 		m.NextBreakIn = st.Policy.TimeToBreak

@@ -12,18 +12,23 @@ import (
 
 func TestTrayModelFollowsTheDaemon(t *testing.T) {
 	sample := func(state string) *daemon.SampleStatus { return &daemon.SampleStatus{State: state} }
+	phase := func(ph coach.Phase) coach.Status { return coach.Status{Phase: ph} }
 	cases := []struct {
 		name string
 		st   daemon.Status
 		want tray.State
 	}{
-		{"no sample yet", daemon.Status{}, tray.StateUnknown},
-		{"upright", daemon.Status{LastSample: sample("upright")}, tray.StateUpright},
-		{"slouch shows as needing attention", daemon.Status{LastSample: sample("slouch")}, tray.StateForwardHead},
-		{"away", daemon.Status{LastSample: sample("away")}, tray.StateAway},
-		{"paused wins", daemon.Status{LastSample: sample("forward_head"), Policy: coach.Status{Paused: true}}, tray.StatePaused},
-		{"camera busy", daemon.Status{Camera: vision.CameraBusy, CameraProblem: "busy", LastSample: sample("upright")}, tray.StateCameraProblem},
-		{"problem cleared by a good sample", daemon.Status{Camera: vision.CameraIdle, LastSample: sample("upright")}, tray.StateUpright},
+		{"no sample yet", daemon.Status{Policy: phase(coach.PhaseUnknown)}, tray.StateUnknown},
+		{"upright", daemon.Status{LastSample: sample("upright"), Policy: phase(coach.PhaseUpright)}, tray.StateUpright},
+		// One bad sample is the onset under way: status says upright, so does the icon.
+		{"one bad sample", daemon.Status{LastSample: sample("slouch"), Policy: coach.Status{Phase: coach.PhaseUpright, Posture: "slouch", OnsetProgress: 0.2}}, tray.StateUpright},
+		{"past the onset shows as needing attention", daemon.Status{LastSample: sample("slouch"), Policy: phase(coach.PhaseBad)}, tray.StateForwardHead},
+		{"away", daemon.Status{LastSample: sample("away"), Policy: phase(coach.PhaseAway)}, tray.StateAway},
+		{"snoozed, bad past the onset", daemon.Status{Policy: coach.Status{Phase: coach.PhaseSnoozed, Snoozed: true, Posture: "forward_head", OnsetProgress: 1}}, tray.StateForwardHead},
+		{"snoozed, upright", daemon.Status{Policy: coach.Status{Phase: coach.PhaseSnoozed, Snoozed: true, Posture: "upright"}}, tray.StateUpright},
+		{"paused wins", daemon.Status{LastSample: sample("forward_head"), Policy: coach.Status{Phase: coach.PhasePaused, Paused: true}}, tray.StatePaused},
+		{"camera busy", daemon.Status{Camera: vision.CameraBusy, CameraProblem: "busy", LastSample: sample("upright"), Policy: phase(coach.PhaseUpright)}, tray.StateCameraProblem},
+		{"problem cleared by a good sample", daemon.Status{Camera: vision.CameraIdle, LastSample: sample("upright"), Policy: phase(coach.PhaseUpright)}, tray.StateUpright},
 	}
 	for _, tc := range cases {
 		if got := trayModel(tc.st, 70).State; got != tc.want {
