@@ -289,11 +289,34 @@ func openCameraPath(spec string) (FrameSource, error) {
 	if resolved, err := filepath.EvalSymlinks(spec); err == nil {
 		dev = resolved
 	}
+	if !isVideoDevice(dev) {
+		return nil, fmt.Errorf("source %s: not a camera (cameras are /dev/videoN; list them with `neckwatch doctor`)", spec)
+	}
 	idx, ok := videoNodeIndex(dev)
 	if !ok {
 		idx = -1
 	}
 	return openCameraDevice(spec, dev, idx)
+}
+
+// v4lMajor is the Linux device number of Video4Linux devices.
+const v4lMajor = 81
+
+// isVideoDevice tells a camera node from other device files (/dev/null,
+// a disk): on Linux a character device of the Video4Linux major number;
+// elsewhere any character device.
+func isVideoDevice(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if runtime.GOOS != "linux" || !ok {
+		return true
+	}
+	rdev := uint64(st.Rdev)
+	major := (rdev>>8)&0xfff | (rdev>>32)&^0xfff
+	return major == v4lMajor
 }
 
 func cameraNotFound(spec, dev string) error {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -48,10 +49,18 @@ func openHistory(flagPath string) (*history.Store, error) {
 	return history.Open(p)
 }
 
-// parseDate reads a local calendar date.
+// dateSyntax is YYYY-MM-DD.
+var dateSyntax = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+
+// parseDate reads a local calendar date: one written otherwise is asked
+// for as YYYY-MM-DD, one so written but not in the calendar (2026-02-30)
+// is said to be no such day.
 func parseDate(flag, s string) (time.Time, error) {
 	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
-	if err != nil {
+	switch {
+	case err != nil && dateSyntax.MatchString(s):
+		return t, usagef("%s %s: there is no such day", flag, s)
+	case err != nil:
 		return t, usagef("%s %q: write the date as YYYY-MM-DD", flag, s)
 	}
 	return t, nil
@@ -106,6 +115,9 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
+		if !fs.Changed("pain") {
+			return usagef("--pain is required: a score from 0 (none) to 10 (worst)")
+		}
 		if pain < 0 || pain > 10 {
 			return usagef("--pain must be a score from 0 to 10")
 		}
@@ -155,7 +167,7 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		subcommandsHelp(stdout, "journal", journalUsage, []string{"add", "list"}, runJournal)
 		return nil
 	}
-	return usagef("unknown journal subcommand %q: use add or list", args[0])
+	return usagef("unknown journal subcommand %q%s: use add or list", args[0], didYouMean(args[0], []string{"add", "list"}))
 }
 
 func areaText(a history.PainArea) string {
@@ -234,7 +246,10 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
-		if (before == "") == !all {
+		switch {
+		case before != "" && all:
+			return usagef("give --before DATE or --all, not both: --all deletes everything")
+		case before == "" && !all:
 			return usagef("give --before DATE or --all")
 		}
 		var cut time.Time
@@ -275,7 +290,7 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 		subcommandsHelp(stdout, "history", historyUsage, []string{"export", "forget"}, runHistory)
 		return nil
 	}
-	return usagef("unknown history subcommand %q: use export or forget", args[0])
+	return usagef("unknown history subcommand %q%s: use export or forget", args[0], didYouMean(args[0], []string{"export", "forget"}))
 }
 
 const reportUsage = `Usage: neckwatch report [--days N | --since DATE] [--chart FILE.png|FILE.svg] [--html FILE.html] [--force]

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/neckwatch/neckwatch/internal/suggest"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -61,7 +64,7 @@ Commands:
 %s
 Flags:
   -h, --help      show this help
-      --version   print the version
+  -v, --version   print the version
 
 Run 'neckwatch COMMAND --help' for a command's flags.
 `
@@ -92,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		printTopUsage(stdout)
 		return 0
-	case "--version", "version":
+	case "-v", "--version", "version":
 		fmt.Fprintf(stdout, "neckwatch %s\n", version)
 		return 0
 	}
@@ -115,8 +118,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	fmt.Fprintf(stderr, "neckwatch: unknown command %q\nRun 'neckwatch --help' for the list of commands.\n", args[0])
+	fmt.Fprintf(stderr, "neckwatch: unknown command %q%s\nRun 'neckwatch --help' for the list of commands.\n", args[0], didYouMean(args[0], commandNames()))
 	return 2
+}
+
+// commandNames are the commands' names, in the table's order.
+func commandNames() []string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+// didYouMean is " (did you mean X?)" when word is a slip of candidate
+// X, else "".
+func didYouMean(word string, candidates []string) string {
+	if s := suggest.Closest(word, candidates); s != "" && s != word {
+		return fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	return ""
 }
 
 // newFlagSet returns a flag set whose parse errors become usage errors and
@@ -170,7 +191,45 @@ func parseFlagsWithArgs(fs *pflag.FlagSet, args []string) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err // pflag has printed the usage
 		}
-		return usageError{err.Error()}
+		return usageError{flagErrorText(fs, err)}
 	}
 	return nil
+}
+
+var (
+	// pflag's errors, which carry no type: a value its parser refused,
+	// and a flag it does not know.
+	flagValueError   = regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: (.*)$`)
+	unknownFlagError = regexp.MustCompile(`^unknown flag: --(.*)$`)
+)
+
+// flagErrorText words a pflag error for the user: a value that is not a
+// number says so (not strconv's message), one too large gives the range,
+// an unknown long flag suggests the flag it is a slip of.
+func flagErrorText(fs *pflag.FlagSet, err error) string {
+	msg := err.Error()
+	if m := flagValueError.FindStringSubmatch(msg); m != nil {
+		value, flag, cause := m[1], m[2], m[3]
+		switch {
+		case strings.Contains(cause, "value out of range"):
+			return fmt.Sprintf("%s %s: too large a number", flag, value)
+		case strings.Contains(cause, "strconv.ParseInt"), strings.Contains(cause, "strconv.ParseUint"):
+			return fmt.Sprintf("%s %q: not a whole number", flag, value)
+		case strings.Contains(cause, "strconv.ParseFloat"):
+			return fmt.Sprintf("%s %q: not a number", flag, value)
+		case strings.Contains(cause, "strconv.ParseBool"):
+			return fmt.Sprintf("%s=%s: give true or false", flag, value)
+		}
+		return fmt.Sprintf("%s %q: %s", flag, value, cause)
+	}
+	if m := unknownFlagError.FindStringSubmatch(msg); m != nil {
+		name, _, _ := strings.Cut(m[1], "=")
+		var names []string
+		fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		if s := suggest.Closest(name, names); s != "" && s != name {
+			return fmt.Sprintf("unknown flag: --%s (did you mean --%s?)", name, s)
+		}
+		return fmt.Sprintf("unknown flag: --%s", name)
+	}
+	return msg
 }
