@@ -10,10 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
@@ -111,7 +114,7 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 	case "add":
 		fs.IntVar(&pain, "pain", -1, "pain score from 0 (none) to 10 (worst)")
 		fs.StringVar(&area, "area", "", "where: neck, upper-back, shoulders or head")
-		fs.StringVar(&note, "note", "", "a few words (what you were doing, what helped)")
+		fs.StringVar(&note, "note", "", "a few words, one line, at most 500 characters (what you were doing, what helped)")
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
@@ -125,12 +128,16 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return usageError{err.Error()}
 		}
+		entry := history.PainEntry{At: clock(), Score: pain, Area: a, Note: history.CleanNote(note)}
+		if err := entry.Validate(); err != nil {
+			return usagef("--note: %v", err)
+		}
 		store, err := openHistory(db)
 		if err != nil {
 			return err
 		}
 		defer store.Close()
-		if err := store.AddPain(history.PainEntry{At: clock(), Score: pain, Area: a, Note: note}); err != nil {
+		if err := store.AddPain(entry); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Noted: pain %d/10%s. `neckwatch report` shows it next to your posture.\n", pain, areaText(a))
@@ -160,7 +167,7 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "when\tpain\tarea\tnote")
 		for _, e := range entries {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", e.At.Local().Format("Mon 02 Jan 15:04"), e.Score, e.Area, e.Note)
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", e.At.Local().Format("Mon 02 Jan 15:04"), e.Score, e.Area, printable(e.Note))
 		}
 		return tw.Flush()
 	case "-h", "--help":
@@ -168,6 +175,27 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	return usagef("unknown journal subcommand %q%s: use add or list", args[0], didYouMean(args[0], []string{"add", "list"}))
+}
+
+// printable is s for a terminal: control and format characters (tabs,
+// line breaks, escape sequences, direction overrides) shown as Go escapes
+// (\t, \x1b, \u202e) instead of acting on the terminal, and invalid
+// UTF-8 as \xNN. A note written by an older neckwatch, or into the
+// database by another program, prints on one line as it is.
+func printable(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func areaText(a history.PainArea) string {
