@@ -31,17 +31,25 @@ import (
 // historyPath is the journal database: --db, then the config's
 // history.path, then the data directory.
 func historyPath(flagPath string) (string, error) {
+	p, _, err := historyPathNamed(flagPath)
+	return p, err
+}
+
+// historyPathNamed is historyPath, and whether the user named the path
+// (--db or history.path) rather than it being neckwatch's default.
+func historyPathNamed(flagPath string) (string, bool, error) {
 	if flagPath != "" {
-		return flagPath, nil
+		return flagPath, true, nil
 	}
 	cfg, err := config.Load("")
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if cfg.History.Path != "" {
-		return cfg.History.Path, nil
+		return cfg.History.Path, true, nil
 	}
-	return history.DefaultPath()
+	p, err := history.DefaultPath()
+	return p, false, err
 }
 
 func openHistory(flagPath string) (*history.Store, error) {
@@ -50,6 +58,16 @@ func openHistory(flagPath string) (*history.Store, error) {
 		return nil, err
 	}
 	return history.Open(p)
+}
+
+// readHistory opens the history for a command that only reads it: a
+// database that is not there is an error, and nothing is created.
+func readHistory(flagPath string) (*history.Store, error) {
+	p, named, err := historyPathNamed(flagPath)
+	if err != nil {
+		return nil, err
+	}
+	return history.OpenExisting(p, named)
 }
 
 // dateSyntax is YYYY-MM-DD.
@@ -151,7 +169,7 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		store, err := openHistory(db)
+		store, err := readHistory(db)
 		if err != nil {
 			return err
 		}
@@ -242,14 +260,14 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		dbPath, err := historyPath(db)
+		dbPath, named, err := historyPathNamed(db)
 		if err != nil {
 			return err
 		}
 		if err := checkOutput("--out", out, force, dbPath); err != nil {
 			return err
 		}
-		store, err := history.Open(dbPath)
+		store, err := history.OpenExisting(dbPath, named)
 		if err != nil {
 			return err
 		}
@@ -459,7 +477,11 @@ func runDismissals(db, dismiss, undismiss string, stdout io.Writer) error {
 			return usageError{err.Error()}
 		}
 	}
-	store, err := openHistory(db)
+	open := openHistory
+	if id == "" {
+		open = readHistory // --dismissed only lists
+	}
+	store, err := open(db)
 	if err != nil {
 		return err
 	}
@@ -514,7 +536,7 @@ type reportInput struct {
 // and of the 7 days before to, for the desk figures) and builds the
 // report with its insights.
 func readReport(db string, from, to time.Time) (reportInput, error) {
-	store, err := openHistory(db)
+	store, err := readHistory(db)
 	if err != nil {
 		return reportInput{}, err
 	}
