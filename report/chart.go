@@ -42,6 +42,15 @@ var (
 	colGrid        = color.RGBA{R: 0xdd, G: 0xdd, B: 0xdd, A: 0xff}
 )
 
+// CheckChartSize says what is wrong with a chart size in pixels, nil when
+// WriteChart can draw it.
+func CheckChartSize(width, height int) error {
+	if width < MinChartWidth || height < MinChartHeight || width > MaxChartWidth || height > MaxChartHeight {
+		return fmt.Errorf("width must be %d-%d and height %d-%d", MinChartWidth, MaxChartWidth, MinChartHeight, MaxChartHeight)
+	}
+	return nil
+}
+
 // WriteChart draws the period's daily upright %, forward-head minutes and
 // pain as three stacked panels sharing the date axis (days without data
 // shaded grey) and writes it to path, width x height pixels. The format
@@ -55,9 +64,8 @@ func (r Report) WriteChart(path string, width, height int) error {
 	if !r.HasData() {
 		return fmt.Errorf("no data to chart between %s and %s", r.From.Format(isoLayout), r.To.Format(isoLayout))
 	}
-	if width < MinChartWidth || height < MinChartHeight || width > MaxChartWidth || height > MaxChartHeight {
-		return fmt.Errorf("chart size %dx%d pixels: width must be %d-%d and height %d-%d",
-			width, height, MinChartWidth, MaxChartWidth, MinChartHeight, MaxChartHeight)
+	if err := CheckChartSize(width, height); err != nil {
+		return fmt.Errorf("chart size %dx%d pixels: %w", width, height, err)
 	}
 	var buf bytes.Buffer
 	if err := r.renderChart(&buf, ext[1:], width, height); err != nil {

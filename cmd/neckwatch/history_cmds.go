@@ -96,21 +96,46 @@ func midnight(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
 
+// maxPeriodDays bounds --days before any date is computed from it (a
+// larger count would overflow the calendar); the history's first day
+// bounds the period further (clampPeriod).
+const maxPeriodDays = 100 * 366
+
 // period resolves --days / --since into [from, to): whole local days up
-// to and including today.
+// to and including today. It is checked before anything is read: --days
+// at least 1 (a larger count than maxPeriodDays is taken as "everything"),
+// --since a real day not after today.
 func period(days int, since string, daysSet bool) (time.Time, time.Time, error) {
-	to := midnight(clock()).AddDate(0, 0, 1)
+	today := midnight(clock())
+	to := today.AddDate(0, 0, 1)
 	if since != "" && daysSet {
 		return time.Time{}, time.Time{}, usagef("give --days or --since, not both")
 	}
 	if since != "" {
 		from, err := parseDate("--since", since)
+		if err == nil && from.After(today) {
+			err = usagef("--since %s is after today (%s): give a day up to today", since, today.Format("2006-01-02"))
+		}
 		return from, to, err
 	}
 	if days < 1 {
 		return time.Time{}, time.Time{}, usagef("--days must be at least 1")
 	}
-	return to.AddDate(0, 0, -days), to, nil
+	return to.AddDate(0, 0, -min(days, maxPeriodDays)), to, nil
+}
+
+// clampPeriod moves from up to the first day of the history when the
+// period starts before it: days before anything was recorded are not
+// rows of "no data". An empty history leaves the period as it is.
+func clampPeriod(store *history.Store, from time.Time) (time.Time, error) {
+	first, _, ok, err := store.Range()
+	if err != nil || !ok {
+		return from, err
+	}
+	if day := midnight(first.In(from.Location())); day.After(from) {
+		return day, nil
+	}
+	return from, nil
 }
 
 const journalUsage = `Usage: neckwatch journal add --pain 0-10 [--area neck|upper-back|shoulders|head] [--note TEXT]
@@ -174,12 +199,15 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer store.Close()
+		if from, err = clampPeriod(store, from); err != nil {
+			return err
+		}
 		entries, err := store.Pain(from, to)
 		if err != nil {
 			return err
 		}
 		if len(entries) == 0 {
-			fmt.Fprintf(stdout, "No journal entries in the last %d days. Add one with `neckwatch journal add --pain N`.\n", days)
+			fmt.Fprintf(stdout, "No journal entries from %s to today. Add one with `neckwatch journal add --pain N`.\n", from.Format("Mon 02 Jan 2006"))
 			return nil
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -413,6 +441,11 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		if ext := strings.ToLower(filepath.Ext(chart)); ext != ".png" && ext != ".svg" {
 			return usagef("--chart %q: the file must end in .png or .svg", chart)
 		}
+		if err := report.CheckChartSize(width, height); err != nil {
+			return usagef("--width %d --height %d: %v", width, height, err)
+		}
+	} else if fs.Changed("width") || fs.Changed("height") {
+		return usagef("--width and --height size the chart: give --chart FILE.png or FILE.svg too")
 	}
 	if htmlOut != "" {
 		if ext := strings.ToLower(filepath.Ext(htmlOut)); ext != ".html" && ext != ".htm" {
@@ -542,6 +575,9 @@ func readReport(db string, from, to time.Time) (reportInput, error) {
 	}
 	defer store.Close()
 	var in reportInput
+	if from, err = clampPeriod(store, from); err != nil {
+		return in, err
+	}
 	// Two weeks at least: the weekly summary compares the last 7 days
 	// with the 7 before.
 	daysFrom := from
