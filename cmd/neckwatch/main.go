@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -111,15 +112,36 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, pflag.ErrHelp):
 			return 0
 		case errors.As(err, &ue):
-			fmt.Fprintf(stderr, "neckwatch %s: %v\nRun 'neckwatch %s --help' for usage.\n", c.name, err, c.name)
+			fmt.Fprintf(stderr, "%s\nRun 'neckwatch %s --help' for usage.\n", sayOnce("neckwatch "+c.name+": "+err.Error()), c.name)
 			return 2
 		default:
-			fmt.Fprintf(stderr, "neckwatch %s: %v\n", c.name, err)
+			fmt.Fprintln(stderr, sayOnce("neckwatch "+c.name+": "+err.Error()))
 			return 1
 		}
 	}
 	fmt.Fprintf(stderr, "neckwatch: unknown command %q%s\nRun 'neckwatch --help' for the list of commands.\n", args[0], didYouMean(args[0], commandNames()))
 	return 2
+}
+
+// sayOnce drops, on each line of an error message, a "part: " that the
+// line has said before: wrapping the same context twice ("neckwatch run:
+// the daemon stopped at once: neckwatch run: source ...", "read /tmp/ux:
+// read /tmp/ux: is a directory") says it once. The last part, the reason
+// itself, is always kept.
+func sayOnce(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for i, line := range lines {
+		parts := strings.Split(line, ": ")
+		kept := parts[:0:0]
+		for j, p := range parts {
+			if j < len(parts)-1 && slices.Contains(kept, p) {
+				continue
+			}
+			kept = append(kept, p)
+		}
+		lines[i] = strings.Join(kept, ": ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // commandNames are the commands' names, in the table's order.

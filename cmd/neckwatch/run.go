@@ -246,7 +246,9 @@ func waitForDaemon(exited <-chan error, ready func() bool, logPath string, offse
 	for {
 		select {
 		case err := <-exited:
-			msg := lastLogLine(logPath, offset)
+			// The child's last words are its own error line,
+			// "neckwatch run: ...": said here without the prefix.
+			msg := strings.TrimPrefix(lastLogLine(logPath, offset), "neckwatch run: ")
 			if msg == "" && err != nil {
 				msg = err.Error()
 			}

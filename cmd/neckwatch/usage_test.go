@@ -73,3 +73,21 @@ func TestVersionFlags(t *testing.T) {
 		t.Errorf("--help does not list -v, --version:\n%s", stdout)
 	}
 }
+
+// TestSayOnce: a context wrapped twice is said once, line by line, and
+// the reason itself is kept (issue 15 item 8).
+func TestSayOnce(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"neckwatch run: the daemon stopped at once: neckwatch run: source x.mp4: no such file",
+			"neckwatch run: the daemon stopped at once: source x.mp4: no such file"},
+		{"neckwatch check: calibration /tmp/ux: read /tmp/ux: read /tmp/ux: is a directory",
+			"neckwatch check: calibration /tmp/ux: read /tmp/ux: is a directory"},
+		{"neckwatch run: a: b\nneckwatch run: a: c", "neckwatch run: a: b\nneckwatch run: a: c"},
+		{"neckwatch x: no: no", "neckwatch x: no: no"},
+		{"plain", "plain"},
+	} {
+		if got := sayOnce(tc.in); got != tc.want {
+			t.Errorf("sayOnce(%q)\n = %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
