@@ -284,7 +284,7 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 	if seeker, ok := s.Source.(FrameSeeker); ok {
 		if fps := s.Source.Describe().FPS; fps > 0 {
 			if idx := int(math.Ceil(target.Seconds()*fps - 1e-9)); idx > s.info.Index+1 {
-				if err := seeker.Seek(idx); err != nil {
+				if err := seeker.Seek(idx); err != nil && !errors.Is(err, errIrregular) {
 					return Sample{}, err
 				}
 			}

@@ -45,7 +45,8 @@ type FrameSkipper interface {
 
 // FrameSeeker is implemented by sources that can jump to a frame without
 // decoding the ones before it (video files): the next Next returns frame
-// index, with its media time index/FPS.
+// index, at media time index/FPS. A video with irregular timestamps
+// refuses (errIrregular) once it has seen them; read forward then.
 type FrameSeeker interface {
 	Seek(index int) error
 }
@@ -57,8 +58,9 @@ type FrameInfo struct {
 	Index int
 	// Name is the file base name for image and folder sources, "" otherwise.
 	Name string
-	// Time is the media time for video (Index/FPS), the capture time since
-	// the camera was opened for cameras, and 0 for images.
+	// Time is the media time for video (the container's timestamp, or
+	// Index/FPS when it has none), the capture time since the camera was
+	// opened for cameras, and 0 for images.
 	Time time.Duration
 }
 
@@ -536,8 +538,19 @@ func openVideo(path string) (FrameSource, error) {
 	if n := finiteOrZero(vc.Get(gocv.VideoCaptureFrameCount)); n >= 1 {
 		frames = int(math.Round(n))
 	}
+	regular := regularTimes(vc, frames, fps)
+	if frames > 1 {
+		// The probe moved the demuxer; seeking back to 0 is not exact
+		// in every format (FFmpeg's concat lists skip an entry), so
+		// start afresh.
+		vc.Close()
+		if vc = openVideoCapture(path); vc == nil {
+			return nil, fmt.Errorf("cannot open video %s again: it changed or vanished", path)
+		}
+	}
 	return &videoSource{
-		vc: vc,
+		vc:        vc,
+		irregular: !regular,
 		info: SourceInfo{
 			Kind:   SourceVideo,
 			Spec:   path,
@@ -555,6 +568,11 @@ type videoSource struct {
 	next int
 	eof  bool
 	info SourceInfo
+	// last is the time of the last frame read (read: one was); irregular:
+	// a timestamp was not index/FPS (see frameTime).
+	last      time.Duration
+	read      bool
+	irregular bool
 }
 
 func (s *videoSource) Next(dst *gocv.Mat) (FrameInfo, error) {
@@ -577,20 +595,60 @@ func (s *videoSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 		s.eof = true
 		return FrameInfo{}, io.EOF
 	}
-	// Index/FPS rather than CAP_PROP_POS_MSEC: the latter is unreliable
-	// across backends and containers, and callers want evenly spaced times.
-	fi := FrameInfo{
-		Index: s.next,
-		Time:  time.Duration(math.Round(float64(s.next) * float64(time.Second) / s.info.FPS)),
-	}
+	fi := FrameInfo{Index: s.next, Time: s.frameTime(s.next)}
 	s.next++
 	return fi, nil
 }
 
+// frameTime is the media time of the frame just read as index: the
+// container's timestamp (phones record at a variable rate, and a video
+// made of stills may hold a frame for seconds), or index/FPS when the
+// backend gives none. Times never go backwards. A timestamp away from
+// index/FPS by more than a frame and a half marks the video irregular:
+// frame numbers no longer tell times, so Seek refuses.
+func (s *videoSource) frameTime(index int) time.Duration {
+	nominal := time.Duration(math.Round(float64(index) * float64(time.Second) / s.info.FPS))
+	t := nominal
+	if ms := s.vc.Get(gocv.VideoCapturePosMsec); !math.IsNaN(ms) && !math.IsInf(ms, 0) && ms >= 0 {
+		t = time.Duration(math.Round(ms * float64(time.Millisecond)))
+	}
+	if frame := time.Duration(float64(time.Second) / s.info.FPS); (t - nominal).Abs() > frame*3/2 {
+		s.irregular = true
+	}
+	if s.read && t < s.last {
+		t = s.last
+	}
+	s.last, s.read = t, true
+	return t
+}
+
+// regularTimes tells, on a just opened video, whether frame i is at media
+// time i/fps (so that Seek by frame number lands at the time wanted): the
+// last frame's timestamp must be (frames-1)/fps within a frame and a
+// half. A video of unknown length, or whose last frame cannot be read, is
+// taken as irregular. The capture is left anywhere: reopen it.
+func regularTimes(vc *gocv.VideoCapture, frames int, fps float64) bool {
+	if frames < 2 {
+		return frames == 1
+	}
+	m := gocv.NewMat()
+	defer m.Close()
+	vc.Set(gocv.VideoCapturePosFrames, float64(frames-1))
+	ok := vc.Read(&m) && !m.Empty()
+	ms := vc.Get(gocv.VideoCapturePosMsec)
+	want := float64(frames-1) * 1000 / fps
+	return ok && math.Abs(ms-want) <= 1500/fps
+}
+
+// errIrregular: a video whose timestamps are not index/FPS cannot be
+// sought by frame number; the caller reads forward instead.
+var errIrregular = errors.New("irregular timestamps: frame numbers do not tell media times")
+
 // Seek moves to frame index, so that the next Next returns it, without
 // decoding the frames in between (the demuxer jumps; MJPEG frames are all
-// key frames). The media time stays index/FPS whatever the container
-// says of its length; a seek past the end makes Next report io.EOF.
+// key frames); a seek past the end makes Next report io.EOF. A video seen
+// to have irregular timestamps returns errIrregular: frame index is not
+// at media time index/FPS there.
 func (s *videoSource) Seek(index int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -602,6 +660,9 @@ func (s *videoSource) Seek(index int) error {
 	}
 	if s.eof || index == s.next {
 		return nil
+	}
+	if s.irregular {
+		return errIrregular
 	}
 	s.vc.Set(gocv.VideoCapturePosFrames, float64(index))
 	s.next = index

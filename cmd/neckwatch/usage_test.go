@@ -1,8 +1,14 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
 )
 
 // TestUsageFitsTheMistake: each mistake gets the message that fits it, on
@@ -89,5 +95,24 @@ func TestSayOnce(t *testing.T) {
 		if got := sayOnce(tc.in); got != tc.want {
 			t.Errorf("sayOnce(%q)\n = %q\nwant %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestCheckUsesTheVideosTimestamps: check --json gives each frame of a
+// video with irregular timestamps its own time (issue 15 item 5).
+func TestCheckUsesTheVideosTimestamps(t *testing.T) {
+	isolateConfig(t)
+	desk := visiontest.DeskFrame(t)
+	path := visiontest.HeldStillsVideo(t, []gocv.Mat{desk, desk, desk}, []time.Duration{2 * time.Second, 30 * time.Second, time.Second})
+	code, stdout, stderr := runCLI(t, "check", "--source", path, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var times []float64
+	for _, r := range decodeRecords(t, stdout) {
+		times = append(times, r["time_s"].(float64))
+	}
+	if want := []float64{0, 2, 32}; !slices.Equal(times, want) {
+		t.Errorf("time_s %v, want %v", times, want)
 	}
 }
