@@ -590,9 +590,13 @@ func (s *videoSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 		return FrameInfo{}, io.EOF
 	}
 	// OpenCV cannot tell a clean end from a truncated file: both are a
-	// failed read, and both end the stream for the caller.
+	// failed read, and both end the stream for the caller. An end well
+	// before the frame count the container announces is said to be one.
 	if !s.vc.Read(dst) || dst.Empty() {
 		s.eof = true
+		if n := s.info.Frames; n > 0 && s.next < n-max(2, n/50) {
+			return FrameInfo{}, newSourceError(fmt.Sprintf("video %s ended after %d of its %d frames: the file looks cut short", s.info.Spec, s.next, n), io.EOF, ErrTruncated)
+		}
 		return FrameInfo{}, io.EOF
 	}
 	fi := FrameInfo{Index: s.next, Time: s.frameTime(s.next)}
@@ -685,6 +689,9 @@ func (s *videoSource) Describe() SourceInfo { return s.info }
 // of the bytes with some flags) applies the EXIF orientation, so a phone
 // photo stored sideways comes out upright. The caller closes the result.
 func decodeImage(path string) (gocv.Mat, error) {
+	if err := checkComplete(path); err != nil {
+		return gocv.Mat{}, err
+	}
 	img := gocv.IMRead(path, gocv.IMReadColor)
 	if !img.Empty() {
 		return img, nil
