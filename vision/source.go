@@ -179,7 +179,12 @@ func isSourceVideo(name string) bool {
 //
 // Camera errors wrap ErrCameraNotFound or ErrCameraBusy; a missing file wraps
 // fs.ErrNotExist; an undecodable image wraps ErrBadFrame.
-func OpenSource(spec string) (FrameSource, error) {
+func OpenSource(spec string) (src FrameSource, err error) {
+	quietly(func() { src, err = openSource(spec) })
+	return src, err
+}
+
+func openSource(spec string) (FrameSource, error) {
 	if spec == "" {
 		return nil, errors.New("source: empty (give a camera index like 0, a /dev/videoN device, a video file, an image or a folder of images)")
 	}
@@ -420,6 +425,14 @@ func openCameraDevice(spec, dev string, idx int) (FrameSource, error) {
 	return s, nil
 }
 
+// readQuietly reads the next frame into dst (see quietly): false at the
+// end, on a failure or for an empty frame.
+func readQuietly(vc *gocv.VideoCapture, dst *gocv.Mat) bool {
+	ok := false
+	quietly(func() { ok = vc.Read(dst) && !dst.Empty() })
+	return ok
+}
+
 // finiteOrZero maps the NaN, infinite and non-positive values OpenCV uses
 // for "unknown" properties to 0.
 func finiteOrZero(v float64) float64 {
@@ -461,7 +474,7 @@ func (s *cameraSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 	if err := checkDst(s.spec, dst); err != nil {
 		return FrameInfo{}, err
 	}
-	if !s.vc.Read(dst) || dst.Empty() {
+	if !readQuietly(s.vc, dst) {
 		// A camera has no end, so a failed read is never io.EOF: either
 		// it was unplugged or something else grabbed it.
 		if s.dev != "" {
@@ -485,7 +498,7 @@ func (s *cameraSource) Skip(n int) error {
 	if s.vc == nil {
 		return closedError(s.spec)
 	}
-	s.vc.Grab(n)
+	quietly(func() { s.vc.Grab(n) })
 	s.next += n
 	return nil
 }
@@ -592,7 +605,7 @@ func (s *videoSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 	// OpenCV cannot tell a clean end from a truncated file: both are a
 	// failed read, and both end the stream for the caller. An end well
 	// before the frame count the container announces is said to be one.
-	if !s.vc.Read(dst) || dst.Empty() {
+	if !readQuietly(s.vc, dst) {
 		s.eof = true
 		if n := s.info.Frames; n > 0 && s.next < n-max(2, n/50) {
 			return FrameInfo{}, newSourceError(fmt.Sprintf("video %s ended after %d of its %d frames: the file looks cut short", s.info.Spec, s.next, n), io.EOF, ErrTruncated)
@@ -668,7 +681,7 @@ func (s *videoSource) Seek(index int) error {
 	if s.irregular {
 		return errIrregular
 	}
-	s.vc.Set(gocv.VideoCapturePosFrames, float64(index))
+	quietly(func() { s.vc.Set(gocv.VideoCapturePosFrames, float64(index)) })
 	s.next = index
 	return nil
 }
@@ -821,7 +834,9 @@ func (s *folderSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 	// Advance even on failure so the caller can skip a bad file by
 	// calling Next again.
 	s.next++
-	img, err := decodeImage(path)
+	var img gocv.Mat
+	var err error
+	quietly(func() { img, err = decodeImage(path) })
 	if err != nil {
 		// The Index and Name still say which file failed.
 		return FrameInfo{Index: i, Name: filepath.Base(path)}, err

@@ -489,7 +489,7 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	}
 	if chart != "" && r.HasData() {
 		if err := r.WriteChart(chart, width, height); err != nil {
-			return err
+			return outputError(chart, err)
 		}
 		fmt.Fprintf(stdout, "\nChart: %s\n", chart)
 	}

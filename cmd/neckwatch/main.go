@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/neckwatch/neckwatch/internal/suggest"
+	"github.com/neckwatch/neckwatch/vision"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -79,6 +80,11 @@ func printTopUsage(w io.Writer) {
 }
 
 func main() {
+	// Before anything holds os.Stderr: what the C libraries print goes to
+	// the log at debug level, not among neckwatch's own lines.
+	if err := vision.CaptureLibraryOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "neckwatch: warning: library messages will show on the terminal: %v\n", err)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -116,5 +117,49 @@ func TestTruncatedAndBlankMedia(t *testing.T) {
 		if r["state"] != "covered" {
 			t.Errorf("JSON state %v, want covered", r["state"])
 		}
+	}
+}
+
+// TestStderrIsOurOwnWords: what OpenCV, FFmpeg, GStreamer and libpng print
+// on their own does not reach the terminal: the built command's stderr is
+// neckwatch's one line, or nothing (issue 15 item 7).
+func TestStderrIsOurOwnWords(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	garbage := writeFile(t, "clip.mp4", strings.Repeat("not a video ", 100))
+	desk := visiontest.DeskFrame(t)
+	whole := filepath.Join(dir, "whole.avi")
+	writeVideo(t, whole, desk, 30)
+	half := cut(t, whole, filepath.Join(dir, "half.avi"))
+	cases := []struct {
+		name   string
+		args   []string
+		stderr string // the whole of it
+	}{
+		{"not a video", []string{"check", "--source", garbage}, "neckwatch check: cannot open video " + garbage + ": unsupported format or corrupt\n"},
+		{"half a video", []string{"check", "--source", half, "--json"}, "neckwatch check: video " + half + " ended after "},
+		{"PNG with an sRGB profile libpng dislikes", []string{"check", "--source", testenv.Photo(t, "frontal/skimage_astronaut.png"), "--json"}, ""},
+		{"chart into a missing folder", []string{"report", "--chart", filepath.Join(dir, "nodir", "c.png")}, "neckwatch report: --chart " + filepath.Join(dir, "nodir", "c.png") + ": there is no folder " + filepath.Join(dir, "nodir") + ": create it first, or choose another place\nRun 'neckwatch report --help' for usage.\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, tc.args...)
+			cmd.Env = append(daemonEnv(t), "NECKWATCH_MODELS="+testenv.ModelDir(t))
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			cmd.Run()
+			got := stderr.String()
+			if tc.stderr == "" && got != "" || !strings.HasPrefix(got, tc.stderr) || strings.Count(got, "\n") > 2 {
+				t.Errorf("stderr:\n%s\nwant:\n%s", got, tc.stderr)
+			}
+			for _, noise := range []string{"[ERROR", "[ WARN", "@ 0x", "libpng", "moov", "overread", "GStreamer", ".tmp"} {
+				if strings.Contains(got, noise) {
+					t.Errorf("stderr has library noise %q:\n%s", noise, got)
+				}
+			}
+			if tc.name == "chart into a missing folder" && stdout.String() != "" {
+				t.Errorf("a report was printed before the error:\n%s", stdout.String())
+			}
+		})
 	}
 }

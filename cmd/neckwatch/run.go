@@ -306,6 +306,10 @@ func policyStatePath() (string, error) {
 
 func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	log := newLogger(stderr, cfg.Log.Level)
+	// OpenCV's, FFmpeg's and the image libraries' own messages: at debug
+	// level, not among the daemon's lines.
+	vision.SetLibraryOutput(func(line string) { log.Debug("library output", "line", line) })
+	defer vision.SetLibraryOutput(nil)
 	lock, err := control.Lock(control.Dir())
 	if err != nil {
 		return err
