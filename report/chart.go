@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -71,6 +72,9 @@ func (r Report) WriteChart(path string, width, height int) error {
 	var buf bytes.Buffer
 	if err := r.renderChart(&buf, ext[1:], width, height); err != nil {
 		return fmt.Errorf("chart %s: %w", path, err)
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("chart %s: there is no folder %s", path, filepath.Dir(path)) // not made by accident
 	}
 	if err := atomicfile.Write(path, buf.Bytes(), 0o644, 0o700); err != nil {
 		return fmt.Errorf("chart %s: %w", path, err)

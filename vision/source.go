@@ -607,7 +607,12 @@ func (s *videoSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 	// before the frame count the container announces is said to be one.
 	if !readQuietly(s.vc, dst) {
 		s.eof = true
-		if n := s.info.Frames; n > 0 && s.next < n-max(2, n/50) {
+		// Both fewer frames than the count and an end before the length
+		// it makes: FFmpeg estimates some counts from the length and the
+		// nominal rate, which a video of held frames never reaches.
+		n, fps := s.info.Frames, s.info.FPS
+		length := time.Duration(float64(n) / fps * float64(time.Second))
+		if n > 0 && s.next < n-max(2, n/50) && s.last < length*95/100-time.Duration(2/fps*float64(time.Second)) {
 			return FrameInfo{}, newSourceError(fmt.Sprintf("video %s ended after %d of its %d frames: the file looks cut short", s.info.Spec, s.next, n), io.EOF, ErrTruncated)
 		}
 		return FrameInfo{}, io.EOF
