@@ -33,6 +33,11 @@ type Result struct {
 	// Err is set, and the rest is empty, for a frame that could not be
 	// decoded (a corrupt image in a folder); the loop goes on after it.
 	Err error
+	// Camera is vision.CameraBlack for a black frame (privacy shutter,
+	// covered lens) and vision.CameraFrozen for a camera frame identical to
+	// the one before (a stuck driver), as the daemon's sampler tells them;
+	// such a frame is not analysed (no Landmarks, no Verdict). "" otherwise.
+	Camera vision.CameraState
 }
 
 // Detector is the landmark stage: a frame in, landmarks out. *vision.Pipeline
@@ -49,7 +54,9 @@ var ErrStop = errors.New("stop")
 
 // Each analyses every frame of src in order and calls fn with the result.
 // It returns nil at the end of the source or when fn returns ErrStop, and
-// the first other error from the source, the detector or fn.
+// the first other error from the source, the detector or fn; a video that
+// ends before its announced length returns, after its last frame, the
+// source's error wrapping vision.ErrTruncated.
 //
 // Consecutive frames of a video or camera are tracked (see Tracker); the
 // images of a folder are unrelated to each other and each gets the full
@@ -57,12 +64,17 @@ var ErrStop = errors.New("stop")
 func Each(src vision.FrameSource, det Detector, cls *posture.Classifier, fn func(Result) error) error {
 	frame := gocv.NewMat()
 	defer frame.Close()
+	prev := gocv.NewMat() // a camera's previous frame, to tell a frozen one
+	defer prev.Close()
 	kind := src.Describe().Kind
 	follow := kind == vision.SourceVideo || kind == vision.SourceCamera
 	first := true
 	for {
 		info, err := src.Next(&frame)
 		if errors.Is(err, io.EOF) {
+			if errors.Is(err, vision.ErrTruncated) {
+				return err
+			}
 			return nil
 		}
 		if errors.Is(err, vision.ErrBadFrame) {
@@ -73,6 +85,23 @@ func Each(src vision.FrameSource, det Detector, cls *posture.Classifier, fn func
 		}
 		if err != nil {
 			return err
+		}
+		camera := vision.CameraState("")
+		switch {
+		case vision.IsBlack(frame):
+			camera = vision.CameraBlack
+		case kind == vision.SourceCamera && !prev.Empty() && vision.SameFrame(frame, prev):
+			camera = vision.CameraFrozen
+		}
+		if kind == vision.SourceCamera {
+			frame.CopyTo(&prev)
+		}
+		if camera != "" {
+			first = true // nothing to follow after it
+			if err := fn(Result{Info: info, Camera: camera}); err != nil {
+				return stopOrErr(err)
+			}
+			continue
 		}
 		var r Result
 		if follow && !first {

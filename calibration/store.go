@@ -9,12 +9,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
 	"github.com/neckwatch/neckwatch/internal/regularfile"
@@ -99,12 +101,19 @@ func isCalibration(data []byte) bool {
 func Load(path string) (posture.Baseline, error) {
 	data, err := regularfile.Read(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return posture.Baseline{}, fmt.Errorf("calibration %s: %w", path, ErrNotFound)
+		if errors.Is(err, regularfile.ErrNotRegular) || errors.Is(err, regularfile.ErrTooLarge) {
+			return posture.Baseline{}, fmt.Errorf("calibration %w", err)
 		}
-		return posture.Baseline{}, fmt.Errorf("calibration: %w", err)
+		return posture.Baseline{}, readError(path, err)
 	}
 	b, err := posture.UnmarshalBaseline(data)
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &syntax) || errors.As(err, &typ) || errors.Is(err, io.ErrUnexpectedEOF) {
+		// The decoder's words ("invalid character 'r' looking for
+		// beginning of value") tell the user nothing more.
+		return b, fmt.Errorf("calibration %s: not a neckwatch calibration file", path)
+	}
 	if err != nil {
 		return b, fmt.Errorf("calibration %s: %w", path, err)
 	}
@@ -112,6 +121,29 @@ func Load(path string) (posture.Baseline, error) {
 		return posture.Baseline{}, fmt.Errorf("calibration %s: %w: recalibrate, or restore the file", path, err)
 	}
 	return b, nil
+}
+
+// notFoundError is a missing calibration: its message is worded for the
+// user and errors.Is matches ErrNotFound without repeating its text.
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string { return e.msg }
+func (e *notFoundError) Unwrap() error { return ErrNotFound }
+
+// readError says why the calibration file at path could not be read, in
+// one clause: missing, a folder, or the system's reason without the path
+// said twice.
+func readError(path string, err error) error {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &notFoundError{fmt.Sprintf("calibration file %s: no such file", path)}
+	case errors.Is(err, syscall.EISDIR):
+		return fmt.Errorf("calibration %s is a folder, not a calibration file", path)
+	case errors.As(err, &pe):
+		return fmt.Errorf("calibration %s: cannot read it: %w", path, pe.Err)
+	}
+	return fmt.Errorf("calibration %s: cannot read it: %w", path, err)
 }
 
 // LoadProfile reads a named profile.
@@ -122,7 +154,7 @@ func LoadProfile(name string) (posture.Baseline, string, error) {
 	}
 	b, err := Load(p)
 	if errors.Is(err, ErrNotFound) {
-		return b, p, fmt.Errorf("profile %q is not calibrated yet: sit upright and run `neckwatch calibrate --profile %s`: %w", name, name, ErrNotFound)
+		return b, p, &notFoundError{fmt.Sprintf("profile %q is not calibrated yet: sit upright and run `neckwatch calibrate --profile %s`", name, name)}
 	}
 	return b, p, err
 }

@@ -109,7 +109,7 @@ type SamplingConfig struct {
 // here). The defaults are coach.DefaultConfig's.
 type alertsTable struct {
 	Onset              time.Duration `toml:"onset" min:"5s" max:"30m" doc:"bad posture must add up to this long before it counts"`
-	BlipTolerance      time.Duration `toml:"blip_tolerance" min:"0" max:"2m" doc:"sitting up this briefly inside a bad stretch keeps the onset timer going; less than onset"`
+	BlipTolerance      time.Duration `toml:"blip_tolerance" min:"0" max:"2m" doc:"sitting up this briefly inside a bad stretch keeps the onset timer going; less than onset (not set: a fifth of onset when the default would not be)"`
 	Recovery           time.Duration `toml:"recovery" min:"1s" max:"10m" doc:"upright time needed to count as recovered"`
 	MaxSampleGap       time.Duration `toml:"max_sample_gap" min:"5s" max:"10m" doc:"how long one sample's verdict is assumed to hold"`
 	StaleAfter         time.Duration `toml:"stale_after" min:"max_sample_gap" max:"24h" doc:"a gap without samples this long (suspend, camera in use) restarts the timers"`
@@ -214,6 +214,7 @@ func LoadKeys(path string) (Config, []string, error) {
 	for _, p := range []*string{&c.Camera.Calibration, &c.Camera.ModelsDir, &c.History.Path} {
 		*p = resolvePath(*p, path)
 	}
+	c.FitDerived(f.set)
 	if err := c.validate(path, f.line); err != nil {
 		return Config{}, nil, err
 	}
@@ -265,7 +266,7 @@ func (c Config) NewClassifier(baseline *posture.Baseline) (*posture.Classifier, 
 func (c Config) ApplyThresholds(cl *posture.Classifier) error {
 	work := *cl
 	if ps := c.applyThresholds(&work); len(ps) > 0 {
-		return joinProblems(ps, FileName, nil)
+		return joinProblems(ps, FileName, nil, nil)
 	}
 	*cl = work
 	return nil

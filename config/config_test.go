@@ -207,6 +207,23 @@ func TestLoadOverrides(t *testing.T) {
 		}},
 		{"notifications", "[notifications]\nrespect_dnd = false\n", func(c *config.Config) { c.Notifications.RespectDND = false }},
 		{"log", "[log]\nlevel = \"error\"\n", func(c *config.Config) { c.Log.Level = "error" }},
+		// A key not set whose default no longer fits a key set follows
+		// it (config.FitDerived), rather than being reported.
+		{"onset at the documented minimum", "[alerts]\nonset = \"5s\"\n", func(c *config.Config) {
+			c.Alerts.Onset, c.Alerts.BlipTolerance = 5*time.Second, time.Second
+		}},
+		{"changing interval above the stable default", "[sampling]\ninterval_changing = \"20s\"\n", func(c *config.Config) {
+			c.Sampling.IntervalChanging, c.Sampling.IntervalStable = 20*time.Second, 20*time.Second
+		}},
+		{"cooldown above the max default", "[alerts]\ncooldown = \"1h\"\n", func(c *config.Config) {
+			c.Alerts.Cooldown, c.Alerts.MaxCooldown = time.Hour, time.Hour
+		}},
+		{"short load budget", "[alerts]\nload_budget = \"1m\"\n", func(c *config.Config) {
+			c.Alerts.LoadBudget, c.Alerts.PreBreakNotice = time.Minute, 12*time.Second
+		}},
+		{"max sample gap above the stale default", "[alerts]\nmax_sample_gap = \"10m\"\n", func(c *config.Config) {
+			c.Alerts.MaxSampleGap, c.Alerts.StaleAfter = 10*time.Minute, 10*time.Minute
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -295,6 +312,10 @@ func TestLoadErrors(t *testing.T) {
 		{"threshold order", "[thresholds]\nforward_start_cm = 9\n",
 			[]string{"thresholds: must keep forward_start_cm < forward_severe_cm (now 9 and 8)"}},
 		{"threshold nan", "[thresholds]\nroll_start_deg = nan\n", []string{"thresholds.roll_start_deg = nan: must be a finite number"}},
+		// Keys the user set are theirs to fix; one not set is not blamed.
+		{"both set", "[alerts]\nonset = \"5s\"\nblip_tolerance = \"5s\"\n",
+			[]string{"alerts.blip_tolerance = 5s: must be less than alerts.onset (5s) (line 3)"}},
+		{"invalid onset blamed alone", "[alerts]\nonset = \"3s\"\n", []string{"alerts.onset = 3s: must be between 5s and 30m (line 2)"}},
 		{"all problems at once", "[alerts]\nonset = \"1s\"\n[sampling]\nburst_frames = 99\n[log]\nlevel = \"loud\"\n", []string{
 			"alerts.onset = 1s", "sampling.burst_frames = 99", `log.level = "loud"`}},
 	}
@@ -308,6 +329,9 @@ func TestLoadErrors(t *testing.T) {
 			msg := err.Error()
 			if !strings.HasPrefix(msg, path+": ") {
 				t.Errorf("error does not start with the file's path:\n%s", msg)
+			}
+			if strings.Contains(msg, "blip_tolerance") && !strings.Contains(tt.file, "blip_tolerance") {
+				t.Errorf("blames blip_tolerance, which the file does not set:\n%s", msg)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(msg, w) {

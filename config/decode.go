@@ -11,6 +11,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	nearby "github.com/neckwatch/neckwatch/internal/suggest"
 	"github.com/neckwatch/neckwatch/posture"
 )
 
@@ -214,10 +215,10 @@ func suggest(k toml.Key) string {
 			if len(k) != 1 {
 				continue
 			}
-			d = osa(full, strings.TrimSuffix(t, "]"))
+			d = nearby.Distance(full, strings.TrimSuffix(t, "]"))
 		} else {
 			_, candLast, _ := strings.Cut(cand, ".")
-			d = min(osa(full, cand), osa(last, candLast)+1)
+			d = min(nearby.Distance(full, cand), nearby.Distance(last, candLast)+1)
 			if strings.HasPrefix(candLast, last) && 2*len(last) >= len(candLast) {
 				d = min(d, 1) // the unit left off: max_yaw for max_yaw_deg
 			}
@@ -230,33 +231,6 @@ func suggest(k toml.Key) string {
 		return ""
 	}
 	return best
-}
-
-// osa is the optimal string alignment distance: edits, with a swap of
-// two neighbouring letters counting as one.
-func osa(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }
 
 // thresholdNames lists the classifier's setting names, sorted.

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,10 +61,22 @@ func ParseDuration(key, s string) (time.Duration, error) {
 	return d, nil
 }
 
+// ParseDurationText parses a Go duration string; the error is the bare
+// reason ("not a duration: write it like ...", "too long: ..."), for the
+// caller to put after what was given.
+func ParseDurationText(s string) (time.Duration, error) { return parseDuration(s) }
+
+// durationSyntax is a duration's syntax (time.ParseDuration's), so that a
+// value that only overflows is told apart from one that is no duration.
+var durationSyntax = regexp.MustCompile(`^[-+]?([0-9]*(\.[0-9]*)?(ns|us|µs|μs|ms|s|m|h))+$`)
+
 func parseDuration(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err == nil {
 		return d, nil
+	}
+	if durationSyntax.MatchString(s) && strings.ContainsAny(s, "0123456789") {
+		return 0, errors.New("too long")
 	}
 	if _, nerr := strconv.ParseFloat(s, 64); nerr == nil {
 		return 0, fmt.Errorf(`a duration needs a unit: write it like "%ss" or "%sm"`, s, s)

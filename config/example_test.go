@@ -69,5 +69,4 @@ forward_start_cm = 3.0
 	// 45s 5m0s 22:00 3 <nil>
 	// config.toml: unknown key alerts.onsett (did you mean alerts.onset?)
 	// config.toml: alerts.onset = 1s: must be between 5s and 30m (line 2)
-	// config.toml: alerts.blip_tolerance = 5s: must be less than alerts.onset (1s)
 }

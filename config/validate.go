@@ -25,9 +25,22 @@ type problem struct{ key, msg string }
 // "config.toml: alerts.onset = 1s: must be between 5s and 30m".
 func (c Config) Validate() error { return c.validate(FileName, nil) }
 
+// ValidateFlags is Validate for a configuration read from file with
+// command-line flags laid over it: flags maps a key ("alerts.onset") to
+// the flag that set it ("--alert-onset"), and a problem with such a key
+// names the flag and its value ("--alert-onset -5s: must be between 5s and
+// 30m") instead of the file.
+func (c Config) ValidateFlags(file string, flags map[string]string) error {
+	return c.validateAs(file, nil, flags)
+}
+
 // validate is Validate with the file's name, and the line of each key in
 // it when line is not nil.
 func (c Config) validate(file string, line func(key string) int) error {
+	return c.validateAs(file, line, nil)
+}
+
+func (c Config) validateAs(file string, line func(key string) int, flags map[string]string) error {
 	var ps []problem
 	bad := func(name, msg string, args ...any) {
 		t, n, _ := strings.Cut(name, ".")
@@ -70,12 +83,13 @@ func (c Config) validate(file string, line func(key string) int) error {
 		view = posture.Front
 	}
 	ps = append(ps, c.applyThresholds(posture.NewClassifier(view, nil))...)
-	return joinProblems(ps, file, line)
+	return joinProblems(ps, file, line, flags)
 }
 
 // joinProblems writes ps in the file's order, each after the file's name
-// and followed by its key's line when line knows it.
-func joinProblems(ps []problem, file string, line func(key string) int) error {
+// and followed by its key's line when line knows it; a problem with a key
+// in flags names the flag and its value instead.
+func joinProblems(ps []problem, file string, line func(key string) int, flags map[string]string) error {
 	order := func(k string) int {
 		if o, ok := keyOrder[k]; ok {
 			return o
@@ -87,7 +101,9 @@ func joinProblems(ps []problem, file string, line func(key string) int) error {
 	var errs []error
 	for _, p := range ps {
 		msg := file + ": " + p.msg
-		if line != nil {
+		if flag, ok := flags[p.key]; ok {
+			msg = flag + " " + strings.TrimPrefix(p.msg, p.key+" = ")
+		} else if line != nil {
 			if n := line(p.key); n > 0 {
 				msg += fmt.Sprintf(" (line %d)", n)
 			}

@@ -132,9 +132,13 @@ func (r Request) Validate() error {
 	}
 }
 
+// MaxDuration is the longest pause or snooze; a pause without a duration
+// lasts until resumed.
+const MaxDuration = 24 * time.Hour
+
 // ParseDuration parses r.Duration. An empty Duration gives 0 and no error
 // (pause without a duration means "until resumed"); otherwise the duration
-// must be positive.
+// must be positive and at most MaxDuration.
 func (r Request) ParseDuration() (time.Duration, error) {
 	if r.Duration == "" {
 		return 0, nil
@@ -143,10 +147,22 @@ func (r Request) ParseDuration() (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("bad duration %q: want e.g. 30m or 1h30m", r.Duration)
 	}
-	if d <= 0 {
-		return 0, fmt.Errorf("bad duration %q: must be positive", r.Duration)
+	if err := CheckDuration(d); err != nil {
+		return 0, fmt.Errorf("bad duration %q: %w", r.Duration, err)
 	}
 	return d, nil
+}
+
+// CheckDuration says what is wrong with d as a pause or snooze length: not
+// positive, or longer than MaxDuration.
+func CheckDuration(d time.Duration) error {
+	switch {
+	case d <= 0:
+		return errors.New("must be positive")
+	case d > MaxDuration:
+		return fmt.Errorf("too long: at most %v", MaxDuration)
+	}
+	return nil
 }
 
 // ParseBefore parses r.Before; empty gives the zero time (everything).

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -37,6 +38,12 @@ var (
 	ErrNewerSchema = errors.New("history database schema is newer than this neckwatch")
 	// ErrDiskFull: the disk holding the database is full.
 	ErrDiskFull = errors.New("history database disk is full")
+	// ErrNoHistory: OpenExisting found no database at the path (the
+	// commands that only read never create one).
+	ErrNoHistory = errors.New("no history database")
+	// ErrNotHistory: OpenExisting found a file that is not a neckwatch
+	// history (not SQLite, or SQLite without neckwatch's schema).
+	ErrNotHistory = errors.New("not a neckwatch history database")
 	// ErrNoStore: a Recorder was stopped with data in memory but without
 	// a database to write it to (it could not be opened).
 	ErrNoStore = errors.New("history database is not open")
@@ -155,6 +162,9 @@ func writable(path string) error {
 }
 
 type openOptions struct {
+	// existing opens only a file that is there and is a neckwatch
+	// history: nothing is created, not even its directory.
+	existing bool
 	// readOnly opens with the SQLite URI parameter mode=ro: everything
 	// reads, every write fails with SQLITE_READONLY. It lets the tests
 	// exercise the read-only paths when running as root, for whom file
@@ -169,6 +179,57 @@ type openOptions struct {
 // ErrNewerSchema (wrapped, with the path and the fix in the message).
 func Open(path string) (*Store, error) { return open(path, openOptions{}) }
 
+// OpenExisting opens the history database at path for the commands that
+// read it (report, journal list, history export): a missing file fails
+// with ErrNoHistory and creates nothing; a file the user named (named:
+// --db, history.path) that is not a neckwatch history (another program's
+// file, an empty file, another SQLite database) fails with ErrNotHistory
+// and is left as it is. At neckwatch's own path such a file is a damaged
+// history (ErrCorrupt, with the advice to move it aside). An older
+// neckwatch history is migrated as by Open.
+func OpenExisting(path string, named bool) (*Store, error) {
+	s, err := open(path, openOptions{existing: true})
+	var de *dbError
+	if !named && errors.As(err, &de) && de.kind == ErrNotHistory {
+		if abs, aerr := filepath.Abs(path); aerr == nil {
+			path = abs
+		}
+		return nil, corruptError(path, de.err)
+	}
+	return s, err
+}
+
+// sqliteHeader starts every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// checkExisting tells why path cannot be an existing history: missing, not
+// a regular file, or not an SQLite file.
+func checkExisting(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &dbError{kind: ErrNoHistory, msg: fmt.Sprintf("no posture history at %s: the file does not exist (`neckwatch run` records one; check --db or history.path)", path)}
+	case err != nil:
+		return classify(path, "opening", err)
+	case !fi.Mode().IsRegular():
+		return notHistoryError(path, "not a regular file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return classify(path, "opening", err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != sqliteHeader {
+		return notHistoryError(path, "not an SQLite database")
+	}
+	return nil
+}
+
+func notHistoryError(path, why string) error {
+	return &dbError{kind: ErrNotHistory, err: errors.New(why), msg: fmt.Sprintf("%s is not a neckwatch history database (%s): check --db or history.path", path, why)}
+}
+
 func open(path string, o openOptions) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("history: empty database path")
@@ -178,7 +239,11 @@ func open(path string, o openOptions) (*Store, error) {
 		return nil, fmt.Errorf("history database %s: %w", path, err)
 	}
 	path = abs
-	if !o.readOnly {
+	if o.existing {
+		if err := checkExisting(path); err != nil {
+			return nil, err
+		}
+	} else if !o.readOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, classify(path, "creating its directory", err)
 		}
@@ -206,8 +271,11 @@ func open(path string, o openOptions) (*Store, error) {
 	// Writers take the write lock at BEGIN, waiting up to the busy
 	// timeout, instead of failing at once when upgrading a read lock.
 	q.Set("_txlock", "immediate")
-	if o.readOnly {
+	switch {
+	case o.readOnly:
 		q.Set("mode", "ro")
+	case o.existing:
+		q.Set("mode", "rw") // never create it
 	}
 	dsn := (&url.URL{Scheme: "file", Path: path}).String() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
@@ -221,16 +289,27 @@ func open(path string, o openOptions) (*Store, error) {
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
 	s := &Store{db: db, path: path, loc: time.Local, readOnly: o.readOnly}
-	if err := s.init(); err != nil {
+	if err := s.init(o.existing); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// init puts the database in WAL mode, checks it and migrates it.
-func (s *Store) init() error {
+// init puts the database in WAL mode, checks it and migrates it; with
+// existing, an SQLite database without neckwatch's schema is refused
+// before anything is written to it.
+func (s *Store) init(existing bool) error {
 	ctx := context.Background()
+	if existing {
+		var v, tables int
+		if err := s.db.QueryRowContext(ctx, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema WHERE name = 'minutes')").Scan(&v, &tables); err != nil {
+			return classify(s.path, "checking", err)
+		}
+		if v == 0 || tables == 0 {
+			return notHistoryError(s.path, "an SQLite database without neckwatch's tables")
+		}
+	}
 	var mode string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
 		return classify(s.path, "setting WAL mode", err)

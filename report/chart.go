@@ -19,6 +19,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/neckwatch/neckwatch/internal/atomicfile"
 )
 
 // ChartDPI is the resolution charts are laid out at: a chart of width x
@@ -42,6 +44,15 @@ var (
 	colGrid        = color.RGBA{R: 0xdd, G: 0xdd, B: 0xdd, A: 0xff}
 )
 
+// CheckChartSize says what is wrong with a chart size in pixels, nil when
+// WriteChart can draw it.
+func CheckChartSize(width, height int) error {
+	if width < MinChartWidth || height < MinChartHeight || width > MaxChartWidth || height > MaxChartHeight {
+		return fmt.Errorf("width must be %d-%d and height %d-%d", MinChartWidth, MaxChartWidth, MinChartHeight, MaxChartHeight)
+	}
+	return nil
+}
+
 // WriteChart draws the period's daily upright %, forward-head minutes and
 // pain as three stacked panels sharing the date axis (days without data
 // shaded grey) and writes it to path, width x height pixels. The format
@@ -55,15 +66,17 @@ func (r Report) WriteChart(path string, width, height int) error {
 	if !r.HasData() {
 		return fmt.Errorf("no data to chart between %s and %s", r.From.Format(isoLayout), r.To.Format(isoLayout))
 	}
-	if width < MinChartWidth || height < MinChartHeight || width > MaxChartWidth || height > MaxChartHeight {
-		return fmt.Errorf("chart size %dx%d pixels: width must be %d-%d and height %d-%d",
-			width, height, MinChartWidth, MaxChartWidth, MinChartHeight, MaxChartHeight)
+	if err := CheckChartSize(width, height); err != nil {
+		return fmt.Errorf("chart size %dx%d pixels: %w", width, height, err)
 	}
 	var buf bytes.Buffer
 	if err := r.renderChart(&buf, ext[1:], width, height); err != nil {
 		return fmt.Errorf("chart %s: %w", path, err)
 	}
-	if err := writeAtomic(path, buf.Bytes()); err != nil {
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("chart %s: there is no folder %s", path, filepath.Dir(path)) // not made by accident
+	}
+	if err := atomicfile.Write(path, buf.Bytes(), 0o644, 0o700); err != nil {
 		return fmt.Errorf("chart %s: %w", path, err)
 	}
 	return nil
@@ -426,39 +439,4 @@ func (n *note) Plot(c draw.Canvas, p *plot.Plot) {
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
 	sty.Rotation = 0
 	c.FillText(sty, c.Center(), n.text)
-}
-
-// writeAtomic writes data to a temporary file next to path and renames it
-// over path.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	ok = true
-	return nil
 }

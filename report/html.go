@@ -141,6 +141,7 @@ func (r Report) htmlPage(generated time.Time) htmlPage {
 		p.DeskFrom, p.DeskTo = d.From.Format(dayLayout), d.To.Format(dayLayout)
 		for _, c := range d.Checks {
 			hc := htmlCheck{Check: c, DismissHint: DismissHint(c.ID)}
+			hc.Text = underHeading(c.Title, c.Text) // under its <h3>
 			switch {
 			case c.Status == insights.Advise && c.Dismissed:
 				hc.Badge, hc.Class = "dismissed", "quiet"
@@ -170,7 +171,9 @@ func (r Report) htmlPage(generated time.Time) htmlPage {
 		}
 	}
 	if pn := r.Pain; pn != nil {
-		p.PainText = pn.Text
+		for _, t := range pn.Text {
+			p.PainText = append(p.PainText, underHeading(painHeading, t))
+		}
 		p.PainChart = r.painChart()
 	}
 	var setup map[dateKey]insights.SetupDay

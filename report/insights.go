@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/insights"
@@ -62,11 +64,27 @@ func (r Report) writeInsights(ew *errWriter) {
 	}
 	if p := r.Pain; p != nil {
 		ew.println("")
-		ew.println("Pain against posture:")
+		ew.println(painHeading + ":")
 		for _, s := range p.Text {
-			ew.println("  " + s)
+			ew.println("  " + underHeading(painHeading, s))
 		}
 	}
+}
+
+// painHeading heads the pain comparison in the table (and, written out,
+// in the page's template).
+const painHeading = "Pain against posture"
+
+// underHeading is text shown under a heading that already names it: a
+// leading "Heading: " is said once, by the heading ("Screen height: not
+// enough data yet" under "Screen height" is "Not enough data yet").
+func underHeading(heading, text string) string {
+	rest, ok := strings.CutPrefix(text, heading+": ")
+	if !ok || rest == "" {
+		return text
+	}
+	r, n := utf8.DecodeRuneInString(rest)
+	return string(unicode.ToUpper(r)) + rest[n:]
 }
 
 // Weekly is a week in three lines and a link to the full report: what
@@ -166,7 +184,7 @@ func BuildWeekly(days []history.Day, minutes []history.Minute, dismissed []strin
 		w.Lines[2] = "Desk set-up: nothing to change from this week's measurements."
 		for _, c := range desk.Checks {
 			if c.Status == insights.TooLittleData || c.Status == insights.Mixed {
-				w.Lines[2] = c.Title + ": " + c.Text
+				w.Lines[2] = c.Title + ": " + underHeading(c.Title, c.Text)
 				break
 			}
 		}

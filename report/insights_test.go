@@ -90,7 +90,8 @@ func TestWriteHTML(t *testing.T) {
 		`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`,
 		"<title>Posture report Mon 02 Nov – Sun 22 Nov 2026</title>",
 		"made by neckwatch on Sun 22 Nov 2026 18:05",
-		"Screen height: not enough data yet: 3 of the 5 days needed",
+		`<h3>Screen height<span class="badge">too little data</span></h3>
+<p class="text">Not enough data yet: 3 of the 5 days needed`,
 		`<tr class="nodata"><td>Sat 07 Nov</td><td colspan="12">no data</td></tr>`,
 		`<title>Sat 07 Nov: no data</title>`,
 		// Pain 5, 4, 3 on 19 days: the load never varies.

@@ -66,7 +66,12 @@ type Pipeline struct {
 }
 
 // NewPipeline loads and verifies the models and builds both networks.
-func NewPipeline(cfg PipelineConfig) (*Pipeline, error) {
+func NewPipeline(cfg PipelineConfig) (p *Pipeline, err error) {
+	quietly(func() { p, err = newPipeline(cfg) })
+	return p, err
+}
+
+func newPipeline(cfg PipelineConfig) (*Pipeline, error) {
 	faceSpec := models.YuNet
 	if cfg.AccurateFace {
 		faceSpec = models.YuNetN

@@ -177,11 +177,11 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			out.Camera = cameraStateOf(err)
 			return out, err
 		}
-		if isBlack(s.frame) {
+		if IsBlack(s.frame) {
 			black++
 			continue
 		}
-		if i > 0 && sameFrame(s.frame, s.prev) {
+		if i > 0 && SameFrame(s.frame, s.prev) {
 			frozen++
 		}
 		s.frame.CopyTo(&s.prev)
@@ -225,16 +225,16 @@ func cameraStateOf(err error) CameraState {
 	return CameraFailed
 }
 
-// isBlack reports whether a frame is (nearly) black: a closed privacy
+// IsBlack reports whether a frame is (nearly) black: a closed privacy
 // shutter gives frames, just dark ones, and "nobody there" would be wrong.
-func isBlack(m gocv.Mat) bool {
+func IsBlack(m gocv.Mat) bool {
 	mean := m.Mean()
 	return (mean.Val1+mean.Val2+mean.Val3)/3 < 6
 }
 
-// sameFrame reports whether two frames are identical: real sensors always
+// SameFrame reports whether two frames are identical: real sensors always
 // add noise, so identical consecutive frames mean a stuck driver.
-func sameFrame(a, b gocv.Mat) bool {
+func SameFrame(a, b gocv.Mat) bool {
 	if a.Rows() != b.Rows() || a.Cols() != b.Cols() || a.Type() != b.Type() {
 		return false
 	}
@@ -284,7 +284,7 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 	if seeker, ok := s.Source.(FrameSeeker); ok {
 		if fps := s.Source.Describe().FPS; fps > 0 {
 			if idx := int(math.Ceil(target.Seconds()*fps - 1e-9)); idx > s.info.Index+1 {
-				if err := seeker.Seek(idx); err != nil {
+				if err := seeker.Seek(idx); err != nil && !errors.Is(err, errIrregular) {
 					return Sample{}, err
 				}
 			}

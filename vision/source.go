@@ -45,7 +45,8 @@ type FrameSkipper interface {
 
 // FrameSeeker is implemented by sources that can jump to a frame without
 // decoding the ones before it (video files): the next Next returns frame
-// index, with its media time index/FPS.
+// index, at media time index/FPS. A video with irregular timestamps
+// refuses (errIrregular) once it has seen them; read forward then.
 type FrameSeeker interface {
 	Seek(index int) error
 }
@@ -57,8 +58,9 @@ type FrameInfo struct {
 	Index int
 	// Name is the file base name for image and folder sources, "" otherwise.
 	Name string
-	// Time is the media time for video (Index/FPS), the capture time since
-	// the camera was opened for cameras, and 0 for images.
+	// Time is the media time for video (the container's timestamp, or
+	// Index/FPS when it has none), the capture time since the camera was
+	// opened for cameras, and 0 for images.
 	Time time.Duration
 }
 
@@ -177,7 +179,12 @@ func isSourceVideo(name string) bool {
 //
 // Camera errors wrap ErrCameraNotFound or ErrCameraBusy; a missing file wraps
 // fs.ErrNotExist; an undecodable image wraps ErrBadFrame.
-func OpenSource(spec string) (FrameSource, error) {
+func OpenSource(spec string) (src FrameSource, err error) {
+	quietly(func() { src, err = openSource(spec) })
+	return src, err
+}
+
+func openSource(spec string) (FrameSource, error) {
 	if spec == "" {
 		return nil, errors.New("source: empty (give a camera index like 0, a /dev/videoN device, a video file, an image or a folder of images)")
 	}
@@ -289,11 +296,34 @@ func openCameraPath(spec string) (FrameSource, error) {
 	if resolved, err := filepath.EvalSymlinks(spec); err == nil {
 		dev = resolved
 	}
+	if !isVideoDevice(dev) {
+		return nil, fmt.Errorf("source %s: not a camera (cameras are /dev/videoN; list them with `neckwatch doctor`)", spec)
+	}
 	idx, ok := videoNodeIndex(dev)
 	if !ok {
 		idx = -1
 	}
 	return openCameraDevice(spec, dev, idx)
+}
+
+// v4lMajor is the Linux device number of Video4Linux devices.
+const v4lMajor = 81
+
+// isVideoDevice tells a camera node from other device files (/dev/null,
+// a disk): on Linux a character device of the Video4Linux major number;
+// elsewhere any character device.
+func isVideoDevice(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if runtime.GOOS != "linux" || !ok {
+		return true
+	}
+	rdev := uint64(st.Rdev)
+	major := (rdev>>8)&0xfff | (rdev>>32)&^0xfff
+	return major == v4lMajor
 }
 
 func cameraNotFound(spec, dev string) error {
@@ -395,6 +425,14 @@ func openCameraDevice(spec, dev string, idx int) (FrameSource, error) {
 	return s, nil
 }
 
+// readQuietly reads the next frame into dst (see quietly): false at the
+// end, on a failure or for an empty frame.
+func readQuietly(vc *gocv.VideoCapture, dst *gocv.Mat) bool {
+	ok := false
+	quietly(func() { ok = vc.Read(dst) && !dst.Empty() })
+	return ok
+}
+
 // finiteOrZero maps the NaN, infinite and non-positive values OpenCV uses
 // for "unknown" properties to 0.
 func finiteOrZero(v float64) float64 {
@@ -436,7 +474,7 @@ func (s *cameraSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 	if err := checkDst(s.spec, dst); err != nil {
 		return FrameInfo{}, err
 	}
-	if !s.vc.Read(dst) || dst.Empty() {
+	if !readQuietly(s.vc, dst) {
 		// A camera has no end, so a failed read is never io.EOF: either
 		// it was unplugged or something else grabbed it.
 		if s.dev != "" {
@@ -460,7 +498,7 @@ func (s *cameraSource) Skip(n int) error {
 	if s.vc == nil {
 		return closedError(s.spec)
 	}
-	s.vc.Grab(n)
+	quietly(func() { s.vc.Grab(n) })
 	s.next += n
 	return nil
 }
@@ -513,8 +551,19 @@ func openVideo(path string) (FrameSource, error) {
 	if n := finiteOrZero(vc.Get(gocv.VideoCaptureFrameCount)); n >= 1 {
 		frames = int(math.Round(n))
 	}
+	regular := regularTimes(vc, frames, fps)
+	if frames > 1 {
+		// The probe moved the demuxer; seeking back to 0 is not exact
+		// in every format (FFmpeg's concat lists skip an entry), so
+		// start afresh.
+		vc.Close()
+		if vc = openVideoCapture(path); vc == nil {
+			return nil, fmt.Errorf("cannot open video %s again: it changed or vanished", path)
+		}
+	}
 	return &videoSource{
-		vc: vc,
+		vc:        vc,
+		irregular: !regular,
 		info: SourceInfo{
 			Kind:   SourceVideo,
 			Spec:   path,
@@ -532,6 +581,11 @@ type videoSource struct {
 	next int
 	eof  bool
 	info SourceInfo
+	// last is the time of the last frame read (read: one was); irregular:
+	// a timestamp was not index/FPS (see frameTime).
+	last      time.Duration
+	read      bool
+	irregular bool
 }
 
 func (s *videoSource) Next(dst *gocv.Mat) (FrameInfo, error) {
@@ -549,25 +603,74 @@ func (s *videoSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 		return FrameInfo{}, io.EOF
 	}
 	// OpenCV cannot tell a clean end from a truncated file: both are a
-	// failed read, and both end the stream for the caller.
-	if !s.vc.Read(dst) || dst.Empty() {
+	// failed read, and both end the stream for the caller. An end well
+	// before the frame count the container announces is said to be one.
+	if !readQuietly(s.vc, dst) {
 		s.eof = true
+		// Both fewer frames than the count and an end before the length
+		// it makes: FFmpeg estimates some counts from the length and the
+		// nominal rate, which a video of held frames never reaches.
+		n, fps := s.info.Frames, s.info.FPS
+		length := time.Duration(float64(n) / fps * float64(time.Second))
+		if n > 0 && s.next < n-max(2, n/50) && s.last < length*95/100-time.Duration(2/fps*float64(time.Second)) {
+			return FrameInfo{}, newSourceError(fmt.Sprintf("video %s ended after %d of its %d frames: the file looks cut short", s.info.Spec, s.next, n), io.EOF, ErrTruncated)
+		}
 		return FrameInfo{}, io.EOF
 	}
-	// Index/FPS rather than CAP_PROP_POS_MSEC: the latter is unreliable
-	// across backends and containers, and callers want evenly spaced times.
-	fi := FrameInfo{
-		Index: s.next,
-		Time:  time.Duration(math.Round(float64(s.next) * float64(time.Second) / s.info.FPS)),
-	}
+	fi := FrameInfo{Index: s.next, Time: s.frameTime(s.next)}
 	s.next++
 	return fi, nil
 }
 
+// frameTime is the media time of the frame just read as index: the
+// container's timestamp (phones record at a variable rate, and a video
+// made of stills may hold a frame for seconds), or index/FPS when the
+// backend gives none. Times never go backwards. A timestamp away from
+// index/FPS by more than a frame and a half marks the video irregular:
+// frame numbers no longer tell times, so Seek refuses.
+func (s *videoSource) frameTime(index int) time.Duration {
+	nominal := time.Duration(math.Round(float64(index) * float64(time.Second) / s.info.FPS))
+	t := nominal
+	if ms := s.vc.Get(gocv.VideoCapturePosMsec); !math.IsNaN(ms) && !math.IsInf(ms, 0) && ms >= 0 {
+		t = time.Duration(math.Round(ms * float64(time.Millisecond)))
+	}
+	if frame := time.Duration(float64(time.Second) / s.info.FPS); (t - nominal).Abs() > frame*3/2 {
+		s.irregular = true
+	}
+	if s.read && t < s.last {
+		t = s.last
+	}
+	s.last, s.read = t, true
+	return t
+}
+
+// regularTimes tells, on a just opened video, whether frame i is at media
+// time i/fps (so that Seek by frame number lands at the time wanted): the
+// last frame's timestamp must be (frames-1)/fps within a frame and a
+// half. A video of unknown length, or whose last frame cannot be read, is
+// taken as irregular. The capture is left anywhere: reopen it.
+func regularTimes(vc *gocv.VideoCapture, frames int, fps float64) bool {
+	if frames < 2 {
+		return frames == 1
+	}
+	m := gocv.NewMat()
+	defer m.Close()
+	vc.Set(gocv.VideoCapturePosFrames, float64(frames-1))
+	ok := vc.Read(&m) && !m.Empty()
+	ms := vc.Get(gocv.VideoCapturePosMsec)
+	want := float64(frames-1) * 1000 / fps
+	return ok && math.Abs(ms-want) <= 1500/fps
+}
+
+// errIrregular: a video whose timestamps are not index/FPS cannot be
+// sought by frame number; the caller reads forward instead.
+var errIrregular = errors.New("irregular timestamps: frame numbers do not tell media times")
+
 // Seek moves to frame index, so that the next Next returns it, without
 // decoding the frames in between (the demuxer jumps; MJPEG frames are all
-// key frames). The media time stays index/FPS whatever the container
-// says of its length; a seek past the end makes Next report io.EOF.
+// key frames); a seek past the end makes Next report io.EOF. A video seen
+// to have irregular timestamps returns errIrregular: frame index is not
+// at media time index/FPS there.
 func (s *videoSource) Seek(index int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -580,7 +683,10 @@ func (s *videoSource) Seek(index int) error {
 	if s.eof || index == s.next {
 		return nil
 	}
-	s.vc.Set(gocv.VideoCapturePosFrames, float64(index))
+	if s.irregular {
+		return errIrregular
+	}
+	quietly(func() { s.vc.Set(gocv.VideoCapturePosFrames, float64(index)) })
 	s.next = index
 	return nil
 }
@@ -601,6 +707,9 @@ func (s *videoSource) Describe() SourceInfo { return s.info }
 // of the bytes with some flags) applies the EXIF orientation, so a phone
 // photo stored sideways comes out upright. The caller closes the result.
 func decodeImage(path string) (gocv.Mat, error) {
+	if err := checkComplete(path); err != nil {
+		return gocv.Mat{}, err
+	}
 	img := gocv.IMRead(path, gocv.IMReadColor)
 	if !img.Empty() {
 		return img, nil
@@ -730,7 +839,9 @@ func (s *folderSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 	// Advance even on failure so the caller can skip a bad file by
 	// calling Next again.
 	s.next++
-	img, err := decodeImage(path)
+	var img gocv.Mat
+	var err error
+	quietly(func() { img, err = decodeImage(path) })
 	if err != nil {
 		// The Index and Name still say which file failed.
 		return FrameInfo{Index: i, Name: filepath.Base(path)}, err

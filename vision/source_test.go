@@ -320,12 +320,12 @@ func TestOpenSourceErrors(t *testing.T) {
 			substr: []string{"camera /dev/video7: not found", "neckwatch doctor"},
 		},
 		{
-			// Exists but is no camera: V4L2 refuses it, and the capture
-			// must be closed again (a VideoCapture is not a Mat, so only
-			// review guards that; the test pins the error).
-			name: "device that is not a camera", spec: "/dev/null", is: []error{ErrCameraBusy},
-			substr: []string{"camera /dev/null: busy or not accessible"},
+			// Exists but is no camera: said so, not blamed on a video
+			// call holding it (no capture is opened at all).
+			name: "device that is not a camera", spec: "/dev/null",
+			wantMsg: "source /dev/null: not a camera (cameras are /dev/videoN; list them with `neckwatch doctor`)",
 		},
+		{name: "disk-like device that is not a camera", spec: "/dev/zero", substr: []string{"/dev/zero: not a camera"}},
 		{name: "empty spec", spec: "", substr: []string{"source: empty"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -116,7 +117,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	var frames []landmark.Frame
 	skipped := 0
 	err = analysis.Each(src, pipe, cls, func(r analysis.Result) error {
-		if r.Err != nil {
+		if r.Err != nil || r.Camera != "" { // undecodable, black or frozen
 			skipped++
 			return nil
 		}
@@ -134,6 +135,11 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 		tiredFrames, err = sampleTired(src, pipe, cls, tiredSource, camera, seconds, stderr)
 	}
 	src.Close() // release the camera before writing anything
+	if errors.Is(err, vision.ErrTruncated) {
+		// The frames before the cut are frames still.
+		fmt.Fprintf(stderr, "neckwatch calibrate: warning: %v\n", err)
+		err = nil
+	}
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,6 +76,13 @@ func roundPtr(v *float64, places int) *float64 {
 	return &r
 }
 
+// The states of a frame that was not judged, as the daemon's status says
+// of the camera: black (covered) and frozen.
+const (
+	stateCovered = "covered"
+	stateFrozen  = "frozen"
+)
+
 func newFrameRecord(r analysis.Result, kind vision.SourceKind, view posture.View) frameRecord {
 	if r.Verdict.View != "" {
 		view = r.Verdict.View
@@ -89,6 +98,14 @@ func newFrameRecord(r analysis.Result, kind vision.SourceKind, view posture.View
 	if r.Err != nil {
 		rec.State = string(posture.Uncertain)
 		rec.Error = r.Err.Error()
+		return rec
+	}
+	switch r.Camera {
+	case vision.CameraBlack:
+		rec.State, rec.Reasons = stateCovered, []string{"black frame: privacy shutter closed or lens covered?"}
+		return rec
+	case vision.CameraFrozen:
+		rec.State, rec.Reasons = stateFrozen, []string{"the same image as the frame before: the camera is stuck"}
 		return rec
 	}
 	v := r.Verdict
@@ -177,11 +194,15 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	progress.done()
-	if err != nil {
+	truncated := errors.Is(err, vision.ErrTruncated) // said after the frames it had
+	if err != nil && !truncated {
 		return err
 	}
 	if !asJSON {
 		sum.print(stdout)
+	}
+	if truncated {
+		return err
 	}
 	if sum.frames == 0 {
 		return fmt.Errorf("source %s gave no frames", source)
@@ -194,6 +215,10 @@ func humanLine(rec frameRecord) string {
 	fmt.Fprintf(&b, "%-24v %-12s", rec.Frame, rec.State)
 	if rec.Error != "" {
 		fmt.Fprintf(&b, " skipped: %s", rec.Error)
+		return b.String()
+	}
+	if rec.State == stateCovered || rec.State == stateFrozen {
+		fmt.Fprintf(&b, " not judged: %s", strings.Join(rec.Reasons, "; "))
 		return b.String()
 	}
 	fmt.Fprintf(&b, " sev %.2f", rec.Severity)
@@ -232,6 +257,9 @@ func (s *checkSummary) add(rec frameRecord, r analysis.Result) {
 		s.states = map[string]int{}
 	}
 	s.states[rec.State]++
+	if r.Camera != "" {
+		return // not judged
+	}
 	s.latencies = append(s.latencies, rec.LatencyMS)
 	s.severity += rec.Severity
 	if rec.NeckAngleDeg != nil {
@@ -258,16 +286,20 @@ func (s *checkSummary) print(w io.Writer) {
 		return
 	}
 	var parts []string
-	for _, st := range posture.States {
+	for _, st := range slices.Concat(posture.States, []posture.State{stateCovered, stateFrozen}) {
 		if c := s.states[string(st)]; c > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d%%", st, int(math.Round(100*float64(c)/float64(n)))))
 		}
 	}
-	fmt.Fprintf(w, ": %s; mean severity %.2f", strings.Join(parts, ", "), s.severity/float64(n))
-	if len(s.neck) > 0 {
-		fmt.Fprintf(w, "; median neck angle %.1f°", medianOf(s.neck))
+	fmt.Fprintf(w, ": %s", strings.Join(parts, ", "))
+	if judged := len(s.latencies); judged > 0 {
+		fmt.Fprintf(w, "; mean severity %.2f", s.severity/float64(judged))
+		if len(s.neck) > 0 {
+			fmt.Fprintf(w, "; median neck angle %.1f°", medianOf(s.neck))
+		}
+		fmt.Fprintf(w, "; median latency %.1f ms", medianOf(s.latencies))
 	}
-	fmt.Fprintf(w, "; median latency %.1f ms\n", medianOf(s.latencies))
+	fmt.Fprintln(w)
 }
 
 // progress draws a bar on stderr for long videos when stderr is a terminal.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +35,7 @@ func callDaemon(req control.Request) (control.Response, error) {
 func simpleControl(name, usage string, cmd string, minArgs, maxArgs int) func([]string, io.Writer, io.Writer) error {
 	return func(args []string, stdout, stderr io.Writer) error {
 		fs := newFlagSet(name, usage, stdout)
-		if err := parseFlagsWithArgs(fs, args); err != nil {
+		if err := parseFlagsWithArgs(fs, durationArgs(args)); err != nil {
 			return err
 		}
 		rest := fs.Args()
@@ -43,8 +44,15 @@ func simpleControl(name, usage string, cmd string, minArgs, maxArgs int) func([]
 		}
 		req := control.Request{Command: cmd}
 		if len(rest) == 1 {
-			if _, err := config.ParseDuration("DURATION", rest[0]); err != nil {
-				return usageError{err.Error()}
+			d, err := config.ParseDurationText(rest[0])
+			if err == nil {
+				err = control.CheckDuration(d)
+			}
+			if err != nil {
+				if name == "pause" && d > control.MaxDuration {
+					err = fmt.Errorf("%w (a pause without a duration lasts until `neckwatch resume`)", err)
+				}
+				return usagef("%s %s: %v", name, rest[0], err)
 			}
 			req.Duration = rest[0]
 		}
@@ -57,10 +65,25 @@ func simpleControl(name, usage string, cmd string, minArgs, maxArgs int) func([]
 	}
 }
 
+// durationArgs makes a negative duration ("-5m") a positional argument
+// rather than an unknown shorthand flag, so that it is reported as a
+// duration that must be positive.
+func durationArgs(args []string) []string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if len(a) > 1 && a[0] == '-' && (a[1] >= '0' && a[1] <= '9' || a[1] == '.') {
+			return slices.Concat(args[:i], []string{"--"}, args[i:])
+		}
+	}
+	return args
+}
+
 var (
-	runPause       = simpleControl("pause", "Usage: neckwatch pause [DURATION]\n\nStops sampling (the camera stays off) for DURATION, e.g. 30m, or until `neckwatch resume`.\n", control.CmdPause, 0, 1)
+	runPause       = simpleControl("pause", "Usage: neckwatch pause [DURATION]\n\nStops sampling (the camera stays off) for DURATION, e.g. 30m (at most 24h), or until `neckwatch resume`.\n", control.CmdPause, 0, 1)
 	runResume      = simpleControl("resume", "Usage: neckwatch resume\n\nEnds a pause or a snooze.\n", control.CmdResume, 0, 0)
-	runSnooze      = simpleControl("snooze", "Usage: neckwatch snooze DURATION\n\nSilences posture resets for DURATION, e.g. 1h; break suggestions still come.\n", control.CmdSnooze, 1, 1)
+	runSnooze      = simpleControl("snooze", "Usage: neckwatch snooze DURATION\n\nSilences posture resets for DURATION, e.g. 1h (at most 24h); break suggestions still come.\n", control.CmdSnooze, 1, 1)
 	runRecalibrate = simpleControl("recalibrate", "Usage: neckwatch recalibrate\n\nSit upright and run it: the running daemon samples you now and makes that its new baseline,\nwritten to the calibration it judges by (its --calibration file or profile; see its log);\nthe previous baseline is kept beside it as FILE.bak.\n", control.CmdRecalibrate, 0, 0)
 )
 

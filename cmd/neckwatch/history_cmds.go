@@ -9,12 +9,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
@@ -29,17 +33,25 @@ import (
 // historyPath is the journal database: --db, then the config's
 // history.path, then the data directory.
 func historyPath(flagPath string) (string, error) {
+	p, _, err := historyPathNamed(flagPath)
+	return p, err
+}
+
+// historyPathNamed is historyPath, and whether the user named the path
+// (--db or history.path) rather than it being neckwatch's default.
+func historyPathNamed(flagPath string) (string, bool, error) {
 	if flagPath != "" {
-		return flagPath, nil
+		return flagPath, true, nil
 	}
 	cfg, err := config.Load("")
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if cfg.History.Path != "" {
-		return cfg.History.Path, nil
+		return cfg.History.Path, true, nil
 	}
-	return history.DefaultPath()
+	p, err := history.DefaultPath()
+	return p, false, err
 }
 
 func openHistory(flagPath string) (*history.Store, error) {
@@ -50,10 +62,28 @@ func openHistory(flagPath string) (*history.Store, error) {
 	return history.Open(p)
 }
 
-// parseDate reads a local calendar date.
+// readHistory opens the history for a command that only reads it: a
+// database that is not there is an error, and nothing is created.
+func readHistory(flagPath string) (*history.Store, error) {
+	p, named, err := historyPathNamed(flagPath)
+	if err != nil {
+		return nil, err
+	}
+	return history.OpenExisting(p, named)
+}
+
+// dateSyntax is YYYY-MM-DD.
+var dateSyntax = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+
+// parseDate reads a local calendar date: one written otherwise is asked
+// for as YYYY-MM-DD, one so written but not in the calendar (2026-02-30)
+// is said to be no such day.
 func parseDate(flag, s string) (time.Time, error) {
 	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
-	if err != nil {
+	switch {
+	case err != nil && dateSyntax.MatchString(s):
+		return t, usagef("%s %s: there is no such day", flag, s)
+	case err != nil:
 		return t, usagef("%s %q: write the date as YYYY-MM-DD", flag, s)
 	}
 	return t, nil
@@ -68,21 +98,46 @@ func midnight(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
 
+// maxPeriodDays bounds --days before any date is computed from it (a
+// larger count would overflow the calendar); the history's first day
+// bounds the period further (clampPeriod).
+const maxPeriodDays = 100 * 366
+
 // period resolves --days / --since into [from, to): whole local days up
-// to and including today.
+// to and including today. It is checked before anything is read: --days
+// at least 1 (a larger count than maxPeriodDays is taken as "everything"),
+// --since a real day not after today.
 func period(days int, since string, daysSet bool) (time.Time, time.Time, error) {
-	to := midnight(clock()).AddDate(0, 0, 1)
+	today := midnight(clock())
+	to := today.AddDate(0, 0, 1)
 	if since != "" && daysSet {
 		return time.Time{}, time.Time{}, usagef("give --days or --since, not both")
 	}
 	if since != "" {
 		from, err := parseDate("--since", since)
+		if err == nil && from.After(today) {
+			err = usagef("--since %s is after today (%s): give a day up to today", since, today.Format("2006-01-02"))
+		}
 		return from, to, err
 	}
 	if days < 1 {
 		return time.Time{}, time.Time{}, usagef("--days must be at least 1")
 	}
-	return to.AddDate(0, 0, -days), to, nil
+	return to.AddDate(0, 0, -min(days, maxPeriodDays)), to, nil
+}
+
+// clampPeriod moves from up to the first day of the history when the
+// period starts before it: days before anything was recorded are not
+// rows of "no data". An empty history leaves the period as it is.
+func clampPeriod(store *history.Store, from time.Time) (time.Time, error) {
+	first, _, ok, err := store.Range()
+	if err != nil || !ok {
+		return from, err
+	}
+	if day := midnight(first.In(from.Location())); day.After(from) {
+		return day, nil
+	}
+	return from, nil
 }
 
 const journalUsage = `Usage: neckwatch journal add --pain 0-10 [--area neck|upper-back|shoulders|head] [--note TEXT]
@@ -104,9 +159,12 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 	case "add":
 		fs.IntVar(&pain, "pain", -1, "pain score from 0 (none) to 10 (worst)")
 		fs.StringVar(&area, "area", "", "where: neck, upper-back, shoulders or head")
-		fs.StringVar(&note, "note", "", "a few words (what you were doing, what helped)")
+		fs.StringVar(&note, "note", "", "a few words, one line, at most 500 characters (what you were doing, what helped)")
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
+		}
+		if !fs.Changed("pain") {
+			return usagef("--pain is required: a score from 0 (none) to 10 (worst)")
 		}
 		if pain < 0 || pain > 10 {
 			return usagef("--pain must be a score from 0 to 10")
@@ -115,12 +173,16 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return usageError{err.Error()}
 		}
+		entry := history.PainEntry{At: clock(), Score: pain, Area: a, Note: history.CleanNote(note)}
+		if err := entry.Validate(); err != nil {
+			return usagef("--note: %v", err)
+		}
 		store, err := openHistory(db)
 		if err != nil {
 			return err
 		}
 		defer store.Close()
-		if err := store.AddPain(history.PainEntry{At: clock(), Score: pain, Area: a, Note: note}); err != nil {
+		if err := store.AddPain(entry); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Noted: pain %d/10%s. `neckwatch report` shows it next to your posture.\n", pain, areaText(a))
@@ -134,30 +196,54 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		store, err := openHistory(db)
+		store, err := readHistory(db)
 		if err != nil {
 			return err
 		}
 		defer store.Close()
+		if from, err = clampPeriod(store, from); err != nil {
+			return err
+		}
 		entries, err := store.Pain(from, to)
 		if err != nil {
 			return err
 		}
 		if len(entries) == 0 {
-			fmt.Fprintf(stdout, "No journal entries in the last %d days. Add one with `neckwatch journal add --pain N`.\n", days)
+			fmt.Fprintf(stdout, "No journal entries from %s to today. Add one with `neckwatch journal add --pain N`.\n", from.Format("Mon 02 Jan 2006"))
 			return nil
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "when\tpain\tarea\tnote")
 		for _, e := range entries {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", e.At.Local().Format("Mon 02 Jan 15:04"), e.Score, e.Area, e.Note)
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", e.At.Local().Format("Mon 02 Jan 15:04"), e.Score, e.Area, printable(e.Note))
 		}
 		return tw.Flush()
 	case "-h", "--help":
 		subcommandsHelp(stdout, "journal", journalUsage, []string{"add", "list"}, runJournal)
 		return nil
 	}
-	return usagef("unknown journal subcommand %q: use add or list", args[0])
+	return usagef("unknown journal subcommand %q%s: use add or list", args[0], didYouMean(args[0], []string{"add", "list"}))
+}
+
+// printable is s for a terminal: control and format characters (tabs,
+// line breaks, escape sequences, direction overrides) shown as Go escapes
+// (\t, \x1b, \u202e) instead of acting on the terminal, and invalid
+// UTF-8 as \xNN. A note written by an older neckwatch, or into the
+// database by another program, prints on one line as it is.
+func printable(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func areaText(a history.PainArea) string {
@@ -204,14 +290,14 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		dbPath, err := historyPath(db)
+		dbPath, named, err := historyPathNamed(db)
 		if err != nil {
 			return err
 		}
 		if err := checkOutput("--out", out, force, dbPath); err != nil {
 			return err
 		}
-		store, err := history.Open(dbPath)
+		store, err := history.OpenExisting(dbPath, named)
 		if err != nil {
 			return err
 		}
@@ -236,7 +322,10 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
-		if (before == "") == !all {
+		switch {
+		case before != "" && all:
+			return usagef("give --before DATE or --all, not both: --all deletes everything")
+		case before == "" && !all:
 			return usagef("give --before DATE or --all")
 		}
 		var cut time.Time
@@ -277,7 +366,7 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 		subcommandsHelp(stdout, "history", historyUsage, []string{"export", "forget"}, runHistory)
 		return nil
 	}
-	return usagef("unknown history subcommand %q: use export or forget", args[0])
+	return usagef("unknown history subcommand %q%s: use export or forget", args[0], didYouMean(args[0], []string{"export", "forget"}))
 }
 
 const reportUsage = `Usage: neckwatch report [--days N | --since DATE] [--chart FILE.png|FILE.svg] [--html FILE.html] [--force]
@@ -312,11 +401,11 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	var force, weekly, listDismissed bool
 	fs := newFlagSet("report", reportUsage, stdout)
 	fs.StringVar(&db, "db", "", "history database (default ~/.local/share/neckwatch/history.db)")
-	fs.IntVar(&days, "days", 14, "how many days, up to today")
-	fs.StringVar(&since, "since", "", "from this date (YYYY-MM-DD) to today")
+	fs.IntVar(&days, "days", 14, "how many days, up to today (from the history's first day at the earliest)")
+	fs.StringVar(&since, "since", "", "from this date (YYYY-MM-DD, not after today) to today")
 	fs.StringVar(&chart, "chart", "", "also draw a chart into this .png or .svg file")
-	fs.IntVar(&width, "width", 1000, "chart width in pixels")
-	fs.IntVar(&height, "height", 650, "chart height in pixels")
+	fs.IntVar(&width, "width", 1000, "chart width in pixels (320-8000; with --chart)")
+	fs.IntVar(&height, "height", 650, "chart height in pixels (300-8000; with --chart)")
 	fs.StringVar(&htmlOut, "html", "", "also write the report as a self-contained .html page")
 	fs.BoolVar(&force, "force", false, "replace --chart or --html if it exists")
 	fs.BoolVar(&weekly, "weekly", false, "the last 7 days in three lines, with a link to the HTML report")
@@ -354,6 +443,11 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		if ext := strings.ToLower(filepath.Ext(chart)); ext != ".png" && ext != ".svg" {
 			return usagef("--chart %q: the file must end in .png or .svg", chart)
 		}
+		if err := report.CheckChartSize(width, height); err != nil {
+			return usagef("--width %d --height %d: %v", width, height, err)
+		}
+	} else if fs.Changed("width") || fs.Changed("height") {
+		return usagef("--width and --height size the chart: give --chart FILE.png or FILE.svg too")
 	}
 	if htmlOut != "" {
 		if ext := strings.ToLower(filepath.Ext(htmlOut)); ext != ".html" && ext != ".htm" {
@@ -397,7 +491,7 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	}
 	if chart != "" && r.HasData() {
 		if err := r.WriteChart(chart, width, height); err != nil {
-			return err
+			return outputError(chart, err)
 		}
 		fmt.Fprintf(stdout, "\nChart: %s\n", chart)
 	}
@@ -418,7 +512,11 @@ func runDismissals(db, dismiss, undismiss string, stdout io.Writer) error {
 			return usageError{err.Error()}
 		}
 	}
-	store, err := openHistory(db)
+	open := openHistory
+	if id == "" {
+		open = readHistory // --dismissed only lists
+	}
+	store, err := open(db)
 	if err != nil {
 		return err
 	}
@@ -473,12 +571,15 @@ type reportInput struct {
 // and of the 7 days before to, for the desk figures) and builds the
 // report with its insights.
 func readReport(db string, from, to time.Time) (reportInput, error) {
-	store, err := openHistory(db)
+	store, err := readHistory(db)
 	if err != nil {
 		return reportInput{}, err
 	}
 	defer store.Close()
 	var in reportInput
+	if from, err = clampPeriod(store, from); err != nil {
+		return in, err
+	}
 	// Two weeks at least: the weekly summary compares the last 7 days
 	// with the 7 before.
 	daysFrom := from

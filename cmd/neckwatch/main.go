@@ -7,9 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/neckwatch/neckwatch/internal/suggest"
+	"github.com/neckwatch/neckwatch/vision"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -61,7 +66,7 @@ Commands:
 %s
 Flags:
   -h, --help      show this help
-      --version   print the version
+  -v, --version   print the version
 
 Run 'neckwatch COMMAND --help' for a command's flags.
 `
@@ -75,6 +80,11 @@ func printTopUsage(w io.Writer) {
 }
 
 func main() {
+	// Before anything holds os.Stderr: what the C libraries print goes to
+	// the log at debug level, not among neckwatch's own lines.
+	if err := vision.CaptureLibraryOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "neckwatch: warning: library messages will show on the terminal: %v\n", err)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -92,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		printTopUsage(stdout)
 		return 0
-	case "--version", "version":
+	case "-v", "--version", "version":
 		fmt.Fprintf(stdout, "neckwatch %s\n", version)
 		return 0
 	}
@@ -108,15 +118,54 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, pflag.ErrHelp):
 			return 0
 		case errors.As(err, &ue):
-			fmt.Fprintf(stderr, "neckwatch %s: %v\nRun 'neckwatch %s --help' for usage.\n", c.name, err, c.name)
+			fmt.Fprintf(stderr, "%s\nRun 'neckwatch %s --help' for usage.\n", sayOnce("neckwatch "+c.name+": "+err.Error()), c.name)
 			return 2
 		default:
-			fmt.Fprintf(stderr, "neckwatch %s: %v\n", c.name, err)
+			fmt.Fprintln(stderr, sayOnce("neckwatch "+c.name+": "+err.Error()))
 			return 1
 		}
 	}
-	fmt.Fprintf(stderr, "neckwatch: unknown command %q\nRun 'neckwatch --help' for the list of commands.\n", args[0])
+	fmt.Fprintf(stderr, "neckwatch: unknown command %q%s\nRun 'neckwatch --help' for the list of commands.\n", args[0], didYouMean(args[0], commandNames()))
 	return 2
+}
+
+// sayOnce drops, on each line of an error message, a "part: " that the
+// line has said before: wrapping the same context twice ("neckwatch run:
+// the daemon stopped at once: neckwatch run: source ...", "read /tmp/ux:
+// read /tmp/ux: is a directory") says it once. The last part, the reason
+// itself, is always kept.
+func sayOnce(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for i, line := range lines {
+		parts := strings.Split(line, ": ")
+		kept := parts[:0:0]
+		for j, p := range parts {
+			if j < len(parts)-1 && slices.Contains(kept, p) {
+				continue
+			}
+			kept = append(kept, p)
+		}
+		lines[i] = strings.Join(kept, ": ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// commandNames are the commands' names, in the table's order.
+func commandNames() []string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+// didYouMean is " (did you mean X?)" when word is a slip of candidate
+// X, else "".
+func didYouMean(word string, candidates []string) string {
+	if s := suggest.Closest(word, candidates); s != "" && s != word {
+		return fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	return ""
 }
 
 // newFlagSet returns a flag set whose parse errors become usage errors and
@@ -170,7 +219,45 @@ func parseFlagsWithArgs(fs *pflag.FlagSet, args []string) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err // pflag has printed the usage
 		}
-		return usageError{err.Error()}
+		return usageError{flagErrorText(fs, err)}
 	}
 	return nil
+}
+
+var (
+	// pflag's errors, which carry no type: a value its parser refused,
+	// and a flag it does not know.
+	flagValueError   = regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: (.*)$`)
+	unknownFlagError = regexp.MustCompile(`^unknown flag: --(.*)$`)
+)
+
+// flagErrorText words a pflag error for the user: a value that is not a
+// number says so (not strconv's message), one too large gives the range,
+// an unknown long flag suggests the flag it is a slip of.
+func flagErrorText(fs *pflag.FlagSet, err error) string {
+	msg := err.Error()
+	if m := flagValueError.FindStringSubmatch(msg); m != nil {
+		value, flag, cause := m[1], m[2], m[3]
+		switch {
+		case strings.Contains(cause, "value out of range"):
+			return fmt.Sprintf("%s %s: too large a number", flag, value)
+		case strings.Contains(cause, "strconv.ParseInt"), strings.Contains(cause, "strconv.ParseUint"):
+			return fmt.Sprintf("%s %q: not a whole number", flag, value)
+		case strings.Contains(cause, "strconv.ParseFloat"):
+			return fmt.Sprintf("%s %q: not a number", flag, value)
+		case strings.Contains(cause, "strconv.ParseBool"):
+			return fmt.Sprintf("%s=%s: give true or false", flag, value)
+		}
+		return fmt.Sprintf("%s %q: %s", flag, value, cause)
+	}
+	if m := unknownFlagError.FindStringSubmatch(msg); m != nil {
+		name, _, _ := strings.Cut(m[1], "=")
+		var names []string
+		fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		if s := suggest.Closest(name, names); s != "" && s != name {
+			return fmt.Sprintf("unknown flag: --%s (did you mean --%s?)", name, s)
+		}
+		return fmt.Sprintf("unknown flag: --%s", name)
+	}
+	return msg
 }

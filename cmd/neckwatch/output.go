@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -21,6 +22,12 @@ func checkOutput(flag, path string, force bool, historyDB string) error {
 	}
 	fi, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
+		dir := filepath.Dir(path)
+		if di, err := os.Stat(dir); err != nil {
+			return usagef("%s %s: there is no folder %s: create it first, or choose another place", flag, path, dir)
+		} else if !di.IsDir() {
+			return usagef("%s %s: %s is not a folder", flag, path, dir)
+		}
 		return nil
 	}
 	if err != nil {
@@ -55,11 +62,22 @@ func checkOutput(flag, path string, force bool, historyDB string) error {
 // no-replace write still refuses a file that appeared meanwhile).
 func writeOutput(path string, data []byte, force bool) error {
 	if force {
-		return atomicfile.Write(path, data, 0o600, 0o700)
+		return outputError(path, atomicfile.Write(path, data, 0o600, 0o700))
 	}
 	err := atomicfile.WriteNew(path, data, 0o600, 0o700)
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("%s appeared while writing it: nothing was replaced; pass --force to replace it", path)
 	}
-	return err
+	return outputError(path, err)
+}
+
+// outputError says why path could not be written in the user's terms: the
+// system's reason, without the name of the temporary file it was being
+// written to first.
+func outputError(path string, err error) error {
+	var pe *fs.PathError
+	if err == nil || !errors.As(err, &pe) {
+		return err
+	}
+	return fmt.Errorf("cannot write %s: %v", path, pe.Err)
 }

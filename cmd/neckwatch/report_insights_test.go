@@ -154,7 +154,7 @@ func TestReportInsightsTooLittleData(t *testing.T) {
 		"Screen height: not enough data yet: 3 of the 5 days needed with at least 60 minutes of sitting upright in front of the camera in the last 7 days.",
 		"Screen distance: not enough data yet: 3 of the 5 days needed",
 		"Screen to one side: not enough data yet: 3 of the 5 days needed",
-		"Pain against posture: 3 days have both a pain score and posture data; about 10 are needed to see a pattern (7 more). Add a score once a day, on good days too: `neckwatch journal add --pain N` (0-10).",
+		"Pain against posture:\n  3 days have both a pain score and posture data; about 10 are needed to see a pattern (7 more). Add a score once a day, on good days too: `neckwatch journal add --pain N` (0-10).",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q\n%s", want, out)

@@ -100,14 +100,20 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	return runDaemon(cfg, f, stderr)
 }
 
-// effectiveConfig loads the configuration file and applies the flags.
+// effectiveConfig loads the configuration file and applies the flags. A
+// flag's mistake names the flag; a key neither the file nor a flag set
+// whose default no longer fits one they did set is fitted to it
+// (config.FitDerived), not reported as the user's.
 func (f *runFlags) effectiveConfig() (config.Config, error) {
-	cfg, err := config.Load(f.configPath)
+	cfg, set, err := config.LoadKeys(f.configPath)
 	if err != nil {
 		return cfg, err
 	}
+	flags := map[string]string{} // key -> the flag that set it
+	given := func(key, flag string) { flags[key] = flag }
 	if f.source != "" {
 		cfg.Camera.Source = f.source
+		given("camera.source", "--source")
 	}
 	if f.view != "" {
 		v, ok := posture.ParseView(f.view)
@@ -115,16 +121,19 @@ func (f *runFlags) effectiveConfig() (config.Config, error) {
 			return cfg, usagef("--view %q: use auto, front or side", f.view)
 		}
 		cfg.Camera.View = v
+		given("camera.view", "--view")
 	}
 	if f.profile != "" && f.calibration != "" {
 		return cfg, usagef("give --profile or --calibration, not both")
 	}
 	if f.profile != "" {
 		cfg.Camera.Profile, cfg.Camera.Calibration = f.profile, ""
+		given("camera.profile", "--profile")
 	}
 	if f.calibration != "" {
 		cfg.Camera.Calibration = f.calibration
 		cfg.Camera.Profile = calibration.DefaultProfile
+		given("camera.calibration", "--calibration")
 	}
 	if f.keepOpen {
 		cfg.Sampling.KeepOpen = true
@@ -134,29 +143,42 @@ func (f *runFlags) effectiveConfig() (config.Config, error) {
 	}
 	if f.modelsDir != "" {
 		cfg.Camera.ModelsDir = f.modelsDir
+		given("camera.models_dir", "--models")
 	}
 	if f.logLevel != "" {
 		cfg.Log.Level = f.logLevel
+		given("log.level", "--log-level")
 	}
 	for _, d := range []struct {
-		flag, val string
-		dst       *time.Duration
-	}{{"--alert-onset", f.onset, &cfg.Alerts.Onset}, {"--alert-cooldown", f.cooldown, &cfg.Alerts.Cooldown}, {"--break-budget", f.budget, &cfg.Alerts.LoadBudget}} {
+		flag, key, val string
+		dst            *time.Duration
+	}{
+		{"--alert-onset", "alerts.onset", f.onset, &cfg.Alerts.Onset},
+		{"--alert-cooldown", "alerts.cooldown", f.cooldown, &cfg.Alerts.Cooldown},
+		{"--break-budget", "alerts.load_budget", f.budget, &cfg.Alerts.LoadBudget},
+	} {
 		if d.val == "" {
 			continue
 		}
-		v, err := config.ParseDuration(d.flag, d.val)
+		v, err := config.ParseDurationText(d.val)
 		if err != nil {
-			return cfg, usageError{err.Error()}
+			return cfg, usagef("%s %s: %v", d.flag, d.val, err)
 		}
 		*d.dst = v
+		given(d.key, d.flag)
 	}
-	// A shorter onset than the default blip tolerance would be refused;
-	// scale the tolerance with it so `--alert-onset 10s` just works.
-	if cfg.Alerts.BlipTolerance >= cfg.Alerts.Onset {
-		cfg.Alerts.BlipTolerance = cfg.Alerts.Onset / 5
+	for k := range flags {
+		set = append(set, k)
 	}
-	if err := cfg.Validate(); err != nil {
+	cfg.FitDerived(set)
+	file := f.configPath
+	if file == "" {
+		file = config.FileName
+		if p, err := config.Path(); err == nil {
+			file = p
+		}
+	}
+	if err := cfg.ValidateFlags(file, flags); err != nil {
 		return cfg, usageError{err.Error()}
 	}
 	return cfg, nil
@@ -226,7 +248,9 @@ func waitForDaemon(exited <-chan error, ready func() bool, logPath string, offse
 	for {
 		select {
 		case err := <-exited:
-			msg := lastLogLine(logPath, offset)
+			// The child's last words are its own error line,
+			// "neckwatch run: ...": said here without the prefix.
+			msg := strings.TrimPrefix(lastLogLine(logPath, offset), "neckwatch run: ")
 			if msg == "" && err != nil {
 				msg = err.Error()
 			}
@@ -293,6 +317,10 @@ func policyStatePath() (string, error) {
 
 func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	log := newLogger(stderr, cfg.Log.Level)
+	// OpenCV's, FFmpeg's and the image libraries' own messages: at debug
+	// level, not among the daemon's lines.
+	vision.SetLibraryOutput(func(line string) { log.Debug("library output", "line", line) })
+	defer vision.SetLibraryOutput(nil)
 	lock, err := control.Lock(control.Dir())
 	if err != nil {
 		return err

@@ -47,7 +47,7 @@ var rules = []rule{
 	{pkg: "notify", why: "the notifier knows nothing of what it is told", deny: []string{mod + "coach", mod + "daemon", mod + "posture", mod + "history", mod + "vision"}},
 	{pkg: "daemon", why: "the I/O shell: no OpenCV of its own, no store", deny: []string{"gocv.io/x/gocv", mod + "history", mod + "control", mod + "analysis"}},
 	{pkg: "calibration", why: "baseline files", deny: []string{mod + "vision", mod + "daemon", "gocv.io/x/gocv"}},
-	{pkg: "config", why: "one configuration file, read without a camera", allow: []string{"posture", "coach", "calibration", "internal/regularfile"}, exactly: true},
+	{pkg: "config", why: "one configuration file, read without a camera", allow: []string{"posture", "coach", "calibration", "internal/regularfile", "internal/suggest"}, exactly: true},
 }
 
 // gocvUsers are the only packages that may import gocv: the capture and
