@@ -101,6 +101,9 @@ func isCalibration(data []byte) bool {
 func Load(path string) (posture.Baseline, error) {
 	data, err := regularfile.Read(path)
 	if err != nil {
+		if fi, serr := os.Stat(path); serr == nil && fi.IsDir() {
+			return posture.Baseline{}, fmt.Errorf("calibration %s is not a regular file: it is a folder, not a calibration file", path)
+		}
 		if errors.Is(err, regularfile.ErrNotRegular) || errors.Is(err, regularfile.ErrTooLarge) {
 			return posture.Baseline{}, fmt.Errorf("calibration %w", err)
 		}
