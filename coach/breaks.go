@@ -107,14 +107,20 @@ func (p *policy) StartBreak(now time.Time) (evs []Event, ok bool) {
 	if p.windowOpen {
 		return evs, false
 	}
-	ev := p.suggestBreak(now)
-	p.breaksToday-- // user-started: not one of the day's suggestions
+	ev := p.openBreak(now) // user-started: not one of the day's suggestions
 	ev.Title, ev.Body = manualBreakText(p.cfg.BreakLength, ev.SafetyNote)
 	return append(evs, ev), true
 }
 
+// suggestBreak opens a break window the load budget called for: one of
+// the day's suggestions (MaxBreaksPerDay).
 func (p *policy) suggestBreak(now time.Time) Event {
 	p.breaksToday++
+	return p.openBreak(now)
+}
+
+// openBreak opens a break window, suggested or started by the user.
+func (p *policy) openBreak(now time.Time) Event {
 	p.windowOpen = true
 	p.windowEnd = now.Add(p.cfg.BreakWindow)
 	p.windowAway = 0
