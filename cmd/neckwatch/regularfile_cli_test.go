@@ -23,16 +23,9 @@ func TestCommandsReadOnlyBoundedRegularFiles(t *testing.T) {
 	t.Setenv("HOME", home)
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo.toml")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testenv.FIFO(t, fifo)
 	big := filepath.Join(dir, "big.toml")
-	if err := os.WriteFile(big, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(big, regularfile.MaxSize+1); err != nil {
-		t.Fatal(err)
-	}
+	testenv.SparseFile(t, big, regularfile.MaxSize+1)
 	photo := testenv.Photo(t, "frontal/gocv_face.jpg")
 	bad := []struct{ name, path, want string }{
 		{"endless device", "/dev/zero", "/dev/zero is not a regular file"},
@@ -95,9 +88,7 @@ func TestDaemonIgnoresFIFOsInItsFolders(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"policy.json", "history-unwritten.json"} {
-		if err := syscall.Mkfifo(filepath.Join(state, name), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		testenv.FIFO(t, filepath.Join(state, name))
 	}
 	cmd, logBuf, done := startDaemon(t, binary(t), env) // fails the test if the socket never answers
 	for _, name := range []string{"policy.json", "history-unwritten.json"} {
@@ -110,9 +101,7 @@ func TestDaemonIgnoresFIFOsInItsFolders(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(conf), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo(conf, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testenv.FIFO(t, conf)
 	cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "the refused reload in the log", func() bool {
 		return strings.Contains(logBuf.String(), "configuration not reloaded") && strings.Contains(logBuf.String(), conf+" is not a regular file")
@@ -136,9 +125,7 @@ func TestDetachRefusesAFIFOAsItsLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	logPath := filepath.Join(state, "neckwatch.log")
-	if err := syscall.Mkfifo(logPath, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testenv.FIFO(t, logPath)
 	done := make(chan error, 1)
 	go func() {
 		var out strings.Builder

@@ -7,9 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
 )
 
 // Read takes a regular file of bounded size and refuses everything else
@@ -23,16 +24,9 @@ func TestRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	fifo := filepath.Join(dir, "policy.json")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testenv.FIFO(t, fifo)
 	big := filepath.Join(dir, "big.json")
-	if err := os.WriteFile(big, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(big, MaxSize+1); err != nil { // sparse: no disk used
-		t.Fatal(err)
-	}
+	testenv.SparseFile(t, big, MaxSize+1)
 	exact := filepath.Join(dir, "exact.json")
 	if err := os.WriteFile(exact, make([]byte, MaxSize), 0o600); err != nil {
 		t.Fatal(err)
@@ -107,9 +101,7 @@ func TestReadStopsAtTheLimit(t *testing.T) {
 func TestOpenAppend(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo.log")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testenv.FIFO(t, fifo)
 	for _, tc := range []struct{ name, path, want string }{
 		{"new file", filepath.Join(dir, "neckwatch.log"), ""},
 		{"FIFO", fifo, fifo + " is not a regular file (a FIFO)"},
