@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/neckwatch/neckwatch/timeline"
 )
 
 // Named defaults. They are exported so the CLI can print them and the
@@ -22,7 +24,7 @@ const (
 	// DefaultMaxSampleGap is how long one verdict is assumed to still hold.
 	// The camera is duty-cycled (bursts every few seconds up to ~30 s), so
 	// this is a bit more than the longest expected gap.
-	DefaultMaxSampleGap = 45 * time.Second
+	DefaultMaxSampleGap = timeline.DefaultMaxGap
 	// DefaultStaleAfter is the gap without samples (suspend, camera taken
 	// by a video call, daemon stalled) after which the posture timers
 	// restart: whatever happened in between is unknown.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/timeline"
 )
 
 // policy is the alert state machine. Create it with New: the zero policy
@@ -16,8 +17,8 @@ type policy struct {
 	baseline *float64
 	lastID   int
 
-	tl  Timeline // the held sample and the time accrued up to
-	day string   // local date of the time accrued up to
+	tl  timeline.Timeline // the held sample and the time accrued up to
+	day string            // local date of the time accrued up to
 	// accrued are the timeline's spans since the session last took them:
 	// the history credits the same spans (time is accrued once).
 	accrued []Span
@@ -36,7 +37,7 @@ func newPolicy(cfg Config, baselineNeckAngleDeg *float64, now time.Time) (*polic
 	}
 	p := &policy{
 		cfg:        cfg,
-		tl:         NewTimeline(now, cfg.MaxSampleGap),
+		tl:         timeline.NewTimeline(now, cfg.MaxSampleGap),
 		day:        localDay(now),
 		postureRun: postureRun{cooldown: cfg.Cooldown, stateTime: map[posture.State]time.Duration{}},
 	}
@@ -187,8 +188,7 @@ func (p *policy) Status(now time.Time) Status {
 // configuration (with its quiet hours and the timeline's max gap) and the
 // baseline are the new policy's.
 func (p *policy) carryOver(old *policy) {
-	tl := old.tl
-	tl.maxGap = p.tl.maxGap
+	tl := old.tl.WithMaxGap(p.cfg.MaxSampleGap)
 	quiet, qs, qe := p.quiet, p.quietStart, p.quietEnd
 	p.tl, p.day, p.lastID = tl, old.day, old.lastID
 	p.silencing = old.silencing
@@ -250,11 +250,6 @@ func (p *policy) newEvent(kind Kind, at time.Time) Event {
 }
 
 func localDay(t time.Time) string { return t.Format("2006-01-02") }
-
-func nextMidnight(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
-}
 
 // Silenced reports whether notifications are held now (do-not-disturb or
 // quiet hours): the rule the daemon's own notices (the end of a break, the

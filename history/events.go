@@ -4,58 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/neckwatch/neckwatch/coach"
 )
-
-// EventFromAlert maps a coach event to the journal event the daemon
-// records, and false for the kinds the journal does not keep
-// (pre_break_notice). Mapped kinds: posture_alert, posture_corrected
-// (Corrected = CorrectedWithinMinute, AlertAt = the alert's time, so the
-// Recorder marks that alert), break_suggested, break_taken, break_skipped,
-// and the user's commands: paused, resumed (also a timed pause that
-// expired), snoozed, calibrated. Detail carries the numbers in words.
-func EventFromAlert(e coach.Event) (Event, bool) {
-	h := Event{At: e.At, State: string(e.State)}
-	switch e.Kind {
-	case coach.PostureAlert:
-		h.Kind = e.Kind
-		h.Severity = e.Severity
-		parts := []string{"bad for " + roundDur(e.BadFor)}
-		if e.NeckAngleDeg != nil {
-			parts = append(parts, fmt.Sprintf("neck angle %.0f°", *e.NeckAngleDeg))
-		}
-		if e.ForwardCM != nil {
-			parts = append(parts, fmt.Sprintf("head forward %.1f cm", *e.ForwardCM))
-		}
-		h.Detail = strings.Join(parts, ", ")
-	case coach.PostureCorrected:
-		h.Kind = e.Kind
-		h.Corrected = e.CorrectedWithinMinute
-		h.AlertAt = e.AlertAt
-		h.Detail = "upright " + roundDur(e.CorrectedAfter) + " after the alert"
-	case coach.BreakSuggested:
-		h.Kind = e.Kind
-		h.Detail = fmt.Sprintf("load %s of %s, break %s", roundDur(e.Load), roundDur(e.Budget), roundDur(e.BreakLength))
-	case coach.BreakTaken:
-		h.Kind = e.Kind
-		h.Detail = "away " + roundDur(e.AwayFor)
-	case coach.BreakSkipped:
-		h.Kind = e.Kind
-		h.Detail = "away " + roundDur(e.AwayFor)
-	case coach.Resumed, coach.Paused, coach.Snoozed, coach.Calibrated:
-		h.Kind = e.Kind
-		h.Detail = e.Detail
-	default:
-		return Event{}, false
-	}
-	return h, true
-}
-
-func roundDur(d time.Duration) string { return d.Round(time.Second).String() }
 
 // ParsePainArea returns the PainArea named s (neck, upper-back, shoulders,
 // head; case-insensitive). The empty string is the unspecified area.

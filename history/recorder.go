@@ -7,14 +7,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/timeline"
 )
 
 // DefaultMaxSampleGap is how long a sample stands for at most when the
-// next one is late: the coach's time model (coach.Timeline) is the
+// next one is late: the shared time model (timeline.Timeline) is the
 // history's too.
-const DefaultMaxSampleGap = coach.DefaultMaxSampleGap
+const DefaultMaxSampleGap = timeline.DefaultMaxGap
 
 // Bounds on what a Recorder keeps in memory while the database cannot be
 // written; beyond them the oldest is dropped.
@@ -31,7 +31,7 @@ const (
 // samples, the control goroutines add events). A nil *Recorder does
 // nothing, so a daemon without history can call it unconditionally.
 //
-// Time model: coach.Timeline's, the alert logic's own. The daemon hands
+// Time model: timeline.Timeline's, the alert logic's own. The daemon hands
 // the recorder the coach session's spans (AddSpans) and each sample's
 // figures (CountSample), so time is accrued once; AddSample runs the same
 // timeline here for callers without a session (the tests, seeding): each sample stands
@@ -55,7 +55,7 @@ const (
 // Corrections: AddEvent of an EventCorrected with Corrected set (the user
 // sat upright within a minute) also sets Corrected on its posture alert:
 // the alert at Event.AlertAt when set (exact to the millisecond, as
-// EventFromAlert fills it), otherwise the last alert at or before the
+// the daemon's adapter fills it), otherwise the last alert at or before the
 // correction since the Recorder was created. The alert may be still in
 // memory or already written.
 type Recorder struct {
@@ -70,8 +70,8 @@ type Recorder struct {
 	events      []Event
 	pain        []PainEntry
 	marks       []mark
-	tl          coach.Timeline // the last sample and the time credited up to
-	lastAttempt int64          // minute (Unix s) of the last Tick that considered a flush
+	tl          timeline.Timeline // the last sample and the time credited up to
+	lastAttempt int64             // minute (Unix s) of the last Tick that considered a flush
 	dropped     int
 	writes      int // successful writes (see Writes)
 	// lastErr is the last write's result: Tick reports it until a write
@@ -133,7 +133,7 @@ func NewRecorder(store *Store, now func() time.Time, maxSampleGap time.Duration)
 	if maxSampleGap <= 0 {
 		maxSampleGap = DefaultMaxSampleGap
 	}
-	return &Recorder{store: store, now: now, tl: coach.NewTimeline(time.Time{}, maxSampleGap), session: now(), pending: map[int64]*agg{}}
+	return &Recorder{store: store, now: now, tl: timeline.NewTimeline(time.Time{}, maxSampleGap), session: now(), pending: map[int64]*agg{}}
 }
 
 func minuteKey(t time.Time) int64 { return t.Truncate(time.Minute).Unix() }
@@ -155,7 +155,7 @@ func finiteOr0(x float64) float64 {
 }
 
 // credit adds a span to the minutes it covers.
-func (r *Recorder) credit(sp coach.Span) {
+func (r *Recorder) credit(sp timeline.Span) {
 	from, to, state := sp.Start, sp.End, sp.State
 	for from.Before(to) {
 		start := from.Truncate(time.Minute)
@@ -216,12 +216,12 @@ func (r *Recorder) CountSample(at time.Time, v posture.Verdict) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.count(at, coach.NormState(v.State), coach.NormSeverity(v.Severity), v)
+	r.count(at, timeline.NormState(v.State), timeline.NormSeverity(v.Severity), v)
 }
 
 // AddSpans credits spans of state time, as coach.Session's Accrue effect
 // hands them on, to the minutes they cover.
-func (r *Recorder) AddSpans(spans []coach.Span) {
+func (r *Recorder) AddSpans(spans []timeline.Span) {
 	if r == nil {
 		return
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/posture"
 )
 
@@ -345,33 +344,6 @@ func TestCorrectionsMarkAlerts(t *testing.T) {
 	}
 	if len(evs) != 10 {
 		t.Fatalf("%d events stored, want 10 (6 alerts, 4 corrections)", len(evs))
-	}
-}
-
-func TestEventFromAlert(t *testing.T) {
-	at := sec(5)
-	cases := []struct {
-		in   coach.Event
-		ok   bool
-		want Event
-	}{
-		{coach.Event{Kind: coach.PostureAlert, At: at, State: posture.ForwardHead, Severity: 0.7, BadFor: 90 * time.Second, NeckAngleDeg: fp(38.4)},
-			true, Event{At: at, Kind: EventPostureAlert, State: "forward_head", Severity: 0.7, Detail: "bad for 1m30s, neck angle 38°"}},
-		{coach.Event{Kind: coach.PostureCorrected, At: at, State: posture.Slouch, AlertAt: sec(1), CorrectedWithinMinute: true, CorrectedAfter: 4 * time.Second},
-			true, Event{At: at, Kind: EventCorrected, State: "slouch", Corrected: true, AlertAt: sec(1), Detail: "upright 4s after the alert"}},
-		{coach.Event{Kind: coach.BreakSuggested, At: at, Load: 20 * time.Minute, Budget: 20 * time.Minute, BreakLength: 2 * time.Minute},
-			true, Event{At: at, Kind: EventBreakSuggested, Detail: "load 20m0s of 20m0s, break 2m0s"}},
-		{coach.Event{Kind: coach.BreakTaken, At: at, AwayFor: 100 * time.Second},
-			true, Event{At: at, Kind: EventBreakTaken, Detail: "away 1m40s"}},
-		{coach.Event{Kind: coach.BreakSkipped, At: at}, true, Event{At: at, Kind: EventBreakSkipped, Detail: "away 0s"}},
-		{coach.Event{Kind: coach.Resumed, At: at, Detail: "timed pause ended"}, true, Event{At: at, Kind: EventResumed, Detail: "timed pause ended"}},
-		{coach.Event{Kind: coach.PreBreakNotice, At: at}, false, Event{}},
-	}
-	for _, c := range cases {
-		got, ok := EventFromAlert(c.in)
-		if ok != c.ok || got != c.want {
-			t.Errorf("%s: got %+v %v, want %+v %v", c.in.Kind, got, ok, c.want, c.ok)
-		}
 	}
 }
 

@@ -9,8 +9,6 @@ package history
 
 import (
 	"time"
-
-	"github.com/neckwatch/neckwatch/coach"
 )
 
 // Minute is the aggregate of one wall-clock minute (local time, truncated
@@ -44,21 +42,22 @@ type Minute struct {
 	HeadYawSamples   int
 }
 
-// EventKind names a journal event: the coach's event kinds, one set of
-// names for the decisions and their record.
-type EventKind = coach.Kind
+// EventKind names a journal record, as stored. The records are the
+// history's own: the daemon's adapter maps the coach's decisions onto them,
+// so the store knows nothing of the decider.
+type EventKind string
 
-// Event kinds stored in the journal (pre_break_notice is not).
+// Event kinds stored in the journal. The strings are the database's.
 const (
-	EventPostureAlert   = coach.PostureAlert
-	EventCorrected      = coach.PostureCorrected
-	EventBreakSuggested = coach.BreakSuggested
-	EventBreakTaken     = coach.BreakTaken
-	EventBreakSkipped   = coach.BreakSkipped
-	EventCalibrated     = coach.Calibrated
-	EventPaused         = coach.Paused
-	EventResumed        = coach.Resumed
-	EventSnoozed        = coach.Snoozed
+	EventPostureAlert   EventKind = "posture_alert"
+	EventCorrected      EventKind = "posture_corrected"
+	EventBreakSuggested EventKind = "break_suggested"
+	EventBreakTaken     EventKind = "break_taken"
+	EventBreakSkipped   EventKind = "break_skipped"
+	EventCalibrated     EventKind = "calibrated"
+	EventPaused         EventKind = "paused"
+	EventResumed        EventKind = "resumed"
+	EventSnoozed        EventKind = "snoozed"
 )
 
 // Event is one journal event. For posture alerts, Corrected says whether

@@ -83,7 +83,7 @@ func timeBound(field string, t time.Time, now time.Time, optional bool) bound {
 		minDesc: earliestHistory.Format("2006-01-02"), desc: "a day from now"}
 }
 
-// recordedKinds are the event kinds the recorder writes (EventFromAlert).
+// recordedKinds are the event kinds the recorder writes (the daemon's adapter maps the coach's decisions onto them).
 var recordedKinds = map[EventKind]bool{
 	EventPostureAlert: true, EventCorrected: true, EventBreakSuggested: true, EventBreakTaken: true, EventBreakSkipped: true,
 	EventCalibrated: true, EventPaused: true, EventResumed: true, EventSnoozed: true,

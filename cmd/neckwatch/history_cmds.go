@@ -745,7 +745,7 @@ func (j *journalAdapter) Sample(s daemon.Sample)    { j.rec.CountSample(s.At, s.
 func (j *journalAdapter) Accrue(spans []coach.Span) { j.rec.AddSpans(spans) }
 
 func (j *journalAdapter) Event(e coach.Event) {
-	if he, ok := history.EventFromAlert(e); ok {
+	if he, ok := eventRecord(e); ok {
 		j.rec.AddEvent(he)
 	}
 }

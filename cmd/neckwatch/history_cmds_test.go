@@ -11,12 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/timeline"
 	"github.com/neckwatch/neckwatch/vision"
 )
 
@@ -48,7 +48,7 @@ func holdDatabase(t *testing.T, path string) (unlock func()) {
 
 // sampleJournal feeds the journal a sample as the daemon does: the time
 // the coach's timeline accounts for up to it (Accrue), then its figures.
-func sampleJournal(j *journalAdapter, tl *coach.Timeline, at time.Time, v posture.Verdict) {
+func sampleJournal(j *journalAdapter, tl *timeline.Timeline, at time.Time, v posture.Verdict) {
 	spans, _, _ := tl.Hold(at, v, nil)
 	j.Accrue(spans)
 	j.Sample(daemon.Sample{Sample: vision.Sample{At: at}, Verdict: v})
@@ -357,7 +357,7 @@ func TestJournalRetriesAnUnopenableHistory(t *testing.T) {
 	if j == nil || j.Store() != nil || len(warned) != 1 {
 		t.Fatalf("journal %v store %v warnings %q: want a journal without a store and one warning", j, j.Store(), warned)
 	}
-	tl := coach.NewTimeline(t0, 0)
+	tl := timeline.NewTimeline(t0, 0)
 	for i := 0; i < 5; i++ {
 		at := t0.Add(time.Duration(i) * 30 * time.Second)
 		sampleJournal(j, &tl, at, posture.Verdict{State: posture.Upright, Person: true})
@@ -404,7 +404,7 @@ func TestJournalRecreatesADeletedHistory(t *testing.T) {
 		t.Fatal("history did not open")
 	}
 	defer j.Close()
-	tl := coach.NewTimeline(t0, 0)
+	tl := timeline.NewTimeline(t0, 0)
 	sample := func(at time.Time) {
 		sampleJournal(j, &tl, at, posture.Verdict{State: posture.Upright, Person: true})
 		if err := j.Tick(context.Background(), at); err != nil {
@@ -445,7 +445,7 @@ func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 		t.Fatal("history did not open")
 	}
 	defer j.Close()
-	tl := coach.NewTimeline(t0, 0)
+	tl := timeline.NewTimeline(t0, 0)
 	for i := 0; i < 4; i++ {
 		sampleJournal(j, &tl, t0.Add(time.Duration(i)*20*time.Second), posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true})
 	}
@@ -494,7 +494,7 @@ func TestJournalKeepsWhatALockedStopCouldNotWrite(t *testing.T) {
 	if j == nil || j.Store() == nil {
 		t.Fatal("history did not open")
 	}
-	tl := coach.NewTimeline(t0, 0)
+	tl := timeline.NewTimeline(t0, 0)
 	for i := 0; i < 8; i++ {
 		sampleJournal(j, &tl, t0.Add(time.Duration(i)*15*time.Second), posture.Verdict{State: posture.Upright, Person: true})
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/timeline"
 )
 
 // logLines collects the journal's warnings.
@@ -101,7 +102,7 @@ func TestCrashWithLockedDatabaseLosesAtMostTheCurrentMinute(t *testing.T) {
 	t.Cleanup(func() { j.Store().Close() }) // the crashed daemon's connection
 	unlock := holdDatabase(t, cfg.History.Path)
 
-	tl := coach.NewTimeline(t0, 0)
+	tl := timeline.NewTimeline(t0, 0)
 	crash := t0.Add(2*time.Minute + 50*time.Second)
 	for at := t0; !at.After(crash); at = at.Add(10 * time.Second) {
 		sampleJournal(j, &tl, at, posture.Verdict{State: posture.Upright, Person: true})

@@ -39,9 +39,10 @@ type rule struct {
 var rules = []rule{
 	{pkg: "landmark", why: "plain data at the top of the chain", allow: []string{}, exactly: true, deny: ioStd},
 	{pkg: "posture", why: "pure geometry and classification", allow: []string{"landmark", "internal/stats"}, exactly: true, deny: ioStd},
-	{pkg: "coach", why: "the pure coach core: decisions only, effects go out", allow: []string{"posture", "internal/stats"}, exactly: true, deny: ioStd},
+	{pkg: "timeline", why: "the one time model, shared by the decider and the store", allow: []string{"posture"}, exactly: true, deny: ioStd},
+	{pkg: "coach", why: "the pure coach core: decisions only, effects go out", allow: []string{"posture", "timeline", "internal/stats"}, exactly: true, deny: ioStd},
 	{pkg: "vision", why: "capture and DNN; below the verdicts", allow: []string{"landmark", "models"}, exactly: true},
-	{pkg: "history", why: "the store: keeps decisions, never makes them", deny: []string{mod + "vision", mod + "daemon", mod + "notify", mod + "control", mod + "cmd/", "gocv.io/x/gocv"}},
+	{pkg: "history", why: "the store: keeps decisions, never makes them (nor knows the decider)", deny: []string{mod + "coach", mod + "vision", mod + "daemon", mod + "notify", mod + "control", mod + "cmd/", "gocv.io/x/gocv"}},
 	{pkg: "insights", why: "pure conclusions over the history's figures", allow: []string{"history", "internal/stats"}, exactly: true, deny: ioStd},
 	{pkg: "report", why: "reads the history", deny: []string{mod + "vision", mod + "daemon", mod + "coach", mod + "notify", "gocv.io/x/gocv"}},
 	{pkg: "notify", why: "the notifier knows nothing of what it is told", deny: []string{mod + "coach", mod + "daemon", mod + "posture", mod + "history", mod + "vision"}},

@@ -1,4 +1,8 @@
-package coach
+// Package timeline is neckwatch's one time model: posture samples held
+// until the next one (for at most a gap), turned into spans of state time.
+// The coach decides from it and the history stores what it accrues, so
+// neither needs the other. Pure Go over posture states: no I/O.
+package timeline
 
 import (
 	"math"
@@ -35,13 +39,27 @@ type Timeline struct {
 	heldAt    time.Time
 }
 
+// DefaultMaxGap is how long one sample is assumed to still hold when
+// nothing else is configured (the coach's alerts.max_sample_gap default).
+const DefaultMaxGap = 45 * time.Second
+
 // NewTimeline starts a timeline at start (nothing before it is accounted
-// for); maxGap <= 0 means DefaultMaxSampleGap.
+// for); maxGap <= 0 means DefaultMaxGap.
 func NewTimeline(start time.Time, maxGap time.Duration) Timeline {
 	if maxGap <= 0 {
-		maxGap = DefaultMaxSampleGap
+		maxGap = DefaultMaxGap
 	}
 	return Timeline{maxGap: maxGap, accounted: start}
+}
+
+// WithMaxGap is t with another max gap, keeping the held sample and the
+// time accounted (a configuration reload); maxGap <= 0 means DefaultMaxGap.
+func (t Timeline) WithMaxGap(maxGap time.Duration) Timeline {
+	if maxGap <= 0 {
+		maxGap = DefaultMaxGap
+	}
+	t.maxGap = maxGap
+	return t
 }
 
 // NormState is s, or uncertain for a state neckwatch does not know.
@@ -133,4 +151,10 @@ func (t *Timeline) Drop(now time.Time) {
 	if now.After(t.accounted) {
 		t.accounted = now
 	}
+}
+
+// nextMidnight is the start of the local day after t's.
+func nextMidnight(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
 }
