@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -565,6 +566,7 @@ func BaselineAngle(cls *posture.Classifier) *float64 {
 
 // Status is what `neckwatch status` shows.
 type Status struct {
+	PID           int                `json:"pid"`
 	Source        string             `json:"source"`
 	View          string             `json:"view"`
 	Calibrated    bool               `json:"calibrated"`
@@ -578,7 +580,7 @@ type Status struct {
 	Notifications string             `json:"notifications"`
 	History       string             `json:"history"`
 	DoNotDisturb  bool               `json:"do_not_disturb"`
-	Policy        coach.Status       `json:"policy"`
+	Policy        coach.Status       `json:"policy"` // see statusjson.go for its wire form
 	// RestartNeeded names the configuration keys changed in the file that
 	// take effect only after a restart.
 	RestartNeeded []string `json:"restart_needed,omitempty"`
@@ -608,7 +610,7 @@ func (d *Daemon) Status() Status {
 	defer d.mu.Unlock()
 	now := d.opt.Now()
 	st := Status{
-		Source: d.opt.Source, View: string(d.cls.View), Calibrated: d.cls.Baseline != nil,
+		PID: os.Getpid(), Source: d.opt.Source, View: string(d.cls.View), Calibrated: d.cls.Baseline != nil,
 		Started: d.started, Camera: d.camera, CameraProblem: d.lastErr, Samples: d.samples,
 		Notifications: "ok", DoNotDisturb: d.dnd, Policy: d.opt.Coach.Status(now),
 		History: "off", RestartNeeded: append([]string(nil), d.restart...),
@@ -675,13 +677,17 @@ func (d *Daemon) Forget(cut time.Time) {
 	d.opt.Coach.Forget(d.opt.Now(), cut)
 }
 
-// StartBreak starts a break the user asked for (tray menu); a notification
-// says when it is over.
-func (d *Daemon) StartBreak() {
+// StartBreak starts a break the user asked for (tray menu, `neckwatch
+// break`); a notification says when it is over. It reports false when a
+// break was already under way (nothing new is started).
+func (d *Daemon) StartBreak() bool {
 	d.mu.Lock()
-	effects := d.opt.Coach.StartBreak(d.opt.Now())
+	now := d.opt.Now()
+	open := d.opt.Coach.Status(now).BreakWindowOpen
+	effects := d.opt.Coach.StartBreak(now)
 	d.mu.Unlock()
 	d.apply(context.Background(), effects)
+	return !open
 }
 
 // StartGuidedCalibration starts the countdown calibration (the tray's

@@ -382,7 +382,12 @@ func TestUserStartedBreakAndPainPrompt(t *testing.T) {
 	d, s, _ := newTestDaemonWith(t, repeat(verdict(posture.Upright, 0), 400), cfg, coach.SessionOptions{PainPrompt: "00:00"}, rec)
 	d.opt.Now = steppingClock(time.Second)
 	s.now = d.opt.Now
-	d.StartBreak()
+	if !d.StartBreak() {
+		t.Error("StartBreak reports no break started")
+	}
+	if d.StartBreak() {
+		t.Error("a second StartBreak during the break reports a new one")
+	}
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -84,8 +85,59 @@ var (
 	runPause       = simpleControl("pause", "Usage: neckwatch pause [DURATION]\n\nStops sampling (the camera stays off) for DURATION, e.g. 30m (at most 24h), or until `neckwatch resume`.\n", control.CmdPause, 0, 1)
 	runResume      = simpleControl("resume", "Usage: neckwatch resume\n\nEnds a pause or a snooze.\n", control.CmdResume, 0, 0)
 	runSnooze      = simpleControl("snooze", "Usage: neckwatch snooze DURATION\n\nSilences posture resets for DURATION, e.g. 1h (at most 24h); break suggestions still come.\n", control.CmdSnooze, 1, 1)
+	runBreak       = simpleControl("break", "Usage: neckwatch break\n\nStarts a traction or mobility break now (the tray's \"Start a traction break now\");\na notification says when it is over.\n", control.CmdBreak, 0, 0)
 	runRecalibrate = simpleControl("recalibrate", "Usage: neckwatch recalibrate\n\nSit upright and run it: the running daemon samples you now and makes that its new baseline,\nwritten to the calibration it judges by (its --calibration file or profile; see its log);\nthe previous baseline is kept beside it as FILE.bak.\n", control.CmdRecalibrate, 0, 0)
 )
+
+const stopUsage = `Usage: neckwatch stop
+
+Stops the running daemon as SIGTERM would: it stops sampling, releases the
+camera, saves the day's state and exits. Waits until it has.
+`
+
+// stopWait bounds how long stop waits for the daemon to be gone: it exits
+// within a second of being asked.
+const stopWait = 10 * time.Second
+
+func runStop(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("stop", stopUsage, stdout)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := daemonStatus()
+	if err != nil {
+		return err
+	}
+	if _, err := callDaemon(control.Request{Command: control.CmdStop}); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(stopWait)
+	for {
+		_, err := control.Call(context.Background(), control.SocketPath(), control.Request{Command: control.CmdStatus})
+		if errors.Is(err, control.ErrNotRunning) {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("asked neckwatch (pid %d) to stop, but it still answers after %s: see its log", st.PID, stopWait)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	fmt.Fprintf(stdout, "neckwatch (pid %d) stopped\n", st.PID)
+	return nil
+}
+
+// daemonStatus asks the running daemon for its status.
+func daemonStatus() (daemon.Status, error) {
+	var st daemon.Status
+	resp, err := callDaemon(control.Request{Command: control.CmdStatus})
+	if err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal(resp.Status, &st); err != nil {
+		return st, fmt.Errorf("daemon sent an unreadable status: %w", err)
+	}
+	return st, nil
+}
 
 const statusUsage = `Usage: neckwatch status [--json]
 
@@ -101,17 +153,17 @@ func runStatus(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	resp, err := callDaemon(control.Request{Command: control.CmdStatus})
-	if err != nil {
-		return err
-	}
 	if asJSON {
+		resp, err := callDaemon(control.Request{Command: control.CmdStatus})
+		if err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, string(resp.Status))
 		return nil
 	}
-	var st daemon.Status
-	if err := json.Unmarshal(resp.Status, &st); err != nil {
-		return fmt.Errorf("daemon sent an unreadable status: %w", err)
+	st, err := daemonStatus()
+	if err != nil {
+		return err
 	}
 	printStatus(stdout, st)
 	return nil

@@ -134,8 +134,8 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 			t.Fatalf("%v: %s", c.args, stderr)
 		}
 		pol, _ := statusJSON(t)["policy"].(map[string]any)
-		if c.phase != "" && pol["Phase"] != c.phase {
-			t.Errorf("after %v phase %v, want %s", c.args, pol["Phase"], c.phase)
+		if c.phase != "" && pol["phase"] != c.phase {
+			t.Errorf("after %v phase %v, want %s", c.args, pol["phase"], c.phase)
 		}
 	}
 	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "camera:") || !strings.Contains(out, "notifications: unavailable") {
@@ -308,5 +308,53 @@ func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
 	code, out, stderr := runCLI(t, "history", "export", "--format", "json")
 	if code != 0 || strings.Count(out, `"paused"`) != 1 {
 		t.Errorf("history after the restart (exit %d, %s) does not hold the pause once:\n%s", code, stderr, out)
+	}
+}
+
+// `neckwatch break` starts a break over the socket (once: a second one
+// says a break is under way); `neckwatch stop` stops the daemon as
+// SIGTERM would (exit 0, state saved) and returns once it is gone; with
+// nothing running both say so.
+func TestStopAndBreakCommands(t *testing.T) {
+	env := daemonEnv(t)
+	bin := binary(t)
+	cmd, logBuf, done := startDaemon(t, bin, env)
+	pid := int(statusJSON(t)["pid"].(float64))
+	if pid != cmd.Process.Pid {
+		t.Errorf("status pid %d, daemon pid %d", pid, cmd.Process.Pid)
+	}
+
+	steps := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"break"}, 0, "break started"},
+		{[]string{"break"}, 0, "already under way"},
+		{[]string{"break", "now"}, 2, "Usage: neckwatch break"},
+		{[]string{"stop", "now"}, 2, "unexpected argument"},
+		{[]string{"stop"}, 0, fmt.Sprintf("neckwatch (pid %d) stopped", cmd.Process.Pid)},
+		{[]string{"stop"}, 1, "not running"},
+		{[]string{"break"}, 1, "not running"},
+	}
+	for _, s := range steps {
+		code, out, stderr := runCLI(t, s.args...)
+		if code != s.code || !strings.Contains(out+stderr, s.want) {
+			t.Errorf("%v: exit %d (want %d)\nstdout: %s\nstderr: %s", s.args, code, s.code, out, stderr)
+		}
+		if s.args[0] == "stop" && s.code == 0 {
+			// stop returned: the daemon is gone (or going) and exits 0.
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("daemon exit after stop: %v\n%s", err, logBuf)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("daemon still running 5 s after `neckwatch stop` returned")
+			}
+		}
+	}
+	if !strings.Contains(logBuf.String(), "neckwatch stopped") {
+		t.Errorf("the daemon did not stop cleanly:\n%s", logBuf)
 	}
 }
