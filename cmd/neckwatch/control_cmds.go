@@ -165,21 +165,21 @@ func runStatus(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printStatus(stdout, st)
+	printStatus(stdout, st, time.Now())
 	return nil
 }
 
-func printStatus(w io.Writer, st daemon.Status) {
+func printStatus(w io.Writer, st daemon.Status, now time.Time) {
 	calibrated := "not calibrated (population figures)"
 	if st.Calibrated {
 		calibrated = "calibrated"
 	}
-	fmt.Fprintf(w, "running since %s on %s (%s view, %s)\n", st.Started.Local().Format("15:04"), st.Source, st.View, calibrated)
+	fmt.Fprintf(w, "running since %s on %s (%s view, %s; pid %d)\n", clockAt(st.Started, now), st.Source, st.View, calibrated, st.PID)
 	cam := string(st.Camera)
 	if st.CameraProblem != "" {
 		cam += ": " + st.CameraProblem
 	}
-	fmt.Fprintf(w, "camera:        %s; open %.1f%% of the time; next sample in %s\n", cam, st.CameraOpenPct, st.NextSampleIn)
+	fmt.Fprintf(w, "camera:        %s; %s; next sample %s\n", cam, openShare(st.CameraOpenPct), nextSample(st.NextSampleIn))
 	if s := st.LastSample; s != nil {
 		line := fmt.Sprintf("%s (severity %.2f)", s.State, s.Severity)
 		if s.NeckAngleDeg != nil {
@@ -193,21 +193,7 @@ func printStatus(w io.Writer, st daemon.Status) {
 		fmt.Fprintln(w, "posture:       no sample yet")
 	}
 	p := st.Policy
-	phase := string(p.Phase)
-	switch {
-	case p.Paused && p.PausedUntil.IsZero():
-		phase += " (until resumed)"
-	case p.Paused:
-		phase += " until " + p.PausedUntil.Local().Format("15:04")
-	case p.Snoozed:
-		phase += " until " + p.SnoozedUntil.Local().Format("15:04")
-	}
-	if p.Bad {
-		phase += fmt.Sprintf("; next reset %s", p.NextAlertAt.Local().Format("15:04:05"))
-	} else if p.OnsetElapsed > 0 {
-		phase += fmt.Sprintf("; bad for %s of %s", p.OnsetElapsed.Round(time.Second), p.Onset)
-	}
-	fmt.Fprintf(w, "alerts:        %s\n", phase)
+	fmt.Fprintf(w, "alerts:        %s\n", alertsLine(p, now))
 	fmt.Fprintf(w, "break load:    %s of %s (%.0f%%); breaks today %d of %d\n", p.Load.Round(time.Second), p.Budget, 100*p.LoadFraction, p.BreaksToday, p.MaxBreaksPerDay)
 	dnd := ""
 	if st.DoNotDisturb {
@@ -215,9 +201,81 @@ func printStatus(w io.Writer, st daemon.Status) {
 	}
 	fmt.Fprintf(w, "notifications: %s%s\n", st.Notifications, dnd)
 	fmt.Fprintf(w, "history:       %s\n", st.History)
+	if st.ConfigProblem != "" {
+		fmt.Fprintf(w, "config:        not reloaded, the previous one is in effect: %s\n", st.ConfigProblem)
+	}
 	if len(st.RestartNeeded) > 0 {
 		fmt.Fprintf(w, "restart to apply: %s (changed in the configuration file)\n", strings.Join(st.RestartNeeded, ", "))
 	}
+}
+
+// alertsLine says whether posture alerts can come now and why not: paused
+// (camera off), snoozed, held by quiet hours, or on, with what the coach
+// makes of the posture.
+func alertsLine(p coach.Status, now time.Time) string {
+	switch {
+	case p.Paused && p.PausedUntil.IsZero():
+		return "paused until `neckwatch resume` (camera off)"
+	case p.Paused:
+		return "paused until " + clockAt(p.PausedUntil, now) + " (camera off)"
+	}
+	line := "on"
+	switch {
+	case p.Snoozed:
+		line = "snoozed until " + clockAt(p.SnoozedUntil, now) + " (breaks still come)"
+	case p.QuietHours:
+		line = "held (quiet hours)"
+	}
+	switch {
+	case p.Bad && !p.NextAlertAt.IsZero():
+		line += "; posture needs attention, next reset " + clockAt(p.NextAlertAt, now)
+	case p.Bad:
+		line += "; posture needs attention"
+	case p.OnsetElapsed > 0:
+		line += fmt.Sprintf("; posture bad for %s of %s", p.OnsetElapsed.Round(time.Second), p.Onset)
+	case p.Phase == coach.PhaseAway:
+		line += "; you are away"
+	case p.Phase == coach.PhaseUpright:
+		line += "; posture upright"
+	case p.Phase == coach.PhaseUnknown:
+		line += "; waiting for a sample"
+	}
+	return line
+}
+
+// clockAt is t as status shows it: with seconds within the hour around
+// now (a 20 s pause ends at 13:24:35, not "13:24"), with the day when it
+// is another day.
+func clockAt(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if d := t.Sub(now); d > -time.Hour && d < time.Hour {
+		return t.Format("15:04:05")
+	}
+	if y, m, d := t.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
+		return t.Format("Mon 2 Jan 15:04")
+	}
+	return t.Format("15:04")
+}
+
+// openShare says how much of the time the camera was open, without
+// rounding a camera that was open a little to "0.0%".
+func openShare(pct float64) string {
+	switch {
+	case pct <= 0:
+		return "not opened yet"
+	case pct < 0.1:
+		return "open under 0.1% of the time"
+	}
+	return fmt.Sprintf("open %.1f%% of the time", pct)
+}
+
+// nextSample phrases the daemon's next_sample_in ("5s", "now", "after the
+// pause") after "next sample".
+func nextSample(in string) string {
+	if _, err := time.ParseDuration(in); err == nil {
+		return "in " + in
+	}
+	return in
 }
 
 const configUsage = `Usage: neckwatch config [--config FILE] [--default]

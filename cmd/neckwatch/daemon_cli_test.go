@@ -148,6 +148,13 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 	os.WriteFile(conf, []byte("[alerts]\nonsett = \"5s\"\n"), 0o600)
 	cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "the reload error in the log", func() bool { return strings.Contains(logBuf.String(), "configuration not reloaded") })
+	// ... and in status, until a reload works.
+	if p, _ := statusJSON(t)["config_problem"].(string); !strings.Contains(p, "alerts.onsett") {
+		t.Errorf("status config_problem %q, want the reload error", p)
+	}
+	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "config:        not reloaded") {
+		t.Errorf("human status lacks the reload error:\n%s", out)
+	}
 	// A good file: the alert timing applies at once; the camera and the
 	// log level need a restart, and the log and status say which.
 	os.WriteFile(conf, []byte("[camera]\nview = \"side\"\n[alerts]\nonset = \"90s\"\n[log]\nlevel = \"debug\"\n"), 0o600)
@@ -157,8 +164,8 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 		return fmt.Sprint(keys) == "[camera.view log.level]"
 	})
 	waitFor(t, "the restart keys in the log", func() bool { return strings.Contains(logBuf.String(), "take effect after a restart") })
-	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "restart to apply: camera.view, log.level") {
-		t.Errorf("human status lacks the restart keys:\n%s", out)
+	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "restart to apply: camera.view, log.level") || strings.Contains(out, "config:") {
+		t.Errorf("human status lacks the restart keys or still shows the fixed reload error:\n%s", out)
 	}
 
 	start := time.Now()

@@ -506,6 +506,7 @@ func reload(d *daemon.Daemon, f runFlags, running config.Config, log *slog.Logge
 	cfg, err := f.effectiveConfig()
 	if err != nil {
 		log.Error("configuration not reloaded; keeping the old one", "err", err)
+		d.SetConfigProblem(err.Error())
 		return running
 	}
 	next := cfg
@@ -517,8 +518,10 @@ func reload(d *daemon.Daemon, f runFlags, running config.Config, log *slog.Logge
 	}
 	if err != nil {
 		log.Error("configuration not reloaded; keeping the old one", "err", err)
+		d.SetConfigProblem(err.Error())
 		return running
 	}
+	d.SetConfigProblem("")
 	restart := config.Changed(next, cfg)
 	if len(restart) > 0 {
 		log.Warn("configuration reloaded; these keys take effect after a restart", "keys", strings.Join(restart, ", "))

@@ -98,7 +98,7 @@ func (d *trayDaemon) exitWithin(t *testing.T, limit time.Duration, after string)
 func policyPhase(t *testing.T) string {
 	t.Helper()
 	pol, _ := statusJSON(t)["policy"].(map[string]any)
-	phase, _ := pol["Phase"].(string)
+	phase, _ := pol["phase"].(string)
 	return phase
 }
 
@@ -166,7 +166,7 @@ func TestTrayEndToEndMenuReachesDaemon(t *testing.T) {
 
 	sni.Click(t, panel, r, "Snooze alerts 30 minutes")
 	waitFor(t, "the snooze from the tray", func() bool { return policyPhase(t) == "snoozed" })
-	if pol, _ := statusJSON(t)["policy"].(map[string]any); pol["Paused"] == true {
+	if pol, _ := statusJSON(t)["policy"].(map[string]any); pol["paused"] == true {
 		t.Errorf("snoozing paused monitoring: %v", pol)
 	}
 
