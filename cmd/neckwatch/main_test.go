@@ -240,18 +240,50 @@ func TestCalibrateWithoutAFaceFailsClearly(t *testing.T) {
 	}
 }
 
+// doctor checks what run needs with the configuration run would read, and
+// fails exactly when run would: a broken or missing configuration, a
+// profile that is not there, a source run refuses. It names the four
+// models and the three networks run loads.
 func TestDoctor(t *testing.T) {
-	isolateConfig(t)
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
-	t.Setenv("XDG_RUNTIME_DIR", "")
-	code, stdout, stderr := runCLI(t, "doctor")
-	if code != 0 {
-		t.Fatalf("doctor: exit %d\n%s%s", code, stdout, stderr)
+	cases := []struct {
+		name   string
+		config string // config.toml in the private config directory
+		args   []string
+		code   int
+		want   []string
+	}{
+		{"defaults", "", nil, 0, []string{"OpenCV", "[ok  ] config", "face_detection_yunet_2023mar.onnx sha256 ok", "yunet_n_320_320.onnx sha256 ok",
+			"posenet_mobilenet_v1_050.pb sha256 ok", "face_landmark_mediapipe_opencv46.onnx sha256 ok",
+			"three networks run uses load in OpenCV's dnn module: face_detection_yunet_2023mar.onnx, face_landmark_mediapipe_opencv46.onnx, posenet_mobilenet_v1_050.pb",
+			"notifications", "neckwatch calibrate"}},
+		{"accurate face in the config", "[camera]\naccurate_face = true\n", nil, 0, []string{"load in OpenCV's dnn module: yunet_n_320_320.onnx"}},
+		{"config run refuses", "[alerts]\nonsett = \"5s\"\n", nil, 1, []string{"[FAIL] config", "did you mean alerts.onset", "run` would not start"}},
+		{"missing --config", "", []string{"--config", "/no/such.toml"}, 1, []string{"[FAIL] config", "/no/such.toml"}},
+		{"named profile not calibrated", "[camera]\nprofile = \"nosuch\"\n", nil, 1, []string{"[FAIL] calibration", "neckwatch calibrate --profile nosuch"}},
+		{"source run refuses", "[camera]\nsource = \"/no/such/video.mp4\"\n", nil, 1, []string{"[FAIL] source", "/no/such/video.mp4: no such file"}},
+		{"notifications off", "[notifications]\nenabled = false\n", nil, 0, []string{"off in the configuration"}},
 	}
-	for _, want := range []string{"OpenCV", "face_detection_yunet_2023mar.onnx sha256 ok", "posenet_mobilenet_v1_050.pb sha256 ok", "notifications", "neckwatch calibrate"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("doctor output lacks %q:\n%s", want, stdout)
-		}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := isolateConfig(t)
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+			t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+			if tc.config != "" {
+				os.MkdirAll(filepath.Join(dir, "neckwatch"), 0o700)
+				if err := os.WriteFile(filepath.Join(dir, "neckwatch", "config.toml"), []byte(tc.config), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, stdout, stderr := runCLI(t, append([]string{"doctor"}, tc.args...)...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(stdout+stderr, want) {
+					t.Errorf("doctor output lacks %q:\n%s%s", want, stdout, stderr)
+				}
+			}
+		})
 	}
 }
 
