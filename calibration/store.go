@@ -61,15 +61,22 @@ func ProfilePath(name string) (string, error) {
 // Save writes b to path atomically (owner-only permissions: a baseline is
 // personal data).
 //
-// A calibration already at path is kept as path + ".bak" (one backup, the
-// previous baseline), so that a bad recalibration can be undone by moving
-// it back; the backup's name is returned ("" when there was none). A file
-// at path that is not a neckwatch calibration is never replaced.
+// A calibration already at path is kept as a dated backup beside it (see
+// Backups; the last KeepBackups are kept), so that a bad recalibration,
+// or several, can be undone with Restore; the backup's name is returned
+// ("" when there was none). A file at path that is not a neckwatch
+// calibration is never replaced.
 func Save(path string, b posture.Baseline) (backup string, err error) {
 	data, err := posture.MarshalBaseline(b)
 	if err != nil {
 		return "", fmt.Errorf("encode calibration: %w", err)
 	}
+	return saveKeeping(path, data, "")
+}
+
+// saveKeeping writes data to path after keeping what was there as a dated
+// backup (see keepBackup for leaving).
+func saveKeeping(path string, data []byte, leaving string) (backup string, err error) {
 	old, err := regularfile.Read(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -78,8 +85,7 @@ func Save(path string, b posture.Baseline) (backup string, err error) {
 	case !isCalibration(old):
 		return "", fmt.Errorf("%s exists and is not a neckwatch calibration: choose another file", path)
 	default:
-		backup = path + ".bak"
-		if err := atomicfile.Write(backup, old, 0o600, 0o700); err != nil {
+		if backup, err = keepBackup(path, old, leaving); err != nil {
 			return "", fmt.Errorf("keep the previous calibration: %w", err)
 		}
 	}

@@ -86,7 +86,7 @@ var (
 	runResume      = simpleControl("resume", "Usage: neckwatch resume\n\nEnds a pause or a snooze.\n", control.CmdResume, 0, 0)
 	runSnooze      = simpleControl("snooze", "Usage: neckwatch snooze DURATION\n\nSilences posture resets for DURATION, e.g. 1h (at most 24h); break suggestions still come.\n", control.CmdSnooze, 1, 1)
 	runBreak       = simpleControl("break", "Usage: neckwatch break\n\nStarts a traction or mobility break now (the tray's \"Start a traction break now\");\na notification says when it is over.\n", control.CmdBreak, 0, 0)
-	runRecalibrate = simpleControl("recalibrate", "Usage: neckwatch recalibrate\n\nSit upright and run it: the running daemon samples you now and makes that its new baseline,\nwritten to the calibration it judges by (its --calibration file or profile; see its log);\nthe previous baseline is kept beside it as FILE.bak.\n", control.CmdRecalibrate, 0, 0)
+	runRecalibrate = simpleControl("recalibrate", "Usage: neckwatch recalibrate\n\nSit upright and run it: the running daemon samples you now and makes that its new baseline,\nwritten to the calibration it judges by (its --calibration file or profile; see its log);\nthe previous baseline is kept beside it (`neckwatch calibrate --restore` puts it back).\n", control.CmdRecalibrate, 0, 0)
 )
 
 const stopUsage = `Usage: neckwatch stop

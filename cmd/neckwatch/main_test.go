@@ -316,23 +316,49 @@ func TestHelpOncePerCommand(t *testing.T) {
 	}
 }
 
-// Recalibrating keeps the previous baseline as FILE.bak and says so; a file
-// that is not a calibration is never overwritten by one.
-func TestCalibrateKeepsThePreviousBaseline(t *testing.T) {
+// Recalibrating keeps the previous baselines (the last 5, dated) and says
+// so; `calibrate --restore` lists them and puts one back; a file that is
+// not a calibration is never overwritten by one.
+func TestCalibrateKeepsThePreviousBaselines(t *testing.T) {
 	isolateConfig(t)
 	photo := testenv.Photo(t, "frontal/gocv_face.jpg")
 	out := filepath.Join(t.TempDir(), "desk.json")
-	if code, _, stderr := runCLI(t, "calibrate", "--source", photo, "--out", out); code != 0 {
-		t.Fatalf("first calibration: exit %d %s", code, stderr)
+	if code, stdout, _ := runCLI(t, "calibrate", "--restore", "--out", out); code != 0 || !strings.Contains(stdout, "No earlier baselines") {
+		t.Errorf("--restore before any calibration: exit %d\n%s", code, stdout)
 	}
-	first, _ := os.ReadFile(out)
-	code, stdout, stderr := runCLI(t, "calibrate", "--source", photo, "--out", out)
-	if code != 0 || !strings.Contains(stdout, "kept as "+out+".bak") {
-		t.Fatalf("second calibration: exit %d\n%s%s", code, stdout, stderr)
+	var made [][]byte // every baseline written, oldest first
+	for i := 0; i < 7; i++ {
+		code, stdout, stderr := runCLI(t, "calibrate", "--source", photo, "--out", out)
+		if code != 0 {
+			t.Fatalf("calibration %d: exit %d %s", i+1, code, stderr)
+		}
+		if i > 0 && !strings.Contains(stdout, "The previous baseline is kept as "+out+".") {
+			t.Fatalf("calibration %d does not say where the previous baseline went:\n%s", i+1, stdout)
+		}
+		data, _ := os.ReadFile(out)
+		made = append(made, data)
 	}
-	if kept, _ := os.ReadFile(out + ".bak"); string(kept) != string(first) {
-		t.Fatal("the backup is not the previous calibration")
+	code, stdout, stderr := runCLI(t, "calibrate", "--restore", "--out", out)
+	if code != 0 || strings.Count(stdout, " front view, 1 frame(s)") != 5 {
+		t.Fatalf("--restore lists (exit %d) not the 5 earlier baselines:\n%s%s", code, stdout, stderr)
 	}
+	for _, bad := range [][]string{{"--restore", "6"}, {"--restore", "0"}, {"--restore", "x"}, {"--restore", "1", "2"}, {"stray"}} {
+		if code, _, stderr := runCLI(t, append(append([]string{"calibrate"}, bad...), "--out", out)...); code != 2 {
+			t.Errorf("calibrate %v: exit %d, want 2: %s", bad, code, stderr)
+		}
+	}
+	// Back to the third newest: the baseline made before the last three.
+	if code, stdout, stderr = runCLI(t, "calibrate", "--restore", "3", "--out", out); code != 0 || !strings.Contains(stdout, "Restored the baseline of") {
+		t.Fatalf("--restore 3: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got, _ := os.ReadFile(out); string(got) != string(made[3]) {
+		t.Errorf("--restore 3 did not bring back the fourth baseline")
+	}
+	// The replaced one (the newest) is a backup now.
+	if code, stdout, _ = runCLI(t, "calibrate", "--restore", "--out", out); code != 0 || strings.Count(stdout, " front view, 1 frame(s)") != 5 {
+		t.Errorf("after the restore, the list:\n%s", stdout)
+	}
+
 	other := filepath.Join(t.TempDir(), "notes.txt")
 	if err := os.WriteFile(other, []byte("my notes\n"), 0o600); err != nil {
 		t.Fatal(err)
