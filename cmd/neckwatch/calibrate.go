@@ -123,7 +123,9 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	}
 	var frames []landmark.Frame
 	skipped := 0
+	progress := newProgress(stderr, info) // a long video takes a while, as in check
 	err = analysis.Each(src, pipe, cls, func(r analysis.Result) error {
+		progress.update(r.Info.Index + 1)
 		if r.Err != nil || r.Camera != "" { // undecodable, black or frozen
 			skipped++
 			return nil
@@ -137,6 +139,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	})
+	progress.done()
 	var tiredFrames []landmark.Frame
 	if err == nil && tired {
 		tiredFrames, err = sampleTired(src, pipe, cls, tiredSource, camera, seconds, stderr)
