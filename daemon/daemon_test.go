@@ -13,6 +13,7 @@ import (
 
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/notify/notifytest"
@@ -524,24 +525,6 @@ func TestUnshownAdviceIsAskedAgain(t *testing.T) {
 	}
 }
 
-// logBuffer is a concurrency-safe buffer for a daemon's log.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // A pause turns the camera off before Pause returns, whatever the wait
 // the loop was in (here a stable posture's hour and a 5 s tick), so the
 // status asked right after says "off" and no next sample until the pause
@@ -557,7 +540,7 @@ func TestPauseIsTrueAtOnceInStatusAndLog(t *testing.T) {
 	} {
 		t.Run(tc.dur.String(), func(t *testing.T) {
 			d, s, _ := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 1000), coach.DefaultConfig(), &notifytest.Recorder{})
-			var logs logBuffer
+			var logs testenv.SyncBuffer
 			d.log = slog.New(slog.NewTextHandler(&logs, nil))
 			d.opt.Intervals.Stable, d.opt.Intervals.Changing = time.Hour, time.Hour
 			d.opt.Tick = 5 * time.Second

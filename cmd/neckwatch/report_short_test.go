@@ -18,11 +18,7 @@ import (
 // forward head), one posture alert; no pain score.
 func seedShortDay(t *testing.T, path string) (today time.Time) {
 	t.Helper()
-	today = pinClock(t)
-	store, err := history.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	today, store := seedStore(t, path)
 	defer store.Close()
 	start := today.Add(9 * time.Hour)
 	rec := history.NewRecorder(store, clock, 45*time.Second)
