@@ -143,7 +143,9 @@ const statusUsage = `Usage: neckwatch status [--json]
 
 Shows what the running daemon sees: camera, last posture sample, alert
 state, load towards the next break, and any problem (camera busy, no
-notification service).
+notification service, a configuration file that could not be reloaded).
+--json prints it as one JSON object: snake_case keys, durations as
+strings ("5m0s"), null for a time that is not set, and the daemon's pid.
 `
 
 func runStatus(args []string, stdout, stderr io.Writer) error {

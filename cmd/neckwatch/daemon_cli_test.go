@@ -133,9 +133,14 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 		if code, _, stderr := runCLI(t, c.args...); code != 0 {
 			t.Fatalf("%v: %s", c.args, stderr)
 		}
-		pol, _ := statusJSON(t)["policy"].(map[string]any)
+		st := statusJSON(t)
+		pol, _ := st["policy"].(map[string]any)
 		if c.phase != "" && pol["phase"] != c.phase {
 			t.Errorf("after %v phase %v, want %s", c.args, pol["phase"], c.phase)
+		}
+		// A pause has the camera off at once, and no sample until it ends.
+		if c.phase == "paused" && (st["camera"] != "off" || st["next_sample_in"] != "after the pause") {
+			t.Errorf("after %v: camera %v, next sample %v", c.args, st["camera"], st["next_sample_in"])
 		}
 	}
 	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "camera:") || !strings.Contains(out, "notifications: unavailable") {

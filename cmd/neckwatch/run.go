@@ -709,7 +709,13 @@ func (h controlHandler) Handle(ctx context.Context, req control.Request) control
 		}
 		return control.OKResponse("break started: a notification says when it is over")
 	case control.CmdStop:
-		h.quit()
+		// The request's context ends once the answer is written (Serve
+		// cancels it after the response): stop then, so the answer is not
+		// cut off by the shutdown it starts.
+		go func() {
+			<-ctx.Done()
+			h.quit()
+		}()
 		return control.OKResponse(fmt.Sprintf("neckwatch (pid %d) is stopping", os.Getpid()))
 	case control.CmdForget:
 		cut, err := req.ParseBefore()
