@@ -442,10 +442,10 @@ func Uninstall(opts Options) (Result, error) {
 		res.Notes = append(res.Notes, "neckwatch was not installed (no systemd unit or autostart entry found); nothing to do")
 	}
 	if unitRemoved && !usable {
-		res.Notes = append(res.Notes, why+", so a running service could not be stopped; it stops at logout")
+		res.Notes = append(res.Notes, why+", so a running service could not be stopped: `neckwatch stop` stops it now, or it stops at logout")
 	}
 	if desktopRemoved {
-		res.Notes = append(res.Notes, "a neckwatch started by the autostart entry keeps running until you stop it or log out")
+		res.Notes = append(res.Notes, "a neckwatch started by the autostart entry keeps running until `neckwatch stop` or logout")
 	}
 	return res, errors.Join(errs...)
 }

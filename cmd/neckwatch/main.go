@@ -53,7 +53,7 @@ func commands() []command {
 		{"install", "start neckwatch at login (systemd user service or autostart)", runInstall},
 		{"uninstall", "stop starting neckwatch at login", runUninstall},
 		{"safety", "when not to do neck traction without a clinician", runSafety},
-		{"doctor", "check OpenCV, models, cameras, notifications and config; say what to fix", runDoctor},
+		{"doctor", "check what run needs (configuration, models, calibration, source, notifications); say what to fix", runDoctor},
 	}
 }
 
