@@ -17,6 +17,7 @@ import (
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/install"
+	"github.com/neckwatch/neckwatch/vision"
 	"github.com/spf13/pflag"
 )
 
@@ -178,7 +179,10 @@ func printStatus(w io.Writer, st daemon.Status, now time.Time) {
 	}
 	fmt.Fprintf(w, "running since %s on %s (%s view, %s; pid %d)\n", clockAt(st.Started, now), st.Source, st.View, calibrated, st.PID)
 	cam := string(st.Camera)
-	if st.CameraProblem != "" {
+	switch {
+	case st.CameraProblem != "" && st.Camera == vision.CameraOff:
+		cam += " (paused); before the pause: " + st.CameraProblem
+	case st.CameraProblem != "":
 		cam += ": " + st.CameraProblem
 	}
 	fmt.Fprintf(w, "camera:        %s; %s; next sample %s\n", cam, openShare(st.CameraOpenPct), nextSample(st.NextSampleIn))

@@ -704,10 +704,14 @@ func (h controlHandler) Handle(ctx context.Context, req control.Request) control
 		}
 		return control.OKResponse("recalibrated: your current posture is the new upright baseline")
 	case control.CmdBreak:
+		msg := "break started"
 		if !h.d.StartBreak() {
-			return control.OKResponse("a break is already under way; a notification says when it is over")
+			msg = "a break is already under way"
 		}
-		return control.OKResponse("break started: a notification says when it is over")
+		if st := h.d.Status(); st.Notifications != "ok" {
+			return control.OKResponse(msg + "; no notification will say when it is over (notifications " + st.Notifications + ")")
+		}
+		return control.OKResponse(msg + "; a notification says when it is over")
 	case control.CmdStop:
 		// The request's context ends once the answer is written (Serve
 		// cancels it after the response): stop then, so the answer is not

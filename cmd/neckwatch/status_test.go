@@ -33,6 +33,10 @@ func TestStatusTellsTheTruth(t *testing.T) {
 			s.Policy.Phase, s.Policy.Paused, s.Policy.PausedUntil = coach.PhasePaused, true, now.Add(20*time.Second)
 		}, []string{"camera:        off;", "next sample after the pause", "alerts:        paused until " + now.Add(20*time.Second).Local().Format("15:04:05") + " (camera off)"},
 			[]string{"next sample in"}},
+		{"paused with the camera missing before", func(s *daemon.Status) {
+			s.Camera, s.CameraProblem, s.NextSampleIn = vision.CameraOff, "camera 7: not found", "after the pause"
+			s.Policy.Phase, s.Policy.Paused = coach.PhasePaused, true
+		}, []string{"camera:        off (paused); before the pause: camera 7: not found;"}, []string{"off: camera 7"}},
 		{"paused until resumed", func(s *daemon.Status) {
 			s.Camera, s.NextSampleIn = vision.CameraOff, "after the pause"
 			s.Policy.Phase, s.Policy.Paused = coach.PhasePaused, true
