@@ -92,9 +92,9 @@ func runDoctor(args []string, stdout, stderr io.Writer) error {
 		report(true, true, "pipeline", fmt.Sprintf("the three networks run uses load in OpenCV's dnn module: %s, %s, %s", faceModel.Name, models.FaceMesh.Name, models.PoseNet.Name))
 	}
 
-	if _, path, err := loadBaseline(cfg, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if b, path, err := loadBaseline(cfg, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		report(false, true, "calibration", err.Error())
-	} else if path == "" {
+	} else if b == nil {
 		report(false, false, "calibration", "none: run judges by population figures; sit upright and run `neckwatch calibrate`")
 	} else {
 		report(true, true, "calibration", path)

@@ -247,15 +247,16 @@ func TestCalibrateWithoutAFaceFailsClearly(t *testing.T) {
 func TestDoctor(t *testing.T) {
 	cases := []struct {
 		name   string
-		config string // config.toml in the private config directory
-		args   []string
+		config string   // config.toml in the private config directory
+		args   []string // doctor's; ["calibrated"]: none, after a calibration of the default profile
 		code   int
 		want   []string
 	}{
 		{"defaults", "", nil, 0, []string{"OpenCV", "[ok  ] config", "face_detection_yunet_2023mar.onnx sha256 ok", "yunet_n_320_320.onnx sha256 ok",
 			"posenet_mobilenet_v1_050.pb sha256 ok", "face_landmark_mediapipe_opencv46.onnx sha256 ok",
 			"three networks run uses load in OpenCV's dnn module: face_detection_yunet_2023mar.onnx, face_landmark_mediapipe_opencv46.onnx, posenet_mobilenet_v1_050.pb",
-			"notifications", "neckwatch calibrate"}},
+			"notifications", "[WARN] calibration    none: run judges by population figures"}},
+		{"calibrated default profile", "", []string{"calibrated"}, 0, []string{"[ok  ] calibration", "profiles/default.json"}},
 		{"accurate face in the config", "[camera]\naccurate_face = true\n", nil, 0, []string{"load in OpenCV's dnn module: yunet_n_320_320.onnx"}},
 		{"config run refuses", "[alerts]\nonsett = \"5s\"\n", nil, 1, []string{"[FAIL] config", "did you mean alerts.onset", "run` would not start"}},
 		{"missing --config", "", []string{"--config", "/no/such.toml"}, 1, []string{"[FAIL] config", "/no/such.toml"}},
@@ -274,7 +275,14 @@ func TestDoctor(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			code, stdout, stderr := runCLI(t, append([]string{"doctor"}, tc.args...)...)
+			args := tc.args
+			if len(args) == 1 && args[0] == "calibrated" {
+				if code, _, stderr := runCLI(t, "calibrate", "--source", testenv.Photo(t, "frontal/gocv_face.jpg")); code != 0 {
+					t.Fatal(stderr)
+				}
+				args = nil
+			}
+			code, stdout, stderr := runCLI(t, append([]string{"doctor"}, args...)...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
 			}
