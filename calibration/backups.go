@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -89,10 +88,9 @@ func made(data []byte, now time.Time) time.Time {
 }
 
 // keepBackup writes old (the calibration about to be replaced at path) as
-// a dated backup and removes the oldest beyond KeepBackups, not counting
-// leaving (a backup being restored, about to go). It returns the backup's
-// path.
-func keepBackup(path string, old []byte, leaving string) (string, error) {
+// a dated backup and removes the oldest beyond KeepBackups. It returns the
+// backup's path.
+func keepBackup(path string, old []byte) (string, error) {
 	stamp := made(old, time.Now()).UTC().Format(stampLayout)
 	backup := ""
 	for i := 1; ; i++ {
@@ -115,7 +113,6 @@ func keepBackup(path string, old []byte, leaving string) (string, error) {
 	if err != nil {
 		return backup, err
 	}
-	all = slices.DeleteFunc(all, func(b Backup) bool { return b.Path == leaving })
 	for _, b := range all[min(len(all), KeepBackups):] {
 		if err := os.Remove(b.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return backup, fmt.Errorf("remove an old backup: %w", err)
@@ -127,22 +124,27 @@ func keepBackup(path string, old []byte, leaving string) (string, error) {
 // Restore makes the backup the calibration at path again (it is no
 // longer a backup then). The baseline it replaces is kept as a backup in
 // turn, so a restore can be undone the same way. A backup that is not a
-// usable calibration is refused.
+// usable calibration is refused, and nothing changes.
 func Restore(path, backup string) (kept string, err error) {
+	b, err := Load(backup)
+	if err != nil {
+		return "", fmt.Errorf("backup: %w", err)
+	}
 	data, err := os.ReadFile(backup)
 	if err != nil {
 		return "", fmt.Errorf("read backup: %w", err)
 	}
-	if _, err := posture.UnmarshalBaseline(data); err != nil {
-		return "", fmt.Errorf("backup %s: %w", backup, err)
+	// Out of the list first, so that keeping the replaced baseline does
+	// not push out one more; put back if the restore fails.
+	if err := os.Remove(backup); err != nil {
+		return "", fmt.Errorf("take the backup out of the list: %w", err)
 	}
-	if kept, err = saveKeeping(path, data, backup); err != nil {
-		return "", err
-	}
-	if kept != backup {
-		if err := os.Remove(backup); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return kept, fmt.Errorf("restored, but the backup stays listed: %w", err)
+	kept, err = Save(path, b)
+	if err != nil {
+		if werr := atomicfile.Write(backup, data, 0o600, 0o700); werr != nil {
+			err = errors.Join(err, fmt.Errorf("the backup %s could not be put back: %w", backup, werr))
 		}
+		return "", err
 	}
 	return kept, nil
 }

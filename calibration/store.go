@@ -71,12 +71,6 @@ func Save(path string, b posture.Baseline) (backup string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("encode calibration: %w", err)
 	}
-	return saveKeeping(path, data, "")
-}
-
-// saveKeeping writes data to path after keeping what was there as a dated
-// backup (see keepBackup for leaving).
-func saveKeeping(path string, data []byte, leaving string) (backup string, err error) {
 	old, err := regularfile.Read(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -85,7 +79,7 @@ func saveKeeping(path string, data []byte, leaving string) (backup string, err e
 	case !isCalibration(old):
 		return "", fmt.Errorf("%s exists and is not a neckwatch calibration: choose another file", path)
 	default:
-		if backup, err = keepBackup(path, old, leaving); err != nil {
+		if backup, err = keepBackup(path, old); err != nil {
 			return "", fmt.Errorf("keep the previous calibration: %w", err)
 		}
 	}
