@@ -92,7 +92,7 @@ func TestWriteHTML(t *testing.T) {
 		"made by neckwatch on Sun 22 Nov 2026 18:05",
 		`<h3>Screen height<span class="badge">too little data</span></h3>
 <p class="text">Not enough data yet: 3 of the 5 days needed`,
-		`<tr class="nodata"><td>Sat 07 Nov</td><td class="span" colspan="12">no data</td></tr>`,
+		`<tr class="nodata"><td>Sat 07 Nov</td><td colspan="12">no data</td></tr>`,
 		`<title>Sat 07 Nov: no data</title>`,
 		// Pain 5, 4, 3 on 19 days: the load never varies.
 		"the load was about the same on most of the 19 days",
