@@ -13,38 +13,41 @@ import (
 	"github.com/neckwatch/neckwatch/posture"
 )
 
-// seedShortDay writes today's only session, a newcomer's first: 12
-// minutes at the desk from 09:00 (0.2 h), 61% upright (the first 4 min 40 s
-// forward head), one posture alert; no pain score.
-func seedShortDay(t *testing.T, path string) (today time.Time) {
+// seedShortDays writes a newcomer's first two sessions, today and three
+// days ago (the two days between without data), each 12 minutes at the
+// desk from 09:00 (0.2 h), 61% upright (the first 4 min 40 s forward
+// head), with one posture alert; no pain score.
+func seedShortDays(t *testing.T, path string) (today time.Time) {
 	t.Helper()
 	today, store := seedStore(t, path)
 	defer store.Close()
-	start := today.Add(9 * time.Hour)
-	rec := history.NewRecorder(store, clock, 45*time.Second)
 	pitch, dist, yaw := 24.0, 40.0, -20.0
-	for s := 0; s < 12*60; s += 10 {
-		v := posture.Verdict{State: posture.Upright, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw}
-		if s < 280 {
-			v = posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw}
+	for _, back := range []int{3, 0} {
+		start := today.AddDate(0, 0, -back).Add(9 * time.Hour)
+		rec := history.NewRecorder(store, clock, 45*time.Second)
+		for s := 0; s < 12*60; s += 10 {
+			v := posture.Verdict{State: posture.Upright, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw}
+			if s < 280 {
+				v = posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw}
+			}
+			rec.AddSample(start.Add(time.Duration(s)*time.Second), v)
 		}
-		rec.AddSample(start.Add(time.Duration(s)*time.Second), v)
-	}
-	rec.AddEvent(history.Event{At: start.Add(2 * time.Minute), Kind: history.EventPostureAlert})
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
+		rec.AddEvent(history.Event{At: start.Add(2 * time.Minute), Kind: history.EventPostureAlert})
+		if err := rec.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return today
 }
 
-// The HTML report of a newcomer's first 12 minutes, in Chromium: no rate
+// The HTML report of a newcomer's first 24 minutes, in Chromium: no rate
 // per hour extrapolated from them (the counts, and why), a desk strip
 // that counts no more upright minutes than were sat upright, commands set
 // as code (no backticks), and a day without data said across its row, not
 // under the Pain column (measured in the browser's layout).
 func TestReportHTMLShortDayInBrowser(t *testing.T) {
 	db := isolateData(t)
-	today := seedShortDay(t, db)
+	today := seedShortDays(t, db)
 	page := filepath.Join(t.TempDir(), "report.html")
 	if code, out, stderr := runCLI(t, "report", "--html", page); code != 0 {
 		t.Fatalf("report --html: exit %d %s %s", code, out, stderr)
@@ -55,7 +58,8 @@ func TestReportHTMLShortDayInBrowser(t *testing.T) {
 	}
 	last := r.Rows[len(r.Rows)-1].Day
 	uprightMin := int(last.Upright / time.Minute)
-	present := fmt.Sprintf("%.0f min", last.Present.Minutes())
+	wk := r.WeekAtAGlance()
+	present := fmt.Sprintf("%.0f min", wk.Present.Minutes())
 
 	dom, console := renderInChromium(t, page)
 	if len(console) > 0 {
@@ -63,8 +67,8 @@ func TestReportHTMLShortDayInBrowser(t *testing.T) {
 	}
 	text := domText(dom)
 	for _, w := range []string{
-		"Forward head " + fmt.Sprintf("%.0f min", last.ForwardHead.Minutes()) + " in " + present + " at the desk (a rate per hour needs an hour)",
-		"Posture alerts 1 0 corrected within a minute; in " + present + " at the desk (a rate per hour needs an hour)",
+		"Forward head " + fmt.Sprintf("%.0f min", wk.ForwardHeadMinutes()) + " in " + present + " at the desk (a rate per hour needs an hour)",
+		"Posture alerts 2 0 corrected within a minute; in " + present + " at the desk (a rate per hour needs an hour)",
 		// The desk strip's minutes for today: the time sat upright.
 		fmt.Sprintf("24° down %d min", uprightMin),
 	} {
@@ -90,10 +94,14 @@ func TestReportHTMLShortDayInBrowser(t *testing.T) {
 	probe := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`).ReplaceAllString(string(data), "")
 	probe = strings.Replace(probe, "</body>", `<script>
 const cell = document.querySelector("tr.nodata td:nth-child(2)");
-const range = document.createRange(); range.selectNodeContents(cell);
-const x = range.getBoundingClientRect().left + 1;
-const th = [...document.querySelectorAll("#days thead th")].find(h => { const b = h.getBoundingClientRect(); return b.left <= x && x <= b.right; });
-document.body.setAttribute("data-nodata-under", th ? th.textContent : "none");
+let under = "no day without data in the table";
+if (cell) {
+  const range = document.createRange(); range.selectNodeContents(cell);
+  const x = range.getBoundingClientRect().left + 1;
+  const th = [...document.querySelectorAll("#days thead th")].find(h => { const b = h.getBoundingClientRect(); return b.left <= x && x <= b.right; });
+  under = th ? th.textContent : "none";
+}
+document.body.setAttribute("data-nodata-under", under);
 </script></body>`, 1)
 	probePage := filepath.Join(t.TempDir(), "probe.html")
 	if err := os.WriteFile(probePage, []byte(probe), 0o600); err != nil {
