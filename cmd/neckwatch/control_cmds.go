@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/neckwatch/neckwatch/coach"
@@ -112,10 +113,12 @@ func runStop(args []string, stdout, stderr io.Writer) error {
 	if _, err := callDaemon(control.Request{Command: control.CmdStop}); err != nil {
 		return err
 	}
+	// Gone: the socket no longer answers and the process has exited (it
+	// removes the socket a moment before it releases its lock and exits).
 	deadline := time.Now().Add(stopWait)
 	for {
 		_, err := control.Call(context.Background(), control.SocketPath(), control.Request{Command: control.CmdStatus})
-		if errors.Is(err, control.ErrNotRunning) {
+		if errors.Is(err, control.ErrNotRunning) && errors.Is(syscall.Kill(st.PID, 0), syscall.ESRCH) {
 			break
 		}
 		if time.Now().After(deadline) {
