@@ -105,7 +105,7 @@ type Meta struct {
 // Create is the one baseline builder of calibrate and recalibrate (the
 // command and the daemon's): it measures the upright frames, records
 // meta, and saves the baseline to path keeping the previous one as
-// path.bak (see Save). It returns the baseline and the backup's path.
+// a dated backup (see Save). It returns the baseline and the backup's path.
 func Create(path string, view posture.View, frames []landmark.Frame, cam posture.CameraModel, meta Meta) (posture.Baseline, string, error) {
 	b, err := posture.BuildBaseline(view, frames, cam)
 	if errors.Is(err, posture.ErrCameraPlacement) {

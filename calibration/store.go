@@ -61,10 +61,11 @@ func ProfilePath(name string) (string, error) {
 // Save writes b to path atomically (owner-only permissions: a baseline is
 // personal data).
 //
-// A calibration already at path is kept as path + ".bak" (one backup, the
-// previous baseline), so that a bad recalibration can be undone by moving
-// it back; the backup's name is returned ("" when there was none). A file
-// at path that is not a neckwatch calibration is never replaced.
+// A calibration already at path is kept as a dated backup beside it (see
+// Backups; the last KeepBackups are kept), so that a bad recalibration,
+// or several, can be undone with Restore; the backup's name is returned
+// ("" when there was none). A file at path that is not a neckwatch
+// calibration is never replaced.
 func Save(path string, b posture.Baseline) (backup string, err error) {
 	data, err := posture.MarshalBaseline(b)
 	if err != nil {
@@ -78,8 +79,7 @@ func Save(path string, b posture.Baseline) (backup string, err error) {
 	case !isCalibration(old):
 		return "", fmt.Errorf("%s exists and is not a neckwatch calibration: choose another file", path)
 	default:
-		backup = path + ".bak"
-		if err := atomicfile.Write(backup, old, 0o600, 0o700); err != nil {
+		if backup, err = keepBackup(path, old); err != nil {
 			return "", fmt.Errorf("keep the previous calibration: %w", err)
 		}
 	}

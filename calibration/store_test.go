@@ -83,13 +83,13 @@ func TestSaveLoadProfileRoundTrip(t *testing.T) {
 	if got != want {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
 	}
-	// Saving again replaces the file, keeps the previous one as the single
-	// backup and leaves no temporary files behind.
+	// Saving again replaces the file, keeps the previous one as a backup
+	// dated by its calibration and leaves no temporary files behind.
 	before, _ := os.ReadFile(p)
 	want.FaceWidth = 70.0 / 640
 	backup, err := Save(p, want)
-	if err != nil || backup != p+".bak" {
-		t.Fatalf("resave: backup %q, %v; want %s", backup, err, p+".bak")
+	if wantBackup := p + ".20240501T093000Z.bak"; err != nil || backup != wantBackup {
+		t.Fatalf("resave: backup %q, %v; want %s", backup, err, wantBackup)
 	}
 	if got, err := Load(p); err != nil || got.FaceWidth != 70.0/640 {
 		t.Errorf("after resave: FaceWidth %v, %v", got.FaceWidth, err)

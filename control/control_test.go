@@ -670,3 +670,30 @@ func TestClientChecksTheSocketsOwner(t *testing.T) {
 		t.Errorf("Call through a world-writable directory: %v", err)
 	}
 }
+
+// A handler's context ends once its answer is written, not only after
+// HandlerTimeout: work that must follow the answer (stopping the daemon)
+// waits for it and neither cuts the answer off nor lingers.
+func TestHandlerContextEndsAfterTheResponse(t *testing.T) {
+	ended := make(chan time.Time, 1)
+	h := HandlerFunc(func(ctx context.Context, req Request) Response {
+		go func() {
+			<-ctx.Done()
+			ended <- time.Now()
+		}()
+		return OKResponse("stopping")
+	})
+	path, _, _ := startServer(t, h)
+	start := time.Now()
+	if resp := call(t, path, Request{Command: CmdStop}); !resp.OK || resp.Message != "stopping" {
+		t.Fatalf("response %+v", resp)
+	}
+	select {
+	case at := <-ended:
+		if d := at.Sub(start); d >= HandlerTimeout {
+			t.Errorf("the handler's context ended after %v, at the timeout", d)
+		}
+	case <-time.After(HandlerTimeout + time.Second):
+		t.Fatal("the handler's context did not end")
+	}
+}

@@ -1,6 +1,6 @@
 // Package control is how the neckwatch command line (`neckwatch status`,
-// `pause`, `resume`, `snooze`, `recalibrate`) talks to the running daemon
-// (`neckwatch run`).
+// `pause`, `resume`, `snooze`, `recalibrate`, `break`, `stop`) talks to the
+// running daemon (`neckwatch run`).
 //
 // The daemon holds an [InstanceLock] so that only one instance runs per
 // user, and listens on a Unix socket in a per-user runtime directory
@@ -26,6 +26,12 @@ const (
 	CmdResume      = "resume"
 	CmdSnooze      = "snooze"
 	CmdRecalibrate = "recalibrate"
+	// CmdStop asks the daemon to stop as SIGTERM would: it answers, then
+	// stops sampling, saves its state and exits.
+	CmdStop = "stop"
+	// CmdBreak starts a traction or mobility break now (the tray's
+	// "Break now").
+	CmdBreak = "break"
 	// CmdForget tells the daemon that the user deleted history before
 	// Before (everything when empty): it drops what it still holds from
 	// then, so its next write does not bring the deleted minutes back.
@@ -102,7 +108,7 @@ func StatusResponse(v any, msg string) (Response, error) {
 // before passing it to the Handler, so handlers may rely on it.
 func (r Request) Validate() error {
 	switch r.Command {
-	case CmdStatus, CmdResume, CmdRecalibrate:
+	case CmdStatus, CmdResume, CmdRecalibrate, CmdStop, CmdBreak:
 		if r.Duration != "" {
 			return fmt.Errorf("%s takes no duration", r.Command)
 		}
@@ -128,7 +134,7 @@ func (r Request) Validate() error {
 	case "":
 		return errors.New("empty command")
 	default:
-		return fmt.Errorf("unknown command %q (want status, pause, resume, snooze, recalibrate or forget)", r.Command)
+		return fmt.Errorf("unknown command %q (want status, pause, resume, snooze, recalibrate, break, stop or forget)", r.Command)
 	}
 }
 

@@ -38,7 +38,9 @@ const (
 //
 // Serve calls Handle from one goroutine per connection, so several calls
 // may run at the same time: implementations must be safe for concurrent
-// use. The context is cancelled when Serve stops or after HandlerTimeout.
+// use. The context is cancelled when Serve stops, after HandlerTimeout,
+// or once the response has been written (so work that must follow the
+// answer, such as stopping the daemon, can wait for it).
 type Handler interface {
 	Handle(ctx context.Context, req Request) Response
 }

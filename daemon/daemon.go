@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -166,7 +167,18 @@ type Daemon struct {
 	prevState   posture.State
 	journalErr  string
 	restart     []string // configuration keys waiting for a restart
+	configErr   string   // why the last configuration reload failed
+	// wake makes the loop look at once (a pause releases the camera, a
+	// resume samples); running says the loop is there to look, and
+	// offAck is closed by the loop once a pause has the camera off.
+	wake    chan struct{}
+	running bool
+	offAck  chan struct{}
 }
+
+// pauseAckWait bounds how long Pause waits for the loop to release the
+// camera: a burst in progress ends first (about a second).
+const pauseAckWait = 3 * time.Second
 
 // New checks the options and returns a daemon ready to Run.
 func New(opt Options) (*Daemon, error) {
@@ -201,7 +213,7 @@ func New(opt Options) (*Daemon, error) {
 	if opt.Judge == nil {
 		opt.Judge = (*posture.Classifier).Classify
 	}
-	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: vision.CameraIdle, recalibrate: make(chan chan error, 1)}, nil
+	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: vision.CameraIdle, recalibrate: make(chan chan error, 1), wake: make(chan struct{}, 1)}, nil
 }
 
 // Classifier returns the classifier currently in use.
@@ -217,7 +229,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	defer d.opt.Sampler.Close()
 	d.mu.Lock()
 	d.started = d.opt.Now()
+	d.running = true
 	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		d.running = false
+		d.ackOff()
+		d.mu.Unlock()
+	}()
 	defer d.saveState()
 	if d.opt.Journal != nil {
 		// The history is written off the sampling loop; at the stop the
@@ -280,6 +299,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 			if !due.IsZero() && due.Sub(now) < wait {
 				wait = max(due.Sub(now), time.Millisecond)
 			}
+			woken := false
 			select {
 			case <-ctx.Done():
 				return nil
@@ -290,7 +310,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 				d.mu.Unlock()
 				d.apply(ctx, effects)
 				reply <- err
+			case <-d.wake:
+				woken = true
 			case <-time.After(wait):
+			}
+			if woken {
+				break
 			}
 		}
 		if ctx.Err() != nil {
@@ -304,6 +329,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 			}
 			d.mu.Lock()
 			d.camera = vision.CameraOff
+			d.ackOff()
 			d.mu.Unlock()
 			next = d.opt.Now().Add(d.opt.Tick)
 			continue
@@ -416,6 +442,22 @@ func (d *Daemon) recordSample(s Sample, err error) {
 	cp := s
 	cp.Frames = nil // landmarks are kept only for recalibration
 	d.last = &cp
+}
+
+// ackOff tells a waiting Pause that the camera is off. d.mu is held.
+func (d *Daemon) ackOff() {
+	if d.offAck != nil {
+		close(d.offAck)
+		d.offAck = nil
+	}
+}
+
+// poke makes the loop look at once.
+func (d *Daemon) poke() {
+	select {
+	case d.wake <- struct{}{}:
+	default: // already poked
+	}
 }
 
 func (d *Daemon) paused(now time.Time) bool {
@@ -565,6 +607,7 @@ func BaselineAngle(cls *posture.Classifier) *float64 {
 
 // Status is what `neckwatch status` shows.
 type Status struct {
+	PID           int                `json:"pid"`
 	Source        string             `json:"source"`
 	View          string             `json:"view"`
 	Calibrated    bool               `json:"calibrated"`
@@ -578,10 +621,14 @@ type Status struct {
 	Notifications string             `json:"notifications"`
 	History       string             `json:"history"`
 	DoNotDisturb  bool               `json:"do_not_disturb"`
-	Policy        coach.Status       `json:"policy"`
+	Policy        coach.Status       `json:"policy"` // see statusjson.go for its wire form
 	// RestartNeeded names the configuration keys changed in the file that
 	// take effect only after a restart.
 	RestartNeeded []string `json:"restart_needed,omitempty"`
+	// ConfigProblem says why the configuration file could not be
+	// reloaded (SIGHUP); the previous configuration stays in effect until
+	// a reload succeeds.
+	ConfigProblem string `json:"config_problem,omitempty"`
 }
 
 // SampleStatus summarises the last sample.
@@ -602,16 +649,25 @@ func (d *Daemon) SetRestartNeeded(keys []string) {
 	d.restart = append([]string(nil), keys...)
 }
 
+// SetConfigProblem records why a configuration reload failed ("" once one
+// succeeds), for status.
+func (d *Daemon) SetConfigProblem(msg string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.configErr = msg
+}
+
 // Status returns the daemon's current state.
 func (d *Daemon) Status() Status {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.opt.Now()
 	st := Status{
-		Source: d.opt.Source, View: string(d.cls.View), Calibrated: d.cls.Baseline != nil,
+		PID: os.Getpid(), Source: d.opt.Source, View: string(d.cls.View), Calibrated: d.cls.Baseline != nil,
 		Started: d.started, Camera: d.camera, CameraProblem: d.lastErr, Samples: d.samples,
 		Notifications: "ok", DoNotDisturb: d.dnd, Policy: d.opt.Coach.Status(now),
 		History: "off", RestartNeeded: append([]string(nil), d.restart...),
+		ConfigProblem: d.configErr,
 	}
 	if d.opt.Journal != nil {
 		st.History = "ok"
@@ -628,9 +684,12 @@ func (d *Daemon) Status() Status {
 		// Nothing sent yet, but the start-up check found no server.
 		st.Notifications = "unavailable: " + r.LastError().Error()
 	}
-	if wait := d.nextSample.Sub(now); wait > 0 {
+	switch wait := d.nextSample.Sub(now); {
+	case st.Policy.Paused:
+		st.NextSampleIn = "after the pause"
+	case wait > 0:
 		st.NextSampleIn = wait.Round(time.Second).String()
-	} else {
+	default:
 		st.NextSampleIn = "now"
 	}
 	if d.last != nil {
@@ -640,22 +699,43 @@ func (d *Daemon) Status() Status {
 	return st
 }
 
-// Pause stops sampling for dur (0: until Resume).
+// Pause stops sampling for dur (0: until Resume). While the loop runs it
+// returns once the camera is off (or after pauseAckWait), so that a status
+// asked right after tells the truth.
 func (d *Daemon) Pause(dur time.Duration) {
 	d.mu.Lock()
-	effects := d.opt.Coach.Pause(d.opt.Now(), dur)
+	now := d.opt.Now()
+	effects := d.opt.Coach.Pause(now, dur)
+	ack := make(chan struct{})
+	if d.offAck != nil {
+		close(d.offAck) // an earlier Pause stops waiting: this one waits on
+	}
+	d.offAck = ack
+	running := d.running
 	d.mu.Unlock()
-	d.log.Info("paused", "for", dur)
+	if dur == 0 {
+		d.log.Info("paused until resumed")
+	} else {
+		d.log.Info("paused", "for", dur, "until", now.Add(dur).Format(time.TimeOnly))
+	}
 	d.apply(context.Background(), effects)
+	if running {
+		d.poke()
+		select {
+		case <-ack:
+		case <-time.After(pauseAckWait):
+		}
+	}
 }
 
-// Resume ends a pause or snooze.
+// Resume ends a pause or snooze; the loop samples at once.
 func (d *Daemon) Resume() {
 	d.mu.Lock()
 	effects := d.opt.Coach.Resume(d.opt.Now())
 	d.mu.Unlock()
 	d.log.Info("resumed")
 	d.apply(context.Background(), effects)
+	d.poke()
 }
 
 // Snooze silences posture alerts for dur.
@@ -675,13 +755,17 @@ func (d *Daemon) Forget(cut time.Time) {
 	d.opt.Coach.Forget(d.opt.Now(), cut)
 }
 
-// StartBreak starts a break the user asked for (tray menu); a notification
-// says when it is over.
-func (d *Daemon) StartBreak() {
+// StartBreak starts a break the user asked for (tray menu, `neckwatch
+// break`); a notification says when it is over. It reports false when a
+// break was already under way (nothing new is started).
+func (d *Daemon) StartBreak() bool {
 	d.mu.Lock()
-	effects := d.opt.Coach.StartBreak(d.opt.Now())
+	now := d.opt.Now()
+	open := d.opt.Coach.Status(now).BreakWindowOpen
+	effects := d.opt.Coach.StartBreak(now)
 	d.mu.Unlock()
 	d.apply(context.Background(), effects)
+	return !open
 }
 
 // StartGuidedCalibration starts the countdown calibration (the tray's

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
+	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/notify/notifytest"
@@ -382,7 +384,12 @@ func TestUserStartedBreakAndPainPrompt(t *testing.T) {
 	d, s, _ := newTestDaemonWith(t, repeat(verdict(posture.Upright, 0), 400), cfg, coach.SessionOptions{PainPrompt: "00:00"}, rec)
 	d.opt.Now = steppingClock(time.Second)
 	s.now = d.opt.Now
-	d.StartBreak()
+	if !d.StartBreak() {
+		t.Error("StartBreak reports no break started")
+	}
+	if d.StartBreak() {
+		t.Error("a second StartBreak during the break reports a new one")
+	}
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -515,5 +522,55 @@ func TestUnshownAdviceIsAskedAgain(t *testing.T) {
 	snap := d.opt.Coach.Snapshot()
 	if snap.AdviceShownAt != "" {
 		t.Errorf("unshown advice counted as shown at %s", snap.AdviceShownAt)
+	}
+}
+
+// A pause turns the camera off before Pause returns, whatever the wait
+// the loop was in (here a stable posture's hour and a 5 s tick), so the
+// status asked right after says "off" and no next sample until the pause
+// ends; the log names the pause truly; resume samples at once.
+func TestPauseIsTrueAtOnceInStatusAndLog(t *testing.T) {
+	for _, tc := range []struct {
+		dur     time.Duration
+		wantLog string
+		noLog   string
+	}{
+		{20 * time.Second, "msg=paused for=20s until=", "for=0s"},
+		{0, `msg="paused until resumed"`, "for=0s"},
+	} {
+		t.Run(tc.dur.String(), func(t *testing.T) {
+			d, s, _ := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 1000), coach.DefaultConfig(), &notifytest.Recorder{})
+			var logs testenv.SyncBuffer
+			d.log = slog.New(slog.NewTextHandler(&logs, nil))
+			d.opt.Intervals.Stable, d.opt.Intervals.Changing = time.Hour, time.Hour
+			d.opt.Tick = 5 * time.Second
+			sampled := make(chan struct{}, 10)
+			d.opt.OnSample = func(Sample) { sampled <- struct{}{} }
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error)
+			go func() { done <- d.Run(ctx) }()
+			defer func() { cancel(); <-done }()
+			<-sampled
+
+			d.Pause(tc.dur)
+			st := d.Status()
+			if st.Camera != vision.CameraOff || st.NextSampleIn != "after the pause" || !st.Policy.Paused {
+				t.Errorf("right after Pause: camera %q, next sample %q, paused %v; want off, after the pause, true", st.Camera, st.NextSampleIn, st.Policy.Paused)
+			}
+			if l := logs.String(); !strings.Contains(l, tc.wantLog) || strings.Contains(l, tc.noLog) {
+				t.Errorf("log lacks %q or has %q:\n%s", tc.wantLog, tc.noLog, l)
+			}
+			calls := func() int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls }
+			before := calls()
+			d.Resume()
+			select {
+			case <-sampled:
+			case <-time.After(3 * time.Second):
+				t.Fatalf("no sample within 3 s of Resume (a %s tick, an hour's interval)", d.opt.Tick)
+			}
+			if calls() != before+1 {
+				t.Errorf("%d samples after Resume, want 1", calls()-before)
+			}
+		})
 	}
 }

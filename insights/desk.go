@@ -112,8 +112,11 @@ const (
 
 // DayFigure is one calendar day of a check's figure.
 type DayFigure struct {
-	Date    time.Time // local midnight
-	Minutes int       // minutes with the figure
+	Date time.Time // local midnight
+	// Minutes is the time sat upright with the figure, in whole minutes
+	// (not the minutes that held some of it: a minute half upright is
+	// half a minute).
+	Minutes int
 	// Value is the median of those minutes' means (0 when none): the
 	// head's pitch or yaw in degrees, or the distance in centimetres.
 	Value  float64
@@ -213,6 +216,7 @@ func daily(minutes []history.Minute, from time.Time, fig figure) []DayFigure {
 func dailyN(minutes []history.Minute, from time.Time, n int, fig figure) []DayFigure {
 	loc := from.Location()
 	vals := make([][]float64, n)
+	upright := make([]time.Duration, n)
 	index := map[[3]int]int{}
 	out := make([]DayFigure, n)
 	for i := range out {
@@ -229,10 +233,11 @@ func dailyN(minutes []history.Minute, from time.Time, n int, fig figure) []DayFi
 		y, mo, dd := m.Start.In(loc).Date()
 		if i, ok := index[[3]int{y, int(mo), dd}]; ok {
 			vals[i] = append(vals[i], v)
+			upright[i] += min(m.Upright, time.Minute)
 		}
 	}
 	for i := range out {
-		out[i].Minutes = len(vals[i])
+		out[i].Minutes = int(upright[i] / time.Minute)
 		out[i].Value = stats.Median(vals[i])
 		out[i].Enough = out[i].Minutes >= MinDayMinutes
 	}

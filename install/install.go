@@ -76,14 +76,31 @@ type Result struct {
 	// Commands lists the commands that changed state, as shell-like text
 	// (read-only probes are not listed).
 	Commands []string
-	// Notes are remarks for the user: why a fallback was used, how to see
-	// logs, what still needs doing.
+	// Why says why the method was chosen when it is not the first choice
+	// (no systemd user session), in plain words.
+	Why string
+	// Replaced is the command the login entry ran before this install
+	// replaced it with another; Unchanged says the entry was already this
+	// one.
+	Replaced  string
+	Unchanged bool
+	// Notes are remarks for the user: how to see logs, how to start it
+	// now, what still needs doing.
 	Notes []string
 }
 
 // Lines renders the result as human-readable lines.
 func (r Result) Lines() []string {
 	var out []string
+	if r.Why != "" {
+		out = append(out, r.Why)
+	}
+	switch {
+	case r.Replaced != "":
+		out = append(out, "replacing the earlier login entry, which ran: "+r.Replaced)
+	case r.Unchanged:
+		out = append(out, "the login entry was already this one")
+	}
 	for _, p := range r.Written {
 		out = append(out, "wrote "+p)
 	}
@@ -223,7 +240,7 @@ func Install(opts Options) (Result, error) {
 	}
 	sc := systemctl{path: p.systemctl}
 	if ok, why := sc.usable(); !ok {
-		res.Notes = append(res.Notes, why+"; using an XDG autostart entry instead")
+		res.Why = why + "; using an XDG autostart entry instead"
 		return res, installAutostart(&res, p, bin, opts.Args)
 	}
 	return res, installSystemd(&res, p, sc, bin, opts.Args)
@@ -245,6 +262,7 @@ func installSystemd(res *Result, p paths, sc systemctl, bin string, args []strin
 	content := unitFile(bin, args, target)
 	old, err := os.ReadFile(p.unit)
 	existed := err == nil
+	res.noteReplaced(old, existed, content, "ExecStart=")
 	if err := atomicfile.Write(p.unit, content, fileMode, dirMode); err != nil {
 		return fmt.Errorf("write systemd unit: %w", err)
 	}
@@ -288,15 +306,37 @@ func installSystemd(res *Result, p paths, sc systemctl, bin string, args []strin
 
 func installAutostart(res *Result, p paths, bin string, args []string) error {
 	res.Method = MethodAutostart
-	if err := atomicfile.Write(p.desktop, desktopFile(bin, args), fileMode, dirMode); err != nil {
+	content := desktopFile(bin, args)
+	old, err := os.ReadFile(p.desktop)
+	res.noteReplaced(old, err == nil, content, "Exec=")
+	if err := atomicfile.Write(p.desktop, content, fileMode, dirMode); err != nil {
 		return fmt.Errorf("write autostart entry: %w", err)
 	}
 	res.Written = append(res.Written, p.desktop)
 	if _, err := os.Lstat(p.unit); err == nil {
 		res.Notes = append(res.Notes, fmt.Sprintf("an older systemd unit %s is still present; `neckwatch uninstall` removes it", p.unit))
 	}
-	res.Notes = append(res.Notes, "neckwatch will start at your next login; start it now with `neckwatch run`")
+	res.Notes = append(res.Notes, "neckwatch will start at your next login; start it now with `"+shellCommand(append([]string{bin, "run"}, args...))+"`")
 	return nil
+}
+
+// noteReplaced records in res what an existing login entry ran when this
+// install writes a different one, or that it was already this one. key
+// is the line that holds the command (ExecStart= or Exec=).
+func (res *Result) noteReplaced(old []byte, existed bool, content []byte, key string) {
+	switch {
+	case !existed:
+	case string(old) == string(content):
+		res.Unchanged = true
+	default:
+		res.Replaced = "(a file not written by neckwatch install)"
+		for _, l := range strings.Split(string(old), "\n") {
+			if cmd, ok := strings.CutPrefix(strings.TrimSpace(l), key); ok {
+				res.Replaced = cmd
+				break
+			}
+		}
+	}
 }
 
 // unitFile renders the systemd user unit.
@@ -402,10 +442,10 @@ func Uninstall(opts Options) (Result, error) {
 		res.Notes = append(res.Notes, "neckwatch was not installed (no systemd unit or autostart entry found); nothing to do")
 	}
 	if unitRemoved && !usable {
-		res.Notes = append(res.Notes, why+", so a running service could not be stopped; it stops at logout")
+		res.Notes = append(res.Notes, why+", so a running service could not be stopped: `neckwatch stop` stops it now, or it stops at logout")
 	}
 	if desktopRemoved {
-		res.Notes = append(res.Notes, "a neckwatch started by the autostart entry keeps running until you stop it or log out")
+		res.Notes = append(res.Notes, "a neckwatch started by the autostart entry keeps running until `neckwatch stop` or logout")
 	}
 	return res, errors.Join(errs...)
 }

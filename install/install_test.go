@@ -38,6 +38,7 @@ echo "$*" >> '%s'
 case "$*" in
 "--user show-environment")
 	%s
+	[ %d -ne 0 ] && echo "Failed to connect to bus: No medium found" >&2
 	exit %d ;;
 "--user is-active graphical-session.target")
 	exit %d ;;
@@ -48,7 +49,7 @@ case "$*" in
 	if [ %t = true ]; then echo "Failed to disable unit: Access denied" >&2; exit 1; fi ;;
 esac
 exit 0
-`, f.logged, hang, f.showEnvExit, f.activeExit, f.failEnable, f.disableGone, f.failDisable)
+`, f.logged, hang, f.showEnvExit, f.showEnvExit, f.activeExit, f.failEnable, f.disableGone, f.failDisable)
 	if err := os.WriteFile(f.path, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -274,8 +275,8 @@ X-GNOME-Autostart-enabled=true
 	if res.Method != MethodAutostart || len(res.Commands) != 0 {
 		t.Errorf("result %+v", res)
 	}
-	if len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "no systemd user session") {
-		t.Errorf("notes %q should explain the fallback", res.Notes)
+	if !strings.Contains(res.Why, "no systemd user session") {
+		t.Errorf("why %q should explain the fallback", res.Why)
 	}
 
 	// Idempotent here too.
@@ -299,8 +300,8 @@ func TestInstallAutostartWhenSystemctlMissing(t *testing.T) {
 	if res.Method != MethodAutostart {
 		t.Errorf("method %q", res.Method)
 	}
-	if len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "systemctl not found") {
-		t.Errorf("notes %q", res.Notes)
+	if !strings.Contains(res.Why, "systemctl not found") {
+		t.Errorf("why %q", res.Why)
 	}
 	readFile(t, desktopPath(o), 0o644)
 }
@@ -323,8 +324,8 @@ func TestInstallFallsBackWhenProbeHangs(t *testing.T) {
 	if res.Method != MethodAutostart {
 		t.Errorf("method %q", res.Method)
 	}
-	if !strings.Contains(strings.Join(res.Notes, "\n"), "timed out") {
-		t.Errorf("notes %q should mention the timeout", res.Notes)
+	if !strings.Contains(res.Why, "timed out") {
+		t.Errorf("why %q should mention the timeout", res.Why)
 	}
 }
 
@@ -550,5 +551,72 @@ func TestDefaultsFromEnvironment(t *testing.T) {
 	}
 	if p.config != filepath.Join(home, ".config") {
 		t.Errorf("config with relative XDG_CONFIG_HOME %q", p.config)
+	}
+}
+
+// What install prints is the user's business only: no systemctl error text
+// when it falls back, the reason first, the command the entry really runs
+// as the one to start it now, and a second install says what it replaced
+// (or that nothing changed).
+func TestInstallMessages(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		f      fake
+		cmdKey string // the line of the entry that holds the command
+	}{
+		{"autostart", fake{showEnvExit: 1}, "Exec="},
+		{"systemd", fake{}, "ExecStart="},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.f
+			o := setup(t, &f)
+			o.Args = []string{"--tray", "--source=/videos/my clip.mp4"}
+			res, err := Install(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Join(res.Lines(), "\n")
+			for _, noise := range []string{"exit status", "Failed to connect", "show-environment", "replac", "already"} {
+				if strings.Contains(lines, noise) {
+					t.Errorf("first install prints %q:\n%s", noise, lines)
+				}
+			}
+			if tc.name == "autostart" {
+				want := "start it now with `'" + o.Binary + "' run --tray '--source=/videos/my clip.mp4'`"
+				if !strings.Contains(lines, want) {
+					t.Errorf("install does not suggest the entry's own command %s:\n%s", want, lines)
+				}
+				if res.Lines()[0] != res.Why {
+					t.Errorf("the fallback's reason is not said first:\n%s", lines)
+				}
+			}
+			entry := unitPath(o)
+			if tc.name == "autostart" {
+				entry = desktopPath(o)
+			}
+			var firstCmd string
+			for _, l := range strings.Split(readFile(t, entry, 0o644), "\n") {
+				if c, ok := strings.CutPrefix(l, tc.cmdKey); ok {
+					firstCmd = c
+				}
+			}
+
+			res, err = Install(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lines := strings.Join(res.Lines(), "\n"); !strings.Contains(lines, "the login entry was already this one") {
+				t.Errorf("same install again does not say so:\n%s", lines)
+			}
+
+			o.Args = []string{"--tray", "--profile", "desk"}
+			res, err = Install(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lines := strings.Join(res.Lines(), "\n"); !strings.Contains(lines, "replacing the earlier login entry, which ran: "+firstCmd) {
+				t.Errorf("a changed install does not say what it replaced (%s):\n%s", firstCmd, lines)
+			}
+		})
 	}
 }

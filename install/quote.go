@@ -113,3 +113,20 @@ func desktopCommand(argv []string) string {
 	}
 	return strings.ReplaceAll(strings.Join(words, " "), `\`, `\\`)
 }
+
+// shellCommand renders argv for a POSIX shell, for a command the user may
+// type: words with anything but safe characters are single-quoted.
+func shellCommand(argv []string) string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = shellQuote(a)
+	}
+	return strings.Join(out, " ")
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

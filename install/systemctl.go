@@ -61,7 +61,12 @@ func (s systemctl) usable() (bool, string) {
 		return false, "systemctl not found in PATH"
 	}
 	if err := s.probe("show-environment"); err != nil {
-		return false, fmt.Sprintf("no systemd user session (%v)", err)
+		// systemctl's own words ("Failed to connect to bus: No medium
+		// found") say nothing a user can act on here.
+		if errors.Is(err, context.DeadlineExceeded) {
+			return false, fmt.Sprintf("no systemd user session (systemctl --user timed out after %v)", probeTimeout)
+		}
+		return false, "no systemd user session"
 	}
 	return true, ""
 }
@@ -95,7 +100,7 @@ func (s systemctl) invoke(timeout time.Duration, args []string) (string, error) 
 		return display, nil
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		err = fmt.Errorf("timed out after %v: %w", timeout, err)
+		err = fmt.Errorf("timed out after %v: %w: %w", timeout, context.DeadlineExceeded, err)
 	}
 	return display, &CommandError{Cmd: display, Stderr: strings.TrimSpace(stderr.String()), Err: err}
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/neckwatch/neckwatch/insights"
@@ -16,9 +17,29 @@ import (
 var htmlSource string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"add": func(a, b float64) float64 { return a + b },
-	"sub": func(a, b float64) float64 { return a - b },
+	"add":   func(a, b float64) float64 { return a + b },
+	"sub":   func(a, b float64) float64 { return a - b },
+	"prose": prose,
 }).Parse(htmlSource))
+
+// prose puts a sentence of the report's text on the page: what the
+// terminal report marks as a command between backticks is set as code,
+// everything escaped.
+func prose(s string) template.HTML {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 { // an odd backtick: not markup
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 {
+			b.WriteString("<code>" + template.HTMLEscapeString(p) + "</code>")
+		} else {
+			b.WriteString(template.HTMLEscapeString(p))
+		}
+	}
+	return template.HTML(b.String())
+}
 
 // htmlCard is one figure of the week at a glance.
 type htmlCard struct {
@@ -271,6 +292,12 @@ func weekCards(s Summary) []htmlCard {
 	}
 	if s.Present > 0 {
 		cards[1].Value = pct(s.UprightPct())
+	}
+	if !s.HasRates() {
+		// Counts, not rates extrapolated from minutes.
+		few := fmt.Sprintf("in %s at the desk (a rate per hour needs an hour)", minutes(s.Present.Minutes()))
+		cards[2].Value, cards[2].Note = minutes(s.ForwardHeadMinutes()), few
+		cards[3].Value, cards[3].Note = fmt.Sprint(s.Alerts), fmt.Sprintf("%d corrected within a minute; %s", s.Corrections, few)
 	}
 	if p, ok := s.MeanPain(); ok {
 		cards[5].Value = fmt.Sprintf("%.1f", p)

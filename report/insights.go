@@ -135,6 +135,10 @@ func BuildWeekly(days []history.Day, minutes []history.Minute, dismissed []strin
 	} else {
 		l := fmt.Sprintf("%s at the desk on %d %s, %s upright, %.1f forward-head minutes per hour",
 			hours(t.PresentHours()), t.DaysWithData, plural(t.DaysWithData, "day", "days"), pct(t.UprightPct()), t.ForwardHeadPerHour())
+		if !t.HasRates() {
+			l = fmt.Sprintf("%s at the desk on %d %s, %s upright, %s of forward head",
+				hours(t.PresentHours()), t.DaysWithData, plural(t.DaysWithData, "day", "days"), pct(t.UprightPct()), fmt.Sprintf("%.0f min", t.ForwardHeadMinutes()))
+		}
 		if t.BreaksSuggested > 0 {
 			l += fmt.Sprintf(", %d of %d breaks taken", t.BreaksTaken, t.BreaksSuggested)
 		}
@@ -142,7 +146,7 @@ func BuildWeekly(days []history.Day, minutes []history.Minute, dismissed []strin
 	}
 	b := before.Totals
 	var figs []string
-	if b.Present > 0 && t.Present > 0 {
+	if b.HasRates() && t.HasRates() {
 		figs = append(figs, forwardHeadFigure(b.ForwardHeadPerHour(), t.ForwardHeadPerHour()).Plain)
 	}
 	pb, okB := b.MeanPain()

@@ -139,6 +139,16 @@ func (s Summary) UprightPct() float64 {
 // ForwardHeadMinutes is the total forward-head time in minutes.
 func (s Summary) ForwardHeadMinutes() float64 { return s.ForwardHead.Minutes() }
 
+// MinRatePresent is the time at the desk a per-hour rate needs: from 12
+// minutes, one alert would read "5.0/h", an extrapolation nobody
+// measured.
+const MinRatePresent = time.Hour
+
+// HasRates reports whether the per-hour rates (ForwardHeadPerHour,
+// AlertsPerHour) stand on at least MinRatePresent at the desk; below it
+// the report gives the counts instead.
+func (s Summary) HasRates() bool { return s.Present >= MinRatePresent }
+
 // ForwardHeadPerHour is forward-head minutes per present hour (0 when
 // never present).
 func (s Summary) ForwardHeadPerHour() float64 {

@@ -384,3 +384,29 @@ func TestBuildAcrossDST(t *testing.T) {
 		t.Errorf("Mon 26 Oct has no data")
 	}
 }
+
+// A rate per hour needs an hour at the desk: a trend between two halves
+// of minutes compares no rates (one alert in 10 minutes is not "6/h"),
+// only the upright share; with an hour each, the rates are compared.
+func TestTrendRatesNeedAnHour(t *testing.T) {
+	for _, tc := range []struct {
+		present   time.Duration
+		wantRates bool
+	}{{10 * time.Minute, false}, {59 * time.Minute, false}, {time.Hour, true}} {
+		day := func(d int) history.Day {
+			wd := workDay(date(d), 3, 1, 5, 2, 45)
+			wd.Present, wd.Upright, wd.ForwardHead, wd.Slouch = tc.present, tc.present/2, tc.present/4, 0
+			return wd
+		}
+		r := Build([]history.Day{day(2), day(3)}, date(2), date(3))
+		if r.Trend == nil || r.Trend.Upright == nil {
+			t.Fatalf("%v a day: no trend or no upright figure: %+v", tc.present, r.Trend)
+		}
+		if got := r.Trend.ForwardHead != nil && r.Trend.Alerts != nil; got != tc.wantRates {
+			t.Errorf("%v a day: rates compared %v, want %v (%v)", tc.present, got, tc.wantRates, r.Trend.Figures())
+		}
+		if got := r.Totals.HasRates(); got != (2*tc.present >= time.Hour) {
+			t.Errorf("%v in all: HasRates %v", 2*tc.present, got)
+		}
+	}
+}

@@ -164,9 +164,11 @@ func buildTrend(days []history.Day) *Trend {
 	t.After.Days = k
 	b, a := &t.Before, &t.After
 
-	if b.Present > 0 && a.Present > 0 {
+	if b.HasRates() && a.HasRates() {
 		t.ForwardHead = forwardHeadFigure(b.ForwardHeadPerHour(), a.ForwardHeadPerHour())
 		t.Alerts = alertsFigure(b.AlertsPerHour(), a.AlertsPerHour())
+	}
+	if b.Present > 0 && a.Present > 0 {
 		t.Upright = uprightFigure(b.UprightPct(), a.UprightPct())
 	}
 	if pb, ok := b.MeanPain(); ok {

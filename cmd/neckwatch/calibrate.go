@@ -6,16 +6,19 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/neckwatch/neckwatch/analysis"
 	"github.com/neckwatch/neckwatch/calibration"
+	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
 )
 
 const calibrateUsage = `Usage: neckwatch calibrate --source SRC [--view auto|front|side] [--profile NAME | --out FILE] [--tired [--tired-source SRC]] [--config FILE]
+       neckwatch calibrate --restore [N] [--profile NAME | --out FILE] [--config FILE]
 
 Sit upright, as you mean to sit, and run this: it samples a few seconds
 of a camera (or every frame of a video, image or folder), drops frames
@@ -34,12 +37,17 @@ you are flagged: halfway from your upright to it, even when each figure
 moves little. From a camera the step follows on the same camera; from a
 video, image or folder give the tired posture as --tired-source. Front
 view only. Without it the default limits apply.
+
+Each calibration keeps the baseline it replaces, dated, beside the file
+(the last 5). --restore lists them, newest first; --restore N puts the
+Nth back (and keeps the one it replaces, so a restore can be undone too).
 `
 
 func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	var pf pipelineFlags
 	var profile, out string
 	var seconds float64
+	var restore bool
 	fs := newFlagSet("calibrate", calibrateUsage, stdout)
 	pf.register(fs)
 	fs.StringVar(&profile, "profile", "", "profile name to store the baseline under (default from config: camera.profile, 'default')")
@@ -49,11 +57,19 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	var tiredSource string
 	fs.BoolVar(&tired, "tired", false, "add the optional second step: your own tired posture (see above)")
 	fs.StringVar(&tiredSource, "tired-source", "", "video, image or folder of your tired posture (with --tired; default: the same camera)")
-	if err := parseFlags(fs, args); err != nil {
+
+	fs.BoolVar(&restore, "restore", false, "list the earlier baselines kept for the profile or file; with a number N after it, put the Nth back")
+	if err := parseFlagsWithArgs(fs, args); err != nil {
 		return err
 	}
 	if profile != "" && out != "" {
 		return usagef("give --profile or --out, not both")
+	}
+	if restore {
+		return restoreCalibration(stdout, pf.configPath, profile, out, fs.Args())
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := pf.configure()
 	if err != nil {
@@ -73,18 +89,9 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 			return usageError{err.Error()}
 		}
 	}
-	path := out
-	switch {
-	case path != "":
-	case profile == "" && cfg.Camera.Calibration != "":
-		path = cfg.Camera.Calibration
-	default:
-		if profile == "" {
-			profile = cfg.Camera.Profile
-		}
-		if path, err = calibration.ProfilePath(profile); err != nil {
-			return err
-		}
+	path, profile, err := calibrationTarget(cfg, profile, out)
+	if err != nil {
+		return err
 	}
 	cls, err := pf.classifier(cfg, nil)
 	if err != nil {
@@ -116,7 +123,9 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	}
 	var frames []landmark.Frame
 	skipped := 0
+	progress := newProgress(stderr, info) // a long video takes a while, as in check
 	err = analysis.Each(src, pipe, cls, func(r analysis.Result) error {
+		progress.update(r.Info.Index + 1)
 		if r.Err != nil || r.Camera != "" { // undecodable, black or frozen
 			skipped++
 			return nil
@@ -130,6 +139,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	})
+	progress.done()
 	var tiredFrames []landmark.Frame
 	if err == nil && tired {
 		tiredFrames, err = sampleTired(src, pipe, cls, tiredSource, camera, seconds, stderr)
@@ -149,7 +159,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Calibrated from %d frames (%d rejected); saved %s\n", b.Frames, b.Rejected, path)
 	if backup != "" {
-		fmt.Fprintf(stdout, "The previous calibration is kept as %s (move it back to undo).\n", backup)
+		fmt.Fprintf(stdout, "The previous baseline is kept as %s; `neckwatch calibrate --restore` lists the last %d and puts one back.\n", backup, calibration.KeepBackups)
 	}
 	describeBaseline(stdout, b, cls)
 	return nil
@@ -196,6 +206,82 @@ func sampleTired(camSrc vision.FrameSource, pipe *vision.Pipeline, cls *posture.
 		return nil
 	})
 	return frames, err
+}
+
+// calibrationTarget is the file calibrate writes (and --restore restores):
+// --out, else the configuration's camera.calibration unless --profile is
+// given, else the profile's file; and the profile name it belongs to.
+func calibrationTarget(cfg config.Config, profile, out string) (path, name string, err error) {
+	switch {
+	case out != "":
+		return out, profile, nil
+	case profile == "" && cfg.Camera.Calibration != "":
+		return cfg.Camera.Calibration, profile, nil
+	}
+	if profile == "" {
+		profile = cfg.Camera.Profile
+	}
+	path, err = calibration.ProfilePath(profile)
+	return path, profile, err
+}
+
+// restoreCalibration lists the baselines kept beside the calibration
+// file, or with a number puts that one back.
+func restoreCalibration(stdout io.Writer, configPath, profile, out string, rest []string) error {
+	if len(rest) > 1 {
+		return usagef("--restore takes one number, the backup's in the list (see `neckwatch calibrate --restore`)")
+	}
+	if profile != "" {
+		if err := calibration.ValidateName(profile); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	cfg, err := config.Load(configPath)
+	if err != nil {
+		return err
+	}
+	path, _, err := calibrationTarget(cfg, profile, out)
+	if err != nil {
+		return err
+	}
+	backups, err := calibration.Backups(path)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		if len(backups) == 0 {
+			fmt.Fprintf(stdout, "No earlier baselines are kept for %s.\n", path)
+			return nil
+		}
+		fmt.Fprintf(stdout, "Earlier baselines of %s, newest first:\n", path)
+		for i, b := range backups {
+			what := fmt.Sprintf("%s view, %d frame(s)", b.Baseline.View, b.Baseline.Frames)
+			if b.Err != nil {
+				what = "unusable: " + b.Err.Error()
+			}
+			fmt.Fprintf(stdout, "%3d  %s  %s\n", i+1, b.Made.Local().Format("2006-01-02 15:04:05"), what)
+		}
+		fmt.Fprintln(stdout, "Put one back with `neckwatch calibrate --restore N` (with the same --profile or --out).")
+		return nil
+	}
+	n, err := strconv.Atoi(rest[0])
+	if err != nil || n < 1 || n > len(backups) {
+		if len(backups) == 0 {
+			return fmt.Errorf("no earlier baselines are kept for %s", path)
+		}
+		return usagef("--restore %s: give a number from 1 to %d (see `neckwatch calibrate --restore`)", rest[0], len(backups))
+	}
+	b := backups[n-1]
+	kept, err := calibration.Restore(path, b.Path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Restored the baseline of %s to %s.\n", b.Made.Local().Format("2006-01-02 15:04:05"), path)
+	if kept != "" {
+		fmt.Fprintf(stdout, "The baseline it replaced is kept as %s.\n", kept)
+	}
+	fmt.Fprintln(stdout, "A running daemon goes on with the baseline it has until it is started again (`neckwatch stop`, then `neckwatch run`).")
+	return nil
 }
 
 // describeBaseline previews what the baseline means: users asked to see the

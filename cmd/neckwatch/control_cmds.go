@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/neckwatch/neckwatch/coach"
@@ -16,6 +18,7 @@ import (
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/install"
+	"github.com/neckwatch/neckwatch/vision"
 	"github.com/spf13/pflag"
 )
 
@@ -84,14 +87,69 @@ var (
 	runPause       = simpleControl("pause", "Usage: neckwatch pause [DURATION]\n\nStops sampling (the camera stays off) for DURATION, e.g. 30m (at most 24h), or until `neckwatch resume`.\n", control.CmdPause, 0, 1)
 	runResume      = simpleControl("resume", "Usage: neckwatch resume\n\nEnds a pause or a snooze.\n", control.CmdResume, 0, 0)
 	runSnooze      = simpleControl("snooze", "Usage: neckwatch snooze DURATION\n\nSilences posture resets for DURATION, e.g. 1h (at most 24h); break suggestions still come.\n", control.CmdSnooze, 1, 1)
-	runRecalibrate = simpleControl("recalibrate", "Usage: neckwatch recalibrate\n\nSit upright and run it: the running daemon samples you now and makes that its new baseline,\nwritten to the calibration it judges by (its --calibration file or profile; see its log);\nthe previous baseline is kept beside it as FILE.bak.\n", control.CmdRecalibrate, 0, 0)
+	runBreak       = simpleControl("break", "Usage: neckwatch break\n\nStarts a traction or mobility break now (the tray's \"Start a traction break now\");\na notification says when it is over.\n", control.CmdBreak, 0, 0)
+	runRecalibrate = simpleControl("recalibrate", "Usage: neckwatch recalibrate\n\nSit upright and run it: the running daemon samples you now and makes that its new baseline,\nwritten to the calibration it judges by (its --calibration file or profile; see its log);\nthe previous baseline is kept beside it (`neckwatch calibrate --restore` puts it back).\n", control.CmdRecalibrate, 0, 0)
 )
+
+const stopUsage = `Usage: neckwatch stop
+
+Stops the running daemon as SIGTERM would: it stops sampling, releases the
+camera, saves the day's state and exits. Waits until it has.
+`
+
+// stopWait bounds how long stop waits for the daemon to be gone: it exits
+// within a second of being asked.
+const stopWait = 10 * time.Second
+
+func runStop(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("stop", stopUsage, stdout)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := daemonStatus()
+	if err != nil {
+		return err
+	}
+	if _, err := callDaemon(control.Request{Command: control.CmdStop}); err != nil {
+		return err
+	}
+	// Gone: the socket no longer answers and the process has exited (it
+	// removes the socket a moment before it releases its lock and exits).
+	deadline := time.Now().Add(stopWait)
+	for {
+		_, err := control.Call(context.Background(), control.SocketPath(), control.Request{Command: control.CmdStatus})
+		if errors.Is(err, control.ErrNotRunning) && errors.Is(syscall.Kill(st.PID, 0), syscall.ESRCH) {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("asked neckwatch (pid %d) to stop, but it still answers after %s: see its log", st.PID, stopWait)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	fmt.Fprintf(stdout, "neckwatch (pid %d) stopped\n", st.PID)
+	return nil
+}
+
+// daemonStatus asks the running daemon for its status.
+func daemonStatus() (daemon.Status, error) {
+	var st daemon.Status
+	resp, err := callDaemon(control.Request{Command: control.CmdStatus})
+	if err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal(resp.Status, &st); err != nil {
+		return st, fmt.Errorf("daemon sent an unreadable status: %w", err)
+	}
+	return st, nil
+}
 
 const statusUsage = `Usage: neckwatch status [--json]
 
 Shows what the running daemon sees: camera, last posture sample, alert
 state, load towards the next break, and any problem (camera busy, no
-notification service).
+notification service, a configuration file that could not be reloaded).
+--json prints it as one JSON object: snake_case keys, durations as
+strings ("5m0s"), null for a time that is not set, and the daemon's pid.
 `
 
 func runStatus(args []string, stdout, stderr io.Writer) error {
@@ -101,33 +159,36 @@ func runStatus(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	resp, err := callDaemon(control.Request{Command: control.CmdStatus})
-	if err != nil {
-		return err
-	}
 	if asJSON {
+		resp, err := callDaemon(control.Request{Command: control.CmdStatus})
+		if err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, string(resp.Status))
 		return nil
 	}
-	var st daemon.Status
-	if err := json.Unmarshal(resp.Status, &st); err != nil {
-		return fmt.Errorf("daemon sent an unreadable status: %w", err)
+	st, err := daemonStatus()
+	if err != nil {
+		return err
 	}
-	printStatus(stdout, st)
+	printStatus(stdout, st, time.Now())
 	return nil
 }
 
-func printStatus(w io.Writer, st daemon.Status) {
+func printStatus(w io.Writer, st daemon.Status, now time.Time) {
 	calibrated := "not calibrated (population figures)"
 	if st.Calibrated {
 		calibrated = "calibrated"
 	}
-	fmt.Fprintf(w, "running since %s on %s (%s view, %s)\n", st.Started.Local().Format("15:04"), st.Source, st.View, calibrated)
+	fmt.Fprintf(w, "running since %s on %s (%s view, %s; pid %d)\n", clockAt(st.Started, now), st.Source, st.View, calibrated, st.PID)
 	cam := string(st.Camera)
-	if st.CameraProblem != "" {
+	switch {
+	case st.CameraProblem != "" && st.Camera == vision.CameraOff:
+		cam += " (paused); before the pause: " + st.CameraProblem
+	case st.CameraProblem != "":
 		cam += ": " + st.CameraProblem
 	}
-	fmt.Fprintf(w, "camera:        %s; open %.1f%% of the time; next sample in %s\n", cam, st.CameraOpenPct, st.NextSampleIn)
+	fmt.Fprintf(w, "camera:        %s; %s; next sample %s\n", cam, openShare(st.CameraOpenPct), nextSample(st.NextSampleIn))
 	if s := st.LastSample; s != nil {
 		line := fmt.Sprintf("%s (severity %.2f)", s.State, s.Severity)
 		if s.NeckAngleDeg != nil {
@@ -141,21 +202,7 @@ func printStatus(w io.Writer, st daemon.Status) {
 		fmt.Fprintln(w, "posture:       no sample yet")
 	}
 	p := st.Policy
-	phase := string(p.Phase)
-	switch {
-	case p.Paused && p.PausedUntil.IsZero():
-		phase += " (until resumed)"
-	case p.Paused:
-		phase += " until " + p.PausedUntil.Local().Format("15:04")
-	case p.Snoozed:
-		phase += " until " + p.SnoozedUntil.Local().Format("15:04")
-	}
-	if p.Bad {
-		phase += fmt.Sprintf("; next reset %s", p.NextAlertAt.Local().Format("15:04:05"))
-	} else if p.OnsetElapsed > 0 {
-		phase += fmt.Sprintf("; bad for %s of %s", p.OnsetElapsed.Round(time.Second), p.Onset)
-	}
-	fmt.Fprintf(w, "alerts:        %s\n", phase)
+	fmt.Fprintf(w, "alerts:        %s\n", alertsLine(p, now))
 	fmt.Fprintf(w, "break load:    %s of %s (%.0f%%); breaks today %d of %d\n", p.Load.Round(time.Second), p.Budget, 100*p.LoadFraction, p.BreaksToday, p.MaxBreaksPerDay)
 	dnd := ""
 	if st.DoNotDisturb {
@@ -163,9 +210,81 @@ func printStatus(w io.Writer, st daemon.Status) {
 	}
 	fmt.Fprintf(w, "notifications: %s%s\n", st.Notifications, dnd)
 	fmt.Fprintf(w, "history:       %s\n", st.History)
+	if st.ConfigProblem != "" {
+		fmt.Fprintf(w, "config:        not reloaded, the previous one is in effect: %s\n", st.ConfigProblem)
+	}
 	if len(st.RestartNeeded) > 0 {
 		fmt.Fprintf(w, "restart to apply: %s (changed in the configuration file)\n", strings.Join(st.RestartNeeded, ", "))
 	}
+}
+
+// alertsLine says whether posture alerts can come now and why not: paused
+// (camera off), snoozed, held by quiet hours, or on, with what the coach
+// makes of the posture.
+func alertsLine(p coach.Status, now time.Time) string {
+	switch {
+	case p.Paused && p.PausedUntil.IsZero():
+		return "paused until `neckwatch resume` (camera off)"
+	case p.Paused:
+		return "paused until " + clockAt(p.PausedUntil, now) + " (camera off)"
+	}
+	line := "on"
+	switch {
+	case p.Snoozed:
+		line = "snoozed until " + clockAt(p.SnoozedUntil, now) + " (breaks still come)"
+	case p.QuietHours:
+		line = "held (quiet hours)"
+	}
+	switch {
+	case p.Bad && !p.NextAlertAt.IsZero():
+		line += "; posture needs attention, next reset " + clockAt(p.NextAlertAt, now)
+	case p.Bad:
+		line += "; posture needs attention"
+	case p.OnsetElapsed > 0:
+		line += fmt.Sprintf("; posture bad for %s of %s", p.OnsetElapsed.Round(time.Second), p.Onset)
+	case p.Phase == coach.PhaseAway:
+		line += "; you are away"
+	case p.Phase == coach.PhaseUpright:
+		line += "; posture upright"
+	case p.Phase == coach.PhaseUnknown:
+		line += "; waiting for a sample"
+	}
+	return line
+}
+
+// clockAt is t as status shows it: with seconds within the hour around
+// now (a 20 s pause ends at 13:24:35, not "13:24"), with the day when it
+// is another day.
+func clockAt(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if d := t.Sub(now); d > -time.Hour && d < time.Hour {
+		return t.Format("15:04:05")
+	}
+	if y, m, d := t.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
+		return t.Format("Mon 2 Jan 15:04")
+	}
+	return t.Format("15:04")
+}
+
+// openShare says how much of the time the camera was open, without
+// rounding a camera that was open a little to "0.0%".
+func openShare(pct float64) string {
+	switch {
+	case pct <= 0:
+		return "not opened yet"
+	case pct < 0.1:
+		return "open under 0.1% of the time"
+	}
+	return fmt.Sprintf("open %.1f%% of the time", pct)
+}
+
+// nextSample phrases the daemon's next_sample_in ("5s", "now", "after the
+// pause") after "next sample".
+func nextSample(in string) string {
+	if _, err := time.ParseDuration(in); err == nil {
+		return "in " + in
+	}
+	return in
 }
 
 const configUsage = `Usage: neckwatch config [--config FILE] [--default]

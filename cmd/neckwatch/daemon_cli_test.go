@@ -133,9 +133,14 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 		if code, _, stderr := runCLI(t, c.args...); code != 0 {
 			t.Fatalf("%v: %s", c.args, stderr)
 		}
-		pol, _ := statusJSON(t)["policy"].(map[string]any)
-		if c.phase != "" && pol["Phase"] != c.phase {
-			t.Errorf("after %v phase %v, want %s", c.args, pol["Phase"], c.phase)
+		st := statusJSON(t)
+		pol, _ := st["policy"].(map[string]any)
+		if c.phase != "" && pol["phase"] != c.phase {
+			t.Errorf("after %v phase %v, want %s", c.args, pol["phase"], c.phase)
+		}
+		// A pause has the camera off at once, and no sample until it ends.
+		if c.phase == "paused" && (st["camera"] != "off" || st["next_sample_in"] != "after the pause") {
+			t.Errorf("after %v: camera %v, next sample %v", c.args, st["camera"], st["next_sample_in"])
 		}
 	}
 	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "camera:") || !strings.Contains(out, "notifications: unavailable") {
@@ -148,6 +153,13 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 	os.WriteFile(conf, []byte("[alerts]\nonsett = \"5s\"\n"), 0o600)
 	cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "the reload error in the log", func() bool { return strings.Contains(logBuf.String(), "configuration not reloaded") })
+	// ... and in status, until a reload works.
+	if p, _ := statusJSON(t)["config_problem"].(string); !strings.Contains(p, "alerts.onsett") {
+		t.Errorf("status config_problem %q, want the reload error", p)
+	}
+	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "config:        not reloaded") {
+		t.Errorf("human status lacks the reload error:\n%s", out)
+	}
 	// A good file: the alert timing applies at once; the camera and the
 	// log level need a restart, and the log and status say which.
 	os.WriteFile(conf, []byte("[camera]\nview = \"side\"\n[alerts]\nonset = \"90s\"\n[log]\nlevel = \"debug\"\n"), 0o600)
@@ -157,8 +169,8 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 		return fmt.Sprint(keys) == "[camera.view log.level]"
 	})
 	waitFor(t, "the restart keys in the log", func() bool { return strings.Contains(logBuf.String(), "take effect after a restart") })
-	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "restart to apply: camera.view, log.level") {
-		t.Errorf("human status lacks the restart keys:\n%s", out)
+	if code, out, _ := runCLI(t, "status"); code != 0 || !strings.Contains(out, "restart to apply: camera.view, log.level") || strings.Contains(out, "config:") {
+		t.Errorf("human status lacks the restart keys or still shows the fixed reload error:\n%s", out)
 	}
 
 	start := time.Now()
@@ -308,5 +320,54 @@ func TestDaemonStopsQuicklyAndKeepsUnwrittenHistory(t *testing.T) {
 	code, out, stderr := runCLI(t, "history", "export", "--format", "json")
 	if code != 0 || strings.Count(out, `"paused"`) != 1 {
 		t.Errorf("history after the restart (exit %d, %s) does not hold the pause once:\n%s", code, stderr, out)
+	}
+}
+
+// `neckwatch break` starts a break over the socket (once: a second one
+// says a break is under way); `neckwatch stop` stops the daemon as
+// SIGTERM would (exit 0, state saved) and returns once it is gone; with
+// nothing running both say so.
+func TestStopAndBreakCommands(t *testing.T) {
+	env := daemonEnv(t)
+	bin := binary(t)
+	cmd, logBuf, done := startDaemon(t, bin, env)
+	pid := int(statusJSON(t)["pid"].(float64))
+	if pid != cmd.Process.Pid {
+		t.Errorf("status pid %d, daemon pid %d", pid, cmd.Process.Pid)
+	}
+
+	steps := []struct {
+		args []string
+		code int
+		want string
+	}{
+		// No notification service here (daemonEnv): the answer says so.
+		{[]string{"break"}, 0, "break started; no notification will say when it is over"},
+		{[]string{"break"}, 0, "already under way; no notification"},
+		{[]string{"break", "now"}, 2, "Usage: neckwatch break"},
+		{[]string{"stop", "now"}, 2, "unexpected argument"},
+		{[]string{"stop"}, 0, fmt.Sprintf("neckwatch (pid %d) stopped", cmd.Process.Pid)},
+		{[]string{"stop"}, 1, "not running"},
+		{[]string{"break"}, 1, "not running"},
+	}
+	for _, s := range steps {
+		code, out, stderr := runCLI(t, s.args...)
+		if code != s.code || !strings.Contains(out+stderr, s.want) {
+			t.Errorf("%v: exit %d (want %d)\nstdout: %s\nstderr: %s", s.args, code, s.code, out, stderr)
+		}
+		if s.args[0] == "stop" && s.code == 0 {
+			// stop returned: the daemon has exited, with status 0.
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("daemon exit after stop: %v\n%s", err, logBuf)
+				}
+			case <-time.After(time.Second):
+				t.Fatalf("daemon still running 1 s after `neckwatch stop` returned")
+			}
+		}
+	}
+	if !strings.Contains(logBuf.String(), "neckwatch stopped") {
+		t.Errorf("the daemon did not stop cleanly:\n%s", logBuf)
 	}
 }

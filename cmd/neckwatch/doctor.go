@@ -1,30 +1,39 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"strings"
 	"time"
 
-	"github.com/godbus/dbus/v5"
 	"gocv.io/x/gocv"
 
 	"github.com/neckwatch/neckwatch/calibration"
+	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/models"
+	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/vision"
 )
 
-const doctorUsage = `Usage: neckwatch doctor [--models DIR]
+const doctorUsage = `Usage: neckwatch doctor [--config FILE] [--models DIR]
 
-Checks what neckwatch needs and prints what to fix: OpenCV, the model files
-and their checksums, cameras, the desktop notification service, and the
-calibration profiles. Exits 1 when something essential is missing.
+Checks what 'neckwatch run' needs, with the configuration it would use
+(~/.config/neckwatch/config.toml or --config), and prints what to fix:
+the configuration, OpenCV, the four model files and their checksums, the
+networks run loads, the calibration run would judge by, the camera or
+video source, the desktop notification service (without starting a D-Bus
+session of its own), and the calibration profiles. Exits 1 when run would
+fail (a FAIL line); WARN lines are things run works around.
 `
 
 func runDoctor(args []string, stdout, stderr io.Writer) error {
-	var modelsDir string
+	var f runFlags
 	fs := newFlagSet("doctor", doctorUsage, stdout)
-	fs.StringVar(&modelsDir, "models", "", "directory with the model files, when they are not embedded")
+	fs.StringVar(&f.configPath, "config", "", "configuration file (default ~/.config/neckwatch/config.toml)")
+	fs.StringVar(&f.modelsDir, "models", "", "directory with the model files, when they are not embedded")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -44,39 +53,86 @@ func runDoctor(args []string, stdout, stderr io.Writer) error {
 	report(true, true, "neckwatch", version)
 	report(true, true, "OpenCV", fmt.Sprintf("%s (gocv %s)", gocv.OpenCVVersion(), gocv.Version()))
 
+	// The configuration exactly as run reads it; the checks below go on
+	// with the defaults when it is broken, so every problem shows at once.
+	cfg, err := f.effectiveConfig()
+	switch {
+	case err != nil:
+		report(false, true, "config", err.Error())
+		cfg = config.Default()
+		if f.modelsDir != "" {
+			cfg.Camera.ModelsDir = f.modelsDir
+		}
+	default:
+		report(true, true, "config", configSource(f.configPath))
+	}
+
+	faceModel := models.YuNet
+	if cfg.Camera.AccurateFace {
+		faceModel = models.YuNetN
+	}
 	for _, spec := range models.All {
-		_, src, err := models.Load(spec, modelsDir)
-		essential := spec != models.YuNetN // the accurate face model is optional
+		_, src, err := models.Load(spec, cfg.Camera.ModelsDir)
+		// Run needs the face detector the configuration picks; the other
+		// one is optional.
+		essential := spec != models.YuNet && spec != models.YuNetN || spec == faceModel
 		if err != nil {
 			report(false, essential, "model", err.Error())
 			continue
 		}
-		report(true, essential, "model", fmt.Sprintf("%s sha256 ok (%s)", spec.Name, src))
+		report(true, essential, "model", fmt.Sprintf("%s sha256 ok (%s): %s", spec.Name, src, spec.Role))
 	}
-	cfg := vision.DefaultPipelineConfig()
-	cfg.ModelDir = modelsDir
-	if p, err := vision.NewPipeline(cfg); err != nil {
+	pcfg := vision.DefaultPipelineConfig()
+	pcfg.AccurateFace = cfg.Camera.AccurateFace
+	pcfg.ModelDir = cfg.Camera.ModelsDir
+	if p, err := vision.NewPipeline(pcfg); err != nil {
 		report(false, true, "pipeline", err.Error())
 	} else {
 		p.Close()
-		report(true, true, "pipeline", "both networks load in OpenCV's dnn module")
+		report(true, true, "pipeline", fmt.Sprintf("the three networks run uses load in OpenCV's dnn module: %s, %s, %s", faceModel.Name, models.FaceMesh.Name, models.PoseNet.Name))
 	}
 
-	if cams := vision.ListCameras(); len(cams) > 0 {
-		report(true, false, "cameras", fmt.Sprint(cams))
+	if b, path, err := loadBaseline(cfg, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		report(false, true, "calibration", err.Error())
+	} else if b == nil {
+		report(false, false, "calibration", "none: run judges by population figures; sit upright and run `neckwatch calibrate`")
 	} else {
-		report(false, false, "cameras", "no /dev/video* device: plug in a webcam, or use --source with a video file or images")
+		report(true, true, "calibration", path)
 	}
 
-	if name, err := notificationServer(); err != nil {
-		report(false, false, "notifications", err.Error())
+	cams := vision.ListCameras()
+	switch err := checkSource(cfg.Camera.Source); {
+	case err != nil:
+		report(false, true, "source", err.Error())
+	case !cameraSpec(cfg.Camera.Source):
+		report(true, true, "source", cfg.Camera.Source)
+	case len(cams) == 0:
+		report(false, false, "source", fmt.Sprintf("camera %s: no /dev/video* device; run waits for one (plug in a webcam, or set --source to a video file)", cfg.Camera.Source))
+	default:
+		report(true, true, "source", fmt.Sprintf("camera %s; cameras present: %v", cfg.Camera.Source, cams))
+	}
+
+	if !cfg.Notifications.Enabled {
+		report(true, false, "notifications", "off in the configuration (notifications.enabled = false): alerts are logged only")
 	} else {
-		report(true, false, "notifications", name)
+		// notify.Desktop finds the session bus as run does and never
+		// starts one (godbus's own connect would run dbus-launch and
+		// leave a dbus-daemon behind).
+		desktop := notify.NewDesktop()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		info, err := desktop.Check(ctx)
+		cancel()
+		desktop.Close()
+		if err != nil {
+			report(false, false, "notifications", fmt.Sprintf("%v: alerts would be logged only (install and start a notification service, e.g. dunst)", err))
+		} else {
+			report(true, false, "notifications", info.String())
+		}
 	}
 
 	dir, err := calibration.ConfigDir()
 	if err != nil {
-		report(false, false, "config", err.Error())
+		report(false, false, "profiles", err.Error())
 	} else if names, err := calibration.Profiles(); err != nil {
 		report(false, false, "profiles", err.Error())
 	} else if len(names) == 0 {
@@ -91,36 +147,22 @@ func runDoctor(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d essential check(s) failed; fix the FAIL lines above", failed)
+		return fmt.Errorf("%d check(s) failed: `neckwatch run` would not start; fix the FAIL lines above", failed)
 	}
 	return nil
 }
 
-// notificationServer asks the session bus for the freedesktop
-// notification server's name, with a short timeout.
-func notificationServer() (string, error) {
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && os.Getenv("XDG_RUNTIME_DIR") == "" {
-		return "", fmt.Errorf("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset): alerts cannot be shown")
+// configSource says which configuration file doctor checked.
+func configSource(path string) string {
+	if path == "" {
+		def, err := config.Path()
+		if err != nil {
+			return "defaults"
+		}
+		if _, err := os.Stat(def); err != nil {
+			return "no " + def + ": the defaults"
+		}
+		path = def
 	}
-	conn, err := dbus.ConnectSessionBus()
-	if err != nil {
-		return "", fmt.Errorf("cannot reach the D-Bus session bus: %v", err)
-	}
-	defer conn.Close()
-	obj := conn.Object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
-	done := make(chan *dbus.Call, 1)
-	call := obj.Go("org.freedesktop.Notifications.GetServerInformation", 0, done)
-	select {
-	case <-call.Done:
-	case <-time.After(2 * time.Second):
-		return "", fmt.Errorf("notification service did not answer within 2 s")
-	}
-	if call.Err != nil {
-		return "", fmt.Errorf("no notification service on the session bus (install and start one, e.g. dunst): %v", call.Err)
-	}
-	var name, vendor, ver, spec string
-	if err := call.Store(&name, &vendor, &ver, &spec); err != nil {
-		return "", fmt.Errorf("notification service answered oddly: %v", err)
-	}
-	return fmt.Sprintf("%s %s (%s)", name, ver, vendor), nil
+	return strings.TrimSpace(path) + " is valid"
 }

@@ -81,6 +81,18 @@ func pinClock(t *testing.T) (today time.Time) {
 	return midnight(now)
 }
 
+// seedStore pins the clock (pinClock) and opens the history at path for
+// a seeding helper, which closes it.
+func seedStore(t *testing.T, path string) (today time.Time, store *history.Store) {
+	t.Helper()
+	today = pinClock(t)
+	store, err := history.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return today, store
+}
+
 // seedHistory pins the clock (pinClock) and writes two weeks of minutes,
 // the 14 days up to and including today, through the daemon's own
 // recorder: an hour a day from 09:00, forward head for 20 minutes a day in
@@ -89,11 +101,7 @@ func pinClock(t *testing.T) (today time.Time) {
 // 45 s. It returns today's midnight.
 func seedHistory(t *testing.T, path string) (today time.Time) {
 	t.Helper()
-	today = pinClock(t)
-	store, err := history.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	today, store := seedStore(t, path)
 	defer store.Close()
 	y, mo, dd := today.Date()
 	for d := 13; d >= 0; d-- {

@@ -43,7 +43,9 @@ func commands() []command {
 		{"pause", "stop sampling for a while (camera off)", runPause},
 		{"resume", "end a pause or snooze", runResume},
 		{"snooze", "silence posture resets for a while", runSnooze},
+		{"break", "start a traction or mobility break now", runBreak},
 		{"recalibrate", "make your current posture the running daemon's baseline", runRecalibrate},
+		{"stop", "stop the running daemon (camera released, state saved)", runStop},
 		{"report", "your posture history per day, the trend, desk advice, pain against posture; a chart or an HTML page", runReport},
 		{"journal", "add or list pain scores for your journal", runJournal},
 		{"history", "export your posture history, or forget it", runHistory},
@@ -51,7 +53,7 @@ func commands() []command {
 		{"install", "start neckwatch at login (systemd user service or autostart)", runInstall},
 		{"uninstall", "stop starting neckwatch at login", runUninstall},
 		{"safety", "when not to do neck traction without a clinician", runSafety},
-		{"doctor", "check OpenCV, models, cameras, notifications and config; say what to fix", runDoctor},
+		{"doctor", "check what run needs (configuration, models, calibration, source, notifications); say what to fix", runDoctor},
 	}
 }
 

@@ -240,18 +240,58 @@ func TestCalibrateWithoutAFaceFailsClearly(t *testing.T) {
 	}
 }
 
+// doctor checks what run needs with the configuration run would read, and
+// fails exactly when run would: a broken or missing configuration, a
+// profile that is not there, a source run refuses. It names the four
+// models and the three networks run loads.
 func TestDoctor(t *testing.T) {
-	isolateConfig(t)
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
-	t.Setenv("XDG_RUNTIME_DIR", "")
-	code, stdout, stderr := runCLI(t, "doctor")
-	if code != 0 {
-		t.Fatalf("doctor: exit %d\n%s%s", code, stdout, stderr)
+	cases := []struct {
+		name   string
+		config string   // config.toml in the private config directory
+		args   []string // doctor's; ["calibrated"]: none, after a calibration of the default profile
+		code   int
+		want   []string
+	}{
+		{"defaults", "", nil, 0, []string{"OpenCV", "[ok  ] config", "face_detection_yunet_2023mar.onnx sha256 ok", "yunet_n_320_320.onnx sha256 ok",
+			"posenet_mobilenet_v1_050.pb sha256 ok", "face_landmark_mediapipe_opencv46.onnx sha256 ok",
+			"three networks run uses load in OpenCV's dnn module: face_detection_yunet_2023mar.onnx, face_landmark_mediapipe_opencv46.onnx, posenet_mobilenet_v1_050.pb",
+			"notifications", "[WARN] calibration    none: run judges by population figures"}},
+		{"calibrated default profile", "", []string{"calibrated"}, 0, []string{"[ok  ] calibration", "profiles/default.json"}},
+		{"accurate face in the config", "[camera]\naccurate_face = true\n", nil, 0, []string{"load in OpenCV's dnn module: yunet_n_320_320.onnx"}},
+		{"config run refuses", "[alerts]\nonsett = \"5s\"\n", nil, 1, []string{"[FAIL] config", "did you mean alerts.onset", "run` would not start"}},
+		{"missing --config", "", []string{"--config", "/no/such.toml"}, 1, []string{"[FAIL] config", "/no/such.toml"}},
+		{"named profile not calibrated", "[camera]\nprofile = \"nosuch\"\n", nil, 1, []string{"[FAIL] calibration", "neckwatch calibrate --profile nosuch"}},
+		{"source run refuses", "[camera]\nsource = \"/no/such/video.mp4\"\n", nil, 1, []string{"[FAIL] source", "/no/such/video.mp4: no such file"}},
+		{"notifications off", "[notifications]\nenabled = false\n", nil, 0, []string{"off in the configuration"}},
 	}
-	for _, want := range []string{"OpenCV", "face_detection_yunet_2023mar.onnx sha256 ok", "posenet_mobilenet_v1_050.pb sha256 ok", "notifications", "neckwatch calibrate"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("doctor output lacks %q:\n%s", want, stdout)
-		}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := isolateConfig(t)
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+			t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+			if tc.config != "" {
+				os.MkdirAll(filepath.Join(dir, "neckwatch"), 0o700)
+				if err := os.WriteFile(filepath.Join(dir, "neckwatch", "config.toml"), []byte(tc.config), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			args := tc.args
+			if len(args) == 1 && args[0] == "calibrated" {
+				if code, _, stderr := runCLI(t, "calibrate", "--source", testenv.Photo(t, "frontal/gocv_face.jpg")); code != 0 {
+					t.Fatal(stderr)
+				}
+				args = nil
+			}
+			code, stdout, stderr := runCLI(t, append([]string{"doctor"}, args...)...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(stdout+stderr, want) {
+					t.Errorf("doctor output lacks %q:\n%s%s", want, stdout, stderr)
+				}
+			}
+		})
 	}
 }
 
@@ -284,23 +324,49 @@ func TestHelpOncePerCommand(t *testing.T) {
 	}
 }
 
-// Recalibrating keeps the previous baseline as FILE.bak and says so; a file
-// that is not a calibration is never overwritten by one.
-func TestCalibrateKeepsThePreviousBaseline(t *testing.T) {
+// Recalibrating keeps the previous baselines (the last 5, dated) and says
+// so; `calibrate --restore` lists them and puts one back; a file that is
+// not a calibration is never overwritten by one.
+func TestCalibrateKeepsThePreviousBaselines(t *testing.T) {
 	isolateConfig(t)
 	photo := testenv.Photo(t, "frontal/gocv_face.jpg")
 	out := filepath.Join(t.TempDir(), "desk.json")
-	if code, _, stderr := runCLI(t, "calibrate", "--source", photo, "--out", out); code != 0 {
-		t.Fatalf("first calibration: exit %d %s", code, stderr)
+	if code, stdout, _ := runCLI(t, "calibrate", "--restore", "--out", out); code != 0 || !strings.Contains(stdout, "No earlier baselines") {
+		t.Errorf("--restore before any calibration: exit %d\n%s", code, stdout)
 	}
-	first, _ := os.ReadFile(out)
-	code, stdout, stderr := runCLI(t, "calibrate", "--source", photo, "--out", out)
-	if code != 0 || !strings.Contains(stdout, "kept as "+out+".bak") {
-		t.Fatalf("second calibration: exit %d\n%s%s", code, stdout, stderr)
+	var made [][]byte // every baseline written, oldest first
+	for i := 0; i < 7; i++ {
+		code, stdout, stderr := runCLI(t, "calibrate", "--source", photo, "--out", out)
+		if code != 0 {
+			t.Fatalf("calibration %d: exit %d %s", i+1, code, stderr)
+		}
+		if i > 0 && !strings.Contains(stdout, "The previous baseline is kept as "+out+".") {
+			t.Fatalf("calibration %d does not say where the previous baseline went:\n%s", i+1, stdout)
+		}
+		data, _ := os.ReadFile(out)
+		made = append(made, data)
 	}
-	if kept, _ := os.ReadFile(out + ".bak"); string(kept) != string(first) {
-		t.Fatal("the backup is not the previous calibration")
+	code, stdout, stderr := runCLI(t, "calibrate", "--restore", "--out", out)
+	if code != 0 || strings.Count(stdout, " front view, 1 frame(s)") != 5 {
+		t.Fatalf("--restore lists (exit %d) not the 5 earlier baselines:\n%s%s", code, stdout, stderr)
 	}
+	for _, bad := range [][]string{{"--restore", "6"}, {"--restore", "0"}, {"--restore", "x"}, {"--restore", "1", "2"}, {"stray"}} {
+		if code, _, stderr := runCLI(t, append(append([]string{"calibrate"}, bad...), "--out", out)...); code != 2 {
+			t.Errorf("calibrate %v: exit %d, want 2: %s", bad, code, stderr)
+		}
+	}
+	// Back to the third newest: the baseline made before the last three.
+	if code, stdout, stderr = runCLI(t, "calibrate", "--restore", "3", "--out", out); code != 0 || !strings.Contains(stdout, "Restored the baseline of") {
+		t.Fatalf("--restore 3: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got, _ := os.ReadFile(out); string(got) != string(made[3]) {
+		t.Errorf("--restore 3 did not bring back the fourth baseline")
+	}
+	// The replaced one (the newest) is a backup now.
+	if code, stdout, _ = runCLI(t, "calibrate", "--restore", "--out", out); code != 0 || strings.Count(stdout, " front view, 1 frame(s)") != 5 {
+		t.Errorf("after the restore, the list:\n%s", stdout)
+	}
+
 	other := filepath.Join(t.TempDir(), "notes.txt")
 	if err := os.WriteFile(other, []byte("my notes\n"), 0o600); err != nil {
 		t.Fatal(err)

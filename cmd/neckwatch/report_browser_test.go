@@ -146,9 +146,16 @@ func TestReportHTMLInBrowser(t *testing.T) {
 		today.Format("Mon 02 Jan")+", load 13 min, pain 6.0",
 	)
 	for _, w := range want {
-		if !strings.Contains(text, normSpace(w)) {
+		// A `command` in the report's text is set as code on the page.
+		if !strings.Contains(text, normSpace(strings.ReplaceAll(w, "`", ""))) {
 			t.Errorf("the rendered page lacks %q", w)
 		}
+	}
+	if strings.Contains(text, "`") {
+		t.Errorf("the page shows backticks instead of code")
+	}
+	if !strings.Contains(dom, "<code>--set camera_hfov_deg</code>") {
+		t.Errorf("a command in the desk advice is not set as code")
 	}
 	for _, id := range []string{"chart-upright", "chart-forward", "chart-pain"} {
 		if !regexp.MustCompile(`<svg[^>]*role="img"[^>]*aria-labelledby="` + id + `-title ` + id + `-desc"`).MatchString(dom) {

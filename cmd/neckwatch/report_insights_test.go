@@ -32,11 +32,7 @@ var insightsSeed = struct {
 
 func seedInsightsHistory(t *testing.T, path string) (today time.Time) {
 	t.Helper()
-	today = pinClock(t)
-	store, err := history.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	today, store := seedStore(t, path)
 	defer store.Close()
 	y, mo, dd := today.Date()
 	for back := 20; back >= 0; back-- {

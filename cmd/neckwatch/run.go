@@ -42,7 +42,8 @@ when the day's forward-head load calls for one.
 A video file as --source is played in real time and run exits at its end.
 Without --foreground, run started from a terminal detaches and logs to
 ~/.local/state/neckwatch/neckwatch.log. Control it with
-neckwatch status | pause [DURATION] | resume | snooze DURATION | recalibrate.
+neckwatch status | pause [DURATION] | resume | snooze DURATION | break |
+recalibrate | stop.
 Settings come from ~/.config/neckwatch/config.toml (see 'neckwatch config');
 flags override them.
 `
@@ -231,7 +232,7 @@ func detach(args []string, stdout io.Writer) error {
 	if err := waitForDaemon(exited, ready, logPath, offset, daemonStartTimeout, 100*time.Millisecond); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "neckwatch is running in the background (pid %d); log: %s\nSee `neckwatch status`; stop it with `kill %d`.\n", cmd.Process.Pid, logPath, cmd.Process.Pid)
+	fmt.Fprintf(stdout, "neckwatch is running in the background (pid %d); log: %s\nSee `neckwatch status`; stop it with `neckwatch stop`.\n", cmd.Process.Pid, logPath)
 	return nil
 }
 
@@ -443,10 +444,14 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		sampler.Close()
 		return err
 	}
+	// `neckwatch stop` ends the sampling loop; the socket keeps serving
+	// until the loop has saved everything, so the stop is answered.
+	runCtx, quit := context.WithCancel(ctx)
+	defer quit()
 	serveDone := make(chan struct{})
 	go func() {
 		defer close(serveDone)
-		if err := control.Serve(ctx, ln, controlHandler{d: d, journal: journal}); err != nil && ctx.Err() == nil {
+		if err := control.Serve(ctx, ln, controlHandler{d: d, journal: journal, quit: quit}); err != nil && ctx.Err() == nil {
 			log.Error("control socket stopped", "err", err)
 		}
 	}()
@@ -479,7 +484,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		startTray(ctx, acts, upright, log)
 	}
 
-	err = d.Run(ctx)
+	err = d.Run(runCtx)
 	stop()
 	<-serveDone
 	if at := stopAt.Load(); at != nil {
@@ -501,6 +506,7 @@ func reload(d *daemon.Daemon, f runFlags, running config.Config, log *slog.Logge
 	cfg, err := f.effectiveConfig()
 	if err != nil {
 		log.Error("configuration not reloaded; keeping the old one", "err", err)
+		d.SetConfigProblem(err.Error())
 		return running
 	}
 	next := cfg
@@ -512,8 +518,10 @@ func reload(d *daemon.Daemon, f runFlags, running config.Config, log *slog.Logge
 	}
 	if err != nil {
 		log.Error("configuration not reloaded; keeping the old one", "err", err)
+		d.SetConfigProblem(err.Error())
 		return running
 	}
+	d.SetConfigProblem("")
 	restart := config.Changed(next, cfg)
 	if len(restart) > 0 {
 		log.Warn("configuration reloaded; these keys take effect after a restart", "keys", strings.Join(restart, ", "))
@@ -659,6 +667,7 @@ func calibrationStep(cfg config.Config, path string, step func(path string, fram
 type controlHandler struct {
 	d       *daemon.Daemon
 	journal *journalAdapter // nil when the history is off
+	quit    func()          // ends the daemon (`neckwatch stop`)
 }
 
 func (h controlHandler) Handle(ctx context.Context, req control.Request) control.Response {
@@ -694,6 +703,24 @@ func (h controlHandler) Handle(ctx context.Context, req control.Request) control
 			return control.ErrorResponse(err)
 		}
 		return control.OKResponse("recalibrated: your current posture is the new upright baseline")
+	case control.CmdBreak:
+		msg := "break started"
+		if !h.d.StartBreak() {
+			msg = "a break is already under way"
+		}
+		if st := h.d.Status(); st.Notifications != "ok" {
+			return control.OKResponse(msg + "; no notification will say when it is over (notifications " + st.Notifications + ")")
+		}
+		return control.OKResponse(msg + "; a notification says when it is over")
+	case control.CmdStop:
+		// The request's context ends once the answer is written (Serve
+		// cancels it after the response): stop then, so the answer is not
+		// cut off by the shutdown it starts.
+		go func() {
+			<-ctx.Done()
+			h.quit()
+		}()
+		return control.OKResponse(fmt.Sprintf("neckwatch (pid %d) is stopping", os.Getpid()))
 	case control.CmdForget:
 		cut, err := req.ParseBefore()
 		if err != nil {

@@ -24,13 +24,15 @@ type trayActions struct {
 	openReport func() error
 }
 
-func (a trayActions) Pause(d time.Duration) { a.d.Pause(d) }
+// Pause runs in its own goroutine: it returns once the sampling loop has
+// the camera off, which may take a burst's time.
+func (a trayActions) Pause(d time.Duration) { go a.d.Pause(d) }
 
 // PauseUntilTomorrow pauses until the next local midnight.
 func (a trayActions) PauseUntilTomorrow() {
 	now := time.Now()
 	y, m, day := now.Date()
-	a.d.Pause(time.Date(y, m, day+1, 0, 0, 0, 0, now.Location()).Sub(now))
+	go a.d.Pause(time.Date(y, m, day+1, 0, 0, 0, 0, now.Location()).Sub(now))
 }
 
 func (a trayActions) Snooze(d time.Duration) { a.d.Snooze(d) }

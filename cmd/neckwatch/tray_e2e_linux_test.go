@@ -8,38 +8,19 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/internal/testenv/sni"
 	"github.com/neckwatch/neckwatch/tray"
 )
 
-// syncBuffer is a bytes.Buffer that the daemon's stderr copier and the
-// test may use at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // trayDaemon is `neckwatch run --tray` as a real process.
 type trayDaemon struct {
 	cmd  *exec.Cmd
-	log  *syncBuffer
+	log  *testenv.SyncBuffer
 	done chan error // gets Wait's result
 }
 
@@ -54,7 +35,7 @@ func startTrayDaemon(t *testing.T, busAddr string) *trayDaemon {
 	// The last value of a variable wins: this overrides daemonEnv's
 	// bus-less address.
 	cmd.Env = append(env, "DBUS_SESSION_BUS_ADDRESS="+busAddr)
-	d := &trayDaemon{cmd: cmd, log: &syncBuffer{}, done: make(chan error, 1)}
+	d := &trayDaemon{cmd: cmd, log: &testenv.SyncBuffer{}, done: make(chan error, 1)}
 	cmd.Stderr = d.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -98,7 +79,7 @@ func (d *trayDaemon) exitWithin(t *testing.T, limit time.Duration, after string)
 func policyPhase(t *testing.T) string {
 	t.Helper()
 	pol, _ := statusJSON(t)["policy"].(map[string]any)
-	phase, _ := pol["Phase"].(string)
+	phase, _ := pol["phase"].(string)
 	return phase
 }
 
@@ -166,7 +147,7 @@ func TestTrayEndToEndMenuReachesDaemon(t *testing.T) {
 
 	sni.Click(t, panel, r, "Snooze alerts 30 minutes")
 	waitFor(t, "the snooze from the tray", func() bool { return policyPhase(t) == "snoozed" })
-	if pol, _ := statusJSON(t)["policy"].(map[string]any); pol["Paused"] == true {
+	if pol, _ := statusJSON(t)["policy"].(map[string]any); pol["paused"] == true {
 		t.Errorf("snoozing paused monitoring: %v", pol)
 	}
 

@@ -40,6 +40,8 @@ func TestUsageFitsTheMistake(t *testing.T) {
 		{"source /dev/null", []string{"check", "--source", "/dev/null"}, 1, "source /dev/null: not a camera"},
 		{"near-miss command", []string{"chek"}, 2, `unknown command "chek" (did you mean check?)`},
 		{"near-miss command swapped", []string{"stauts"}, 2, `(did you mean status?)`},
+		{"near-miss stop", []string{"stpo"}, 2, `(did you mean stop?)`},
+		{"near-miss break", []string{"braek"}, 2, `(did you mean break?)`},
 		{"near-miss subcommand", []string{"journal", "lsit"}, 2, `(did you mean list?)`},
 		{"near-miss flag", []string{"report", "--dayz", "3"}, 2, "unknown flag: --dayz (did you mean --days?)"},
 		{"huge number", []string{"report", "--days", "9999999999999999999999"}, 2, "--days 9999999999999999999999: too large a number"},
