@@ -430,6 +430,15 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 		// person's proportions, a far camera), not a position.
 		forward = ptr(-maxRetractionCM)
 	}
+	if forward != nil && *forward > maxForwardCM {
+		// A seated neck carries the head a dozen centimetres forward at
+		// most; a larger figure is another face, the camera moved, or the
+		// whole body at the screen: not a posture to report (a
+		// notification once said "+88.6 cm").
+		v.State, v.NeckAngleDeg = Uncertain, nil
+		v.Reasons = []string{fmt.Sprintf("the head measured %.0f cm forward, more than a neck allows: another face, or the camera moved? recalibrate if it lasts", *forward)}
+		return v
+	}
 	v.ForwardCM = forward
 
 	// The user's own spread at calibration widens each limit (see
@@ -527,6 +536,10 @@ func (c *Classifier) ClassifySide(ft SideFeatures) Verdict {
 	judge(&v, cs, th.SideEvidence)
 	return v
 }
+
+// maxForwardCM is the largest forward displacement taken as a posture:
+// beyond it the estimate is implausible and the frame uncertain.
+const maxForwardCM = 25
 
 // The side view's upright references (see ClassifySide).
 const (

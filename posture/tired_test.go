@@ -106,3 +106,25 @@ func TestTooDarkIsUncertain(t *testing.T) {
 		}
 	}
 }
+
+// A forward displacement no neck can make is not reported as a posture:
+// the frame is uncertain, with no figure to put in a notification.
+func TestImplausibleForwardIsUncertain(t *testing.T) {
+	b := calibratedBaseline(t)
+	c := NewClassifier(Front, b)
+	for _, tc := range []struct {
+		scale float64 // of the face: the head this much nearer the camera
+		want  State
+	}{
+		{1.2, ForwardHead}, // about 7.6 cm: a real forward head
+		{3.0, Uncertain},   // about 30 cm: another face, or the camera moved
+	} {
+		v := c.Classify(frontFrame(frontalFace(320, 200, tc.scale*testIED), uprightBody()))
+		if v.State != tc.want {
+			t.Errorf("face x%v: %s %q, want %s", tc.scale, v.State, v.Reasons, tc.want)
+		}
+		if tc.want == Uncertain && (v.ForwardCM != nil || v.NeckAngleDeg != nil) {
+			t.Errorf("face x%v: figures reported (forward %v, neck %v) for an implausible frame", tc.scale, v.ForwardCM, v.NeckAngleDeg)
+		}
+	}
+}
