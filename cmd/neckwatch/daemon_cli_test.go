@@ -128,15 +128,18 @@ func TestDaemonControlSignalsAndSingleInstance(t *testing.T) {
 
 	for _, c := range []struct {
 		args  []string
-		phase string
+		phase string // "": resumed, neither paused nor snoozed
 	}{{[]string{"pause", "10m"}, "paused"}, {[]string{"resume"}, ""}, {[]string{"snooze", "30m"}, "snoozed"}, {[]string{"resume"}, ""}} {
 		if code, _, stderr := runCLI(t, c.args...); code != 0 {
 			t.Fatalf("%v: %s", c.args, stderr)
 		}
 		st := statusJSON(t)
 		pol, _ := st["policy"].(map[string]any)
-		if c.phase != "" && pol["phase"] != c.phase {
+		switch {
+		case c.phase != "" && pol["phase"] != c.phase:
 			t.Errorf("after %v phase %v, want %s", c.args, pol["phase"], c.phase)
+		case c.phase == "" && (pol["phase"] == "paused" || pol["phase"] == "snoozed" || pol["paused"] != false || pol["snoozed"] != false):
+			t.Errorf("after %v: phase %v, paused %v, snoozed %v; want neither paused nor snoozed", c.args, pol["phase"], pol["paused"], pol["snoozed"])
 		}
 		// A pause has the camera off at once, and no sample until it ends.
 		if c.phase == "paused" && (st["camera"] != "off" || st["next_sample_in"] != "after the pause") {
