@@ -37,7 +37,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"check", "judge the posture in a camera, video, image or folder of images", runCheck},
-		{"calibrate", "record your upright posture as the baseline to judge against", runCalibrate},
+		{"calibrate", "record your upright posture as the baseline to judge against (and, with --tired, your tired one)", runCalibrate},
 		{"run", "run the posture coach: sample the camera, send posture resets and breaks", runRun},
 		{"status", "show what the running daemon sees", runStatus},
 		{"pause", "stop sampling for a while (camera off)", runPause},
