@@ -280,8 +280,8 @@ func judgeTired(t *testing.T, person string, b *posture.Baseline, later []realPh
 	judgeAll := func(cls classifier, ps []realPhoto) []Judged {
 		var out []Judged
 		for _, p := range ps {
-			v := cls.Classify(&p.lm)
-			out = append(out, Judged{person, p.label == "bad", v.Score + 1, v.State == posture.Uncertain || v.State == posture.Away})
+			ev, u, _ := evidenceOf(cls, p.lm)
+			out = append(out, Judged{person, p.label == "bad", ev, u})
 		}
 		return out
 	}

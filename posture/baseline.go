@@ -93,7 +93,27 @@ type TiredPosture struct {
 }
 
 func (s TiredPosture) deviations() deviations {
-	return deviations{forward: &s.ForwardCM, drop: &s.Drop, pitch: &s.PitchDeg, roll: &s.RollDeg, lateral: &s.Lateral}
+	return deviations{v: [numDevs]float64{s.ForwardCM, s.Drop, s.PitchDeg, s.RollDeg, s.Lateral}, has: [numDevs]bool{true, true, true, true, true}}
+}
+
+// frameDeviations judges frames against b and lists each deviation's
+// finite values by kind; n counts the frames judged (a face whose pose
+// could be compared: not turned away, nor of another camera's shape).
+func frameDeviations(b Baseline, frames []FrontFeatures) (vals [numDevs][]float64, n int) {
+	cls := NewClassifier(Front, &b)
+	for _, f := range frames {
+		d := cls.ClassifyFront(f).dev
+		if !d.has[devPitch] {
+			continue
+		}
+		n++
+		for k, x := range d.v {
+			if d.has[k] && finite(x) {
+				vals[k] = append(vals[k], x)
+			}
+		}
+	}
+	return vals, n
 }
 
 // ErrTiredTooClose is returned by AddTiredPosture when the tired posture was
@@ -126,31 +146,19 @@ func (b *Baseline) AddTiredPosture(frames []FrontFeatures) error {
 	}
 	base := *b
 	base.Tired = TiredPosture{}
-	cls := NewClassifier(Front, &base)
-	var fwd, drop, pitch, roll, lat []float64
-	n := 0
+	var confident []FrontFeatures
 	for _, f := range frames {
-		if !f.Face || f.MeshRefused || f.FaceScore < 0.7 || f.EyeDistPx <= 0 {
-			continue
-		}
-		d := cls.ClassifyFront(f).dev
-		if d.pitch == nil {
-			continue // turned away, another camera: not judged
-		}
-		n++
-		for _, p := range []struct {
-			dst *[]float64
-			v   *float64
-		}{{&fwd, d.forward}, {&drop, d.drop}, {&pitch, d.pitch}, {&roll, d.roll}, {&lat, d.lateral}} {
-			if p.v != nil {
-				*p.dst = append(*p.dst, *p.v)
-			}
+		if f.Face && !f.MeshRefused && f.FaceScore >= 0.7 && f.EyeDistPx > 0 {
+			confident = append(confident, f)
 		}
 	}
+	vals, n := frameDeviations(base, confident)
 	if n < MinTiredFrames {
 		return fmt.Errorf("%w: %d of %d frames of the tired posture had a confident face (at least %d needed)", ErrTooFewFrames, n, len(frames), MinTiredFrames)
 	}
-	s := TiredPosture{Frames: n, ForwardCM: stats.Median(fwd), Drop: stats.Median(drop), PitchDeg: stats.Median(pitch), RollDeg: stats.Median(roll), Lateral: stats.Median(lat)}
+	s := TiredPosture{Frames: n, ForwardCM: stats.Median(vals[devForward]), Drop: stats.Median(vals[devDrop]),
+		PitchDeg: stats.Median(vals[devPitch]), RollDeg: stats.Median(vals[devRoll]), Lateral: stats.Median(vals[devLateral])}
+	cls := NewClassifier(Front, &base)
 	v := slouchVector(s.deviations(), cls.Thresholds)
 	e := 0.0
 	for _, x := range v {
@@ -295,27 +303,13 @@ func frontSpread(b Baseline, frames []FrontFeatures) FrontSpread {
 	if len(frames) < 2 {
 		return FrontSpread{}
 	}
-	cls := NewClassifier(Front, &b)
-	var fwd, drop, pitch, roll, lat []float64
-	add := func(dst *[]float64, v *float64) {
-		if v != nil && !math.IsNaN(*v) && !math.IsInf(*v, 0) {
-			*dst = append(*dst, *v)
-		}
-	}
-	for _, f := range frames {
-		d := cls.ClassifyFront(f).dev
-		add(&fwd, d.forward)
-		add(&drop, d.drop)
-		add(&pitch, d.pitch)
-		add(&roll, d.roll)
-		add(&lat, d.lateral)
-	}
+	vals, _ := frameDeviations(b, frames)
 	return FrontSpread{
-		ForwardCM: stats.RobustSpread(fwd),
-		Drop:      stats.RobustSpread(drop),
-		PitchDeg:  stats.RobustSpread(pitch),
-		RollDeg:   stats.RobustSpread(roll),
-		Lateral:   stats.RobustSpread(lat),
+		ForwardCM: stats.RobustSpread(vals[devForward]),
+		Drop:      stats.RobustSpread(vals[devDrop]),
+		PitchDeg:  stats.RobustSpread(vals[devPitch]),
+		RollDeg:   stats.RobustSpread(vals[devRoll]),
+		Lateral:   stats.RobustSpread(vals[devLateral]),
 	}
 }
 

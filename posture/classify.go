@@ -452,14 +452,15 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	k := th.SpreadK
 	var cs []component
 	if forward != nil && (v.Calibrated || th.UncalibratedForwardWiden > 0) {
-		v.dev.forward = ptr(*forward)
+		v.dev.set(devForward, *forward)
 		cs = append(cs, measureFrom(ForwardHead, *forward, th.ForwardStartCM, th.ForwardSevereCM, sp.ForwardCM, k, fmt.Sprintf("head about %.1f cm forward", *forward)))
 	}
 	if drop != nil {
-		v.dev.drop = ptr(*drop)
+		v.dev.set(devDrop, *drop)
 		cs = append(cs, measureFrom(Slouch, *drop, th.DropStart, th.DropSevere, sp.Drop, k, fmt.Sprintf("head about %.0f cm lower", *drop*c.Camera.EyeDistanceCM)))
 	}
-	v.dev.pitch, v.dev.roll = ptr(pitch), ptr(roll)
+	v.dev.set(devPitch, pitch)
+	v.dev.set(devRoll, roll)
 	cs = append(cs, measureFrom(ForwardHead, pitch, th.PitchStartDeg, th.PitchSevereDeg, sp.PitchDeg, k, fmt.Sprintf("head tilted %.0f° down", pitch)))
 	cs = append(cs, measureFrom(Lean, math.Abs(roll), th.RollStartDeg, th.RollSevereDeg, sp.RollDeg, k, fmt.Sprintf("head tilted %.0f° sideways", math.Abs(roll))))
 	if !v.Calibrated && shouldersUsable && ft.Mesh && th.UncalibratedChin > 0 {
@@ -472,7 +473,7 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 	}
 	if ft.Shoulders {
 		lat := ft.LateralOffset - b.LateralOffset
-		v.dev.lateral = ptr(lat)
+		v.dev.set(devLateral, lat)
 		cs = append(cs, measureFrom(Lean, math.Abs(lat), th.LateralStart, th.LateralSevere, sp.Lateral, k, fmt.Sprintf("head %.0f%% of a shoulder width off centre", 100*math.Abs(lat))))
 	}
 	judge(&v, cs, limit)
@@ -494,7 +495,6 @@ func (c *Classifier) ClassifyFront(ft FrontFeatures) Verdict {
 // setupMeasures fills the verdict's absolute head pitch, distance and
 // yaw (see Verdict) from a frame with a face.
 func setupMeasures(v *Verdict, ft FrontFeatures) {
-	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	if p := ft.PitchDeg - populationPitchDeg; finite(p) {
 		v.HeadPitchDeg = ptr(p)
 	}
@@ -569,14 +569,15 @@ const TiredFraction = 0.5
 // slouchVector is a deviation in units of each feature's start limit (the
 // physical ones, unwidened), signed: the space the user's own slouch and a
 // frame's deviation are compared in.
-func slouchVector(d deviations, th Thresholds) [5]float64 {
-	get := func(p *float64, start float64) float64 {
-		if p == nil || start <= 0 || math.IsNaN(*p) || math.IsInf(*p, 0) {
-			return 0
+func slouchVector(d deviations, th Thresholds) [numDevs]float64 {
+	start := [numDevs]float64{th.ForwardStartCM, th.DropStart, th.PitchStartDeg, th.RollStartDeg, th.LateralStart}
+	var out [numDevs]float64
+	for k := range out {
+		if x := d.v[k]; d.has[k] && start[k] > 0 && finite(x) {
+			out[k] = x / start[k]
 		}
-		return *p / start
 	}
-	return [5]float64{get(d.forward, th.ForwardStartCM), get(d.drop, th.DropStart), get(d.pitch, th.PitchStartDeg), get(d.roll, th.RollStartDeg), get(d.lateral, th.LateralStart)}
+	return out
 }
 
 // slouchProgress is how far along the user's own slouch direction d has
@@ -626,3 +627,5 @@ func judgeAgainstTired(v *Verdict, cs []component, s TiredPosture, th Thresholds
 		}
 	}
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -86,9 +86,26 @@ type Verdict struct {
 	dev deviations
 }
 
-// deviations are a front frame's changes against the baseline, each nil
-// when it could not be measured: forward (cm), drop (face sizes), pitch
-// and roll (degrees), lateral offset (shoulder widths), signed.
+// devKind names one front-view deviation from the baseline.
+type devKind int
+
+// The deviations, signed: forward (cm), drop (face sizes), pitch and roll
+// (degrees), lateral offset (shoulder widths).
+const (
+	devForward devKind = iota
+	devDrop
+	devPitch
+	devRoll
+	devLateral
+	numDevs
+)
+
+// deviations are a front frame's changes against the baseline, by kind;
+// has says which could be measured. Plain values: the classifier fills
+// them on every frame without allocating.
 type deviations struct {
-	forward, drop, pitch, roll, lateral *float64
+	v   [numDevs]float64
+	has [numDevs]bool
 }
+
+func (d *deviations) set(k devKind, x float64) { d.v[k], d.has[k] = x, true }
