@@ -186,17 +186,30 @@ func Pooled(folds []Fold) Confusion {
 // uncertainty that comes from having so few people, which dwarfs the
 // per-photo one. Resamples where stat is NaN are left out.
 func BootstrapPeople(folds []Fold, stat func(Confusion) float64, level float64, n int, seed int64) (lo, hi float64) {
-	if len(folds) == 0 || n <= 0 {
+	return Bootstrap(len(folds), n, level, seed, func(pick []int) float64 {
+		cs := make([]Fold, len(pick))
+		for k, i := range pick {
+			cs[k] = folds[i]
+		}
+		return stat(Pooled(cs))
+	})
+}
+
+// Bootstrap is a percentile interval (level, e.g. 0.95) of stat over n
+// resamples with replacement of items 0..size-1, seeded: stat gets the
+// indexes drawn. Resamples where stat is NaN are left out.
+func Bootstrap(size, n int, level float64, seed int64, stat func(pick []int) float64) (lo, hi float64) {
+	if size == 0 || n <= 0 {
 		return math.NaN(), math.NaN()
 	}
 	rng := rand.New(rand.NewSource(seed))
 	var vals []float64
+	pick := make([]int, size)
 	for i := 0; i < n; i++ {
-		pick := make([]Fold, len(folds))
 		for k := range pick {
-			pick[k] = folds[rng.Intn(len(folds))]
+			pick[k] = rng.Intn(size)
 		}
-		if v := stat(Pooled(pick)); !math.IsNaN(v) {
+		if v := stat(pick); !math.IsNaN(v) {
 			vals = append(vals, v)
 		}
 	}
@@ -204,10 +217,7 @@ func BootstrapPeople(folds []Fold, stat func(Confusion) float64, level float64, 
 		return math.NaN(), math.NaN()
 	}
 	sort.Float64s(vals)
-	q := func(p float64) float64 {
-		i := int(math.Round(p * float64(len(vals)-1)))
-		return vals[i]
-	}
+	q := func(p float64) float64 { return vals[int(math.Round(p*float64(len(vals)-1)))] }
 	return q((1 - level) / 2), q(1 - (1-level)/2)
 }
 

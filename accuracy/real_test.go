@@ -403,23 +403,13 @@ func stateCounts(m map[posture.State]int) string {
 // bootstrapPhotosAUC is a percentile interval of the AUC over photos
 // resampled with replacement (for the side set, which has no persons).
 func bootstrapPhotosAUC(js []Judged, n int) (lo, hi float64) {
-	var vals []float64
-	state := uint64(1)
-	next := func(k int) int { // a small LCG: reproducible, no global state
-		state = state*6364136223846793005 + 1442695040888963407
-		return int((state >> 33) % uint64(k))
-	}
-	for i := 0; i < n; i++ {
-		pick := make([]Judged, len(js))
-		for k := range pick {
-			pick[k] = js[next(len(js))]
+	return Bootstrap(len(js), n, 0.95, 1, func(pick []int) float64 {
+		sample := make([]Judged, len(pick))
+		for k, i := range pick {
+			sample[k] = js[i]
 		}
-		if v := JudgedAUC(pick); !math.IsNaN(v) {
-			vals = append(vals, v)
-		}
-	}
-	sort.Float64s(vals)
-	return vals[int(0.025*float64(len(vals)-1))], vals[int(math.Round(0.975*float64(len(vals)-1)))]
+		return JudgedAUC(sample)
+	})
 }
 
 // CI guards: floors just under today's real-photo figures (a guard
