@@ -157,7 +157,7 @@ func (p *policy) Status(now time.Time) Status {
 	if r := p.loadRate(); s.LoadToBreak > 0 && r > 1e-3 && p.breaksToday < p.cfg.MaxBreaksPerDay {
 		s.TimeToBreak = time.Duration(float64(s.LoadToBreak) / r)
 	}
-	s.Paused = p.paused && (p.pausedUntil.IsZero() || now.Before(p.pausedUntil))
+	s.Paused = p.isPaused(now)
 	if s.Paused {
 		s.PausedUntil = p.pausedUntil
 	}
@@ -180,6 +180,12 @@ func (p *policy) Status(now time.Time) Status {
 		s.Phase = PhaseUpright
 	}
 	return s
+}
+
+// isPaused reports whether a pause is in force at now (one with an end
+// is over at its end, whether or not a Tick has seen it yet).
+func (p *policy) isPaused(now time.Time) bool {
+	return p.paused && (p.pausedUntil.IsZero() || now.Before(p.pausedUntil))
 }
 
 // carryOver takes over old's state (a configuration reload): the held

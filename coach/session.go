@@ -243,14 +243,15 @@ func (s *Session) Snooze(now time.Time, d time.Duration) []Effect {
 func (s *Session) SetDoNotDisturb(on bool) { s.pol.SetDoNotDisturb(on) }
 
 // StartBreak starts a break the user asked for; a notice says when it is
-// over (see policy.StartBreak).
-func (s *Session) StartBreak(now time.Time) []Effect {
-	evs, ok := s.pol.StartBreak(now)
-	if ok {
+// over (see policy.StartBreak). started is false when a break was already
+// under way: nothing new is started.
+func (s *Session) StartBreak(now time.Time) (out []Effect, started bool) {
+	evs, started := s.pol.StartBreak(now)
+	if started {
 		s.breakLen = s.pol.cfg.BreakLength
 		s.breakEnd = now.Add(s.breakLen)
 	}
-	return s.accrued(effects(nil, evs))
+	return s.accrued(effects(nil, evs)), started
 }
 
 // breakOver ends a user-started break with a notice, unless silenced then:
@@ -290,8 +291,12 @@ func (s *Session) painPrompt(now time.Time, out []Effect) []Effect {
 // held reports whether the session's own notices are held now: the
 // policy's silencing (quiet hours, do-not-disturb) or a pause.
 func (s *Session) held(now time.Time) bool {
-	return s.pol.Silenced(now) || s.pol.Status(now).Paused
+	return s.pol.Silenced(now) || s.pol.isPaused(now)
 }
+
+// Paused reports whether sampling is paused at now (the shell keeps the
+// camera off).
+func (s *Session) Paused(now time.Time) bool { return s.pol.isPaused(now) }
 
 // Reconfigure applies a new alert configuration (a reloaded file) without
 // losing any state: a pause stays a pause (the camera stays off), a snooze

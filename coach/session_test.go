@@ -382,3 +382,41 @@ func TestSessionGuidedTiredPosture(t *testing.T) {
 		}
 	}
 }
+
+// Paused agrees with Status at every moment of a timed pause, an open one
+// and a resume, Tick or no Tick; StartBreak says whether it started one.
+func TestSessionPausedAndStartBreak(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
+	s, err := NewSession(DefaultConfig(), SessionOptions{}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Pause(t0, 10*time.Minute)
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{t0, true},
+		{t0.Add(10*time.Minute - time.Second), true},
+		{t0.Add(10 * time.Minute), false}, // over at its end, before any Tick
+	} {
+		if got := s.Paused(tc.at); got != tc.want || s.Status(tc.at).Paused != got {
+			t.Errorf("paused at +%v: %v (status %v), want %v", tc.at.Sub(t0), got, s.Status(tc.at).Paused, tc.want)
+		}
+	}
+	s.Pause(t0.Add(11*time.Minute), 0)
+	if !s.Paused(t0.Add(48 * time.Hour)) {
+		t.Error("a pause until resumed ended by itself")
+	}
+	s.Resume(t0.Add(12 * time.Minute))
+	if s.Paused(t0.Add(12 * time.Minute)) {
+		t.Error("still paused after Resume")
+	}
+
+	if _, started := s.StartBreak(t0.Add(13 * time.Minute)); !started {
+		t.Error("StartBreak started no break")
+	}
+	if _, started := s.StartBreak(t0.Add(14 * time.Minute)); started {
+		t.Error("a second StartBreak during the break started another")
+	}
+}

@@ -264,12 +264,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}()
 	}
 	// First on the way out: the last sample's time goes to the history.
-	defer func() {
-		d.mu.Lock()
-		effects := d.opt.Coach.Stop(d.opt.Now())
-		d.mu.Unlock()
-		d.apply(context.Background(), effects)
-	}()
+	defer d.decide(context.Background(), (*coach.Session).Stop)
 	d.log.Info("neckwatch running", "source", d.opt.Source, "view", d.cls.View, "calibrated", d.cls.Baseline != nil)
 
 	backoff := time.Duration(0)
@@ -284,11 +279,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 				lastDND = now
 				d.pollDND(ctx)
 			}
-			d.mu.Lock()
-			effects := d.opt.Coach.Tick(now)
-			due := d.opt.Coach.CalibrationDue()
-			d.mu.Unlock()
-			d.apply(ctx, effects)
+			var due time.Time
+			d.decide(ctx, func(s *coach.Session, _ time.Time) []coach.Effect {
+				due = s.CalibrationDue()
+				return s.Tick(now)
+			})
 			wait := next.Sub(now)
 			if wait <= 0 {
 				break
@@ -305,10 +300,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 				return nil
 			case reply := <-d.recalibrate:
 				angle, err := d.runRecalibration(ctx, false)
-				d.mu.Lock()
-				effects := d.opt.Coach.Calibrated(d.opt.Now(), angle, err)
-				d.mu.Unlock()
-				d.apply(ctx, effects)
+				d.decide(ctx, func(s *coach.Session, now time.Time) []coach.Effect { return s.Calibrated(now, angle, err) })
 				reply <- err
 			case <-d.wake:
 				woken = true
@@ -361,11 +353,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if d.opt.Journal != nil {
 			d.opt.Journal.Sample(s)
 		}
-		d.mu.Lock()
 		d.log.Debug("sample", "state", s.Verdict.State, "severity", s.Verdict.Severity, "frames", len(s.Verdicts), "latency", s.Latency)
-		effects := d.opt.Coach.Sample(s.At, s.Verdict)
-		d.mu.Unlock()
-		d.apply(ctx, effects)
+		d.decide(ctx, func(cs *coach.Session, _ time.Time) []coach.Effect { return cs.Sample(s.At, s.Verdict) })
 		next = s.At.Add(d.interval(s))
 		d.setNext(next)
 	}
@@ -463,7 +452,7 @@ func (d *Daemon) poke() {
 func (d *Daemon) paused(now time.Time) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.opt.Coach.Status(now).Paused
+	return d.opt.Coach.Paused(now)
 }
 
 func (d *Daemon) pollDND(ctx context.Context) {
@@ -482,65 +471,90 @@ func (d *Daemon) pollDND(ctx context.Context) {
 	d.opt.Coach.SetDoNotDisturb(on)
 }
 
-// apply carries out the coach's effects. Called without d.mu held: a
-// notification may take a moment, and effects arrive from the control
-// goroutines too. TakeCalibration only comes from the loop's Tick.
+// A session call is a question put to the coach (an input, a command, the
+// result of an effect) at the daemon's now; it answers with effects.
+type sessionCall func(s *coach.Session, now time.Time) []coach.Effect
+
+// ask puts a question to the coach under d.mu and returns its effects,
+// to be carried out after d.mu is released.
+func (d *Daemon) ask(call sessionCall) []coach.Effect {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return call(d.opt.Coach, d.opt.Now())
+}
+
+// decide asks the coach and carries out what it decides: the one path
+// from an input (a sample, a tick, a command) to its effects.
+func (d *Daemon) decide(ctx context.Context, call sessionCall) {
+	d.apply(ctx, d.ask(call))
+}
+
+// apply carries out the coach's effects in order. Some effects end in an
+// answer for the coach (the advice found, a calibration's result, a
+// notice that could not be shown), whose own effects join the end of the
+// queue: one loop, however long the chain, and every effect is done after
+// those decided before it. Called without d.mu held: a notification may
+// take a moment, and effects arrive from the control goroutines too.
 func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
-	for _, e := range effects {
-		switch e := e.(type) {
-		case coach.Record:
-			d.log.Info("event", "kind", e.Kind, "notify", e.Notify, "title", e.Title)
-			d.mu.Lock()
-			d.events++
-			d.mu.Unlock()
-			if d.opt.Journal != nil {
-				d.opt.Journal.Event(e.Event)
-			}
-		case coach.Show:
-			if err := d.notify(e.Notice); err != nil && e.Category == coach.AdviceCategory {
-				d.mu.Lock()
-				more := d.opt.Coach.AdviceNotShown(d.opt.Now())
-				d.mu.Unlock()
-				d.apply(ctx, more)
-			}
-		case coach.SaveState:
-			d.save(e.Snapshot)
-		case coach.Accrue:
-			if d.opt.Journal != nil {
-				d.opt.Journal.Accrue(e.Spans)
-			}
-		case coach.CheckAdvice:
-			var found []coach.Advice
-			if d.opt.Advisor != nil {
-				var err error
-				if found, err = d.opt.Advisor.Advice(d.opt.Now()); err != nil {
-					d.log.Warn("no desk advice: the history could not be read", "err", err)
-				}
-			}
-			d.mu.Lock()
-			more := d.opt.Coach.AdviceFound(d.opt.Now(), found)
-			d.mu.Unlock()
-			d.apply(ctx, more)
-		case coach.DismissAdvice:
-			if d.opt.Advisor == nil {
-				continue
-			}
-			if err := d.opt.Advisor.Dismiss(e.ID); err != nil {
-				d.log.Warn("could not keep the advice dismissed", "id", e.ID, "err", err)
-			} else {
-				d.log.Info("advice dismissed for good", "id", e.ID)
-			}
-		case coach.TakeCalibration:
-			angle, err := d.runRecalibration(ctx, e.Tired)
-			if ctx.Err() != nil {
-				return // stopping: no "did not work" notice at logout
-			}
-			d.mu.Lock()
-			more := d.opt.Coach.Calibrated(d.opt.Now(), angle, err)
-			d.mu.Unlock()
-			d.apply(ctx, more)
+	for queue := effects; len(queue) > 0; {
+		e := queue[0]
+		queue = queue[1:]
+		answer := d.carryOut(ctx, e)
+		// Stopping: an outcome cut short (a calibration's camera taken
+		// away) is not the user's failure, so no answer goes back and no
+		// "did not work" notice comes at logout; the rest is still done.
+		if answer != nil && ctx.Err() == nil {
+			queue = append(queue, d.ask(answer)...)
 		}
 	}
+}
+
+// carryOut does one effect and returns the coach's call that takes its
+// outcome, or nil when the coach needs none. TakeCalibration only comes
+// from the loop's Tick (the loop owns the camera).
+func (d *Daemon) carryOut(ctx context.Context, e coach.Effect) sessionCall {
+	switch e := e.(type) {
+	case coach.Record:
+		d.log.Info("event", "kind", e.Kind, "notify", e.Notify, "title", e.Title)
+		d.mu.Lock()
+		d.events++
+		d.mu.Unlock()
+		if d.opt.Journal != nil {
+			d.opt.Journal.Event(e.Event)
+		}
+	case coach.Show:
+		if err := d.notify(e.Notice); err != nil && e.Category == coach.AdviceCategory {
+			return (*coach.Session).AdviceNotShown
+		}
+	case coach.SaveState:
+		d.save(e.Snapshot)
+	case coach.Accrue:
+		if d.opt.Journal != nil {
+			d.opt.Journal.Accrue(e.Spans)
+		}
+	case coach.CheckAdvice:
+		var found []coach.Advice
+		if d.opt.Advisor != nil {
+			var err error
+			if found, err = d.opt.Advisor.Advice(d.opt.Now()); err != nil {
+				d.log.Warn("no desk advice: the history could not be read", "err", err)
+			}
+		}
+		return func(s *coach.Session, now time.Time) []coach.Effect { return s.AdviceFound(now, found) }
+	case coach.DismissAdvice:
+		if d.opt.Advisor == nil {
+			return nil
+		}
+		if err := d.opt.Advisor.Dismiss(e.ID); err != nil {
+			d.log.Warn("could not keep the advice dismissed", "id", e.ID, "err", err)
+		} else {
+			d.log.Info("advice dismissed for good", "id", e.ID)
+		}
+	case coach.TakeCalibration:
+		angle, err := d.runRecalibration(ctx, e.Tired)
+		return func(s *coach.Session, now time.Time) []coach.Effect { return s.Calibrated(now, angle, err) }
+	}
+	return nil
 }
 
 func (d *Daemon) saveState() {
@@ -703,16 +717,18 @@ func (d *Daemon) Status() Status {
 // returns once the camera is off (or after pauseAckWait), so that a status
 // asked right after tells the truth.
 func (d *Daemon) Pause(dur time.Duration) {
-	d.mu.Lock()
-	now := d.opt.Now()
-	effects := d.opt.Coach.Pause(now, dur)
-	ack := make(chan struct{})
-	if d.offAck != nil {
-		close(d.offAck) // an earlier Pause stops waiting: this one waits on
-	}
-	d.offAck = ack
-	running := d.running
-	d.mu.Unlock()
+	var (
+		ack     = make(chan struct{})
+		running bool
+		now     time.Time
+	)
+	effects := d.ask(func(s *coach.Session, at time.Time) []coach.Effect {
+		if d.offAck != nil {
+			close(d.offAck) // an earlier Pause stops waiting: this one waits on
+		}
+		d.offAck, running, now = ack, d.running, at
+		return s.Pause(at, dur)
+	})
 	if dur == 0 {
 		d.log.Info("paused until resumed")
 	} else {
@@ -730,21 +746,15 @@ func (d *Daemon) Pause(dur time.Duration) {
 
 // Resume ends a pause or snooze; the loop samples at once.
 func (d *Daemon) Resume() {
-	d.mu.Lock()
-	effects := d.opt.Coach.Resume(d.opt.Now())
-	d.mu.Unlock()
 	d.log.Info("resumed")
-	d.apply(context.Background(), effects)
+	d.decide(context.Background(), (*coach.Session).Resume)
 	d.poke()
 }
 
 // Snooze silences posture alerts for dur.
 func (d *Daemon) Snooze(dur time.Duration) {
-	d.mu.Lock()
-	effects := d.opt.Coach.Snooze(d.opt.Now(), dur)
-	d.mu.Unlock()
 	d.log.Info("snoozed", "for", dur)
-	d.apply(context.Background(), effects)
+	d.decide(context.Background(), func(s *coach.Session, now time.Time) []coach.Effect { return s.Snooze(now, dur) })
 }
 
 // Forget makes the coach drop a sample held from before cut (zero:
@@ -759,31 +769,24 @@ func (d *Daemon) Forget(cut time.Time) {
 // break`); a notification says when it is over. It reports false when a
 // break was already under way (nothing new is started).
 func (d *Daemon) StartBreak() bool {
-	d.mu.Lock()
-	now := d.opt.Now()
-	open := d.opt.Coach.Status(now).BreakWindowOpen
-	effects := d.opt.Coach.StartBreak(now)
-	d.mu.Unlock()
-	d.apply(context.Background(), effects)
-	return !open
+	var started bool
+	d.decide(context.Background(), func(s *coach.Session, now time.Time) (out []coach.Effect) {
+		out, started = s.StartBreak(now)
+		return out
+	})
+	return started
 }
 
 // StartGuidedCalibration starts the countdown calibration (the tray's
 // Recalibrate, the first-run prompt's Calibrate now).
 func (d *Daemon) StartGuidedCalibration() {
-	d.mu.Lock()
-	effects := d.opt.Coach.StartGuidedCalibration(d.opt.Now())
-	d.mu.Unlock()
-	d.apply(context.Background(), effects)
+	d.decide(context.Background(), (*coach.Session).StartGuidedCalibration)
 }
 
 // StartGuidedTiredPosture starts the countdown of the optional second
 // calibration step (the tray's menu, the calibration result's offer).
 func (d *Daemon) StartGuidedTiredPosture() {
-	d.mu.Lock()
-	effects := d.opt.Coach.StartGuidedTiredPosture(d.opt.Now())
-	d.mu.Unlock()
-	d.apply(context.Background(), effects)
+	d.decide(context.Background(), (*coach.Session).StartGuidedTiredPosture)
 }
 
 // HandleAction passes on an action the user chose on a notification
@@ -791,13 +794,10 @@ func (d *Daemon) StartGuidedTiredPosture() {
 // It may show a notice and write a dismissal to the history, so it can
 // take a moment; it never waits for the sampling loop.
 func (d *Daemon) HandleAction(ev notify.ActionEvent) {
-	d.mu.Lock()
-	effects := d.opt.Coach.Action(d.opt.Now(), ev.Category, ev.Key)
-	d.mu.Unlock()
 	if ev.Key == coach.ActionLater {
 		d.log.Info("calibration postponed; judging by population figures")
 	}
-	d.apply(context.Background(), effects)
+	d.decide(context.Background(), func(s *coach.Session, now time.Time) []coach.Effect { return s.Action(now, ev.Category, ev.Key) })
 }
 
 // Recalibrate asks the running loop to recalibrate at once and waits for

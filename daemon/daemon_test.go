@@ -574,3 +574,55 @@ func TestPauseIsTrueAtOnceInStatusAndLog(t *testing.T) {
 		})
 	}
 }
+
+// The effects of an effect's outcome (the advice found, a calibration's
+// result) are carried out after the effects decided before them, and a
+// stop cuts off only the outcome's answer, not the rest of the queue.
+func TestEffectOutcomesQueueBehindEarlierEffects(t *testing.T) {
+	earlier := coach.Show{Notice: coach.Notice{Title: "earlier"}}
+	for _, tc := range []struct {
+		name    string
+		setup   func(d *Daemon) []coach.Effect
+		stopped bool
+		want    []string
+	}{
+		{"advice", func(*Daemon) []coach.Effect { return []coach.Effect{coach.CheckAdvice{}, earlier} }, false,
+			[]string{"earlier", "Sit a little further from the screen"}},
+		{"calibration", guidedCalibration, false,
+			[]string{"earlier", "Calibration did not work"}},
+		{"calibration while stopping", guidedCalibration, true,
+			[]string{"earlier"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &notifytest.Recorder{}
+			d, _, _ := newTestDaemonWith(t, nil, coach.DefaultConfig(), coach.SessionOptions{Calibrated: true, CanCalibrate: true}, rec)
+			d.opt.Advisor = &fakeAdvisor{}
+			effects := tc.setup(d)
+			shown := len(rec.Notifications())
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.stopped {
+				cancel()
+			}
+			d.apply(ctx, effects)
+			var titles []string
+			for _, n := range rec.Notifications()[shown:] {
+				titles = append(titles, n.Title)
+			}
+			if strings.Join(titles, " | ") != strings.Join(tc.want, " | ") {
+				t.Errorf("shown %q, want %q", titles, tc.want)
+			}
+		})
+	}
+}
+
+// guidedCalibration starts a guided calibration (there is no Recalibrator,
+// so it fails) and returns the effects of the tick that takes it, then a
+// notice decided after it.
+func guidedCalibration(d *Daemon) []coach.Effect {
+	d.StartGuidedCalibration()
+	effects := d.ask(func(s *coach.Session, now time.Time) []coach.Effect {
+		return s.Tick(now.Add(coach.DefaultCalibrationCountdown))
+	})
+	return append(effects, coach.Show{Notice: coach.Notice{Title: "earlier"}})
+}
