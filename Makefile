@@ -70,11 +70,14 @@ bench-daemon: deps models testdata
 # (accuracy/real_test.go: front-people calibrated and uncalibrated, with
 # every limit chosen by leave-one-person-out; side-people as they are) and
 # the same people under other camera conditions (accuracy/conditions_test.go:
-# resolutions, dim light, backlight). Prints per-person tables and writes
-# them to eval-real.md and eval.md (about 3 minutes). CI guards always
+# resolutions, dim light, backlight), and their landmarks moved by exact 3D
+# motions, harmless look-alikes and forward heads of known size, through the
+# classifier and the coach (accuracy/lookalike_test.go). Prints per-person
+# tables and writes them to eval-real.md, eval.md and eval-lookalikes.md
+# (about 4 minutes). CI guards always
 # apply; NECKWATCH_EVAL_ENFORCE=1 also asserts the issue's targets.
 eval: deps models testdata
-	NECKWATCH_EVAL_REAL_OUT=$(CURDIR)/eval-real.md NECKWATCH_EVAL_OUT=$(CURDIR)/eval.md $(GO) test -tags matprofile -count=1 -timeout 30m -run 'TestEval' -v ./accuracy/
+	NECKWATCH_EVAL_REAL_OUT=$(CURDIR)/eval-real.md NECKWATCH_EVAL_LOOKALIKE_OUT=$(CURDIR)/eval-lookalikes.md NECKWATCH_EVAL_OUT=$(CURDIR)/eval.md $(GO) test -tags matprofile -count=1 -timeout 30m -run 'TestEval' -v ./accuracy/
 
 clean:
 	rm -rf bin

@@ -83,11 +83,26 @@ func realSets(t *testing.T) (frontPhotos, sidePhotos []realPhoto) {
 	return loadRealSet(t, filepath.Join(root, "front-people"), true), loadRealSet(t, filepath.Join(root, "side-people"), false)
 }
 
+// detected keeps each photo's landmarks as taken across the harness's
+// tests (they run one after another): the networks run once per photo.
+var detected = map[string]landmarks{}
+
 // detectAll runs the detector over every photo as taken.
 func detectAll(t *testing.T, photos []realPhoto) {
 	t.Helper()
-	for i, lm := range detectConditions(t, photos, conditions[:1])[0] {
-		photos[i].lm = lm
+	var todo []realPhoto
+	for _, p := range photos {
+		if _, ok := detected[p.path]; !ok {
+			todo = append(todo, p)
+		}
+	}
+	if len(todo) > 0 {
+		for i, lm := range detectConditions(t, todo, conditions[:1])[0] {
+			detected[todo[i].path] = lm
+		}
+	}
+	for i := range photos {
+		photos[i].lm = detected[photos[i].path]
 	}
 }
 
@@ -165,25 +180,8 @@ func judgeFront(t *testing.T, photos, portraits []realPhoto) frontResult {
 	}
 	for _, person := range r.persons {
 		ps := byPerson[person]
-		var goods []int
-		for i, p := range ps {
-			if p.label == "good" {
-				goods = append(goods, i)
-			}
-		}
-		// Calibrate on the first half of the good photos, as a user sits
-		// upright for `neckwatch calibrate` before working.
-		nCal := len(goods) / 2
-		var calLM []landmarks
-		inCal := map[int]bool{}
-		for _, i := range goods[:nCal] {
-			calLM = append(calLM, ps[i].lm)
-			inCal[i] = true
-		}
-		b, err := calibrate(calLM, 0)
-		if err != nil {
-			t.Fatalf("%s: calibration on %d good photos: %v", person, nCal, err)
-		}
+		b, inCal := calibrateOnEarlyGood(t, person, ps)
+		nCal := len(inCal)
 		r.calFrames[person] = nCal
 		calBaselines[person] = b
 		cal := unitLimits(newClassifier(front, b, 0))
@@ -246,6 +244,31 @@ func judgeFront(t *testing.T, photos, portraits []realPhoto) frontResult {
 	ci, l := Fit(r.uncalibrated, all, MaxCaughtWithin(uncalibratedGoodBudget))
 	r.uncalFitAll, r.uncalFitAllVariant = l, uncalibratedVariants[ci]
 	return r
+}
+
+// calibrateOnEarlyGood calibrates on the first half of a person's good
+// photos (ps in capture order), as a user sits upright for `neckwatch
+// calibrate` before working, and says which photos it used.
+func calibrateOnEarlyGood(t *testing.T, person string, ps []realPhoto) (*posture.Baseline, map[int]bool) {
+	t.Helper()
+	var goods []int
+	for i, p := range ps {
+		if p.label == "good" {
+			goods = append(goods, i)
+		}
+	}
+	nCal := len(goods) / 2
+	var calLM []landmarks
+	inCal := map[int]bool{}
+	for _, i := range goods[:nCal] {
+		calLM = append(calLM, ps[i].lm)
+		inCal[i] = true
+	}
+	b, err := calibrate(calLM, 0)
+	if err != nil {
+		t.Fatalf("%s: calibration on %d good photos: %v", person, nCal, err)
+	}
+	return b, inCal
 }
 
 // tiredRow is one person judged with and without the tired-posture step

@@ -1,16 +1,16 @@
 package synthetic
 
 // Conditions: pure image transforms with known ground truth that put a
-// rendered frame under the conditions a real webcam meets (another
-// resolution or aspect, an evening lamp, a window behind the user, a camera
-// that is not pointed straight at the user). Each writes into a
+// real photo under the light a real webcam meets (an evening lamp, sensor
+// noise, a window behind the user). Other resolutions are a plain resize
+// (accuracy/conditions_test.go); a camera off to the side cannot be made
+// from a photo (rotating the image about the camera's centre never shows
+// the person from another angle), so it is not attempted. Each writes into a
 // caller-owned dst (which may be src) and closes every Mat it makes. All
 // take and give 8-bit BGR frames.
 
 import (
 	"fmt"
-	"image"
-	"image/color"
 	"math"
 	"runtime"
 	"sync"
@@ -22,86 +22,6 @@ func checkBGR(src gocv.Mat) error {
 	if src.Empty() || src.Type() != gocv.MatTypeCV8UC3 {
 		return fmt.Errorf("synthetic: want a non-empty 8-bit BGR frame")
 	}
-	return nil
-}
-
-// Reframe puts src, undistorted and whole, in the middle of a w x h canvas
-// (scaled to fit, so the person stays fully in view) and fills the rest
-// with src's border replicated outwards and blurred, the way a wider
-// sensor would show more of a soft background. Reframing one frame to
-// 1920x1080, 1280x720 and 960x540 gives the same scene at three
-// resolutions: the content's scale is h/src.Rows() (or w/src.Cols() when
-// that is smaller).
-func Reframe(src gocv.Mat, dst *gocv.Mat, w, h int) error {
-	if err := checkBGR(src); err != nil {
-		return err
-	}
-	if w <= 0 || h <= 0 {
-		return fmt.Errorf("synthetic: canvas %dx%d is empty", w, h)
-	}
-	s := math.Min(float64(w)/float64(src.Cols()), float64(h)/float64(src.Rows()))
-	return place(src, dst, w, h, s)
-}
-
-// Widen shows the scene of src through a wider lens of a larger sensor:
-// src unscaled in the middle of a canvas 1/k times its size (0 < k <= 1),
-// the surroundings filled as Reframe fills them. The person keeps their
-// pixel size, as on a higher-resolution wide-angle webcam; the field of
-// view is WiderHFOV(hfov, k).
-func Widen(src gocv.Mat, dst *gocv.Mat, k float64) error {
-	if err := checkBGR(src); err != nil {
-		return err
-	}
-	if !(k > 0 && k <= 1) {
-		return fmt.Errorf("synthetic: widening factor must be in (0, 1], got %v", k)
-	}
-	w, h := int(math.Round(float64(src.Cols())/k)), int(math.Round(float64(src.Rows())/k))
-	return place(src, dst, w, h, 1)
-}
-
-// WiderHFOV is the horizontal field of view of a frame of hfovDeg after
-// Widen(k): the focal length shrinks by k against the frame's width.
-func WiderHFOV(hfovDeg, k float64) float64 {
-	return 2 * math.Atan(math.Tan(hfovDeg*math.Pi/360)/k) * 180 / math.Pi
-}
-
-// place draws src scaled by s, centred, on a w x h canvas over a blurred,
-// border-replicated background. Everything is read from src before dst is
-// written, so dst may be src.
-func place(src gocv.Mat, dst *gocv.Mat, w, h int, s float64) error {
-	cw, ch := int(math.Round(s*float64(src.Cols()))), int(math.Round(s*float64(src.Rows())))
-	if cw < 1 || ch < 1 || cw > w || ch > h {
-		return fmt.Errorf("synthetic: %dx%d content does not fit a %dx%d canvas", cw, ch, w, h)
-	}
-	x0, y0 := (w-cw)/2, (h-ch)/2
-	interp := gocv.InterpolationLinear
-	if s < 1 {
-		interp = gocv.InterpolationArea
-	}
-	content := gocv.NewMat()
-	defer content.Close()
-	gocv.Resize(src, &content, image.Pt(cw, ch), 0, 0, interp)
-
-	// The background is made at 1/q scale (replicating and blurring a
-	// full-HD canvas would cost more than the rest of the frame) and
-	// scaled up: it is a blur either way.
-	const q = 8
-	bw, bh := max(1, w/q), max(1, h/q)
-	sw, sh := max(1, cw/q), max(1, ch/q)
-	sx, sy := min(x0/q, bw-sw), min(y0/q, bh-sh)
-	small := gocv.NewMat()
-	defer small.Close()
-	gocv.Resize(src, &small, image.Pt(sw, sh), 0, 0, gocv.InterpolationArea)
-	padded := gocv.NewMat()
-	defer padded.Close()
-	gocv.CopyMakeBorder(small, &padded, sy, bh-sh-sy, sx, bw-sw-sx, gocv.BorderReplicate, color.RGBA{})
-	k := max(3, (min(bw, bh)/6)|1)
-	gocv.GaussianBlur(padded, &padded, image.Pt(k, k), 0, 0, gocv.BorderReplicate)
-	gocv.Resize(padded, dst, image.Pt(w, h), 0, 0, gocv.InterpolationLinear)
-
-	roi := dst.Region(image.Rect(x0, y0, x0+cw, y0+ch))
-	defer roi.Close()
-	content.CopyTo(&roi)
 	return nil
 }
 
@@ -240,80 +160,4 @@ func float32Bytes(v []float32) []byte {
 		out[4*i], out[4*i+1], out[4*i+2], out[4*i+3] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
 	}
 	return out
-}
-
-// CameraHomography is K·R·K⁻¹ for a w x h pinhole camera of horizontal
-// field of view hfovDeg (square pixels, principal point in the middle)
-// that turns about its optical centre: first panDeg to the right, then
-// tiltDeg up. A scene point's image moves from p to H·p: a pan to the
-// right moves the scene left in the frame, a tilt up moves it down. It is
-// returned row-major.
-func CameraHomography(w, h int, panDeg, tiltDeg, hfovDeg float64) [9]float64 {
-	f := float64(w) / 2 / math.Tan(hfovDeg*math.Pi/360)
-	cx, cy := float64(w)/2, float64(h)/2
-	p, t := panDeg*math.Pi/180, tiltDeg*math.Pi/180
-	// Rows are the turned camera's axes in the old camera's coordinates
-	// (x right, y down, z forward).
-	pan := [9]float64{
-		math.Cos(p), 0, -math.Sin(p),
-		0, 1, 0,
-		math.Sin(p), 0, math.Cos(p),
-	}
-	tilt := [9]float64{
-		1, 0, 0,
-		0, math.Cos(t), math.Sin(t),
-		0, -math.Sin(t), math.Cos(t),
-	}
-	k := [9]float64{f, 0, cx, 0, f, cy, 0, 0, 1}
-	kinv := [9]float64{1 / f, 0, -cx / f, 0, 1 / f, -cy / f, 0, 0, 1}
-	return mul3(k, mul3(mul3(tilt, pan), kinv))
-}
-
-func mul3(a, b [9]float64) [9]float64 {
-	var c [9]float64
-	for i := 0; i < 3; i++ {
-		for j := 0; j < 3; j++ {
-			for k := 0; k < 3; k++ {
-				c[3*i+j] += a[3*i+k] * b[3*k+j]
-			}
-		}
-	}
-	return c
-}
-
-// ApplyHomography maps the point (x, y) by the row-major homography m.
-func ApplyHomography(m [9]float64, x, y float64) (float64, float64) {
-	z := m[6]*x + m[7]*y + m[8]
-	return (m[0]*x + m[1]*y + m[2]) / z, (m[3]*x + m[4]*y + m[5]) / z
-}
-
-// CameraRotate shows src as the same camera would see the scene after
-// turning about its optical centre by panDeg (to the right) and tiltDeg
-// (up): the homography CameraHomography, exact for a pinhole camera
-// whatever the scene's depth. A pan is a webcam off to the side looking
-// across, a tilt a camera above or below eye level; either moves the
-// person off centre and adds the perspective of seeing them off the
-// optical axis. Where the turned camera sees beyond src, src's border is
-// replicated.
-func CameraRotate(src gocv.Mat, dst *gocv.Mat, panDeg, tiltDeg, hfovDeg float64) error {
-	if err := checkBGR(src); err != nil {
-		return err
-	}
-	if !(hfovDeg > 0 && hfovDeg < 170) {
-		return fmt.Errorf("synthetic: field of view must be in (0, 170) degrees, got %v", hfovDeg)
-	}
-	if !(math.Abs(panDeg) < 80 && math.Abs(tiltDeg) < 80) {
-		return fmt.Errorf("synthetic: pan and tilt must be within ±80 degrees, got %v and %v", panDeg, tiltDeg)
-	}
-	m := CameraHomography(src.Cols(), src.Rows(), panDeg, tiltDeg, hfovDeg)
-	hm := gocv.NewMatWithSize(3, 3, gocv.MatTypeCV64F)
-	defer hm.Close()
-	for i, v := range m {
-		hm.SetDoubleAt(i/3, i%3, v)
-	}
-	out := gocv.NewMat()
-	defer out.Close()
-	gocv.WarpPerspectiveWithParams(src, &out, hm, image.Pt(src.Cols(), src.Rows()), gocv.InterpolationLinear, gocv.BorderReplicate, color.RGBA{})
-	out.CopyTo(dst)
-	return nil
 }

@@ -1,9 +1,14 @@
-// Package synthetic makes posture sequences with known ground truth from
-// one real frame: the head region is scaled (the head comes forward),
-// moved down (the head drops) or rotated (the head tilts) against shoulders
-// that stay put, and feathered back into the frame. Tests and benchmarks
-// use it where no video of real posture changes with measured motion
-// exists; it never touches a camera.
+// Package synthetic makes test frames from real photos: camera conditions
+// (conditions.go: dim light, noise, backlight) and, for the plumbing
+// tests only, a video whose head region grows against still shoulders.
+//
+// The growing head is not evidence that the detector works: it changes
+// exactly the classifier's forward feature and nothing else a real
+// forward head changes. It drives the video sampler, the end-to-end
+// notification test and the CPU benchmark, which need a frame that is
+// judged forward, not a realistic one. Accuracy is measured on real
+// photos of people (package accuracy), and motions of exact size on their
+// real landmarks (synthetic/pose3d); it never touches a camera.
 package synthetic
 
 import (
@@ -20,27 +25,13 @@ import (
 
 // HeadMotion is one frame's applied head motion relative to the seed.
 type HeadMotion struct {
-	// Scale > 1 grows the head: by the pinhole model the head is then at
-	// 1/Scale of its distance, i.e. ForwardCM(d0) closer than at rest.
+	// Scale > 1 grows the head region about its centre (a grown head
+	// covers the original, so no ghost of it is left behind).
 	Scale float64
-	// DropPx moves the head down (positive) in frame pixels.
-	DropPx float64
-	// RollDeg rotates the head counter-clockwise in the image.
-	RollDeg float64
 }
 
 // Rest is the seed's own posture.
 var Rest = HeadMotion{Scale: 1}
-
-// ForwardCM is the forward head displacement the motion applies to a head
-// that was restDistCM from the camera: a head s times larger in the image
-// is 1/s as far away.
-func (m HeadMotion) ForwardCM(restDistCM float64) float64 {
-	if m.Scale <= 0 {
-		return 0
-	}
-	return restDistCM * (1 - 1/m.Scale)
-}
 
 // Generator renders head motions into copies of a seed frame. It owns its
 // Mats; Close releases them. Not safe for concurrent use.
@@ -99,9 +90,8 @@ func (g *Generator) Render(m HeadMotion, dst *gocv.Mat) error {
 	if m.Scale <= 0 {
 		return fmt.Errorf("synthetic: scale must be positive, got %v", m.Scale)
 	}
-	rot := gocv.GetRotationMatrix2D(g.center, m.RollDeg, m.Scale)
+	rot := gocv.GetRotationMatrix2D(g.center, 0, m.Scale)
 	defer rot.Close()
-	rot.SetDoubleAt(1, 2, rot.GetDoubleAt(1, 2)+m.DropPx)
 	size := image.Pt(g.seed.Cols(), g.seed.Rows())
 	gocv.WarpAffineWithParams(g.seedF, &g.warped, rot, size, gocv.InterpolationLinear, gocv.BorderReplicate, color.RGBA{})
 	gocv.WarpAffineWithParams(g.maskF, &g.warpedMask, rot, size, gocv.InterpolationLinear, gocv.BorderConstant, color.RGBA{})
@@ -121,11 +111,7 @@ func Ramp(a, b HeadMotion, n int) []HeadMotion {
 		if n > 1 {
 			t = float64(i) / float64(n-1)
 		}
-		out[i] = HeadMotion{
-			Scale:   a.Scale + t*(b.Scale-a.Scale),
-			DropPx:  a.DropPx + t*(b.DropPx-a.DropPx),
-			RollDeg: a.RollDeg + t*(b.RollDeg-a.RollDeg),
-		}
+		out[i] = HeadMotion{Scale: a.Scale + t*(b.Scale-a.Scale)}
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package synthetic_test
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -74,93 +73,6 @@ func (f *fixture) render(t *testing.T, m synthetic.HeadMotion) {
 	t.Helper()
 	if err := f.gen.Render(m, &f.frame); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// judge renders m as a short burst of frames with camera sensor noise
-// (sigma 3 grey levels) and judges it as the daemon judges a burst.
-func (f *fixture) judge(t *testing.T, m synthetic.HeadMotion) posture.Verdict {
-	t.Helper()
-	f.render(t, m)
-	clean := f.frame.Clone()
-	defer clean.Close()
-	noisy := gocv.NewMat()
-	defer noisy.Close()
-	noise := gocv.NewMatWithSize(clean.Rows(), clean.Cols(), gocv.MatTypeCV16SC3)
-	defer noise.Close()
-	wide := gocv.NewMat()
-	defer wide.Close()
-	var vs []posture.Verdict
-	for i := 0; i < 7; i++ {
-		gocv.RandN(&noise, gocv.NewScalar(0, 0, 0, 0), gocv.NewScalar(3, 3, 3, 0))
-		clean.ConvertTo(&wide, gocv.MatTypeCV16SC3)
-		gocv.Add(wide, noise, &wide)
-		wide.ConvertTo(&noisy, gocv.MatTypeCV8UC3)
-		r := analysis.Analyze(f.pipe, f.cls, noisy)
-		if r.Err != nil {
-			t.Fatal(r.Err)
-		}
-		vs = append(vs, r.Verdict)
-	}
-	return posture.Combine(vs)
-}
-
-func TestSequencesSeverityRisesMonotonically(t *testing.T) {
-	f := newFixture(t)
-	cases := []struct {
-		name  string
-		end   synthetic.HeadMotion
-		state posture.State
-	}{
-		{"head forward (grow)", synthetic.HeadMotion{Scale: 1.4}, posture.ForwardHead},
-		{"head drop (move down)", synthetic.HeadMotion{Scale: 1, DropPx: 90}, posture.Slouch},
-		{"head tilt (rotate)", synthetic.HeadMotion{Scale: 1, RollDeg: 32}, posture.Lean},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			steps := synthetic.Ramp(synthetic.Rest, tc.end, 9)
-			prev := -1.0
-			for i, m := range steps {
-				v := f.judge(t, m)
-				t.Logf("step %d %+v: %s severity %.2f reasons %v", i, m, v.State, v.Severity, v.Reasons)
-				if !v.Person {
-					t.Fatalf("step %d: no person found", i)
-				}
-				if i == 0 && v.State != posture.Upright {
-					t.Fatalf("rest frame judged %s, want upright", v.State)
-				}
-				// Monotonic within detector noise.
-				if v.Severity < prev-0.05 {
-					t.Errorf("step %d: severity fell from %.2f to %.2f", i, prev, v.Severity)
-				}
-				prev = math.Max(prev, v.Severity)
-				if i == len(steps)-1 {
-					if v.State != tc.state {
-						t.Errorf("final step judged %s, want %s", v.State, tc.state)
-					}
-					if v.Severity < 0.5 {
-						t.Errorf("final step severity %.2f, want >= 0.5", v.Severity)
-					}
-				}
-			}
-		})
-	}
-}
-
-func TestForwardDisplacementTracksAppliedMotion(t *testing.T) {
-	f := newFixture(t)
-	for _, s := range []float64{1.0, 1.05, 1.1, 1.15, 1.2, 1.3} {
-		m := synthetic.HeadMotion{Scale: s}
-		want := m.ForwardCM(f.rest.HeadDistCM)
-		v := f.judge(t, m)
-		if v.ForwardCM == nil {
-			t.Fatalf("scale %.2f: no forward estimate", s)
-		}
-		got := *v.ForwardCM
-		t.Logf("scale %.2f: applied %.2f cm, estimated %.2f cm, neck %.1f°", s, want, got, *v.NeckAngleDeg)
-		if tol := math.Max(1.0, 0.25*want); math.Abs(got-want) > tol {
-			t.Errorf("scale %.2f: estimated %.2f cm forward, applied %.2f cm (tolerance %.2f)", s, got, want, tol)
-		}
 	}
 }
 

@@ -41,6 +41,7 @@ var rules = []rule{
 	{pkg: "posture", why: "pure geometry and classification", allow: []string{"landmark", "internal/stats"}, exactly: true, deny: ioStd},
 	{pkg: "timeline", why: "the one time model, shared by the decider and the store", allow: []string{"posture"}, exactly: true, deny: ioStd},
 	{pkg: "coach", why: "the pure coach core: decisions only, effects go out", allow: []string{"posture", "timeline", "internal/stats"}, exactly: true, deny: ioStd},
+	{pkg: "synthetic/pose3d", why: "exact motions of landmarks: plain geometry, no images", allow: []string{"landmark"}, exactly: true, deny: append([]string{"gocv.io/x/gocv"}, ioStd...)},
 	{pkg: "vision", why: "capture and DNN; below the verdicts", allow: []string{"landmark", "models"}, exactly: true},
 	{pkg: "history", why: "the store: keeps decisions, never makes them (nor knows the decider)", deny: []string{mod + "coach", mod + "vision", mod + "daemon", mod + "notify", mod + "control", mod + "cmd/", "gocv.io/x/gocv"}},
 	{pkg: "insights", why: "pure conclusions over the history's figures", allow: []string{"history", "internal/stats"}, exactly: true, deny: ioStd},

@@ -22,7 +22,9 @@ func deskFrame() (landmark.Frame, Camera) {
 	for i := range mesh.Points {
 		mesh.Points[i] = landmark.Point3{X: 320, Y: 230}
 	}
-	set := func(i landmark.MeshIndex, x, y, zCM float64) { mesh.Points[i] = landmark.Point3{X: x, Y: y, Z: zCM * pxPerCM} }
+	set := func(i landmark.MeshIndex, x, y, zCM float64) {
+		mesh.Points[i] = landmark.Point3{X: x, Y: y, Z: zCM * pxPerCM}
+	}
 	set(landmark.MeshRightEyeOuter, 280, 200, 0)
 	set(landmark.MeshRightEyeInner, 300, 200, 0)
 	set(landmark.MeshLeftEyeInner, 340, 200, 0)
@@ -33,7 +35,9 @@ func deskFrame() (landmark.Frame, Camera) {
 	mesh.Presence = 1
 	face.Mesh = &mesh
 	body := &landmark.Body{}
-	kp := func(p landmark.BodyPart, x, y float64) { body.Keypoints[p] = landmark.Keypoint{Point: landmark.Point{X: x, Y: y}, Score: 0.9} }
+	kp := func(p landmark.BodyPart, x, y float64) {
+		body.Keypoints[p] = landmark.Keypoint{Point: landmark.Point{X: x, Y: y}, Score: 0.9}
+	}
 	kp(landmark.Nose, 320, 235)
 	kp(landmark.RightEye, 290, 200)
 	kp(landmark.LeftEye, 350, 200)
