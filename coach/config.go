@@ -86,8 +86,10 @@ type Config struct {
 	// reset it either.
 	Onset time.Duration
 	// BlipTolerance is the longest upright stretch inside a bad run that is
-	// ignored (the onset timer keeps its progress). 0 means any upright
-	// time restarts the run. Less than Onset.
+	// ignored (the onset timer keeps its progress), measured from the
+	// stretch's first upright sample to its latest: one upright sample
+	// between bad ones is always a blip, however long until the next.
+	// 0 means any upright sample restarts the run. Less than Onset.
 	BlipTolerance time.Duration
 	// Recovery is the sustained upright time needed to leave "bad".
 	Recovery time.Duration

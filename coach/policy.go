@@ -394,6 +394,7 @@ func (p *policy) setHeld(now time.Time, v posture.Verdict) []Event {
 			p.uprightStart = now
 			p.upright = 0
 		}
+		p.uprightSeen = now
 		return p.checkUpright(now)
 	default: // uncertain: someone is there
 		p.away = 0

@@ -90,6 +90,36 @@ func TestHysteresis(t *testing.T) {
 			t.Errorf("alert at %v, want 53s", got)
 		}
 	})
+	t.Run("one upright sample between bursts 6 s apart is a blip", func(t *testing.T) {
+		// The daemon's faster rate: a burst every 6 s, each verdict held
+		// until the next, longer than the 5 s tolerance. A forward head
+		// misread as upright in one burst of five still adds up.
+		s := newSim(t, noBreaks(), nil, t0)
+		for i := 0; i < 20; i++ {
+			v := fwd(0.7)
+			if i%5 == 4 {
+				v = upright()
+			}
+			s.run(6*time.Second, 6*time.Second, v)
+		}
+		alerts := ofKind(s.evs, PostureAlert)
+		if len(alerts) != 1 {
+			t.Fatalf("got %d alerts, want 1", len(alerts))
+		}
+		// 50 s of bad time: eight bad bursts and a ninth after the blip.
+		if got := alerts[0].At.Sub(t0); got > 66*time.Second {
+			t.Errorf("alert at %v, want by 66 s", got)
+		}
+	})
+	t.Run("two upright samples the tolerance apart reset onset", func(t *testing.T) {
+		s := newSim(t, noBreaks(), nil, t0)
+		s.run(36*time.Second, 6*time.Second, fwd(0.7))
+		s.run(12*time.Second, 6*time.Second, upright()) // seen at +36 s and +42 s
+		s.run(36*time.Second, 6*time.Second, fwd(0.7))
+		if n := len(ofKind(s.evs, PostureAlert)); n != 0 {
+			t.Fatalf("got %d alerts, want 0: 6 s of upright seen is more than the 5 s tolerance", n)
+		}
+	})
 	t.Run("long upright resets onset", func(t *testing.T) {
 		s := newSim(t, noBreaks(), nil, t0)
 		s.run(40*time.Second, time.Second, fwd(0.7))
@@ -457,7 +487,14 @@ func TestLateSampleStillCounts(t *testing.T) {
 	if len(evs) != 0 {
 		t.Fatalf("got %v", kinds(evs))
 	}
-	if st := s.p.Status(t0.Add(60 * time.Second)); st.Posture != posture.Upright || st.OnsetElapsed != 0 {
+	// One upright sample is a blip, however long it is held: the onset
+	// keeps its progress but does not grow while upright.
+	if st := s.p.Status(t0.Add(60 * time.Second)); st.Posture != posture.Upright || st.OnsetElapsed > 44*time.Second {
 		t.Fatalf("status %+v", st)
+	}
+	// A second upright sample, the tolerance after the first, resets it.
+	s.p.Observe(t0.Add(61*time.Second), upright())
+	if st := s.p.Status(t0.Add(61 * time.Second)); st.Posture != posture.Upright || st.OnsetElapsed != 0 {
+		t.Fatalf("after two upright samples 19 s apart: status %+v", st)
 	}
 }

@@ -33,7 +33,13 @@ type postureRun struct {
 	lastBadState   posture.State
 	samples        []runSample
 	uprightActive  bool
-	uprightStart   time.Time
+	uprightStart   time.Time // the first upright sample of the stretch
+	// uprightSeen is the latest upright sample of the stretch: a blip is
+	// judged on upright seen, from the first such sample to the latest,
+	// not on the time one sample's verdict is held. With bursts 6 s apart
+	// a single upright sample is held for 6 s, longer than the 5 s
+	// tolerance, and one misread or a glance up restarted the onset.
+	uprightSeen time.Time
 	upright        time.Duration
 	alertsInPhase  int
 	lastAlertID    int
@@ -57,7 +63,7 @@ func (p *policy) checkUpright(at time.Time) []Event {
 		}
 		return nil
 	}
-	if p.runActive && p.upright >= p.cfg.BlipTolerance {
+	if p.runActive && p.uprightSeen.Sub(p.uprightStart) >= p.cfg.BlipTolerance {
 		p.clearRun()
 	}
 	return nil
