@@ -25,21 +25,21 @@ type runSample struct {
 // a cooldown that grows while ignored, and sustained upright time ends the
 // phase (acknowledged when it follows an alert closely).
 type postureRun struct {
-	inBad          bool
-	runActive      bool          // a bad sample was seen since the last reset
-	onset          time.Duration // bad time toward Onset
-	runBad         time.Duration // bad time in the whole run
-	stateTime      map[posture.State]time.Duration
-	lastBadState   posture.State
-	samples        []runSample
-	uprightActive  bool
-	uprightStart   time.Time // the first upright sample of the stretch
+	inBad         bool
+	runActive     bool          // a bad sample was seen since the last reset
+	onset         time.Duration // bad time toward Onset
+	runBad        time.Duration // bad time in the whole run
+	stateTime     map[posture.State]time.Duration
+	lastBadState  posture.State
+	samples       []runSample
+	uprightActive bool
+	uprightStart  time.Time // the first upright sample of the stretch
 	// uprightSeen is the latest upright sample of the stretch: a blip is
 	// judged on upright seen, from the first such sample to the latest,
 	// not on the time one sample's verdict is held. With bursts 6 s apart
 	// a single upright sample is held for 6 s, longer than the 5 s
 	// tolerance, and one misread or a glance up restarted the onset.
-	uprightSeen time.Time
+	uprightSeen    time.Time
 	upright        time.Duration
 	alertsInPhase  int
 	lastAlertID    int
