@@ -25,7 +25,7 @@ func TestLockedWriteStopsWhenCancelled(t *testing.T) {
 			path := dbPath(t)
 			s := openT(t, path)
 			clk := &clock{t: sec(0)}
-			r := NewRecorder(s, clk.Now, 0)
+			r := newFeeder(s, clk.Now, 0)
 			feed(r, clk) // two minutes and events
 			conn, err := rawDB(t, path).Conn(context.Background())
 			if err != nil {
@@ -37,7 +37,7 @@ func TestLockedWriteStopsWhenCancelled(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
-			go func() { done <- tc.write(ctx, r) }()
+			go func() { done <- tc.write(ctx, r.Recorder) }()
 			// Let the write get into SQLite's busy wait (it waits up to
 			// 2 s there), then cancel it.
 			time.Sleep(200 * time.Millisecond)

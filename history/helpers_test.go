@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"database/sql"
 	"math"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/timeline"
 )
 
 // clock is a settable fake clock.
@@ -86,3 +88,62 @@ func count(t *testing.T, path, table string) int {
 func fileURI(path string) string { return (&url.URL{Scheme: "file", Path: path}).String() }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+// feeder plays the daemon's part for a Recorder, so the tests take the one
+// path samples take in production: the coach session's timeline turns the
+// samples into spans, handed on with AddSpans, and each sample's figures
+// go to CountSample. Its Tick and Flush first credit the held sample's
+// time up to then, as the session's Tick does before the daemon's journal
+// writes; Close and Shutdown first end the timeline, as Session.Stop does.
+type feeder struct {
+	*Recorder
+	tl  timeline.Timeline
+	now func() time.Time
+}
+
+// newFeeder is a Recorder on store with the clock now (time.Now when nil)
+// fed through a timeline holding a sample for at most gap
+// (timeline.DefaultMaxGap when <= 0).
+func newFeeder(store *Store, now func() time.Time, gap time.Duration) *feeder {
+	if now == nil {
+		now = time.Now
+	}
+	return &feeder{Recorder: NewRecorder(store, now), tl: timeline.NewTimeline(time.Time{}, gap), now: now}
+}
+
+// Sample is the daemon's sample: the time up to it as spans, then its
+// figures.
+func (f *feeder) Sample(at time.Time, v posture.Verdict) {
+	spans, _, _ := f.tl.Hold(at, v, nil)
+	f.AddSpans(spans)
+	f.CountSample(at, v)
+}
+
+func (f *feeder) Tick(now time.Time) error {
+	f.AddSpans(f.tl.Advance(now, nil))
+	return f.Recorder.Tick(now)
+}
+
+func (f *feeder) Flush() error {
+	f.AddSpans(f.tl.Advance(f.now(), nil))
+	return f.Recorder.Flush()
+}
+
+func (f *feeder) Close() error { return f.Shutdown(context.Background()) }
+
+func (f *feeder) Shutdown(ctx context.Context) error {
+	now := f.now()
+	f.AddSpans(f.tl.Advance(now, nil))
+	f.tl.Drop(now)
+	return f.Recorder.Shutdown(ctx)
+}
+
+// Discard is a `history forget` reaching the daemon: the recorder drops
+// what it holds from before cut, the session's timeline the sample held
+// from before it (coach.Session.Forget).
+func (f *feeder) Discard(cut, now time.Time) {
+	f.Recorder.Discard(cut)
+	if st, at, _ := f.tl.Last(); st != "" && (cut.IsZero() || at.Before(cut)) {
+		f.tl.Drop(now)
+	}
+}

@@ -309,7 +309,7 @@ func TestPainValidation(t *testing.T) {
 		if err := s.AddPain(e.p); (err == nil) != e.ok {
 			t.Errorf("AddPain(%+v): %v", e.p, err)
 		}
-		r := NewRecorder(s, nil, 0)
+		r := NewRecorder(s, nil)
 		if err := r.AddPain(e.p); (err == nil) != e.ok {
 			t.Errorf("Recorder.AddPain(%+v): %v", e.p, err)
 		}

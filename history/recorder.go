@@ -11,11 +11,6 @@ import (
 	"github.com/neckwatch/neckwatch/timeline"
 )
 
-// DefaultMaxSampleGap is how long a sample stands for at most when the
-// next one is late: the shared time model (timeline.Timeline) is the
-// history's too.
-const DefaultMaxSampleGap = timeline.DefaultMaxGap
-
 // Bounds on what a Recorder keeps in memory while the database cannot be
 // written; beyond them the oldest is dropped.
 const (
@@ -31,16 +26,13 @@ const (
 // samples, the control goroutines add events). A nil *Recorder does
 // nothing, so a daemon without history can call it unconditionally.
 //
-// Time model: timeline.Timeline's, the alert logic's own. The daemon hands
-// the recorder the coach session's spans (AddSpans) and each sample's
-// figures (CountSample), so time is accrued once; AddSample runs the same
-// timeline here for callers without a session (the tests, seeding): each sample stands
-// for the time from its timestamp to the next sample, at most
-// maxSampleGap, split across minute boundaries. A sample older than the
-// time already accounted for is treated as that time (it still counts as
-// a sample). Minutes are local wall-clock minutes
-// (time.Truncate to the minute: every current time zone offset is a whole
-// number of minutes).
+// Time model: the recorder keeps none. It credits the spans it is handed
+// (AddSpans: the coach session's, from timeline.Timeline, so time is
+// accrued once, by one model) and counts each sample's figures in the
+// minute of its timestamp (CountSample). The caller's timeline credits the
+// last sample's trailing time (coach.Session.Stop) before Close. Minutes
+// are local wall-clock minutes (time.Truncate to the minute: every current
+// time zone offset is a whole number of minutes).
 //
 // Writes: Tick flushes when a minute has closed since the last attempt, so
 // the disk is touched about once a minute and a failing database is
@@ -70,8 +62,7 @@ type Recorder struct {
 	events      []Event
 	pain        []PainEntry
 	marks       []mark
-	tl          timeline.Timeline // the last sample and the time credited up to
-	lastAttempt int64             // minute (Unix s) of the last Tick that considered a flush
+	lastAttempt int64 // minute (Unix s) of the last Tick that considered a flush
 	dropped     int
 	writes      int // successful writes (see Writes)
 	// lastErr is the last write's result: Tick reports it until a write
@@ -123,17 +114,14 @@ func (a *agg) row(start int64) minuteRow {
 // ms rounds a duration to milliseconds.
 func ms(d time.Duration) int64 { return int64((d + time.Millisecond/2) / time.Millisecond) }
 
-// NewRecorder returns a Recorder writing to store. now is the clock
-// (time.Now when nil); maxSampleGap caps how long one sample stands for
-// (DefaultMaxSampleGap when <= 0).
-func NewRecorder(store *Store, now func() time.Time, maxSampleGap time.Duration) *Recorder {
+// NewRecorder returns a Recorder writing to store (nil: kept in memory
+// until Attach). now is the clock (time.Now when nil): it stamps events
+// and pain entries without a time and tells Flush and Close the minute.
+func NewRecorder(store *Store, now func() time.Time) *Recorder {
 	if now == nil {
 		now = time.Now
 	}
-	if maxSampleGap <= 0 {
-		maxSampleGap = DefaultMaxSampleGap
-	}
-	return &Recorder{store: store, now: now, tl: timeline.NewTimeline(time.Time{}, maxSampleGap), session: now(), pending: map[int64]*agg{}}
+	return &Recorder{store: store, now: now, session: now(), pending: map[int64]*agg{}}
 }
 
 func minuteKey(t time.Time) int64 { return t.Truncate(time.Minute).Unix() }
@@ -184,32 +172,11 @@ func (r *Recorder) credit(sp timeline.Span) {
 	}
 }
 
-// advance credits the last sample up to now, at most to its hold end.
-func (r *Recorder) advance(now time.Time) {
-	for _, sp := range r.tl.Advance(now, nil) {
-		r.credit(sp)
-	}
-}
-
-// AddSample records one posture sample taken at at.
-func (r *Recorder) AddSample(at time.Time, v posture.Verdict) {
-	if r == nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	at = r.tl.Clamp(at) // late: zero duration for the previous sample
-	spans, st, sev := r.tl.Hold(at, v, nil)
-	for _, sp := range spans {
-		r.credit(sp)
-	}
-	r.count(at, st, sev, v)
-}
-
-// CountSample records a sample's figures in its minute (the sample count,
-// severity, neck angle and desk set-up) without crediting any time: for
-// the daemon, whose time comes as spans from the coach's timeline
-// (AddSpans). AddSample does both from the recorder's own timeline.
+// CountSample records a sample's figures in the minute of at (the sample
+// count, severity, neck angle and desk set-up) without crediting any time:
+// the time comes as spans (AddSpans). The state and severity are
+// normalised as the timeline does (an unknown state is uncertain, the
+// severity clamped to 0..1).
 func (r *Recorder) CountSample(at time.Time, v posture.Verdict) {
 	if r == nil {
 		return
@@ -220,7 +187,8 @@ func (r *Recorder) CountSample(at time.Time, v posture.Verdict) {
 }
 
 // AddSpans credits spans of state time, as coach.Session's Accrue effect
-// hands them on, to the minutes they cover.
+// hands them on, to the minutes they cover: an away span adds no presence,
+// any other state adds presence and its own duration.
 func (r *Recorder) AddSpans(spans []timeline.Span) {
 	if r == nil {
 		return
@@ -365,10 +333,11 @@ func (r *Recorder) unwrittenLocked() bool {
 }
 
 // Discard drops what the recorder holds from before cut (everything when
-// cut is zero) and credits no time from before now to the last sample:
-// `history forget` tells the running daemon, so that a minute it still
-// holds does not bring back what the user deleted.
-func (r *Recorder) Discard(cut, now time.Time) {
+// cut is zero): `history forget` tells the running daemon, so that a
+// minute it still holds does not bring back what the user deleted. (The
+// coach session's Forget keeps the held sample's time from coming back as
+// spans.)
+func (r *Recorder) Discard(cut time.Time) {
 	if r == nil {
 		return
 	}
@@ -405,10 +374,6 @@ func (r *Recorder) Discard(cut, now time.Time) {
 		}
 	}
 	r.marks = marks
-	if cut.IsZero() || now.Before(cut) {
-		// The held sample's time up to now lies before the cut.
-		r.tl.Drop(now)
-	}
 }
 
 // Attach gives a recorder made without a store (the database could not be
@@ -423,8 +388,7 @@ func (r *Recorder) Attach(s *Store) {
 	r.lastAttempt = 0 // write what waited at the next Tick
 }
 
-// Tick advances the recorder's clock to now and, the first time it is
-// called in a new minute, writes the completed minutes and the queued
+// Tick, the first time it is called in a new minute (of now), writes the completed minutes and the queued
 // events, if any. The daemon calls it often (every few seconds); it
 // returns the last write's error until a write succeeds (the data is kept
 // for the next minute's attempt).
@@ -438,7 +402,6 @@ func (r *Recorder) TickContext(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	r.mu.Lock()
-	r.advance(now)
 	k := minuteKey(now)
 	due := false
 	if k > r.lastAttempt {
@@ -465,15 +428,11 @@ func (r *Recorder) Flush() error {
 	if r == nil {
 		return nil
 	}
-	now := r.now()
-	r.mu.Lock()
-	r.advance(now)
-	r.mu.Unlock()
-	return r.flush(context.Background(), minuteKey(now), false)
+	return r.flush(context.Background(), minuteKey(r.now()), false)
 }
 
-// Close credits the last sample up to now (at most its hold) and writes
-// everything, including the current partial minute. It does not close the
+// Close writes everything, including the current partial minute (the
+// caller has handed on the last sample's time: coach.Session.Stop). It does not close the
 // Store. A failed write keeps the data, so Close may be retried.
 func (r *Recorder) Close() error { return r.Shutdown(context.Background()) }
 
@@ -485,10 +444,7 @@ func (r *Recorder) Shutdown(ctx context.Context) error {
 	if r == nil {
 		return nil
 	}
-	now := r.now()
 	r.mu.Lock()
-	r.advance(now)
-	r.tl.Drop(now) // the daemon stopped: no more time for the last sample
 	noStore, unwritten := r.store == nil, r.unwrittenLocked()
 	r.mu.Unlock()
 	if noStore && unwritten {

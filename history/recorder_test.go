@@ -3,11 +3,13 @@ package history
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/neckwatch/neckwatch/posture"
+	"github.com/neckwatch/neckwatch/timeline"
 )
 
 type sampleAt struct {
@@ -162,12 +164,12 @@ func TestAggregation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := openT(t, dbPath(t))
 			clk := &clock{t: sec(0)}
-			r := NewRecorder(s, clk.Now, c.gap)
+			r := newFeeder(s, clk.Now, c.gap)
 			for _, x := range c.samples {
 				if x.at > 0 {
 					clk.Set(sec(x.at))
 				}
-				r.AddSample(sec(x.at), verdict(x.st, x.sev, x.neck))
+				r.Sample(sec(x.at), verdict(x.st, x.sev, x.neck))
 			}
 			clk.Set(sec(c.closeAt))
 			if err := r.Close(); err != nil {
@@ -188,11 +190,11 @@ func TestBatching(t *testing.T) {
 	path := dbPath(t)
 	s := openT(t, path)
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(s, clk.Now, 0)
+	r := newFeeder(s, clk.Now, 0)
 	for i := 0; i < 6; i++ {
 		at := sec(float64(i) * 10)
 		clk.Set(at)
-		r.AddSample(at, verdict(posture.Upright, 0, fp(50)))
+		r.Sample(at, verdict(posture.Upright, 0, fp(50)))
 		if err := r.Tick(at.Add(time.Second)); err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +209,7 @@ func TestBatching(t *testing.T) {
 		t.Fatalf("event written before the minute closed: %d", n)
 	}
 	clk.Set(sec(61))
-	r.AddSample(sec(61), verdict(posture.Slouch, 0.5, nil))
+	r.Sample(sec(61), verdict(posture.Slouch, 0.5, nil))
 	if err := r.Tick(sec(62)); err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +244,7 @@ func TestBatching(t *testing.T) {
 	})
 	// Flush writes completed minutes only.
 	clk.Set(sec(130))
-	r.AddSample(sec(130), verdict(posture.Upright, 0, nil))
+	r.Sample(sec(130), verdict(posture.Upright, 0, nil))
 	if err := r.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -258,9 +260,9 @@ func TestCloseThenRestartMergesMinute(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(s, clk.Now, 0)
-	r.AddSample(sec(0), verdict(posture.Upright, 0, fp(50)))
-	r.AddSample(sec(20), verdict(posture.ForwardHead, 0.6, fp(40)))
+	r := newFeeder(s, clk.Now, 0)
+	r.Sample(sec(0), verdict(posture.Upright, 0, fp(50)))
+	r.Sample(sec(20), verdict(posture.ForwardHead, 0.6, fp(40)))
 	clk.Set(sec(25))
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
@@ -274,10 +276,10 @@ func TestCloseThenRestartMergesMinute(t *testing.T) {
 
 	s2 := openT(t, path)
 	clk.Set(sec(40))
-	r2 := NewRecorder(s2, clk.Now, 0)
-	r2.AddSample(sec(40), verdict(posture.Slouch, 0.9, fp(30)))
-	r2.AddSample(sec(50), verdict(posture.Slouch, 0.3, nil))
-	r2.AddSample(sec(65), verdict(posture.Upright, 0, nil))
+	r2 := newFeeder(s2, clk.Now, 0)
+	r2.Sample(sec(40), verdict(posture.Slouch, 0.9, fp(30)))
+	r2.Sample(sec(50), verdict(posture.Slouch, 0.3, nil))
+	r2.Sample(sec(65), verdict(posture.Upright, 0, nil))
 	if err := r2.Tick(sec(66)); err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +297,7 @@ func TestCorrectionsMarkAlerts(t *testing.T) {
 	path := dbPath(t)
 	s := openT(t, path)
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(s, clk.Now, 0)
+	r := newFeeder(s, clk.Now, 0)
 
 	// 1: alert and correction in the same batch, by AlertAt.
 	r.AddEvent(Event{At: sec(10), Kind: EventPostureAlert, State: "forward_head", Severity: 0.7})
@@ -357,9 +359,9 @@ func TestPendingBoundedWhileFailing(t *testing.T) {
 	}
 	defer ro.Close()
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(ro, clk.Now, 0)
+	r := newFeeder(ro, clk.Now, 0)
 	for i := 0; i < MaxPendingMinutes+100; i++ {
-		r.AddSample(sec(float64(i)*60), verdict(posture.Upright, 0, nil))
+		r.Sample(sec(float64(i)*60), verdict(posture.Upright, 0, nil))
 	}
 	for i := 0; i < MaxPendingEvents+5; i++ {
 		r.AddEvent(Event{At: sec(float64(i)), Kind: EventPaused})
@@ -381,7 +383,9 @@ func TestPendingBoundedWhileFailing(t *testing.T) {
 
 func TestNilRecorder(t *testing.T) {
 	var r *Recorder
-	r.AddSample(sec(0), verdict(posture.Upright, 0, nil))
+	r.CountSample(sec(0), verdict(posture.Upright, 0, nil))
+	r.AddSpans([]timeline.Span{{Start: sec(0), End: sec(10), State: posture.Upright}})
+	r.Discard(time.Time{})
 	r.AddEvent(Event{Kind: EventPaused})
 	r.MarkCorrected(sec(0))
 	if err := r.AddPain(PainEntry{Score: 11}); err == nil {
@@ -395,14 +399,14 @@ func TestNilRecorder(t *testing.T) {
 func TestRecorderConcurrent(t *testing.T) {
 	path := dbPath(t)
 	s := openT(t, path)
-	r := NewRecorder(s, nil, 0)
+	r := newFeeder(s, nil, 0)
 	var wg sync.WaitGroup
 	start := time.Now()
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		for i := 0; i < 500; i++ {
-			r.AddSample(start.Add(time.Duration(i)*time.Second), verdict(posture.Upright, 0, fp(50)))
+			r.Sample(start.Add(time.Duration(i)*time.Second), verdict(posture.Upright, 0, fp(50)))
 		}
 	}()
 	go func() {
@@ -443,9 +447,9 @@ func TestDiscardBeforeAForget(t *testing.T) {
 	path := dbPath(t)
 	s := openT(t, path)
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(s, clk.Now, 45*time.Second)
+	r := newFeeder(s, clk.Now, 45*time.Second)
 	for i := 0; i < 6; i++ { // minutes 0..2
-		r.AddSample(sec(float64(i)*30), verdict(posture.Upright, 0, nil))
+		r.Sample(sec(float64(i)*30), verdict(posture.Upright, 0, nil))
 	}
 	r.AddEvent(Event{At: sec(10), Kind: EventPaused})
 	r.AddEvent(Event{At: sec(170), Kind: EventResumed})
@@ -465,9 +469,9 @@ func TestDiscardBeforeAForget(t *testing.T) {
 	}
 	// Forget everything: the minute in progress goes too, and the time
 	// before the forget is not credited to the next sample.
-	r.AddSample(sec(250), verdict(posture.ForwardHead, 0.5, nil))
+	r.Sample(sec(250), verdict(posture.ForwardHead, 0.5, nil))
 	r.Discard(time.Time{}, sec(270))
-	r.AddSample(sec(300), verdict(posture.Upright, 0, nil))
+	r.Sample(sec(300), verdict(posture.Upright, 0, nil))
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -477,5 +481,120 @@ func TestDiscardBeforeAForget(t *testing.T) {
 	}
 	if fwd != 0 {
 		t.Fatalf("%.0f ms of forward head from before the forget were written", fwd)
+	}
+}
+
+// AddSpans credits exactly the spans it is handed to the minutes they
+// cover, and nothing else: no sample is counted, no time is held over.
+func TestAddSpans(t *testing.T) {
+	span := func(from, to float64, st posture.State) timeline.Span {
+		return timeline.Span{Start: sec(from), End: sec(to), State: st, Severity: 0.5}
+	}
+	cases := []struct {
+		name  string
+		spans []timeline.Span
+		want  []wantMinute
+	}{
+		{
+			name:  "one span within a minute",
+			spans: []timeline.Span{span(10, 40, posture.ForwardHead)},
+			want:  []wantMinute{{minute: 0, present: 30, forward: 30}},
+		},
+		{
+			name:  "a span split at minute boundaries",
+			spans: []timeline.Span{span(50, 130, posture.Slouch)},
+			want: []wantMinute{
+				{minute: 0, present: 10, slouch: 10},
+				{minute: 1, present: 60, slouch: 60},
+				{minute: 2, present: 10, slouch: 10},
+			},
+		},
+		{
+			name: "every state; away adds no presence",
+			spans: []timeline.Span{
+				span(0, 5, posture.Upright), span(5, 15, posture.ForwardHead), span(15, 30, posture.Slouch),
+				span(30, 40, posture.Lean), span(40, 50, posture.Uncertain), span(50, 60, posture.Away),
+			},
+			want: []wantMinute{{minute: 0, present: 50, upright: 5, forward: 10, slouch: 15, lean: 10, uncertain: 10}},
+		},
+		{
+			name:  "spans of one minute in two calls add up",
+			spans: []timeline.Span{span(0, 20, posture.Upright), span(20, 20, posture.Slouch), span(30, 45, posture.Upright)},
+			want:  []wantMinute{{minute: 0, present: 35, upright: 35}},
+		},
+		{
+			name:  "an empty or backward span credits nothing",
+			spans: []timeline.Span{span(20, 20, posture.Upright), span(40, 30, posture.Upright)},
+			want:  nil,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := openT(t, dbPath(t))
+			r := NewRecorder(s, (&clock{t: sec(600)}).Now)
+			for i := range c.spans {
+				r.AddSpans(c.spans[i : i+1])
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Minutes(time.Time{}, time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkMinutes(t, got, c.want)
+		})
+	}
+}
+
+// CountSample counts a sample's figures in the minute of its timestamp
+// and credits no time; the state and severity are read as the timeline
+// reads them.
+func TestCountSample(t *testing.T) {
+	cases := []struct {
+		name    string
+		samples []sampleAt
+		want    []wantMinute
+	}{
+		{
+			name:    "figures, no time",
+			samples: []sampleAt{{10, posture.ForwardHead, 0.6, fp(40)}, {20, posture.Upright, 0.2, fp(50)}},
+			want:    []wantMinute{{minute: 0, samples: 2, sev: 0.4, neck: 45, neckN: 2}},
+		},
+		{
+			name:    "each in the minute of its own timestamp, late or not",
+			samples: []sampleAt{{70, posture.Slouch, 1, nil}, {50, posture.Slouch, 0.5, nil}},
+			want:    []wantMinute{{minute: 0, samples: 1, sev: 0.5}, {minute: 1, samples: 1, sev: 1}},
+		},
+		{
+			name:    "away: counted, but no severity or neck angle",
+			samples: []sampleAt{{0, posture.Away, 0.9, fp(10)}, {5, posture.Lean, 0.3, nil}},
+			want:    []wantMinute{{minute: 0, samples: 2, sev: 0.3}},
+		},
+		{
+			name: "severity clamped, an unknown state is uncertain, NaN and infinite angles ignored",
+			samples: []sampleAt{
+				{0, posture.Slouch, 3, fp(nan())}, {1, posture.State("bogus"), -1, fp(math.Inf(1))},
+				{2, posture.Uncertain, nan(), fp(30)},
+			},
+			want: []wantMinute{{minute: 0, samples: 3, sev: 1.0 / 3, neck: 30, neckN: 1}},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := openT(t, dbPath(t))
+			r := NewRecorder(s, (&clock{t: sec(600)}).Now)
+			for _, x := range c.samples {
+				r.CountSample(sec(x.at), verdict(x.st, x.sev, x.neck))
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Minutes(time.Time{}, time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkMinutes(t, got, c.want)
+		})
 	}
 }

@@ -53,15 +53,15 @@ func TestSetupMeasuresPerMinute(t *testing.T) {
 	path := dbPath(t)
 	s := openT(t, path)
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(s, clk.Now, 0)
-	r.AddSample(sec(0), setupVerdict(posture.Upright, fp(20), fp(50), fp(-10)))
-	r.AddSample(sec(10), setupVerdict(posture.Upright, fp(24), nil, fp(-14)))
-	r.AddSample(sec(20), setupVerdict(posture.ForwardHead, fp(40), fp(40), fp(0))) // not upright: not counted
-	r.AddSample(sec(30), setupVerdict(posture.Upright, fp(math.NaN()), fp(math.Inf(1)), nil))
-	r.AddSample(sec(40), setupVerdict(posture.Away, fp(5), fp(60), fp(3)))
-	r.AddSample(sec(50), setupVerdict(posture.Uncertain, fp(5), fp(60), fp(3)))
+	r := newFeeder(s, clk.Now, 0)
+	r.Sample(sec(0), setupVerdict(posture.Upright, fp(20), fp(50), fp(-10)))
+	r.Sample(sec(10), setupVerdict(posture.Upright, fp(24), nil, fp(-14)))
+	r.Sample(sec(20), setupVerdict(posture.ForwardHead, fp(40), fp(40), fp(0))) // not upright: not counted
+	r.Sample(sec(30), setupVerdict(posture.Upright, fp(math.NaN()), fp(math.Inf(1)), nil))
+	r.Sample(sec(40), setupVerdict(posture.Away, fp(5), fp(60), fp(3)))
+	r.Sample(sec(50), setupVerdict(posture.Uncertain, fp(5), fp(60), fp(3)))
 	// The next minute: upright without any figure (the side view).
-	r.AddSample(sec(60), setupVerdict(posture.Upright, nil, nil, nil))
+	r.Sample(sec(60), setupVerdict(posture.Upright, nil, nil, nil))
 	clk.Set(sec(70))
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
@@ -78,9 +78,9 @@ func TestSetupMeasuresPerMinute(t *testing.T) {
 
 	// A restarted daemon adds to both minutes.
 	clk.Set(sec(55))
-	r2 := NewRecorder(s, clk.Now, 0)
-	r2.AddSample(sec(55), setupVerdict(posture.Upright, fp(31), fp(56), nil))
-	r2.AddSample(sec(65), setupVerdict(posture.Upright, fp(12), nil, nil))
+	r2 := newFeeder(s, clk.Now, 0)
+	r2.Sample(sec(55), setupVerdict(posture.Upright, fp(31), fp(56), nil))
+	r2.Sample(sec(65), setupVerdict(posture.Upright, fp(12), nil, nil))
 	clk.Set(sec(75))
 	if err := r2.Close(); err != nil {
 		t.Fatal(err)
@@ -131,8 +131,8 @@ func TestMigrateFromV2(t *testing.T) {
 		t.Fatalf("v2 events after migration: %+v", evs)
 	}
 	clk := &clock{t: sec(50)}
-	r := NewRecorder(s, clk.Now, 0)
-	r.AddSample(sec(50), setupVerdict(posture.Upright, fp(18), fp(61), fp(4)))
+	r := newFeeder(s, clk.Now, 0)
+	r.Sample(sec(50), setupVerdict(posture.Upright, fp(18), fp(61), fp(4)))
 	clk.Set(sec(55))
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
@@ -228,10 +228,10 @@ func TestDismissals(t *testing.T) {
 func TestExportSetupColumns(t *testing.T) {
 	s := openT(t, dbPath(t))
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(s, clk.Now, 0)
-	r.AddSample(sec(0), setupVerdict(posture.Upright, fp(21.5), fp(48), fp(-16)))
-	r.AddSample(sec(30), setupVerdict(posture.Upright, fp(18.5), nil, fp(-20)))
-	r.AddSample(sec(60), setupVerdict(posture.ForwardHead, fp(30), fp(40), fp(0)))
+	r := newFeeder(s, clk.Now, 0)
+	r.Sample(sec(0), setupVerdict(posture.Upright, fp(21.5), fp(48), fp(-16)))
+	r.Sample(sec(30), setupVerdict(posture.Upright, fp(18.5), nil, fp(-20)))
+	r.Sample(sec(60), setupVerdict(posture.ForwardHead, fp(30), fp(40), fp(0)))
 	clk.Set(sec(90))
 	if err := r.Close(); err != nil {
 		t.Fatal(err)

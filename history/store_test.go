@@ -183,8 +183,8 @@ func TestMigrateFromV1(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk := &clock{t: sec(50)}
-	r := NewRecorder(s, clk.Now, 0)
-	r.AddSample(sec(50), verdict(posture.Slouch, 1, fp(40)))
+	r := newFeeder(s, clk.Now, 0)
+	r.Sample(sec(50), verdict(posture.Slouch, 1, fp(40)))
 	clk.Set(sec(55))
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
@@ -223,8 +223,8 @@ func TestLocked(t *testing.T) {
 	path := dbPath(t)
 	s := openT(t, path)
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(s, clk.Now, 0)
-	r.AddSample(sec(0), verdict(posture.Upright, 0, nil))
+	r := newFeeder(s, clk.Now, 0)
+	r.Sample(sec(0), verdict(posture.Upright, 0, nil))
 	r.AddEvent(Event{At: sec(5), Kind: EventCalibrated, Detail: "default"})
 	clk.Set(sec(61))
 
@@ -304,8 +304,8 @@ func TestReadOnlyMode(t *testing.T) {
 		t.Fatalf("AddPain: %v, want ErrReadOnly naming the path", err)
 	}
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(ro, clk.Now, 0)
-	r.AddSample(sec(0), verdict(posture.Upright, 0, nil))
+	r := newFeeder(ro, clk.Now, 0)
+	r.Sample(sec(0), verdict(posture.Upright, 0, nil))
 	if err := r.Tick(sec(61)); !errors.Is(err, ErrReadOnly) {
 		t.Fatalf("Tick: %v, want ErrReadOnly", err)
 	}
@@ -362,9 +362,9 @@ func seed(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := NewRecorder(s, (&clock{t: sec(0)}).Now, 0)
+	r := newFeeder(s, (&clock{t: sec(0)}).Now, 0)
 	for i := 0; i < 600; i++ {
-		r.AddSample(sec(float64(i)*10), verdict(posture.Upright, 0, fp(50)))
+		r.Sample(sec(float64(i)*10), verdict(posture.Upright, 0, fp(50)))
 		r.AddEvent(Event{At: sec(float64(i) * 10), Kind: EventSnoozed, Detail: strings.Repeat("x", 40)})
 	}
 	if err := r.Close(); err != nil {
@@ -476,12 +476,12 @@ func TestCrashHelper(t *testing.T) {
 		os.Exit(2)
 	}
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(s, clk.Now, 0)
+	r := newFeeder(s, clk.Now, 0)
 	for i := 0; i < 1_000_000; i++ {
 		for j := 0; j < 6; j++ {
 			at := sec(float64(i*60 + j*10))
 			clk.Set(at)
-			r.AddSample(at, verdict(posture.ForwardHead, 0.5, fp(float64(i%50))))
+			r.Sample(at, verdict(posture.ForwardHead, 0.5, fp(float64(i%50))))
 		}
 		for j := 0; j < 40; j++ {
 			r.AddEvent(Event{At: sec(float64(i*60 + j)), Kind: EventSnoozed, Detail: strings.Repeat("y", 100)})

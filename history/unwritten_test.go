@@ -17,7 +17,7 @@ import (
 
 // feed gives a recorder two minutes of samples (with desk set-up figures), an alert with its
 // correction, an event with a NaN severity and a pain entry.
-func feed(r *Recorder, clk *clock) {
+func feed(r *feeder, clk *clock) {
 	for i := 0; i < 16; i++ {
 		st := posture.Upright
 		if i%3 == 0 {
@@ -26,7 +26,7 @@ func feed(r *Recorder, clk *clock) {
 		v := verdict(st, 0.4, fp(float64(40+i)))
 		// Desk set-up figures, kept over the upright samples.
 		v.HeadPitchDeg, v.DistanceCM, v.HeadYawDeg = fp(float64(10+i)), fp(float64(50-i)), fp(float64(-i))
-		r.AddSample(sec(float64(i*6)), v)
+		r.Sample(sec(float64(i*6)), v)
 	}
 	r.AddEvent(Event{At: sec(30), Kind: EventPostureAlert, State: "forward_head", Severity: 0.5})
 	r.AddEvent(Event{At: sec(50), Kind: EventCorrected, Corrected: true, AlertAt: sec(30)})
@@ -44,7 +44,7 @@ func TestUnwrittenSurvivesALockedShutdown(t *testing.T) {
 	refPath := dbPath(t)
 	ref := openT(t, refPath)
 	rclk := &clock{t: sec(0)}
-	rr := NewRecorder(ref, rclk.Now, 0)
+	rr := newFeeder(ref, rclk.Now, 0)
 	feed(rr, rclk)
 	if err := rr.Close(); err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestUnwrittenSurvivesALockedShutdown(t *testing.T) {
 	path := dbPath(t)
 	s := openT(t, path)
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(s, clk.Now, 0)
+	r := newFeeder(s, clk.Now, 0)
 	feed(r, clk)
 	ctx := context.Background()
 	conn, err := rawDB(t, path).Conn(ctx)
@@ -88,7 +88,7 @@ func TestUnwrittenSurvivesALockedShutdown(t *testing.T) {
 
 	// The next start: a new recorder loads it, and its first write has it.
 	clk2 := &clock{t: sec(600)}
-	r2 := NewRecorder(s, clk2.Now, 0)
+	r2 := NewRecorder(s, clk2.Now)
 	if ok, err := r2.LoadUnwritten(spill); !ok || err != nil {
 		t.Fatalf("LoadUnwritten: %v %v", ok, err)
 	}
@@ -125,7 +125,7 @@ func TestUnwrittenSurvivesALockedShutdown(t *testing.T) {
 func TestUnwrittenFileEdges(t *testing.T) {
 	dir := t.TempDir()
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(nil, clk.Now, 0)
+	r := newFeeder(nil, clk.Now, 0)
 	missing := filepath.Join(dir, "none.json")
 	if ok, err := r.LoadUnwritten(missing); ok || err != nil {
 		t.Fatalf("missing file: %v %v", ok, err)
@@ -173,14 +173,14 @@ func containsAll(s string, subs ...string) bool {
 // and nothing of the file is loaded.
 func TestLoadUnwrittenRefusesImplausibleEntries(t *testing.T) {
 	clk := &clock{t: sec(0)}
-	src := NewRecorder(nil, clk.Now, 0)
+	src := newFeeder(nil, clk.Now, 0)
 	feed(src, clk)
 	src.MarkCorrected(sec(-90)) // an alert written before: a mark
 	good := filepath.Join(t.TempDir(), "good.json")
 	if err := src.SaveUnwritten(good); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := NewRecorder(nil, clk.Now, 0).LoadUnwritten(good); !ok || err != nil {
+	if ok, err := NewRecorder(nil, clk.Now).LoadUnwritten(good); !ok || err != nil {
 		t.Fatalf("the unedited file: %v %v", ok, err)
 	}
 	year1 := time.Time{}.Unix()
@@ -213,7 +213,7 @@ func TestLoadUnwrittenRefusesImplausibleEntries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "history-unwritten.json")
 			editUnwritten(t, good, p, tc.list, tc.field, tc.value)
-			r := NewRecorder(nil, clk.Now, 0)
+			r := NewRecorder(nil, clk.Now)
 			ok, err := r.LoadUnwritten(p)
 			if !ok || err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("LoadUnwritten: %v %v\nwant one line containing %q", ok, err, tc.want)
@@ -256,14 +256,14 @@ func editUnwritten(t *testing.T, from, to, list, field string, value any) {
 // hang or swell the daemon) leaves room for all of it.
 func TestUnwrittenFileAtTheBoundsLoadsBack(t *testing.T) {
 	clk := &clock{t: sec(0)}
-	r := NewRecorder(nil, clk.Now, 0)
+	r := newFeeder(nil, clk.Now, 0)
 	for at := sec(0); at.Before(sec(0).Add(MaxPendingMinutes * time.Minute)); at = at.Add(10 * time.Second) {
 		v := verdict(posture.ForwardHead, 0.123456789, fp(41.123456789))
 		if at.Second()%20 == 0 {
 			v = verdict(posture.Upright, 0.01, fp(40.5))
 			v.HeadPitchDeg, v.DistanceCM, v.HeadYawDeg = fp(12.3456789), fp(55.555555), fp(-3.3333333)
 		}
-		r.AddSample(at, v)
+		r.Sample(at, v)
 	}
 	for i := 0; i < MaxPendingEvents; i++ {
 		r.AddEvent(Event{At: sec(float64(i)), Kind: EventPostureAlert, State: "forward_head", Severity: 0.987654321,
@@ -284,7 +284,7 @@ func TestUnwrittenFileAtTheBoundsLoadsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("the fullest unwritten file: %d bytes (limit %d)", st.Size(), maxUnwrittenSize)
-	r2 := NewRecorder(nil, clk.Now, 0)
+	r2 := NewRecorder(nil, clk.Now)
 	if ok, err := r2.LoadUnwritten(path); !ok || err != nil {
 		t.Fatalf("LoadUnwritten of the fullest file: %v %v", ok, err)
 	}

@@ -854,11 +854,11 @@ func forgetUnwritten(cut, now time.Time) error {
 	if err != nil {
 		return nil // no state directory: no such file either
 	}
-	rec := history.NewRecorder(nil, func() time.Time { return now }, 0)
+	rec := history.NewRecorder(nil, func() time.Time { return now })
 	if ok, err := rec.LoadUnwritten(path); !ok || err != nil {
 		return err
 	}
-	rec.Discard(cut, now)
+	rec.Discard(cut)
 	return rec.SaveUnwritten(path)
 }
 
@@ -905,7 +905,7 @@ func openJournal(cfg config.Config, unwritten string, now time.Time, warn func(m
 			return nil
 		}
 	}
-	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now, cfg.Alerts.MaxSampleGap), path: path, warn: warn, fileWrites: -1}
+	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now), path: path, warn: warn, fileWrites: -1}
 	if unwritten != "" {
 		j.unwritten = unwritten
 		if ok, err := j.rec.LoadUnwritten(j.unwritten); err != nil {

@@ -93,6 +93,33 @@ func seedStore(t *testing.T, path string) (today time.Time, store *history.Store
 	return today, store
 }
 
+// seeder writes samples to a history the daemon's way: the coach's
+// timeline turns them into spans (Recorder.AddSpans), each sample's
+// figures are counted (CountSample), and Close first credits the last
+// sample's time up to now, at most 45 s (coach.Session.Stop).
+type seeder struct {
+	*history.Recorder
+	tl  timeline.Timeline
+	now func() time.Time
+}
+
+func newSeeder(store *history.Store, now func() time.Time) *seeder {
+	return &seeder{Recorder: history.NewRecorder(store, now), tl: timeline.NewTimeline(time.Time{}, 45*time.Second), now: now}
+}
+
+func (s *seeder) Sample(at time.Time, v posture.Verdict) {
+	spans, _, _ := s.tl.Hold(at, v, nil)
+	s.AddSpans(spans)
+	s.CountSample(at, v)
+}
+
+func (s *seeder) Close() error {
+	now := s.now()
+	s.AddSpans(s.tl.Advance(now, nil))
+	s.tl.Drop(now)
+	return s.Recorder.Close()
+}
+
 // seedHistory pins the clock (pinClock) and writes two weeks of minutes,
 // the 14 days up to and including today, through the daemon's own
 // recorder: an hour a day from 09:00, forward head for 20 minutes a day in
@@ -106,7 +133,7 @@ func seedHistory(t *testing.T, path string) (today time.Time) {
 	y, mo, dd := today.Date()
 	for d := 13; d >= 0; d-- {
 		day := time.Date(y, mo, dd-d, 9, 0, 0, 0, time.Local)
-		rec := history.NewRecorder(store, clock, 45*time.Second)
+		rec := newSeeder(store, clock)
 		fwd := 20
 		if d < 7 {
 			fwd = 5
@@ -117,7 +144,7 @@ func seedHistory(t *testing.T, path string) (today time.Time) {
 				v = posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true}
 			}
 			for s := 0; s < 60; s += 10 {
-				rec.AddSample(day.Add(time.Duration(m)*time.Minute+time.Duration(s)*time.Second), v)
+				rec.Sample(day.Add(time.Duration(m)*time.Minute+time.Duration(s)*time.Second), v)
 			}
 		}
 		if err := rec.Close(); err != nil {
@@ -539,7 +566,7 @@ func TestJournalKeepsWhatALockedStopCouldNotWrite(t *testing.T) {
 		present += d.Present
 	}
 	// 8 samples 15 s apart; the last holds for the 45 s maximum gap.
-	if want := 7*15*time.Second + history.DefaultMaxSampleGap; present != want {
+	if want := 7*15*time.Second + timeline.DefaultMaxGap; present != want {
 		t.Errorf("present %v after the restart, want %v", present, want)
 	}
 	if err := j2.Close(); err != nil {
@@ -554,8 +581,8 @@ func TestJournalKeepsWhatALockedStopCouldNotWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := history.NewRecorder(nil, nil, 0)
-	rec.AddSample(time.Now().Add(-time.Hour), posture.Verdict{State: posture.Upright, Person: true})
+	rec := newSeeder(nil, time.Now)
+	rec.Sample(time.Now().Add(-time.Hour), posture.Verdict{State: posture.Upright, Person: true})
 	rec.AddEvent(history.Event{At: time.Now().Add(-time.Hour), Kind: history.EventPaused})
 	if err := rec.SaveUnwritten(path); err != nil {
 		t.Fatal(err)

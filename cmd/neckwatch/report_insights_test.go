@@ -47,14 +47,14 @@ func seedInsightsHistory(t *testing.T, path string) (today time.Time) {
 				pitch, dist, yaw = 12, 60, 1
 			}
 		}
-		rec := history.NewRecorder(store, clock, 45*time.Second)
+		rec := newSeeder(store, clock)
 		for m := 0; m < 90; m++ {
 			v := posture.Verdict{State: posture.Upright, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw}
 			if m < fwd {
 				v = posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw}
 			}
 			for s := 0; s < 60; s += 10 {
-				rec.AddSample(day.Add(time.Duration(m)*time.Minute+time.Duration(s)*time.Second), v)
+				rec.Sample(day.Add(time.Duration(m)*time.Minute+time.Duration(s)*time.Second), v)
 			}
 		}
 		if back < 14 {
@@ -132,9 +132,9 @@ func TestReportInsightsTooLittleData(t *testing.T) {
 	pitch, dist, yaw := 30.0, 35.0, -25.0
 	for back := 2; back >= 0; back-- {
 		day := time.Date(y, mo, dd-back, 9, 0, 0, 0, time.Local)
-		rec := history.NewRecorder(store, clock, 45*time.Second)
+		rec := newSeeder(store, clock)
 		for s := 0; s < 120*60; s += 10 {
-			rec.AddSample(day.Add(time.Duration(s)*time.Second), posture.Verdict{State: posture.Upright, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw})
+			rec.Sample(day.Add(time.Duration(s)*time.Second), posture.Verdict{State: posture.Upright, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw})
 		}
 		rec.AddPain(history.PainEntry{At: day.Add(7 * time.Hour), Score: 5})
 		if err := rec.Close(); err != nil {

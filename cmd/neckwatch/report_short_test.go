@@ -24,13 +24,13 @@ func seedShortDays(t *testing.T, path string) (today time.Time) {
 	pitch, dist, yaw := 24.0, 40.0, -20.0
 	for _, back := range []int{3, 0} {
 		start := today.AddDate(0, 0, -back).Add(9 * time.Hour)
-		rec := history.NewRecorder(store, clock, 45*time.Second)
+		rec := newSeeder(store, clock)
 		for s := 0; s < 12*60; s += 10 {
 			v := posture.Verdict{State: posture.Upright, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw}
 			if s < 280 {
 				v = posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true, HeadPitchDeg: &pitch, DistanceCM: &dist, HeadYawDeg: &yaw}
 			}
-			rec.AddSample(start.Add(time.Duration(s)*time.Second), v)
+			rec.Sample(start.Add(time.Duration(s)*time.Second), v)
 		}
 		rec.AddEvent(history.Event{At: start.Add(2 * time.Minute), Kind: history.EventPostureAlert})
 		if err := rec.Close(); err != nil {

@@ -730,7 +730,7 @@ func (h controlHandler) Handle(ctx context.Context, req control.Request) control
 			h.d.Forget(cut)
 		}
 		if h.journal != nil {
-			h.journal.rec.Discard(cut, time.Now())
+			h.journal.rec.Discard(cut)
 		}
 		return control.OKResponse("the daemon dropped what it held from before the cut")
 	}
