@@ -256,6 +256,22 @@ FROM minutes WHERE start >= ? AND start < ? GROUP BY q ORDER BY q`, lo, hi)
 	return out, nil
 }
 
+// FirstDayFrom is from, or the local midnight (in from's location) of
+// the history's first record when that is later: a period that starts
+// before anything was recorded shows no empty days before it. An empty
+// history leaves from as it is.
+func (s *Store) FirstDayFrom(from time.Time) (time.Time, error) {
+	first, _, ok, err := s.Range()
+	if err != nil || !ok {
+		return from, err
+	}
+	y, m, d := first.In(from.Location()).Date()
+	if day := time.Date(y, m, d, 0, 0, 0, 0, from.Location()); day.After(from) {
+		return day, nil
+	}
+	return from, nil
+}
+
 // Range returns the times of the earliest and latest records (minute
 // starts, events, pain entries); ok is false when the history is empty.
 func (s *Store) Range() (first, last time.Time, ok bool, err error) {

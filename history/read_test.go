@@ -121,6 +121,20 @@ func TestDays(t *testing.T) {
 	if err != nil || !ok || !first.Equal(day(1, 9, 0)) || !last.Equal(day(5, 8, 0)) {
 		t.Fatalf("Range: %v %v %v %v", first, last, ok, err)
 	}
+	// FirstDayFrom: a start before the first record moves up to its day.
+	for _, c := range []struct{ from, want time.Time }{
+		{day(0, 0, 0).AddDate(0, -1, 0), day(1, 0, 0)},
+		{day(1, 0, 0), day(1, 0, 0)},
+		{day(1, 12, 0), day(1, 12, 0)},
+		{day(3, 0, 0), day(3, 0, 0)},
+	} {
+		if got, err := s.FirstDayFrom(c.from); err != nil || !got.Equal(c.want) {
+			t.Errorf("FirstDayFrom(%v) = %v %v, want %v", c.from, got, err, c.want)
+		}
+	}
+	if got, err := openT(t, dbPath(t)).FirstDayFrom(day(1, 0, 0)); err != nil || !got.Equal(day(1, 0, 0)) {
+		t.Errorf("FirstDayFrom of an empty history = %v %v, want the start unchanged", got, err)
+	}
 }
 
 func TestExportJSON(t *testing.T) {

@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/coach"
-	"github.com/neckwatch/neckwatch/insights"
+	"github.com/neckwatch/neckwatch/report"
 )
 
 // historyAdvisor answers the coach's occasional question for desk advice
-// (daemon.Advisor): the insights over the last week of the history, as
-// the report computes them, without the pieces the user dismissed; and it
+// (daemon.Advisor): the desk advice over the last week of the history,
+// from the report (report.Load), without the pieces the user dismissed; and it
 // keeps a dismissal in the history.
 type historyAdvisor struct{ j *journalAdapter }
 
@@ -20,21 +20,14 @@ func (a historyAdvisor) Advice(now time.Time) ([]coach.Advice, error) {
 	if store == nil {
 		return nil, errors.New("the history is not open")
 	}
-	dismissals, err := store.Dismissed()
-	if err != nil {
-		return nil, err
-	}
-	var dismissed []string
-	for _, d := range dismissals {
-		dismissed = append(dismissed, d.ID)
-	}
+	// The report of today: its desk advice covers the last 7 days.
 	today := midnight(now)
-	minutes, err := store.Minutes(today.AddDate(0, 0, -insights.WindowDays), now)
+	r, _, err := report.Load(store, today, today.AddDate(0, 0, 1))
 	if err != nil {
 		return nil, err
 	}
 	var out []coach.Advice
-	for _, c := range insights.DeskAdvice(minutes, today, dismissed).Advice() {
+	for _, c := range r.Desk.Advice() {
 		out = append(out, coach.Advice{
 			ID:    string(c.ID),
 			Title: "Desk set-up: " + c.Title,

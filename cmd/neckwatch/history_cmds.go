@@ -100,7 +100,7 @@ func midnight(t time.Time) time.Time {
 
 // maxPeriodDays bounds --days before any date is computed from it (a
 // larger count would overflow the calendar); the history's first day
-// bounds the period further (clampPeriod).
+// bounds the period further (history.Store.FirstDayFrom).
 const maxPeriodDays = 100 * 366
 
 // period resolves --days / --since into [from, to): whole local days up
@@ -124,20 +124,6 @@ func period(days int, since string, daysSet bool) (time.Time, time.Time, error) 
 		return time.Time{}, time.Time{}, usagef("--days must be at least 1")
 	}
 	return to.AddDate(0, 0, -min(days, maxPeriodDays)), to, nil
-}
-
-// clampPeriod moves from up to the first day of the history when the
-// period starts before it: days before anything was recorded are not
-// rows of "no data". An empty history leaves the period as it is.
-func clampPeriod(store *history.Store, from time.Time) (time.Time, error) {
-	first, _, ok, err := store.Range()
-	if err != nil || !ok {
-		return from, err
-	}
-	if day := midnight(first.In(from.Location())); day.After(from) {
-		return day, nil
-	}
-	return from, nil
 }
 
 const journalUsage = `Usage: neckwatch journal add --pain 0-10 [--area neck|upper-back|shoulders|head] [--note TEXT]
@@ -201,7 +187,7 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer store.Close()
-		if from, err = clampPeriod(store, from); err != nil {
+		if from, err = store.FirstDayFrom(from); err != nil {
 			return err
 		}
 		entries, err := store.Pain(from, to)
@@ -466,11 +452,10 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	in, err := readReport(db, from, to)
+	r, data, err := readReport(db, from, to)
 	if err != nil {
 		return err
 	}
-	r := in.report
 	if weekly {
 		page, replace := htmlOut, force
 		if page == "" {
@@ -482,7 +467,7 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		if err := writeHTMLReport(r, page, replace); err != nil {
 			return err
 		}
-		w := report.BuildWeekly(in.days, in.minutes, in.dismissed, clock(), fileURL(page))
+		w := report.BuildWeekly(data.Days, data.Minutes, data.Dismissed, clock(), fileURL(page))
 		fmt.Fprintln(stdout, w.Text())
 		return nil
 	}
@@ -558,61 +543,15 @@ func runDismissals(db, dismiss, undismiss string, stdout io.Writer) error {
 	return nil
 }
 
-// reportInput is what a report is made of, read from the history.
-type reportInput struct {
-	report    report.Report
-	days      []history.Day
-	minutes   []history.Minute
-	dismissed []string
-}
-
-// readReport reads the history for the days in [from, to) (at least the
-// 14 days before to, for the weekly summary; the minutes of the period
-// and of the 7 days before to, for the desk figures) and builds the
-// report with its insights.
-func readReport(db string, from, to time.Time) (reportInput, error) {
+// readReport reads the report of the days in [from, to) and what it is
+// made of from the history database (report.Load).
+func readReport(db string, from, to time.Time) (report.Report, report.Data, error) {
 	store, err := readHistory(db)
 	if err != nil {
-		return reportInput{}, err
+		return report.Report{}, report.Data{}, err
 	}
 	defer store.Close()
-	var in reportInput
-	if from, err = clampPeriod(store, from); err != nil {
-		return in, err
-	}
-	// Two weeks at least: the weekly summary compares the last 7 days
-	// with the 7 before.
-	daysFrom := from
-	if twoWeeks := to.AddDate(0, 0, -14); twoWeeks.Before(daysFrom) {
-		daysFrom = twoWeeks
-	}
-	if in.days, err = store.Days(daysFrom, to); err != nil {
-		return in, err
-	}
-	// The minutes of the period (the daily table's set-up figures) and of
-	// the last 7 days (the desk advice).
-	minutesFrom := from
-	if week := to.AddDate(0, 0, -insights.WindowDays); week.Before(minutesFrom) {
-		minutesFrom = week
-	}
-	if in.minutes, err = store.Minutes(minutesFrom, to); err != nil {
-		return in, err
-	}
-	ds, err := store.Dismissed()
-	if err != nil {
-		return in, err
-	}
-	for _, d := range ds {
-		in.dismissed = append(in.dismissed, d.ID)
-	}
-	in.report = report.Build(in.days, from, to.AddDate(0, 0, -1))
-	in.report.AddInsights(in.minutes, in.dismissed)
-	return in, nil
-}
-
-func buildReport(db string, from, to time.Time) (report.Report, error) {
-	in, err := readReport(db, from, to)
-	return in.report, err
+	return report.Load(store, from, to)
 }
 
 // writeHTMLReport writes r as an HTML page to path, atomically; an
@@ -653,7 +592,7 @@ var openFile = func(path string) error { return exec.Command("xdg-open", path).S
 func openTodaysReport(db string) func() error {
 	return func() error {
 		today := midnight(clock())
-		r, err := buildReport(db, today.AddDate(0, 0, -13), today.AddDate(0, 0, 1))
+		r, _, err := readReport(db, today.AddDate(0, 0, -13), today.AddDate(0, 0, 1))
 		if err != nil {
 			return err
 		}

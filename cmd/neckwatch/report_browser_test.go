@@ -99,7 +99,7 @@ func TestReportHTMLInBrowser(t *testing.T) {
 		t.Fatalf("report --html: exit %d %s %s", code, out, stderr)
 	}
 	// The report the command computed, for its figures.
-	r, err := buildReport(db, today.AddDate(0, 0, -13), today.AddDate(0, 0, 1))
+	r, _, err := readReport(db, today.AddDate(0, 0, -13), today.AddDate(0, 0, 1))
 	if err != nil || r.Desk == nil || r.Pain == nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func TestReportHTMLShortDayInBrowser(t *testing.T) {
 	if code, out, stderr := runCLI(t, "report", "--html", page); code != 0 {
 		t.Fatalf("report --html: exit %d %s %s", code, out, stderr)
 	}
-	r, err := buildReport(db, today.AddDate(0, 0, -13), today.AddDate(0, 0, 1))
+	r, _, err := readReport(db, today.AddDate(0, 0, -13), today.AddDate(0, 0, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
