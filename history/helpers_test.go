@@ -97,8 +97,10 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 // writes; Close and Shutdown first end the timeline, as Session.Stop does.
 type feeder struct {
 	*Recorder
-	tl  timeline.Timeline
 	now func() time.Time
+
+	mu sync.Mutex // guards tl, as the daemon's lock guards its session
+	tl timeline.Timeline
 }
 
 // newFeeder is a Recorder on store with the clock now (time.Now when nil)
@@ -114,18 +116,27 @@ func newFeeder(store *Store, now func() time.Time, gap time.Duration) *feeder {
 // Sample is the daemon's sample: the time up to it as spans, then its
 // figures.
 func (f *feeder) Sample(at time.Time, v posture.Verdict) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	spans, _, _ := f.tl.Hold(at, v, nil)
 	f.AddSpans(spans)
 	f.CountSample(at, v)
 }
 
-func (f *feeder) Tick(now time.Time) error {
+// advance credits the held sample's time up to now (the session's Tick).
+func (f *feeder) advance(now time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.AddSpans(f.tl.Advance(now, nil))
+}
+
+func (f *feeder) Tick(now time.Time) error {
+	f.advance(now)
 	return f.Recorder.Tick(now)
 }
 
 func (f *feeder) Flush() error {
-	f.AddSpans(f.tl.Advance(f.now(), nil))
+	f.advance(f.now())
 	return f.Recorder.Flush()
 }
 
@@ -133,8 +144,10 @@ func (f *feeder) Close() error { return f.Shutdown(context.Background()) }
 
 func (f *feeder) Shutdown(ctx context.Context) error {
 	now := f.now()
+	f.mu.Lock()
 	f.AddSpans(f.tl.Advance(now, nil))
 	f.tl.Drop(now)
+	f.mu.Unlock()
 	return f.Recorder.Shutdown(ctx)
 }
 
@@ -143,6 +156,8 @@ func (f *feeder) Shutdown(ctx context.Context) error {
 // from before it (coach.Session.Forget).
 func (f *feeder) Discard(cut, now time.Time) {
 	f.Recorder.Discard(cut)
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if st, at, _ := f.tl.Last(); st != "" && (cut.IsZero() || at.Before(cut)) {
 		f.tl.Drop(now)
 	}
