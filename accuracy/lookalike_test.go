@@ -229,14 +229,7 @@ func TestEvalLookalikes(t *testing.T) {
 	// pitch. These are assertions, not targets: a classifier that misreads
 	// an exact motion cannot be right on real ones.
 	for li, la := range lookalikes {
-		var fwd, pitch []float64
-		for _, person := range persons {
-			for _, f := range cells[person][li].frames {
-				if f.readable {
-					fwd, pitch = append(fwd, f.forwardCM), append(pitch, f.pitchDeg)
-				}
-			}
-		}
+		fwd, pitch := readings(persons, cells, li)
 		if len(fwd) == 0 {
 			t.Fatalf("%s: no frame measured", la.name)
 		}
@@ -288,6 +281,19 @@ func TestEvalLookalikes(t *testing.T) {
 	}
 }
 
+// readings gathers what the geometry read of look-alike li, over every
+// person's moved frames where it could be read.
+func readings(persons []string, cells map[string][]lookalikeCell, li int) (fwd, pitch []float64) {
+	for _, p := range persons {
+		for _, f := range cells[p][li].frames {
+			if f.readable {
+				fwd, pitch = append(fwd, f.forwardCM), append(pitch, f.pitchDeg)
+			}
+		}
+	}
+	return fwd, pitch
+}
+
 func lookalikeReport(persons []string, cells map[string][]lookalikeCell, people []personFrames, runs map[string][]coachRun) string {
 	var b strings.Builder
 	w := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
@@ -303,14 +309,7 @@ func lookalikeReport(persons []string, cells map[string][]lookalikeCell, people 
 	}
 	w("\n")
 	for li, la := range lookalikes {
-		var fwd, pitch []float64
-		for _, p := range persons {
-			for _, f := range cells[p][li].frames {
-				if f.readable {
-					fwd, pitch = append(fwd, f.forwardCM), append(pitch, f.pitchDeg)
-				}
-			}
-		}
+		fwd, pitch := readings(persons, cells, li)
 		w("| %s | %+.1f cm, %+.0f° |", la.name, stats.Median(fwd), stats.Median(pitch))
 		for _, p := range persons {
 			n, of := cells[p][li].flagged(true)
