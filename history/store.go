@@ -59,12 +59,15 @@ const FileName = "history.db"
 // DefaultPath returns the history database path: history.db in the
 // neckwatch data directory ($XDG_DATA_HOME/neckwatch, by default
 // ~/.local/share/neckwatch).
-func DefaultPath() (string, error) {
-	dir, err := xdg.DataDir()
+func DefaultPath() (string, error) { return fileIn(xdg.DataDir, FileName) }
+
+// fileIn is the path of name in the folder dir returns.
+func fileIn(dir func() (string, error), name string) (string, error) {
+	d, err := dir()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, FileName), nil
+	return filepath.Join(d, name), nil
 }
 
 // Store is an open history database. It is safe for concurrent use; all

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/neckwatch/neckwatch/coach"
+	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/report"
 )
 
@@ -13,7 +14,7 @@ import (
 // (daemon.Advisor): the desk advice over the last week of the history,
 // from the report (report.Load), without the pieces the user dismissed; and it
 // keeps a dismissal in the history.
-type historyAdvisor struct{ j *journalAdapter }
+type historyAdvisor struct{ j *history.Journal }
 
 func (a historyAdvisor) Advice(now time.Time) ([]coach.Advice, error) {
 	store := a.j.Store()

@@ -6,15 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"text/tabwriter"
 	"time"
 	"unicode"
@@ -339,8 +335,12 @@ func runHistory(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := forgetUnwritten(cut, time.Now()); err != nil {
-			return err
+		// The minutes waiting in the unwritten file go too, so the next
+		// start does not bring them back (no state directory: no file).
+		if unwritten, err := history.DefaultUnwrittenPath(); err == nil {
+			if err := history.ForgetUnwritten(unwritten, cut, time.Now()); err != nil {
+				return err
+			}
 		}
 		what := "the whole history"
 		if !cut.IsZero() {
@@ -610,229 +610,23 @@ func openTodaysReport(db string) func() error {
 	}
 }
 
-// journalAdapter records the daemon's samples and events in the history.
-// A database that cannot be opened at start (locked, read-only, corrupt,
-// a missing directory) is tried again with a growing back-off while the
-// minutes wait in memory (bounded), and Tick reports why it is unavailable
-// until it opens: status shows "unavailable: <reason>", not "off".
-type journalAdapter struct {
-	rec  *history.Recorder
-	path string
-	warn func(msg string, args ...any)
-	// unwritten is where the minutes not yet written wait for the next
-	// start ("" when there is no state directory): kept there at every
-	// failed write (at most once a minute, so a crash loses at most the
-	// minute in progress) and at a stop that could not write them.
-	// fileWrites is rec.Writes() when the file last matched what was held
-	// (saved or loaded), -1 when no file holds unwritten data; once a
-	// write has succeeded since, it is all in the database and the file
-	// goes. keptMinute is the minute of the last keep.
-	unwritten  string
-	fileWrites int
-	keptMinute time.Time
+// daemonJournal is the history's Journal as the daemon's
+// (daemon.Journal): samples, spans and the coach's events as records.
+type daemonJournal struct{ *history.Journal }
 
-	mu      sync.Mutex
-	store   *history.Store
-	file    os.FileInfo // the database file as opened, to notice it deleted or replaced
-	openErr error
-	nextTry time.Time
-	backoff time.Duration
-	// seen is how the database's path looked at the last failed open: a
-	// change (the folder restored, the file's mode fixed) is retried at
-	// once instead of after the back-off.
-	seen pathState
-}
+func (j daemonJournal) Sample(s daemon.Sample)    { j.CountSample(s.At, s.Verdict) }
+func (j daemonJournal) Accrue(spans []coach.Span) { j.AddSpans(spans) }
 
-// Journal retry back-off: 10 s, doubling to 30 s. A failed open costs
-// next to nothing (SQLite does not wait for a lock to open), and status
-// shows the fault until a retry succeeds, so it is not left for minutes;
-// a change to the path is retried at the next tick (about 5 s).
-const (
-	journalRetryMin = 10 * time.Second
-	journalRetryMax = 30 * time.Second
-)
-
-// pathState is what can be seen of a path and every folder above it:
-// whether each exists and its type, mode, size, modification time and
-// identity. A fault at a path (a file where the folder should be, a
-// folder without write permission, a missing folder) changes it when it
-// is fixed.
-type pathState []string
-
-func statePath(path string) pathState {
-	var out pathState
-	for p := filepath.Clean(path); ; p = filepath.Dir(p) {
-		fi, err := os.Stat(p)
-		if err != nil {
-			out = append(out, p+": "+err.Error())
-		} else {
-			id := ""
-			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-				id = fmt.Sprintf("%d:%d", st.Dev, st.Ino)
-			}
-			out = append(out, fmt.Sprintf("%s: %v %d %d %s", p, fi.Mode(), fi.Size(), fi.ModTime().UnixNano(), id))
-		}
-		if p == filepath.Dir(p) {
-			return out
-		}
-	}
-}
-
-func (a pathState) equal(b pathState) bool { return slices.Equal(a, b) }
-
-func (j *journalAdapter) Sample(s daemon.Sample)    { j.rec.CountSample(s.At, s.Verdict) }
-func (j *journalAdapter) Accrue(spans []coach.Span) { j.rec.AddSpans(spans) }
-
-func (j *journalAdapter) Event(e coach.Event) {
+func (j daemonJournal) Event(e coach.Event) {
 	if he, ok := eventRecord(e); ok {
-		j.rec.AddEvent(he)
+		j.AddEvent(he)
 	}
-}
-
-// Tick opens the database if need be and writes the closed minutes (see
-// history.Recorder.TickContext); ctx cancels a write waiting for a lock.
-// While the database cannot be written, what is held is kept in the
-// unwritten file once a minute (atomically), so that a crash or a kill
-// loses at most the minute in progress.
-func (j *journalAdapter) Tick(ctx context.Context, now time.Time) error {
-	err := j.open(now)
-	if err == nil {
-		err = j.rec.TickContext(ctx, now)
-	}
-	if err != nil {
-		if !errors.Is(ctx.Err(), context.Canceled) { // cancelled: stopping, Close keeps it
-			j.keep(now)
-		}
-		return err
-	}
-	if j.fileWrites >= 0 && j.rec.Writes() > j.fileWrites {
-		// What the file kept is in the database now.
-		if rerr := os.Remove(j.unwritten); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-			j.warn("cannot remove the file of unwritten history; it may be counted twice", "path", j.unwritten, "err", rerr)
-		}
-		j.fileWrites = -1
-	}
-	return nil
-}
-
-// keep saves what the recorder holds to the unwritten file, the first
-// time in each minute that the database cannot take it.
-func (j *journalAdapter) keep(now time.Time) {
-	minute := now.Truncate(time.Minute)
-	if j.unwritten == "" || minute.Equal(j.keptMinute) {
-		return
-	}
-	j.keptMinute = minute
-	if err := j.rec.SaveUnwritten(j.unwritten); err != nil {
-		j.warn("cannot keep the unwritten history on disk; a crash now would lose it", "path", j.unwritten, "err", err)
-		return
-	}
-	j.fileWrites = j.rec.Writes()
-}
-
-// open opens the database when it is not open yet and a retry is due. An
-// open database whose file was deleted or replaced meanwhile (writes would
-// go to a file nobody sees) is closed and opened again, which recreates
-// it; the minutes not yet written go to the new file.
-func (j *journalAdapter) open(now time.Time) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.store != nil {
-		fi, err := os.Stat(j.path)
-		if err == nil && os.SameFile(fi, j.file) {
-			return nil
-		}
-		j.warn("history database deleted or replaced; opening it again", "path", j.path)
-		j.store.Close()
-		j.store, j.file, j.nextTry = nil, nil, time.Time{}
-	}
-	if now.Before(j.nextTry) && (j.seen == nil || statePath(j.path).equal(j.seen)) {
-		return j.openErr
-	}
-	store, err := history.Open(j.path)
-	if err != nil {
-		j.backoff = min(max(2*j.backoff, journalRetryMin), journalRetryMax)
-		j.nextTry = now.Add(j.backoff)
-		j.seen = statePath(j.path)
-		j.openErr = fmt.Errorf("cannot open %s (retrying): %w", j.path, err)
-		return j.openErr
-	}
-	j.seen, j.backoff = nil, 0
-	fi, err := os.Stat(j.path)
-	if err != nil {
-		store.Close()
-		j.openErr = fmt.Errorf("cannot open %s (retrying): %w", j.path, err)
-		return j.openErr
-	}
-	j.store, j.file, j.openErr = store, fi, nil
-	j.rec.Attach(store)
-	return nil
-}
-
-// Store is the open history database, or nil while it cannot be opened.
-func (j *journalAdapter) Store() *history.Store {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.store
-}
-
-// unwrittenHistoryPath is where the daemon keeps, from one run to the
-// next, the minutes it could not write when it stopped.
-func unwrittenHistoryPath() (string, error) {
-	dir, err := xdg.StateDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "history-unwritten.json"), nil
-}
-
-// forgetUnwritten applies `history forget` to the minutes waiting in the
-// unwritten file too, so the next start does not bring them back.
-func forgetUnwritten(cut, now time.Time) error {
-	path, err := unwrittenHistoryPath()
-	if err != nil {
-		return nil // no state directory: no such file either
-	}
-	rec := history.NewRecorder(nil, func() time.Time { return now })
-	if ok, err := rec.LoadUnwritten(path); !ok || err != nil {
-		return err
-	}
-	rec.Discard(cut)
-	return rec.SaveUnwritten(path)
-}
-
-// journalShutdownWait bounds the last write at shutdown, so the daemon
-// exits within a second even with the database locked; what is not
-// written by then is kept in the unwritten file for the next start.
-const journalShutdownWait = 400 * time.Millisecond
-
-func (j *journalAdapter) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), journalShutdownWait)
-	defer cancel()
-	err := j.rec.Shutdown(ctx)
-	switch {
-	case err == nil && j.fileWrites >= 0:
-		os.Remove(j.unwritten) // written with the rest
-	case err != nil && j.unwritten != "":
-		if serr := j.rec.SaveUnwritten(j.unwritten); serr != nil {
-			err = errors.Join(err, serr)
-		} else {
-			err = fmt.Errorf("%w; the unwritten minutes are kept in %s and written at the next start", err, j.unwritten)
-		}
-	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.store != nil {
-		err = errors.Join(err, j.store.Close())
-		j.store = nil
-	}
-	return err
 }
 
 // openJournal prepares the daemon's history (nil when it is disabled, or
 // when no data directory can be found at all). The database itself is
-// opened at once when it can be, else retried (see journalAdapter).
-func openJournal(cfg config.Config, unwritten string, now time.Time, warn func(msg string, args ...any)) *journalAdapter {
+// opened at once when it can be, else retried (see history.Journal).
+func openJournal(cfg config.Config, unwritten string, warn func(msg string, args ...any)) *history.Journal {
 	if !cfg.History.Enabled {
 		return nil
 	}
@@ -844,24 +638,5 @@ func openJournal(cfg config.Config, unwritten string, now time.Time, warn func(m
 			return nil
 		}
 	}
-	j := &journalAdapter{rec: history.NewRecorder(nil, time.Now), path: path, warn: warn, fileWrites: -1}
-	if unwritten != "" {
-		j.unwritten = unwritten
-		if ok, err := j.rec.LoadUnwritten(j.unwritten); err != nil {
-			// Kept for a look, out of the way of the next save, which
-			// would replace it.
-			aside := fmt.Sprintf("%s.refused-%s", j.unwritten, now.Format("20060102-150405"))
-			if ok && os.Rename(j.unwritten, aside) == nil {
-				warn("unwritten history from the last stop not loaded; moved aside", "err", err, "kept_as", aside)
-			} else {
-				warn("unwritten history from the last stop not loaded", "err", err)
-			}
-		} else if ok {
-			j.fileWrites = j.rec.Writes()
-		}
-	}
-	if err := j.open(now); err != nil {
-		warn("history unavailable; detection and alerts go on, the minutes wait in memory", "err", err)
-	}
-	return j
+	return history.OpenJournal(history.JournalOptions{Path: path, Unwritten: unwritten, Now: time.Now, Warn: warn})
 }

@@ -48,7 +48,7 @@ func holdDatabase(t *testing.T, path string) (unlock func()) {
 
 // sampleJournal feeds the journal a sample as the daemon does: the time
 // the coach's timeline accounts for up to it (Accrue), then its figures.
-func sampleJournal(j *journalAdapter, tl *timeline.Timeline, at time.Time, v posture.Verdict) {
+func sampleJournal(j daemonJournal, tl *timeline.Timeline, at time.Time, v posture.Verdict) {
 	spans, _, _ := tl.Hold(at, v, nil)
 	j.Accrue(spans)
 	j.Sample(daemon.Sample{Sample: vision.Sample{At: at}, Verdict: v})
@@ -374,99 +374,6 @@ func TestOutputFilesNeverOverwriteUserData(t *testing.T) {
 	}
 }
 
-// A history that cannot be opened at start is not "off" for the session:
-// Tick says why it is unavailable, the minutes wait in memory, and once
-// the database can be opened (after the back-off) they are written.
-func TestJournalRetriesAnUnopenableHistory(t *testing.T) {
-	dir := t.TempDir()
-	blocker := filepath.Join(dir, "data")
-	if err := os.WriteFile(blocker, []byte("a file where the directory should be"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.History.Enabled = true
-	cfg.History.Path = filepath.Join(blocker, "history.db")
-	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
-	var warned []string
-	j := openJournal(cfg, "", t0, func(msg string, args ...any) { warned = append(warned, msg) })
-	if j == nil || j.Store() != nil || len(warned) != 1 {
-		t.Fatalf("journal %v store %v warnings %q: want a journal without a store and one warning", j, j.Store(), warned)
-	}
-	tl := timeline.NewTimeline(t0, 0)
-	for i := 0; i < 5; i++ {
-		at := t0.Add(time.Duration(i) * 30 * time.Second)
-		sampleJournal(j, &tl, at, posture.Verdict{State: posture.Upright, Person: true})
-		if err := j.Tick(context.Background(), at); err == nil || !strings.Contains(err.Error(), "cannot open") {
-			t.Fatalf("Tick %d while unopenable: %v, want the reason", i, err)
-		}
-	}
-	// The obstacle goes; the next try after the back-off opens it and
-	// writes what waited.
-	if err := os.Remove(blocker); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(blocker, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	later := t0.Add(journalRetryMax + time.Minute)
-	if err := j.Tick(context.Background(), later); err != nil {
-		t.Fatalf("Tick after the obstacle went: %v", err)
-	}
-	store := j.Store()
-	if store == nil {
-		t.Fatal("no store after the retry")
-	}
-	days, err := store.Days(midnight(t0), midnight(t0).AddDate(0, 0, 1))
-	if err != nil || len(days) != 1 || days[0].Present <= 0 {
-		t.Fatalf("the waiting minutes were not written: %+v, %v", days, err)
-	}
-	if err := j.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// A history database deleted while the daemon runs is noticed, said, and
-// recreated; the minutes after it land in the new file instead of a file
-// nobody sees.
-func TestJournalRecreatesADeletedHistory(t *testing.T) {
-	cfg := config.Default()
-	cfg.History.Enabled = true
-	cfg.History.Path = filepath.Join(t.TempDir(), "history.db")
-	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
-	var warned []string
-	j := openJournal(cfg, "", t0, func(msg string, args ...any) { warned = append(warned, msg) })
-	if j == nil || j.Store() == nil {
-		t.Fatal("history did not open")
-	}
-	defer j.Close()
-	tl := timeline.NewTimeline(t0, 0)
-	sample := func(at time.Time) {
-		sampleJournal(j, &tl, at, posture.Verdict{State: posture.Upright, Person: true})
-		if err := j.Tick(context.Background(), at); err != nil {
-			t.Fatalf("Tick at %v: %v", at, err)
-		}
-	}
-	for i := 0; i < 4; i++ {
-		sample(t0.Add(time.Duration(i) * 30 * time.Second))
-	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(cfg.History.Path + suffix)
-	}
-	for i := 4; i < 10; i++ {
-		sample(t0.Add(time.Duration(i) * 30 * time.Second))
-	}
-	if len(warned) != 1 || !strings.Contains(warned[0], "deleted") {
-		t.Fatalf("warnings %q, want one about the deleted database", warned)
-	}
-	if _, err := os.Stat(cfg.History.Path); err != nil {
-		t.Fatalf("the database was not recreated: %v", err)
-	}
-	days, err := j.Store().Days(midnight(t0), midnight(t0).AddDate(0, 0, 1))
-	if err != nil || len(days) != 1 || days[0].Present <= 0 {
-		t.Fatalf("the new database holds %+v (%v), want the minutes after the deletion", days, err)
-	}
-}
-
 // `history forget` reaches the running daemon: the control command makes
 // its journal drop the minute it still holds, so forgetting everything is
 // not undone by the daemon's next write.
@@ -475,14 +382,14 @@ func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 	cfg.History.Enabled = true
 	cfg.History.Path = filepath.Join(t.TempDir(), "history.db")
 	t0 := time.Now().Add(-2 * time.Minute)
-	j := openJournal(cfg, "", t0, func(string, ...any) {})
+	j := openJournal(cfg, "", func(string, ...any) {})
 	if j == nil || j.Store() == nil {
 		t.Fatal("history did not open")
 	}
 	defer j.Close()
 	tl := timeline.NewTimeline(t0, 0)
 	for i := 0; i < 4; i++ {
-		sampleJournal(j, &tl, t0.Add(time.Duration(i)*20*time.Second), posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true})
+		sampleJournal(daemonJournal{j}, &tl, t0.Add(time.Duration(i)*20*time.Second), posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true})
 	}
 	h := controlHandler{journal: j}
 	for _, req := range []control.Request{{Command: control.CmdForget, Before: "yesterday"}, {Command: control.CmdForget, Duration: "1h"}} {
@@ -516,68 +423,13 @@ func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 	}
 }
 
-// A stop while the history database is locked takes well under a second
-// and loses nothing: the minutes go to the unwritten file, the next start
-// writes them and removes the file, and `history forget` reaches them too.
-func TestJournalKeepsWhatALockedStopCouldNotWrite(t *testing.T) {
-	cfg := config.Default()
-	cfg.History.Enabled = true
-	cfg.History.Path = filepath.Join(t.TempDir(), "history.db")
-	unwritten := filepath.Join(t.TempDir(), "state", "history-unwritten.json")
-	t0 := time.Now().Add(-10 * time.Minute)
-	j := openJournal(cfg, unwritten, t0, func(string, ...any) {})
-	if j == nil || j.Store() == nil {
-		t.Fatal("history did not open")
-	}
-	tl := timeline.NewTimeline(t0, 0)
-	for i := 0; i < 8; i++ {
-		sampleJournal(j, &tl, t0.Add(time.Duration(i)*15*time.Second), posture.Verdict{State: posture.Upright, Person: true})
-	}
-	j.Accrue(tl.Advance(t0.Add(time.Hour), nil)) // the daemon stops: the last hold is accounted for
-	unlock := holdDatabase(t, cfg.History.Path)
-	start := time.Now()
-	err := j.Close()
-	// 0.4 s + 0.1 s of bounded waits; the old busy wait took 2.4 s.
-	if took := time.Since(start); took > 1500*time.Millisecond {
-		t.Errorf("closing against a locked database took %v", took)
-	}
-	if err == nil || !strings.Contains(err.Error(), unwritten) {
-		t.Fatalf("Close while locked: %v, want the unwritten file named", err)
-	}
-	unlock()
-	if _, err := os.Stat(unwritten); err != nil {
-		t.Fatalf("no unwritten file: %v", err)
-	}
-
-	// The next start writes them at its first tick and removes the file.
-	j2 := openJournal(cfg, unwritten, time.Now(), func(string, ...any) {})
-	if err := j2.Tick(context.Background(), time.Now().Add(time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(unwritten); !os.IsNotExist(err) {
-		t.Errorf("the unwritten file is still there after its minutes were written (%v)", err)
-	}
-	days, err := j2.Store().Days(midnight(t0).AddDate(0, 0, -1), midnight(t0).AddDate(0, 0, 2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var present time.Duration
-	for _, d := range days {
-		present += d.Present
-	}
-	// 8 samples 15 s apart; the last holds for the 45 s maximum gap.
-	if want := 7*15*time.Second + timeline.DefaultMaxGap; present != want {
-		t.Errorf("present %v after the restart, want %v", present, want)
-	}
-	if err := j2.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	// forget with the daemon stopped empties the unwritten file as well.
+// `history forget` with the daemon stopped empties the unwritten file as
+// well, so the next start does not bring back what the user deleted.
+func TestForgetEmptiesTheUnwrittenFile(t *testing.T) {
 	isolateData(t)
 	state := t.TempDir()
 	t.Setenv("XDG_STATE_HOME", state)
-	path, err := unwrittenHistoryPath()
+	path, err := history.DefaultUnwrittenPath()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -298,7 +298,7 @@ func TestHistoryAdvisorGivesTheReportsAdvice(t *testing.T) {
 	seedInsightsHistory(t, db)
 	cfg := config.Default()
 	cfg.History.Enabled, cfg.History.Path = true, db
-	j := openJournal(cfg, "", clock(), func(string, ...any) {})
+	j := openJournal(cfg, "", func(string, ...any) {})
 	if j == nil || j.Store() == nil {
 		t.Fatal("history did not open")
 	}

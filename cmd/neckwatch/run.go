@@ -21,6 +21,7 @@ import (
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
 	"github.com/neckwatch/neckwatch/internal/regularfile"
 	"github.com/neckwatch/neckwatch/internal/xdg"
@@ -413,12 +414,12 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		}
 	}
 
-	unwritten, _ := unwrittenHistoryPath() // "" without a state directory: nothing kept
-	journal := openJournal(cfg, unwritten, time.Now(), log.Warn)
+	unwritten, _ := history.DefaultUnwrittenPath() // "" without a state directory: nothing kept
+	journal := openJournal(cfg, unwritten, log.Warn)
 	var dj daemon.Journal
 	var advisor daemon.Advisor
 	if journal != nil {
-		dj, advisor = journal, historyAdvisor{journal}
+		dj, advisor = daemonJournal{journal}, historyAdvisor{journal}
 	}
 
 	d, err := daemon.New(daemon.Options{
@@ -473,7 +474,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		acts := trayActions{ctx: ctx, d: d, quit: stop, log: log}
 		var upright func() float64
 		if journal != nil {
-			acts.openReport = openTodaysReport(journal.path)
+			acts.openReport = openTodaysReport(journal.Path())
 			upright = func() float64 {
 				if store := journal.Store(); store != nil {
 					return uprightToday(store)
@@ -666,8 +667,8 @@ func calibrationStep(cfg config.Config, path string, step func(path string, fram
 // controlHandler answers the control socket from the running daemon.
 type controlHandler struct {
 	d       *daemon.Daemon
-	journal *journalAdapter // nil when the history is off
-	quit    func()          // ends the daemon (`neckwatch stop`)
+	journal *history.Journal // nil when the history is off
+	quit    func()           // ends the daemon (`neckwatch stop`)
 }
 
 func (h controlHandler) Handle(ctx context.Context, req control.Request) control.Response {
@@ -730,7 +731,7 @@ func (h controlHandler) Handle(ctx context.Context, req control.Request) control
 			h.d.Forget(cut)
 		}
 		if h.journal != nil {
-			h.journal.rec.Discard(cut)
+			h.journal.Discard(cut)
 		}
 		return control.OKResponse("the daemon dropped what it held from before the cut")
 	}
