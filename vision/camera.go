@@ -23,7 +23,7 @@ func videoNodeIndex(path string) (int, bool) {
 	if !strings.HasPrefix(base, "video") {
 		return 0, false
 	}
-	return parseCameraIndex(strings.TrimPrefix(base, "video"))
+	return cameraIndex(strings.TrimPrefix(base, "video"))
 }
 
 // ListCameras returns the V4L2 video device nodes present (/dev/video0,

@@ -180,13 +180,13 @@ func OpenSource(spec string) (src FrameSource, err error) {
 }
 
 func openSource(spec string) (FrameSource, error) {
-	if spec == "" {
-		return nil, errors.New("source: empty (give a camera index like 0, a /dev/videoN device, a video file, an image or a folder of images)")
-	}
-	if idx, ok := parseCameraIndex(spec); ok {
-		return openCamera(spec, idx)
-	}
-	if strings.HasPrefix(spec, "/dev/") {
+	sp, err := ParseSpec(spec)
+	switch {
+	case err != nil:
+		return nil, err
+	case sp.Camera && sp.Index >= 0:
+		return openCamera(spec, sp.Index)
+	case sp.Camera:
 		return openCameraPath(spec)
 	}
 
@@ -214,20 +214,62 @@ func openSource(spec string) (FrameSource, error) {
 	}
 }
 
-// parseCameraIndex accepts plain decimal indexes only: "-1" or "+0" are more
-// likely typos than OpenCV's "any camera", and a short limit keeps Atoi from
-// overflowing on a long digit string that is really a file name.
-func parseCameraIndex(spec string) (int, bool) {
-	if len(spec) == 0 || len(spec) > 4 {
+// A Spec is what a source names, read off its text alone (nothing is
+// opened): a camera, by index or device path, or a file or folder.
+type Spec struct {
+	Text string // as given
+	// Camera is true for a camera: one that is missing now may be plugged
+	// in later, so the daemon retries it (a missing file it does not).
+	Camera bool
+	Index  int // the camera's index; -1 for a device path or a file
+}
+
+// ParseSpec reads a source the one way every command and OpenSource do: a
+// plain decimal index of at most four digits ("0", "12") is a camera,
+// so is a path under /dev/, and anything else is a file or folder. An
+// empty spec is a *SpecError, and so is a signed number ("-1", "+0"): more
+// likely a typo than OpenCV's "any camera", and no file is named that.
+func ParseSpec(spec string) (Spec, error) {
+	switch {
+	case spec == "":
+		return Spec{}, &SpecError{spec, "empty: give a camera index like 0, a /dev/videoN device, a video file, an image or a folder of images"}
+	case (spec[0] == '-' || spec[0] == '+') && len(spec) > 1 && allDigits(spec[1:]):
+		return Spec{}, &SpecError{spec, "not a camera index: use 0, 1, 2… or a /dev/videoN device"}
+	}
+	if idx, ok := cameraIndex(spec); ok {
+		return Spec{Text: spec, Camera: true, Index: idx}, nil
+	}
+	return Spec{Text: spec, Camera: strings.HasPrefix(spec, "/dev/"), Index: -1}, nil
+}
+
+// A SpecError is a source that names nothing neckwatch can open. Msg says
+// why without the spec, for a message that names it otherwise (a flag).
+type SpecError struct{ Spec, Msg string }
+
+func (e *SpecError) Error() string {
+	if e.Spec == "" {
+		return "source: " + e.Msg
+	}
+	return "source " + e.Spec + ": " + e.Msg
+}
+
+// cameraIndex accepts plain decimal indexes only; a short limit keeps Atoi
+// from overflowing on a long digit string that is really a file name.
+func cameraIndex(s string) (int, bool) {
+	if len(s) == 0 || len(s) > 4 || !allDigits(s) {
 		return 0, false
 	}
-	for _, c := range spec {
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
 		if c < '0' || c > '9' {
-			return 0, false
+			return false
 		}
 	}
-	n, err := strconv.Atoi(spec)
-	return n, err == nil
+	return true
 }
 
 // readQuietly reads the next frame into dst (see quietly): false at the

@@ -71,7 +71,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	cfg, err := pf.configure()
+	cfg, err := pf.configure(nil)
 	if err != nil {
 		return err
 	}

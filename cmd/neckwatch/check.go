@@ -135,14 +135,14 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := pf.configure()
+	cfg, err := pf.configure(&bf)
 	if err != nil {
 		return err
 	}
 	if seconds <= 0 {
 		return usagef("--seconds must be positive")
 	}
-	baseline, using, err := bf.load(cfg.Camera, stderr)
+	baseline, using, err := judgeBaseline(cfg.Camera, stderr)
 	if err != nil {
 		return err
 	}

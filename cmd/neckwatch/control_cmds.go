@@ -388,7 +388,7 @@ func loginRunArgs(args []string) ([]string, error) {
 		case "config", "calibration", "models":
 			v, err = filepath.Abs(v)
 		case "source":
-			if !cameraSpec(v) {
+			if !isCamera(v) {
 				v, err = filepath.Abs(v)
 			}
 		}

@@ -33,7 +33,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) error {
 	var f runFlags
 	fs := newFlagSet("doctor", doctorUsage, stdout)
 	fs.StringVar(&f.configPath, "config", "", "configuration file (default ~/.config/neckwatch/config.toml)")
-	fs.StringVar(&f.modelsDir, "models", "", "directory with the model files, when they are not embedded")
+	fs.StringVar(&f.ModelsDir, "models", "", "directory with the model files, when they are not embedded")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -60,8 +60,8 @@ func runDoctor(args []string, stdout, stderr io.Writer) error {
 	case err != nil:
 		report(false, true, "config", err.Error())
 		cfg = config.Default()
-		if f.modelsDir != "" {
-			cfg.Camera.ModelsDir = f.modelsDir
+		if f.ModelsDir != "" {
+			cfg.Camera.ModelsDir = f.ModelsDir
 		}
 	default:
 		report(true, true, "config", configSource(f.configPath))
@@ -104,7 +104,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) error {
 	switch err := checkSource(cfg.Camera.Source); {
 	case err != nil:
 		report(false, true, "source", err.Error())
-	case !cameraSpec(cfg.Camera.Source):
+	case !isCamera(cfg.Camera.Source):
 		report(true, true, "source", cfg.Camera.Source)
 	case len(cams) == 0:
 		report(false, false, "source", fmt.Sprintf("camera %s: no /dev/video* device; run waits for one (plug in a webcam, or set --source to a video file)", cfg.Camera.Source))

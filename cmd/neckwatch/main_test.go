@@ -43,13 +43,16 @@ func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"unknown flag", []string{"check", "--bogus"}, "unknown flag: --bogus"},
 		{"missing source", []string{"check"}, "--source is required"},
-		{"bad view", []string{"check", "--source", "x", "--view", "top"}, `--view "top": use auto, front or side`},
+		{"bad view", []string{"check", "--source", "x", "--view", "top"}, `--view "top": must be "auto", "front" or "side"`},
 		{"stray argument", []string{"check", "--source", "x", "extra"}, `unexpected argument "extra"`},
 		{"bad setting", []string{"check", "--source", "x", "--set", "nonsense=1"}, `unknown setting "nonsense"`},
 		{"bad setting value", []string{"check", "--source", "x", "--set", "forward_start_cm=abc"}, "is not a number"},
 		{"both baselines", []string{"check", "--source", "x", "--profile", "a", "--calibration", "b"}, "not both"},
 		{"bad profile name", []string{"calibrate", "--source", "x", "--profile", "../etc"}, "profile name"},
 		{"negative seconds", []string{"check", "--source", "0", "--seconds", "-1"}, "--seconds must be positive"},
+		{"signed camera index to check", []string{"check", "--source", "+0"}, "--source +0: not a camera index: use 0, 1, 2… or a /dev/videoN device"},
+		{"signed camera index to calibrate", []string{"calibrate", "--source", "-1"}, "--source -1: not a camera index"},
+		{"signed camera index to install", []string{"install", "--", "--source", "-1"}, "--source -1: not a camera index"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

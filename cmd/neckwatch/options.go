@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -14,6 +15,41 @@ import (
 	"github.com/neckwatch/neckwatch/vision"
 )
 
+// loadConfig reads the configuration file (path, or the default one) and
+// lays the command line's overrides over it (config.Overrides.Apply): the
+// one way every command gets its configuration. A flag's mistake is a
+// usage error, and so is a source that names nothing (vision.ParseSpec:
+// "-1"), which would otherwise pass as a camera and be retried for ever.
+// It returns the keys the file or a flag sets.
+func loadConfig(path string, o config.Overrides) (config.Config, []string, error) {
+	cfg, set, err := config.LoadKeys(path)
+	if err != nil {
+		return cfg, set, err
+	}
+	file := path
+	if file == "" {
+		file = config.FileName
+		if p, err := config.Path(); err == nil {
+			file = p
+		}
+	}
+	if set, err = cfg.Apply(o, file, set); err != nil {
+		return cfg, set, usageError{err.Error()}
+	}
+	if _, err := vision.ParseSpec(cfg.Camera.Source); err != nil {
+		var se *vision.SpecError
+		switch {
+		case !errors.As(err, &se):
+			return cfg, set, err
+		case o.Source != "":
+			return cfg, set, usagef("--source %s: %s", o.Source, se.Msg)
+		default:
+			return cfg, set, fmt.Errorf("%s: camera.source = %q: %s", file, se.Spec, se.Msg)
+		}
+	}
+	return cfg, set, nil
+}
+
 // pipelineFlags are the flags shared by the commands that analyse frames
 // (check, calibrate). They read the same configuration file as run: its
 // [camera] keys and [thresholds] apply, and each flag given overrides the
@@ -21,9 +57,7 @@ import (
 type pipelineFlags struct {
 	fs         *pflag.FlagSet
 	configPath string
-	source     string
-	view       string
-	modelsDir  string
+	over       config.Overrides
 	accurate   bool
 	sets       []string
 }
@@ -31,39 +65,32 @@ type pipelineFlags struct {
 func (o *pipelineFlags) register(fs *pflag.FlagSet) {
 	o.fs = fs
 	fs.StringVar(&o.configPath, "config", "", "configuration file (default ~/.config/neckwatch/config.toml): its [camera] and [thresholds] apply; flags override them")
-	fs.StringVarP(&o.source, "source", "s", "", "camera index (0), device (/dev/video2), video file, image, or folder of images (required unless the config file sets camera.source)")
-	fs.StringVar(&o.view, "view", "", "camera placement: auto (read off the picture: a frontal face is front, a body in profile is side), or force front (webcam facing you) or side (camera beside you) (default from config: auto)")
-	fs.StringVar(&o.modelsDir, "models", "", "directory with the model files, when they are not embedded in the binary")
+	fs.StringVarP(&o.over.Source, "source", "s", "", "camera index (0), device (/dev/video2), video file, image, or folder of images (required unless the config file sets camera.source)")
+	fs.StringVar(&o.over.View, "view", "", "camera placement: auto (read off the picture: a frontal face is front, a body in profile is side), or force front (webcam facing you) or side (camera beside you) (default from config: auto)")
+	fs.StringVar(&o.over.ModelsDir, "models", "", "directory with the model files, when they are not embedded in the binary")
 	fs.BoolVar(&o.accurate, "accurate-face", false, "use the slower, more accurate face model (yunet_n)")
 	fs.StringArrayVar(&o.sets, "set", nil, "override a threshold or camera figure, name=value (repeatable; see 'neckwatch check --help')")
 }
 
-// configure loads the configuration file and lays the flags over it. The
-// source is taken from the file only when the file sets camera.source: the
-// default camera is run's, not a reason to open it for a check.
-func (o *pipelineFlags) configure() (config.Config, error) {
-	view, ok := posture.ParseView(o.view)
-	if o.view != "" && !ok {
-		return config.Config{}, usagef("--view %q: use auto, front or side", o.view)
+// configure loads the configuration file and lays the flags over it, and
+// those of the baseline (check's --profile, --calibration) when bf is not
+// nil. The source is taken from the file only when the file sets
+// camera.source: the default camera is run's, not a reason to open it for
+// a check.
+func (o *pipelineFlags) configure(bf *baselineFlags) (config.Config, error) {
+	over := o.over
+	if o.fs.Changed("accurate-face") {
+		over.AccurateFace = &o.accurate
 	}
-	cfg, set, err := config.LoadKeys(o.configPath)
+	if bf != nil {
+		over.Profile, over.Calibration = bf.profile, bf.calibration
+	}
+	cfg, set, err := loadConfig(o.configPath, over)
 	if err != nil {
 		return cfg, err
 	}
-	cam := &cfg.Camera
-	if o.source != "" {
-		cam.Source = o.source
-	} else if !slices.Contains(set, "camera.source") {
+	if o.over.Source == "" && !slices.Contains(set, "camera.source") {
 		return cfg, usagef("--source is required (a camera index like 0, a video file, an image or a folder), or camera.source in the config file")
-	}
-	if o.view != "" {
-		cam.View = view
-	}
-	if o.modelsDir != "" {
-		cam.ModelsDir = o.modelsDir
-	}
-	if o.fs.Changed("accurate-face") {
-		cam.AccurateFace = o.accurate
 	}
 	return cfg, nil
 }
@@ -124,25 +151,13 @@ func (o *baselineFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.profile, "profile", "", "named calibration profile (default from config: camera.profile, the 'default' profile if calibrated)")
 }
 
-// load returns the baseline to judge against (calibration.Resolve, the
-// rule run follows too), or nil for population figures, and a line
-// describing what was used: the flags' calibration or profile, else the
-// configuration's (cam). Why population figures are used although a
-// profile was looked for is said on warn.
-func (o *baselineFlags) load(cam config.CameraConfig, warn io.Writer) (*posture.Baseline, string, error) {
-	if o.calibration != "" && o.profile != "" {
-		return nil, "", usagef("give --calibration or --profile, not both")
-	}
-	file, name := o.calibration, o.profile
-	if file == "" && name == "" {
-		file, name = cam.Calibration, cam.Profile
-	}
-	if name != "" {
-		if err := calibration.ValidateName(name); err != nil {
-			return nil, "", usageError{err.Error()}
-		}
-	}
-	r, err := calibration.Resolve(calibration.Choice{File: file, Profile: name, View: cam.View})
+// judgeBaseline returns the baseline cam names (the flags' calibration or
+// profile laid over the configuration's by configure) as calibration.Resolve
+// finds it, the rule run follows too, or nil for population figures; and
+// a line describing what was used. Why population figures are used
+// although a profile was looked for is said on warn.
+func judgeBaseline(cam config.CameraConfig, warn io.Writer) (*posture.Baseline, string, error) {
+	r, err := calibration.Resolve(calibration.Choice{File: cam.Calibration, Profile: cam.Profile, View: cam.View})
 	if err != nil {
 		return nil, "", err
 	}

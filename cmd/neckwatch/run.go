@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -49,21 +48,12 @@ Settings come from ~/.config/neckwatch/config.toml (see 'neckwatch config');
 flags override them.
 `
 
-// runFlags are the command-line overrides of the configuration file.
+// runFlags are run's flags: the overrides of the configuration file and
+// how to run.
 type runFlags struct {
-	configPath  string
-	source      string
-	view        string
-	profile     string
-	calibration string
-	foreground  bool
-	keepOpen    bool
-	onset       string
-	cooldown    string
-	budget      string
-	logLevel    string
-	modelsDir   string
-	tray        bool
+	configPath string
+	config.Overrides
+	foreground bool
 }
 
 // newRunFlagSet declares run's flags into f. install parses its run flags
@@ -71,18 +61,18 @@ type runFlags struct {
 func newRunFlagSet(f *runFlags, stdout io.Writer) *pflag.FlagSet {
 	fs := newFlagSet("run", runUsage, stdout)
 	fs.StringVar(&f.configPath, "config", "", "configuration file (default ~/.config/neckwatch/config.toml)")
-	fs.StringVarP(&f.source, "source", "s", "", "camera index or device, or a video file played in real time (default from config: 0)")
-	fs.StringVar(&f.view, "view", "", "camera placement: auto, front or side (default from config)")
-	fs.StringVar(&f.profile, "profile", "", "calibration profile to judge against")
-	fs.StringVar(&f.calibration, "calibration", "", "calibration file to judge against")
+	fs.StringVarP(&f.Source, "source", "s", "", "camera index or device, or a video file played in real time (default from config: 0)")
+	fs.StringVar(&f.View, "view", "", "camera placement: auto, front or side (default from config)")
+	fs.StringVar(&f.Profile, "profile", "", "calibration profile to judge against")
+	fs.StringVar(&f.Calibration, "calibration", "", "calibration file to judge against")
 	fs.BoolVar(&f.foreground, "foreground", false, "stay in the foreground and log to stderr")
-	fs.BoolVar(&f.keepOpen, "keep-open", false, "keep the camera open and sample continuously (sampling.keep_open_fps)")
-	fs.StringVar(&f.onset, "alert-onset", "", "how long a bad posture must last before a posture reset (e.g. 50s)")
-	fs.StringVar(&f.cooldown, "alert-cooldown", "", "wait between repeated posture resets (e.g. 5m)")
-	fs.StringVar(&f.budget, "break-budget", "", "severity-weighted forward-head time that earns a traction break (e.g. 20m)")
-	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error")
-	fs.StringVar(&f.modelsDir, "models", "", "directory with the model files, when they are not embedded")
-	fs.BoolVar(&f.tray, "tray", false, "show a system-tray icon (without a tray host: runs headless)")
+	fs.BoolVar(&f.KeepOpen, "keep-open", false, "keep the camera open and sample continuously (sampling.keep_open_fps)")
+	fs.StringVar(&f.Onset, "alert-onset", "", "how long a bad posture must last before a posture reset (e.g. 50s)")
+	fs.StringVar(&f.Cooldown, "alert-cooldown", "", "wait between repeated posture resets (e.g. 5m)")
+	fs.StringVar(&f.LoadBudget, "break-budget", "", "severity-weighted forward-head time that earns a traction break (e.g. 20m)")
+	fs.StringVar(&f.LogLevel, "log-level", "", "debug, info, warn or error")
+	fs.StringVar(&f.ModelsDir, "models", "", "directory with the model files, when they are not embedded")
+	fs.BoolVar(&f.Tray, "tray", false, "show a system-tray icon (without a tray host: runs headless)")
 	return fs
 }
 
@@ -102,88 +92,11 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	return runDaemon(cfg, f, stderr)
 }
 
-// effectiveConfig loads the configuration file and applies the flags. A
-// flag's mistake names the flag; a key neither the file nor a flag set
-// whose default no longer fits one they did set is fitted to it
-// (config.FitDerived), not reported as the user's.
+// effectiveConfig is the configuration run works with: the file with the
+// flags laid over it (loadConfig).
 func (f *runFlags) effectiveConfig() (config.Config, error) {
-	cfg, set, err := config.LoadKeys(f.configPath)
-	if err != nil {
-		return cfg, err
-	}
-	flags := map[string]string{} // key -> the flag that set it
-	given := func(key, flag string) { flags[key] = flag }
-	if f.source != "" {
-		cfg.Camera.Source = f.source
-		given("camera.source", "--source")
-	}
-	if f.view != "" {
-		v, ok := posture.ParseView(f.view)
-		if !ok {
-			return cfg, usagef("--view %q: use auto, front or side", f.view)
-		}
-		cfg.Camera.View = v
-		given("camera.view", "--view")
-	}
-	if f.profile != "" && f.calibration != "" {
-		return cfg, usagef("give --profile or --calibration, not both")
-	}
-	if f.profile != "" {
-		cfg.Camera.Profile, cfg.Camera.Calibration = f.profile, ""
-		given("camera.profile", "--profile")
-	}
-	if f.calibration != "" {
-		cfg.Camera.Calibration = f.calibration
-		cfg.Camera.Profile = calibration.DefaultProfile
-		given("camera.calibration", "--calibration")
-	}
-	if f.keepOpen {
-		cfg.Sampling.KeepOpen = true
-	}
-	if f.tray {
-		cfg.Desktop.Tray = true
-	}
-	if f.modelsDir != "" {
-		cfg.Camera.ModelsDir = f.modelsDir
-		given("camera.models_dir", "--models")
-	}
-	if f.logLevel != "" {
-		cfg.Log.Level = f.logLevel
-		given("log.level", "--log-level")
-	}
-	for _, d := range []struct {
-		flag, key, val string
-		dst            *time.Duration
-	}{
-		{"--alert-onset", "alerts.onset", f.onset, &cfg.Alerts.Onset},
-		{"--alert-cooldown", "alerts.cooldown", f.cooldown, &cfg.Alerts.Cooldown},
-		{"--break-budget", "alerts.load_budget", f.budget, &cfg.Alerts.LoadBudget},
-	} {
-		if d.val == "" {
-			continue
-		}
-		v, err := config.ParseDurationText(d.val)
-		if err != nil {
-			return cfg, usagef("%s %s: %v", d.flag, d.val, err)
-		}
-		*d.dst = v
-		given(d.key, d.flag)
-	}
-	for k := range flags {
-		set = append(set, k)
-	}
-	cfg.FitDerived(set)
-	file := f.configPath
-	if file == "" {
-		file = config.FileName
-		if p, err := config.Path(); err == nil {
-			file = p
-		}
-	}
-	if err := cfg.ValidateFlags(file, flags); err != nil {
-		return cfg, usageError{err.Error()}
-	}
-	return cfg, nil
+	cfg, _, err := loadConfig(f.configPath, f.Overrides)
+	return cfg, err
 }
 
 func isTerminal(f *os.File) bool {
@@ -558,13 +471,18 @@ func newSampler(cfg config.Config, pipe *vision.Pipeline) (vision.Sampler, error
 }
 
 // checkSource refuses, before anything is opened, a source run can never
-// use: a folder, or a file that does not exist.
+// use: one vision.ParseSpec refuses, a folder, or a file that does not
+// exist.
 func checkSource(spec string) error {
+	sp, err := vision.ParseSpec(spec)
+	if err != nil {
+		return err
+	}
 	st, err := os.Stat(spec)
 	switch {
 	case err == nil && st.IsDir():
 		return fmt.Errorf("source %s is a folder: run needs a camera or a video file (use `neckwatch check` for images)", spec)
-	case errors.Is(err, os.ErrNotExist) && !cameraSpec(spec):
+	case errors.Is(err, os.ErrNotExist) && !sp.Camera:
 		// A missing file is a mistake, not a busy camera: retrying it
 		// would wait forever for nothing.
 		return fmt.Errorf("source %s: no such file; run needs a camera (an index like 0 or a /dev/videoN device) or an existing video file", spec)
@@ -574,14 +492,10 @@ func checkSource(spec string) error {
 
 func isDevice(st os.FileInfo) bool { return st.Mode()&os.ModeDevice != 0 }
 
-// cameraSpec reports whether spec names a camera (an index or a device
-// path) rather than a file: a camera that is missing now may be plugged in
-// later, so only cameras are retried.
-func cameraSpec(spec string) bool {
-	if _, err := strconv.Atoi(spec); err == nil {
-		return true
-	}
-	return strings.HasPrefix(spec, "/dev/")
+// isCamera reports whether spec names a camera (vision.ParseSpec).
+func isCamera(spec string) bool {
+	sp, err := vision.ParseSpec(spec)
+	return err == nil && sp.Camera
 }
 
 func restoreSession(pol *coach.Session, path string, now time.Time, log *slog.Logger) {

@@ -32,6 +32,12 @@ func TestRunFlagsBlameTheRightThing(t *testing.T) {
 		{"short cooldown", []string{"--alert-cooldown", "10s"}, "--alert-cooldown 10s: must be between 30s and 24h"},
 		{"not a duration", []string{"--break-budget", "soon"}, `--break-budget soon: not a duration: write it like "45s", "5m" or "1h30m"`},
 		{"bad log level", []string{"--log-level", "loud"}, `--log-level "loud": must be "debug", "info", "warn" or "error"`},
+		// A signed number was taken for a camera by run's check and for a
+		// missing file by the source, and retried for ever (issue 16 3d).
+		{"signed camera index", []string{"--source", "-1"}, "--source -1: not a camera index: use 0, 1, 2… or a /dev/videoN device"},
+		{"bad view", []string{"--view", "top"}, `--view "top": must be "auto", "front" or "side"`},
+		{"profile and calibration", []string{"--profile", "desk", "--calibration", "desk.json"}, "give --profile or --calibration, not both"},
+		{"bad profile name", []string{"--profile", "../etc"}, `--profile "../etc": not a profile name: use 1-40 letters, digits, '.', '_' or '-'`},
 		{"flag against the file's own key", []string{"--config", fileBlip, "--alert-onset", "20s"}, fileBlip + ": alerts.blip_tolerance = 30s: must be less than alerts.onset (20s)"},
 	}
 	for _, tc := range errCases {
@@ -75,5 +81,23 @@ func TestRunFlagsBlameTheRightThing(t *testing.T) {
 				t.Errorf("onset %v blip %v budget %v pre-break %v; want %v %v %v %v", a.Onset, a.BlipTolerance, a.LoadBudget, a.PreBreakNotice, tc.onset, tc.blip, tc.budget, tc.prenote)
 			}
 		})
+	}
+}
+
+// TestSourceInTheFileIsReadByTheSameRule: a camera.source that names
+// nothing is refused by run and check alike, naming the file's key (exit
+// 1: the command line was right).
+func TestSourceInTheFileIsReadByTheSameRule(t *testing.T) {
+	isolateConfig(t)
+	file := filepath.Join(t.TempDir(), "cam.toml")
+	if err := os.WriteFile(file, []byte("[camera]\nsource = \"-1\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"run", "check"} {
+		code, _, stderr := runCLI(t, cmd, "--config", file)
+		want := "neckwatch " + cmd + ": " + file + `: camera.source = "-1": not a camera index: use 0, 1, 2… or a /dev/videoN device` + "\n"
+		if code != 1 || stderr != want {
+			t.Errorf("%s: exit %d, stderr %q; want 1, %q", cmd, code, stderr, want)
+		}
 	}
 }
