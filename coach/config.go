@@ -179,25 +179,84 @@ func DefaultConfig() Config {
 	}
 }
 
-// FieldError reports one invalid Config field.
+// A FieldError is one Config field that breaks a rule: Field's Value
+// must be Rule, against Bound, which is the value of the field Other when
+// Other is set. Package config reports it in its own terms through
+// Describe; the wording is written once, here.
 type FieldError struct {
-	Field string // Go field name, e.g. "Onset"
-	Msg   string // what is wrong and the allowed range
+	Field string // the Go field, "BlipTolerance"
+	Value any    // its value: a time.Duration, float64, int or string
+	Rule  Rule
+	Other string // the field Bound belongs to ("Onset"), or ""
+	Bound any    // a constant, Other's value, or nil for a rule without one
 }
 
-func (e *FieldError) Error() string { return "alerts: Config." + e.Field + " " + e.Msg }
+// A Rule is what a FieldError's field must be.
+type Rule int
+
+const (
+	Positive    Rule = iota + 1 // more than 0
+	NotNegative                 // 0 or more
+	LessThan                    // less than Bound
+	AtLeast                     // Bound or more
+	Fraction                    // more than 0 and at most 1
+	ClockTime                   // a time of day "HH:MM", or empty with Other
+	DiffersFrom                 // not Bound
+)
+
+// Error names the fields as Go does: "alerts: Config.BlipTolerance = 1m0s,
+// must be less than Onset (50s)".
+func (e *FieldError) Error() string {
+	name := func(f string) string { return f }
+	return "alerts: Config." + e.Field + " = " + goValue(e.Value) + ", " + e.Describe(name, goValue)
+}
+
+func goValue(v any) string {
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprint(v)
+}
+
+// Describe says what the field must be, naming fields with name and
+// writing values with value: "must be less than alerts.onset (50s)".
+func (e *FieldError) Describe(name func(field string) string, value func(any) string) string {
+	bound := func() string {
+		if e.Other == "" {
+			return value(e.Bound)
+		}
+		return name(e.Other) + " (" + value(e.Bound) + ")"
+	}
+	switch e.Rule {
+	case Positive:
+		return "must be positive"
+	case NotNegative:
+		return "must not be negative"
+	case LessThan:
+		return "must be less than " + bound()
+	case AtLeast:
+		return "must be at least " + bound()
+	case Fraction:
+		return "must be greater than 0 and at most 1"
+	case ClockTime:
+		return "must be HH:MM (00:00 to 23:59), or empty with " + name(e.Other) + " empty too (no quiet hours)"
+	case DiffersFrom:
+		return "must differ from " + name(e.Other) + " (leave both empty for no quiet hours)"
+	}
+	return fmt.Sprintf("breaks rule %d", e.Rule)
+}
 
 // Validate checks what the policy needs to work at all, and returns all
-// problems joined (each one a *FieldError naming the field), or nil: the
-// durations it divides by or waits for are positive, none is negative,
-// BlipTolerance is less than Onset and PreBreakNotice less than LoadBudget,
-// CooldownGrowth is at least 1, BreakTakenFraction above 0 and at most 1,
-// and the quiet hours are both empty or two different times of day. The
-// useful ranges of each field are the configuration's (package config).
+// problems joined (each one a *FieldError), or nil: the durations it
+// divides by or waits for are positive, none is negative, BlipTolerance is
+// less than Onset and PreBreakNotice less than LoadBudget, CooldownGrowth
+// is at least 1, BreakTakenFraction above 0 and at most 1, and the quiet
+// hours are both empty or two different times of day. The useful ranges
+// of each field are the configuration's (package config).
 func (c Config) Validate() error {
 	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{field, fmt.Sprintf(format, args...)})
+	bad := func(field string, value any, rule Rule, other string, bound any) {
+		errs = append(errs, &FieldError{Field: field, Value: value, Rule: rule, Other: other, Bound: bound})
 	}
 	for _, d := range []struct {
 		field    string
@@ -214,37 +273,37 @@ func (c Config) Validate() error {
 	} {
 		switch {
 		case d.positive && d.v <= 0:
-			bad(d.field, "= %v, must be positive", d.v)
+			bad(d.field, d.v, Positive, "", nil)
 		case d.v < 0:
-			bad(d.field, "= %v, must not be negative", d.v)
+			bad(d.field, d.v, NotNegative, "", nil)
 		}
 	}
 	if c.BlipTolerance >= c.Onset && c.Onset > 0 {
-		bad("BlipTolerance", "= %v, must be less than Onset (%v)", c.BlipTolerance, c.Onset)
+		bad("BlipTolerance", c.BlipTolerance, LessThan, "Onset", c.Onset)
 	}
 	if c.PreBreakNotice >= c.LoadBudget && c.LoadBudget > 0 {
-		bad("PreBreakNotice", "= %v, must be at least 0 and less than LoadBudget (%v)", c.PreBreakNotice, c.LoadBudget)
+		bad("PreBreakNotice", c.PreBreakNotice, LessThan, "LoadBudget", c.LoadBudget)
 	}
 	if !(c.CooldownGrowth >= 1) || math.IsInf(c.CooldownGrowth, 1) {
-		bad("CooldownGrowth", "= %v, must be a number of at least 1", c.CooldownGrowth)
+		bad("CooldownGrowth", c.CooldownGrowth, AtLeast, "", 1.0)
 	}
 	if c.MaxBreaksPerDay < 0 {
-		bad("MaxBreaksPerDay", "= %d, must not be negative", c.MaxBreaksPerDay)
+		bad("MaxBreaksPerDay", c.MaxBreaksPerDay, NotNegative, "", nil)
 	}
 	if !(c.BreakTakenFraction > 0 && c.BreakTakenFraction <= 1) {
-		bad("BreakTakenFraction", "= %v, must be greater than 0 and at most 1", c.BreakTakenFraction)
+		bad("BreakTakenFraction", c.BreakTakenFraction, Fraction, "", nil)
 	}
 	if c.QuietStart != "" || c.QuietEnd != "" {
 		s, errS := ParseClock(c.QuietStart)
 		e, errE := ParseClock(c.QuietEnd)
 		if errS != nil {
-			bad("QuietStart", "= %q, must be HH:MM (00:00 to 23:59), or both QuietStart and QuietEnd empty", c.QuietStart)
+			bad("QuietStart", c.QuietStart, ClockTime, "QuietEnd", nil)
 		}
 		if errE != nil {
-			bad("QuietEnd", "= %q, must be HH:MM (00:00 to 23:59), or both QuietStart and QuietEnd empty", c.QuietEnd)
+			bad("QuietEnd", c.QuietEnd, ClockTime, "QuietStart", nil)
 		}
 		if errS == nil && errE == nil && s == e {
-			bad("QuietEnd", "= %q, must differ from QuietStart (leave both empty for no quiet hours)", c.QuietEnd)
+			bad("QuietEnd", c.QuietEnd, DiffersFrom, "QuietStart", c.QuietStart)
 		}
 	}
 	return errors.Join(errs...)

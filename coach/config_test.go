@@ -66,7 +66,7 @@ func TestConfigValidateNamesField(t *testing.T) {
 		{"AwayDrainAfter", func(c *Config) { c.AwayDrainAfter = -time.Second }, "must not be negative"},
 		{"AwayFullDrain", func(c *Config) { c.AwayFullDrain = 0 }, "must be positive"},
 		{"QuietStart", func(c *Config) { c.QuietStart, c.QuietEnd = "7:00", "08:00" }, "HH:MM"},
-		{"QuietEnd", func(c *Config) { c.QuietStart = "22:00" }, "both QuietStart and QuietEnd empty"}, // end missing
+		{"QuietEnd", func(c *Config) { c.QuietStart = "22:00" }, "or empty with QuietStart empty too"}, // end missing
 		{"QuietEnd", func(c *Config) { c.QuietStart, c.QuietEnd = "22:00", "24:00" }, "HH:MM"},
 		{"QuietEnd", func(c *Config) { c.QuietStart, c.QuietEnd = "22:00", "12:60" }, "HH:MM"},
 		{"QuietEnd", func(c *Config) { c.QuietStart, c.QuietEnd = "22:00", "22:00" }, "must differ"},
@@ -103,5 +103,37 @@ func TestConfigValidateLeavesRangesToTheConfiguration(t *testing.T) {
 	}
 	if _, err := newPolicy(c, nil, t0); err != nil {
 		t.Fatalf("New: %v", err)
+	}
+}
+
+// TestFieldErrorIsStructured: a FieldError carries the field, its value,
+// the rule and the bound (another field's, named), so the configuration
+// can say it in its own terms without parsing the message.
+func TestFieldErrorIsStructured(t *testing.T) {
+	for _, tc := range []struct {
+		mod  func(*Config)
+		want FieldError
+	}{
+		{func(c *Config) { c.Onset, c.BlipTolerance = 10*time.Second, 20*time.Second },
+			FieldError{Field: "BlipTolerance", Value: 20 * time.Second, Rule: LessThan, Other: "Onset", Bound: 10 * time.Second}},
+		{func(c *Config) { c.CooldownGrowth = 0.5 }, FieldError{Field: "CooldownGrowth", Value: 0.5, Rule: AtLeast, Bound: 1.0}},
+		{func(c *Config) { c.MaxBreaksPerDay = -1 }, FieldError{Field: "MaxBreaksPerDay", Value: -1, Rule: NotNegative}},
+		{func(c *Config) { c.QuietStart, c.QuietEnd = "22:00", "22:00" },
+			FieldError{Field: "QuietEnd", Value: "22:00", Rule: DiffersFrom, Other: "QuietStart", Bound: "22:00"}},
+	} {
+		c := DefaultConfig()
+		tc.mod(&c)
+		var fe *FieldError
+		if err := c.Validate(); !errors.As(err, &fe) || *fe != tc.want {
+			t.Errorf("Validate() = %#v, want %#v", fe, tc.want)
+		}
+	}
+	fe := FieldError{Field: "BlipTolerance", Value: time.Minute, Rule: LessThan, Other: "Onset", Bound: 50 * time.Second}
+	if got, want := fe.Error(), "alerts: Config.BlipTolerance = 1m0s, must be less than Onset (50s)"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	key := func(f string) string { return "alerts." + strings.ToLower(f) }
+	if got, want := fe.Describe(key, func(v any) string { return "V" }), "must be less than alerts.onset (V)"; got != want {
+		t.Errorf("Describe = %q, want %q", got, want)
 	}
 }

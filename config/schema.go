@@ -31,6 +31,9 @@ type key struct {
 	min, max     string
 	enum         []string
 	intOK        bool
+	typ          reflect.Type
+	// lits are the literal bounds of min and max, read once by readSchema.
+	lits map[string]float64
 }
 
 func (k *key) String() string { return k.t.name + "." + k.name }
@@ -38,17 +41,19 @@ func (k *key) String() string { return k.t.name + "." + k.name }
 const thresholdsTable = "thresholds"
 
 var (
-	durationType     = reflect.TypeOf(time.Duration(0))
-	tables, keyOrder = readSchema()
-	defaults         = readDefaults()
+	durationType                 = reflect.TypeOf(time.Duration(0))
+	tables, keyOrder, schemaErrs = readSchema(reflect.TypeOf(Config{}))
+	defaults                     = readDefaults()
 )
 
-// readSchema reads the tables and keys, and the position of each in the
-// file (for sorting messages).
-func readSchema() ([]*table, map[string]int) {
+// readSchema reads the tables and keys of ct (Config), and the position of
+// each in the file (for sorting messages). A tag it cannot use is an
+// error, and the key (or its range, or its default) is left out rather
+// than the program stopped: TestSchema fails on any.
+func readSchema(ct reflect.Type) ([]*table, map[string]int, []error) {
 	var ts []*table
+	var errs []error
 	order := map[string]int{}
-	ct := reflect.TypeOf(Config{})
 	for i := 0; i < ct.NumField(); i++ {
 		f := ct.Field(i)
 		t := &table{name: f.Tag.Get("toml"), doc: f.Tag.Get("doc"), field: i}
@@ -64,29 +69,82 @@ func readSchema() ([]*table, map[string]int) {
 		for j := 0; j < st.NumField(); j++ {
 			sf := st.Field(j)
 			k := &key{t: t, name: sf.Tag.Get("toml"), goName: sf.Name, field: j, def: sf.Tag.Get("default"),
-				doc: sf.Tag.Get("doc"), min: sf.Tag.Get("min"), max: sf.Tag.Get("max"), intOK: sf.Tag.Get("accept") == "integer"}
+				doc: sf.Tag.Get("doc"), min: sf.Tag.Get("min"), max: sf.Tag.Get("max"), intOK: sf.Tag.Get("accept") == "integer", typ: sf.Type}
 			if e := sf.Tag.Get("enum"); e != "" {
 				k.enum = strings.Split(e, ",")
 			}
-			if k.name == "" || k.doc == "" || (k.min == "") != (k.max == "") {
-				panic(fmt.Sprintf("config: %s.%s needs toml and doc tags, and min and max together", t.name, sf.Name))
+			bad := func(format string, a ...any) {
+				errs = append(errs, fmt.Errorf("config: %s.%s: %s", t.name, sf.Name, fmt.Sprintf(format, a...)))
+			}
+			switch {
+			case k.name == "" || k.doc == "":
+				bad("needs toml and doc tags")
+				continue
+			case !decodable(sf.Type):
+				bad("no decoder for %s", sf.Type)
+				continue
+			case len(k.enum) > 0 && sf.Type.Kind() != reflect.String:
+				bad("enum on %s: only strings take one", sf.Type)
+				k.enum = nil
+			case (k.min == "") != (k.max == ""):
+				bad("needs min and max together")
+				k.min, k.max = "", ""
+			}
+			if k.def != "" {
+				if err := setText(reflect.New(sf.Type).Elem(), k.def); err != nil {
+					bad("default %q: %v", k.def, err)
+					k.def = ""
+				}
 			}
 			order[k.String()] = len(order)
 			t.keys = append(t.keys, k)
 		}
+		// Bounds may name a key declared later in the table.
+		for _, k := range t.keys {
+			k.lits = map[string]float64{}
+			for _, tag := range []string{k.min, k.max} {
+				name, _ := cutExclusive(tag)
+				if tag == "" || t.key(name) != nil {
+					continue
+				}
+				lit := reflect.New(k.typ).Elem()
+				if err := setText(lit, name); err != nil || lit.Kind() == reflect.String || lit.Kind() == reflect.Bool {
+					errs = append(errs, fmt.Errorf("config: %s: bound %q is neither a key of [%s] nor a number or duration", k, tag, t.name))
+					k.min, k.max = "", ""
+					break
+				}
+				k.lits[name] = number(lit)
+			}
+		}
 	}
-	return ts, order
+	return ts, order, errs
+}
+
+// decodable reports whether set can store a value of type t.
+func decodable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Float64:
+		return true
+	}
+	return t == durationType
+}
+
+// setText stores a tag's text (a default, a bound) into v as the file's
+// value would be.
+func setText(v reflect.Value, s string) error {
+	lit, err := literal(v, s)
+	if err != nil {
+		return err
+	}
+	return set(v, lit, false)
 }
 
 func readDefaults() Config {
 	c := Config{Alerts: coach.DefaultConfig()}
 	for _, t := range tables {
 		for _, k := range t.keys {
-			if k.def == "" {
-				continue
-			}
-			if err := set(k.value(&c), literal(k.value(&c), k.def), k.intOK); err != nil {
-				panic(fmt.Sprintf("config: default of %s %s", k, err))
+			if k.def != "" {
+				_ = setText(k.value(&c), k.def) // checked by readSchema
 			}
 		}
 	}
@@ -123,18 +181,16 @@ func tableNamed(name string) *table {
 }
 
 // literal turns a tag's text into the value TOML would decode for v's type.
-func literal(v reflect.Value, s string) any {
+func literal(v reflect.Value, s string) (any, error) {
 	switch {
 	case v.Type() == durationType || v.Kind() == reflect.String:
-		return s
+		return s, nil
 	case v.Kind() == reflect.Bool:
-		return s == "true"
+		return s == "true", nil
 	case v.Kind() == reflect.Int:
-		n, _ := strconv.ParseInt(s, 10, 64)
-		return n
+		return strconv.ParseInt(s, 10, 64)
 	}
-	f, _ := strconv.ParseFloat(s, 64)
-	return f
+	return strconv.ParseFloat(s, 64)
 }
 
 // set checks a decoded TOML value's type and stores it into v. The error
@@ -189,7 +245,7 @@ func set(v reflect.Value, data any, intOK bool) error {
 			return bad("must be a number")
 		}
 	default:
-		panic(fmt.Sprintf("config: no decoder for %s", v.Type()))
+		return fmt.Errorf("= %s: no decoder for %s", tomlText(data), v.Type())
 	}
 	return nil
 }
@@ -254,22 +310,27 @@ func (k *key) check(tv reflect.Value) string {
 	return fmt.Sprintf("must be between %s and %s", loText, hiText)
 }
 
-// bound reads a min or max tag: a value, or another key of the table.
+// bound reads a min or max tag: another key of the table, or a value
+// (read by readSchema).
 func (k *key) bound(tag string, tv reflect.Value) (v float64, text string, exclusive bool) {
-	if rest, ok := strings.CutPrefix(tag, "<"); ok {
-		tag, exclusive = rest, true
-	} else if rest, ok := strings.CutPrefix(tag, ">"); ok {
-		tag, exclusive = rest, true
-	}
+	tag, exclusive = cutExclusive(tag)
 	if o := k.t.key(tag); o != nil {
 		ov := tv.Field(o.field)
 		return number(ov), fmt.Sprintf("%s (%s)", o, display(ov)), exclusive
 	}
-	lit := reflect.New(tv.Field(k.field).Type()).Elem()
-	if err := set(lit, literal(lit, tag), false); err != nil {
-		panic(fmt.Sprintf("config: bound %q of %s: %v", tag, k, err))
+	return k.lits[tag], tag, exclusive
+}
+
+// cutExclusive splits a bound's "<" or ">" (the bound itself excluded)
+// off its tag.
+func cutExclusive(tag string) (string, bool) {
+	if rest, ok := strings.CutPrefix(tag, "<"); ok {
+		return rest, true
 	}
-	return number(lit), tag, exclusive
+	if rest, ok := strings.CutPrefix(tag, ">"); ok {
+		return rest, true
+	}
+	return tag, false
 }
 
 // rangeText is the declared range for the file's comment: "(5s..30m)".

@@ -4,12 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/neckwatch/neckwatch/calibration"
 	"github.com/neckwatch/neckwatch/coach"
@@ -113,24 +112,10 @@ func joinProblems(ps []problem, file string, line func(key string) int, flags ma
 	return errors.Join(errs...)
 }
 
-var (
-	// goDuration matches time.Duration.String output ("5m0s", "700ms").
-	goDuration = regexp.MustCompile(`\b(?:[0-9][0-9.]*(?:h|ms|m|s|µs|ns))+`)
-	// goNames matches coach.Config field names.
-	goNames = func() *regexp.Regexp {
-		var names []string
-		for _, k := range tableNamed("alerts").keys {
-			names = append(names, k.goName)
-		}
-		return regexp.MustCompile(`\b(?:` + strings.Join(names, "|") + `)\b`)
-	}()
-)
-
 // alertsProblems reports the alert policy's own invariants
-// (coach.Config.Validate, whose errors name Go fields: "alerts:
-// Config.BlipTolerance = 1m0s, must be less than Onset (50s)") in the
-// file's terms ("alerts.blip_tolerance = 1m: must be less than alerts.onset
-// (50s)"), for the keys that have no problem yet.
+// (coach.Config.Validate's *coach.FieldError: BlipTolerance less than
+// Onset) in the file's terms ("alerts.blip_tolerance = 1m: must be less
+// than alerts.onset (50s)"), for the keys that have no problem yet.
 func (c Config) alertsProblems(have []problem) []problem {
 	err := c.Alerts.Validate()
 	if err == nil {
@@ -149,6 +134,13 @@ func (c Config) alertsProblems(have []problem) []problem {
 		}
 		return nil
 	}
+	keyName := func(field string) string {
+		if k := goKey(field); k != nil {
+			return k.String()
+		}
+		return field
+	}
+	value := func(v any) string { return display(reflect.ValueOf(v)) }
 	var ps []problem
 	for _, e := range list {
 		var fe *coach.FieldError
@@ -160,18 +152,7 @@ func (c Config) alertsProblems(have []problem) []problem {
 		if slices.ContainsFunc(have, func(p problem) bool { return p.key == k.String() }) {
 			continue
 		}
-		msg := fe.Msg
-		if i := strings.Index(msg, ", must "); strings.HasPrefix(msg, "= ") && i >= 0 {
-			msg = msg[i+2:]
-		}
-		msg = goDuration.ReplaceAllStringFunc(msg, func(s string) string {
-			if d, err := time.ParseDuration(s); err == nil {
-				return FormatDuration(d)
-			}
-			return s
-		})
-		msg = goNames.ReplaceAllStringFunc(msg, func(s string) string { return goKey(s).String() })
-		ps = append(ps, problem{k.String(), fmt.Sprintf("%s = %s: %s", k, display(k.value(&c)), msg)})
+		ps = append(ps, problem{k.String(), fmt.Sprintf("%s = %s: %s", k, display(k.value(&c)), fe.Describe(keyName, value))})
 	}
 	return ps
 }
