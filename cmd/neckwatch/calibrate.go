@@ -46,13 +46,13 @@ Nth back (and keeps the one it replaces, so a restore can be undone too).
 func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	var pf pipelineFlags
 	var profile, out string
-	var seconds float64
+	var secs float64
 	var restore bool
 	fs := newFlagSet("calibrate", calibrateUsage, stdout)
 	pf.register(fs)
 	fs.StringVar(&profile, "profile", "", "profile name to store the baseline under (default from config: camera.profile, 'default')")
 	fs.StringVar(&out, "out", "", "write the baseline to this file instead of a profile")
-	fs.Float64Var(&seconds, "seconds", 4, "how long to sample a camera source")
+	fs.Float64Var(&secs, "seconds", 4, "how long to sample a camera source")
 	var tired bool
 	var tiredSource string
 	fs.BoolVar(&tired, "tired", false, "add the optional second step: your own tired posture (see above)")
@@ -75,7 +75,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if seconds <= 0 {
+	if secs <= 0 {
 		return usagef("--seconds must be positive")
 	}
 	if tiredSource != "" && !tired {
@@ -116,33 +116,24 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--tired-source: %w", err)
 		}
 	}
-	// A camera's first frames are dark or blurred while exposure settles
-	// (sampling.settle).
 	if camera {
-		fmt.Fprintf(stderr, "Sit upright and look at the screen: sampling %.0f s...\n", seconds)
+		fmt.Fprintf(stderr, "Sit upright and look at the screen: sampling %.0f s...\n", secs)
 	}
 	var frames []landmark.Frame
 	skipped := 0
-	progress := newProgress(stderr, info) // a long video takes a while, as in check
-	err = analysis.Each(src, pipe, cls, func(r analysis.Result) error {
-		progress.update(r.Info.Index + 1)
-		if r.Err != nil || r.Camera != "" { // undecodable, black or frozen
+	// A camera's first frames are dark or blurred while exposure settles
+	// (sampling.settle).
+	err = eachFrame(src, pipe, cls, window{settle, seconds(secs)}, stderr, func(r analysis.Result) error {
+		if !usable(r) {
 			skipped++
 			return nil
 		}
-		if camera && r.Info.Time < settle {
-			return nil
-		}
 		frames = append(frames, r.Landmarks)
-		if camera && r.Info.Time > settle+time.Duration(seconds*float64(time.Second)) {
-			return analysis.ErrStop
-		}
 		return nil
 	})
-	progress.done()
 	var tiredFrames []landmark.Frame
 	if err == nil && tired {
-		tiredFrames, err = sampleTired(src, pipe, cls, tiredSource, camera, seconds, stderr)
+		tiredFrames, err = sampleTired(src, pipe, cls, tiredSource, seconds(secs), stderr)
 	}
 	src.Close() // release the camera before writing anything
 	if errors.Is(err, vision.ErrTruncated) {
@@ -172,7 +163,7 @@ const tiredMoveTime = 3 * time.Second
 // sampleTired takes the frames of the optional tired-posture step: from
 // the same camera after a prompt and a pause to move, or every frame of
 // tiredSource.
-func sampleTired(camSrc vision.FrameSource, pipe *vision.Pipeline, cls *posture.Classifier, tiredSource string, camera bool, seconds float64, stderr io.Writer) ([]landmark.Frame, error) {
+func sampleTired(camSrc vision.FrameSource, pipe *vision.Pipeline, cls *posture.Classifier, tiredSource string, length time.Duration, stderr io.Writer) ([]landmark.Frame, error) {
 	src := camSrc
 	if tiredSource != "" {
 		s, err := vision.OpenSource(tiredSource)
@@ -180,33 +171,24 @@ func sampleTired(camSrc vision.FrameSource, pipe *vision.Pipeline, cls *posture.
 			return nil, fmt.Errorf("--tired-source: %w", err)
 		}
 		defer s.Close()
-		src, camera = s, s.Describe().Kind == vision.SourceCamera
+		src = s
 	}
-	var start time.Duration = -1
-	if camera {
-		fmt.Fprintf(stderr, "Now sit the way you do when you are tired (or poke your chin towards the screen) and stay there: sampling %.0f s in %.0f s...\n", seconds, tiredMoveTime.Seconds())
+	if src.Describe().Kind == vision.SourceCamera {
+		fmt.Fprintf(stderr, "Now sit the way you do when you are tired (or poke your chin towards the screen) and stay there: sampling %.0f s in %.0f s...\n", length.Seconds(), tiredMoveTime.Seconds())
 	}
 	var frames []landmark.Frame
-	err := analysis.Each(src, pipe, cls, func(r analysis.Result) error {
-		if r.Err != nil {
-			return nil
+	err := eachFrame(src, pipe, cls, window{tiredMoveTime, length}, stderr, func(r analysis.Result) error {
+		if usable(r) {
+			frames = append(frames, r.Landmarks)
 		}
-		if camera {
-			if start < 0 {
-				start = r.Info.Time
-			}
-			if r.Info.Time-start < tiredMoveTime {
-				return nil
-			}
-			if r.Info.Time-start > tiredMoveTime+time.Duration(seconds*float64(time.Second)) {
-				return analysis.ErrStop
-			}
-		}
-		frames = append(frames, r.Landmarks)
 		return nil
 	})
 	return frames, err
 }
+
+// usable reports whether a frame can go into a baseline: decoded, and
+// neither black nor frozen.
+func usable(r analysis.Result) bool { return r.Err == nil && r.Camera == "" }
 
 // calibrationTarget is the file calibrate writes (and --restore restores):
 // --out, else the configuration's camera.calibration unless --profile is

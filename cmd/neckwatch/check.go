@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/neckwatch/neckwatch/analysis"
 	"github.com/neckwatch/neckwatch/internal/stats"
@@ -126,12 +124,12 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	var pf pipelineFlags
 	var bf baselineFlags
 	var asJSON bool
-	var seconds float64
+	var secs float64
 	fs := newFlagSet("check", fmt.Sprintf(checkUsage, settingsHelp()), stdout)
 	pf.register(fs)
 	bf.register(fs)
 	fs.BoolVar(&asJSON, "json", false, "one JSON object per frame on stdout")
-	fs.Float64Var(&seconds, "seconds", 5, "how long to sample a camera source")
+	fs.Float64Var(&secs, "seconds", 5, "how long to sample a camera source")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -139,7 +137,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if seconds <= 0 {
+	if secs <= 0 {
 		return usagef("--seconds must be positive")
 	}
 	baseline, using, err := judgeBaseline(cfg.Camera, stderr)
@@ -171,16 +169,10 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "# %s (%s view), %s\n", source, view, using)
 	}
 	enc := json.NewEncoder(stdout)
-	progress := newProgress(stderr, info)
 	var sum checkSummary
-	deadline := time.Time{}
-	if info.Kind == vision.SourceCamera {
-		deadline = time.Now().Add(time.Duration(seconds * float64(time.Second)))
-	}
-	err = analysis.Each(src, pipe, cls, func(r analysis.Result) error {
+	err = eachFrame(src, pipe, cls, window{0, seconds(secs)}, stderr, func(r analysis.Result) error {
 		rec := newFrameRecord(r, info.Kind, view)
 		sum.add(rec, r)
-		progress.update(r.Info.Index + 1)
 		if asJSON {
 			if err := enc.Encode(rec); err != nil {
 				return fmt.Errorf("write output: %w", err)
@@ -188,12 +180,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		} else {
 			fmt.Fprintln(stdout, humanLine(rec))
 		}
-		if !deadline.IsZero() && time.Now().After(deadline) {
-			return analysis.ErrStop
-		}
 		return nil
 	})
-	progress.done()
 	truncated := errors.Is(err, vision.ErrTruncated) // said after the frames it had
 	if err != nil && !truncated {
 		return err
@@ -267,14 +255,6 @@ func (s *checkSummary) add(rec frameRecord, r analysis.Result) {
 	}
 }
 
-// medianOf is the median, NaN for none (the summary says so).
-func medianOf(vs []float64) float64 {
-	if len(vs) == 0 {
-		return math.NaN()
-	}
-	return stats.Median(vs)
-}
-
 func (s *checkSummary) print(w io.Writer) {
 	n := s.frames - s.skipped
 	fmt.Fprintf(w, "# %d frames", s.frames)
@@ -295,44 +275,9 @@ func (s *checkSummary) print(w io.Writer) {
 	if judged := len(s.latencies); judged > 0 {
 		fmt.Fprintf(w, "; mean severity %.2f", s.severity/float64(judged))
 		if len(s.neck) > 0 {
-			fmt.Fprintf(w, "; median neck angle %.1f°", medianOf(s.neck))
+			fmt.Fprintf(w, "; median neck angle %.1f°", stats.Median(s.neck))
 		}
-		fmt.Fprintf(w, "; median latency %.1f ms", medianOf(s.latencies))
+		fmt.Fprintf(w, "; median latency %.1f ms", stats.Median(s.latencies))
 	}
 	fmt.Fprintln(w)
-}
-
-// progress draws a bar on stderr for long videos when stderr is a terminal.
-type progress struct {
-	w     io.Writer
-	total int
-	on    bool
-	last  time.Time
-}
-
-func newProgress(w io.Writer, info vision.SourceInfo) *progress {
-	p := &progress{w: w, total: info.Frames}
-	if f, ok := w.(*os.File); ok && info.Kind == vision.SourceVideo && info.Frames > 100 {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.on = true
-		}
-	}
-	return p
-}
-
-func (p *progress) update(n int) {
-	if !p.on || time.Since(p.last) < 200*time.Millisecond {
-		return
-	}
-	p.last = time.Now()
-	frac := math.Min(float64(n)/float64(p.total), 1)
-	const width = 30
-	done := int(frac * width)
-	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %d/%d", strings.Repeat("#", done), strings.Repeat(".", width-done), 100*frac, n, p.total)
-}
-
-func (p *progress) done() {
-	if p.on {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }
