@@ -94,5 +94,5 @@ func (c *Config) Apply(o Overrides, file string, set []string) ([]string, error)
 		}
 	}
 	c.FitDerived(set)
-	return set, c.ValidateFlags(file, flags)
+	return set, c.validateFlags(file, flags)
 }

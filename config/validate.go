@@ -24,12 +24,12 @@ type problem struct{ key, msg string }
 // "config.toml: alerts.onset = 1s: must be between 5s and 30m".
 func (c Config) Validate() error { return c.validate(FileName, nil) }
 
-// ValidateFlags is Validate for a configuration read from file with
+// validateFlags is Validate for a configuration read from file with
 // command-line flags laid over it: flags maps a key ("alerts.onset") to
 // the flag that set it ("--alert-onset"), and a problem with such a key
 // names the flag and its value ("--alert-onset -5s: must be between 5s and
 // 30m") instead of the file.
-func (c Config) ValidateFlags(file string, flags map[string]string) error {
+func (c Config) validateFlags(file string, flags map[string]string) error {
 	return c.validateAs(file, nil, flags)
 }
 
