@@ -83,9 +83,10 @@ type Event struct {
 	// ever), otherwise only SafetyPointer (BreakSuggested).
 	SafetyNote bool
 
-	// Detail is a word on a user's command (a pause's length) or on a
-	// timed pause that ended.
-	Detail string
+	// For is the length of a pause or snooze the user asked for (0:
+	// until resumed); for Resumed, the length of the timed pause that ran
+	// out (0: the user resumed).
+	For time.Duration
 }
 
 // Phase is the coarse state shown in the tray and `neckwatch status`.

@@ -288,9 +288,10 @@ func (p *policy) advance(now time.Time) []Event {
 				break
 			}
 			at := p.pausedUntil
+			length := at.Sub(p.pausedAt)
 			p.resume(at)
 			ev := p.newEvent(Resumed, at)
-			ev.Detail = "timed pause ended"
+			ev.For = length
 			ev.Title, ev.Body = resumedText()
 			evs = append(evs, ev)
 			continue

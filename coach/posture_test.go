@@ -366,8 +366,8 @@ func TestPause(t *testing.T) {
 			t.Fatal("alert while paused")
 		}
 		res := s.tick(time.Second, time.Second)
-		if len(res) != 1 || res[0].Kind != Resumed || res[0].Notify || !res[0].At.Equal(t0.Add(40*time.Second+10*time.Minute)) {
-			t.Fatalf("want a Resumed event at pause end, got %+v", res)
+		if len(res) != 1 || res[0].Kind != Resumed || res[0].Notify || !res[0].At.Equal(t0.Add(40*time.Second+10*time.Minute)) || res[0].For != 10*time.Minute {
+			t.Fatalf("want a Resumed event at pause end, for the 10 min pause, got %+v", res)
 		}
 		if st := s.p.Status(s.now); st.Paused || st.OnsetElapsed != 0 {
 			t.Fatalf("after expiry: %+v", st)

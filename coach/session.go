@@ -346,8 +346,6 @@ func (s *Session) Restore(snap Snapshot, now time.Time) error {
 // userEvent is the history record of a user's command.
 func (p *policy) userEvent(kind Kind, at time.Time, d time.Duration) Event {
 	ev := p.newEvent(kind, at)
-	if d > 0 {
-		ev.Detail = d.String()
-	}
+	ev.For = max(d, 0)
 	return ev
 }

@@ -420,3 +420,31 @@ func TestSessionPausedAndStartBreak(t *testing.T) {
 		t.Error("a second StartBreak during the break started another")
 	}
 }
+
+// The user's commands are recorded with their length as a figure: a pause
+// or snooze for its duration (0: until resumed), a resume with none.
+func TestSessionRecordsCommandLengths(t *testing.T) {
+	s, err := NewSession(DefaultConfig(), SessionOptions{Calibrated: true}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		do   func() []Effect
+		kind Kind
+		want time.Duration
+	}{
+		{func() []Effect { return s.Snooze(t0, 20*time.Minute) }, Snoozed, 20 * time.Minute},
+		{func() []Effect { return s.Pause(t0, 0) }, Paused, 0},
+		{func() []Effect { return s.Pause(t0, 45*time.Minute) }, Paused, 45 * time.Minute},
+		{func() []Effect { return s.Resume(t0) }, Resumed, 0},
+	} {
+		effs := c.do()
+		if len(effs) != 1 {
+			t.Fatalf("%s: %d effects, want the record", c.kind, len(effs))
+		}
+		r, ok := effs[0].(Record)
+		if !ok || r.Kind != c.kind || r.For != c.want {
+			t.Errorf("%s: %+v, want a record for %v", c.kind, effs[0], c.want)
+		}
+	}
+}

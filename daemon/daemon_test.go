@@ -330,7 +330,7 @@ func (j *journalRecorder) Event(e coach.Event) {
 	defer j.mu.Unlock()
 	switch e.Kind {
 	case coach.Paused, coach.Resumed, coach.Snoozed, coach.Calibrated: // the user's commands
-		j.notes = append(j.notes, string(e.Kind)+" "+e.Detail)
+		j.notes = append(j.notes, string(e.Kind)+" "+e.For.String())
 	default:
 		j.events = append(j.events, e.Kind)
 	}
@@ -365,7 +365,7 @@ func TestJournalGetsSamplesEventsAndNotes(t *testing.T) {
 	if len(j.events) == 0 || j.events[0] != coach.PostureAlert {
 		t.Errorf("journal events %v, want the posture alert", j.events)
 	}
-	if strings.Join(j.notes, ",") != "snoozed 1m0s,resumed " {
+	if strings.Join(j.notes, ",") != "snoozed 1m0s,resumed 0s" {
 		t.Errorf("journal notes %q", j.notes)
 	}
 	if st := d.Status(); !strings.Contains(st.History, "database is locked") {

@@ -30,7 +30,7 @@ var CSVHeader = []string{
 	"samples", "mean_severity", "mean_neck_angle_deg", "neck_angle_samples",
 	"mean_head_pitch_deg", "head_pitch_samples", "mean_distance_cm", "distance_samples",
 	"mean_head_yaw_deg", "head_yaw_samples",
-	"kind", "state", "severity", "corrected", "detail",
+	"kind", "state", "severity", "corrected", "detail", "figures",
 	"score", "area", "note",
 }
 
@@ -71,6 +71,7 @@ type jsonEvent struct {
 	Severity  float64 `json:"severity"`
 	Corrected bool    `json:"corrected"`
 	Detail    string  `json:"detail"`
+	Figures   Figures `json:"figures"`
 }
 
 type jsonPain struct {
@@ -95,7 +96,8 @@ func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 //	  "mean_head_pitch_deg", "head_pitch_samples", "mean_distance_cm",
 //	  "distance_samples", "mean_head_yaw_deg", "head_yaw_samples" (each mean
 //	  null when its count is 0)}],
-//	 "events": [{"at", "kind", "state", "severity", "corrected", "detail"}],
+//	 "events": [{"at", "kind", "state", "severity", "corrected", "detail",
+//	  "figures" (the event's numbers, durations in seconds, see Figures)}],
 //	 "pain": [{"at", "score", "area", "note"}]}
 //
 // with times in RFC 3339 local time and durations in seconds. Both stream:
@@ -168,6 +170,7 @@ func (s *Store) exportCSV(w io.Writer, from, to time.Time) error {
 		put("severity", ftoa(e.Severity))
 		put("corrected", strconv.FormatBool(e.Corrected))
 		put("detail", e.Detail)
+		put("figures", e.Figures.column())
 		return emit()
 	})
 	if err != nil {
@@ -244,7 +247,7 @@ func (s *Store) exportJSON(w io.Writer, from, to time.Time) error {
 	err = section("events", false, func() error {
 		return s.eachEvent(from, to, func(e Event) error {
 			return item(jsonEvent{At: fmtTime(e.At), Kind: string(e.Kind), State: e.State,
-				Severity: e.Severity, Corrected: e.Corrected, Detail: e.Detail})
+				Severity: e.Severity, Corrected: e.Corrected, Detail: e.Detail, Figures: e.Figures})
 		})
 	})
 	if err != nil {

@@ -83,7 +83,7 @@ FROM minutes WHERE start >= ? AND start < ? ORDER BY start`, lo, hi)
 // eachEvent calls fn for the events in [from, to), in order.
 func (s *Store) eachEvent(from, to time.Time, fn func(Event) error) error {
 	lo, hi := msBounds(from, to)
-	rows, err := s.db.QueryContext(context.Background(), `SELECT at, kind, state, severity, corrected, detail
+	rows, err := s.db.QueryContext(context.Background(), `SELECT at, kind, state, severity, corrected, detail, figures
 FROM events WHERE at >= ? AND at < ? ORDER BY at, id`, lo, hi)
 	if err != nil {
 		return classify(s.path, "reading events", err)
@@ -92,8 +92,12 @@ FROM events WHERE at >= ? AND at < ? ORDER BY at, id`, lo, hi)
 	for rows.Next() {
 		var at int64
 		var e Event
-		var kind string
-		if err := rows.Scan(&at, &kind, &e.State, &e.Severity, &e.Corrected, &e.Detail); err != nil {
+		var kind, figures string
+		if err := rows.Scan(&at, &kind, &e.State, &e.Severity, &e.Corrected, &e.Detail, &figures); err != nil {
+			return classify(s.path, "reading events", err)
+		}
+		var err error
+		if e.Figures, err = parseFigures(figures); err != nil {
 			return classify(s.path, "reading events", err)
 		}
 		e.At = time.UnixMilli(at).In(s.loc)

@@ -116,8 +116,8 @@ func TestMigrateFromV2(t *testing.T) {
 	db.Close()
 
 	s := openT(t, path)
-	if v := userVersion(t, path); v != 3 {
-		t.Fatalf("user_version %d after Open, want 3", v)
+	if v := userVersion(t, path); v != SchemaVersion {
+		t.Fatalf("user_version %d after Open, want %d", v, SchemaVersion)
 	}
 	ms, err := s.Minutes(time.Time{}, time.Time{})
 	if err != nil || len(ms) != 1 || ms[0].Samples != 6 || ms[0].MeanNeckAngleDeg != 47.5 {
@@ -127,7 +127,8 @@ func TestMigrateFromV2(t *testing.T) {
 	if nulls := rawSetupNulls(t, path, base); nulls != [3]bool{true, true, true} {
 		t.Errorf("v2 minute's set-up means: NULL %v, want all NULL", nulls)
 	}
-	if evs, _ := s.Events(time.Time{}, time.Time{}); len(evs) != 2 || evs[1].Detail != "30m" {
+	// The old events keep their words, without figures.
+	if evs, _ := s.Events(time.Time{}, time.Time{}); len(evs) != 2 || evs[1].Detail != "30m" || !evs[1].Figures.IsZero() {
 		t.Fatalf("v2 events after migration: %+v", evs)
 	}
 	clk := &clock{t: sec(50)}

@@ -408,6 +408,9 @@ CREATE TABLE dismissed_advice (
 	id TEXT PRIMARY KEY,
 	at INTEGER NOT NULL
 );`,
+	// v4: an event's figures as numbers (JSON, see Figures; '' in the rows
+	// before, which keep their words in detail).
+	`ALTER TABLE events ADD COLUMN figures TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this code writes.
@@ -668,8 +671,8 @@ func (s *Store) write(ctx context.Context, b batch) error {
 	}
 	for _, e := range b.events {
 		if _, err := tx.ExecContext(ctx,
-			"INSERT INTO events (at, kind, state, severity, corrected, detail) VALUES (?, ?, ?, ?, ?, ?)",
-			e.At.UnixMilli(), string(e.Kind), e.State, finiteOr0(e.Severity), boolInt(e.Corrected), e.Detail); err != nil {
+			"INSERT INTO events (at, kind, state, severity, corrected, detail, figures) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			e.At.UnixMilli(), string(e.Kind), e.State, finiteOr0(e.Severity), boolInt(e.Corrected), e.Detail, e.Figures.column()); err != nil {
 			return classify(s.path, "writing events", err)
 		}
 	}

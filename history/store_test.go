@@ -111,8 +111,8 @@ func TestOpenCreates(t *testing.T) {
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal mode %q (%v), want wal", mode, err)
 	}
-	if v := userVersion(t, path); v != SchemaVersion || SchemaVersion != 3 {
-		t.Errorf("user_version %d, SchemaVersion %d, want 3", v, SchemaVersion)
+	if v := userVersion(t, path); v != SchemaVersion || SchemaVersion != 4 {
+		t.Errorf("user_version %d, SchemaVersion %d, want 4", v, SchemaVersion)
 	}
 	// Reopening a current database is a no-op.
 	s.Close()

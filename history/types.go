@@ -69,7 +69,11 @@ type Event struct {
 	State     string  // posture state for alerts
 	Severity  float64 // for alerts
 	Corrected bool    // posture alert corrected within a minute
-	Detail    string  // free text: duration of a pause, profile calibrated, ...
+	// Detail is free text, kept in rows written before Figures (v4);
+	// neckwatch writes figures now.
+	Detail string
+	// Figures are the event's numbers (a report's to use).
+	Figures Figures
 	// AlertAt, for EventCorrected, is when the corrected alert was given
 	// (zero: the last alert before At). It is not stored.
 	AlertAt time.Time

@@ -65,6 +65,7 @@ type unwrittenEvent struct {
 	Severity  float64   `json:"severity,omitempty"`
 	Corrected bool      `json:"corrected,omitempty"`
 	Detail    string    `json:"detail,omitempty"`
+	Figures   Figures   `json:"figures"`
 	AlertAt   time.Time `json:"alert_at,omitempty"`
 }
 

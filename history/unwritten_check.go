@@ -117,7 +117,7 @@ func (f unwrittenFile) check(now time.Time) error {
 		case len(e.Detail) > maxTextBytes:
 			return fmt.Errorf("%s.detail is %d bytes long (at most %d)", where, len(e.Detail), maxTextBytes)
 		}
-		for _, b := range []bound{timeBound("at", e.At, now, false), timeBound("alert_at", e.AlertAt, now, true), {field: "severity", v: e.Severity, max: 1}} {
+		for _, b := range append([]bound{timeBound("at", e.At, now, false), timeBound("alert_at", e.AlertAt, now, true), {field: "severity", v: e.Severity, max: 1}}, e.Figures.bounds()...) {
 			if err := b.check(where); err != nil {
 				return err
 			}
