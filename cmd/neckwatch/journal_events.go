@@ -39,9 +39,13 @@ func eventRecord(e coach.Event) (history.Event, bool) {
 
 // recordKinds are the records the journal keeps, by the coach's kind.
 var recordKinds = map[coach.Kind]history.EventKind{
-	coach.PostureAlert: history.EventPostureAlert, coach.PostureCorrected: history.EventCorrected,
-	coach.BreakSuggested: history.EventBreakSuggested, coach.BreakTaken: history.EventBreakTaken,
-	coach.BreakSkipped: history.EventBreakSkipped,
-	coach.Resumed: history.EventResumed, coach.Paused: history.EventPaused,
-	coach.Snoozed: history.EventSnoozed, coach.Calibrated: history.EventCalibrated,
+	coach.PostureAlert:     history.EventPostureAlert,
+	coach.PostureCorrected: history.EventCorrected,
+	coach.BreakSuggested:   history.EventBreakSuggested,
+	coach.BreakTaken:       history.EventBreakTaken,
+	coach.BreakSkipped:     history.EventBreakSkipped,
+	coach.Resumed:          history.EventResumed,
+	coach.Paused:           history.EventPaused,
+	coach.Snoozed:          history.EventSnoozed,
+	coach.Calibrated:       history.EventCalibrated,
 }
