@@ -10,9 +10,10 @@ import (
 	"github.com/neckwatch/neckwatch/landmark"
 )
 
-// poseNetOutputNames are the single-person outputs of the PoseNet graph as
-// OpenCV 4.6 names them: sigmoid heatmaps and short-range offsets.
-var poseNetOutputNames = []string{"heatmap", "Conv2D_1"}
+// poseNetOutputNames are the outputs of the PoseNet graph as OpenCV 4.6
+// names them: sigmoid heatmaps, short-range offsets, and the forward and
+// backward displacement fields that keep a decoded body on one person.
+var poseNetOutputNames = []string{"heatmap", "Conv2D_1", "Conv2D_2", "Conv2D_3"}
 
 // BodyDetectorConfig tunes the body keypoint network.
 type BodyDetectorConfig struct {
@@ -76,8 +77,8 @@ func (d *BodyDetector) Detect(frame gocv.Mat) (landmark.Body, error) {
 			outs[i].Close()
 		}
 	}()
-	if len(outs) != 2 {
-		return landmark.Body{}, fmt.Errorf("body detector: network gave %d outputs, want 2", len(outs))
+	if len(outs) != len(poseNetOutputNames) {
+		return landmark.Body{}, fmt.Errorf("body detector: network gave %d outputs, want %d", len(outs), len(poseNetOutputNames))
 	}
 	heat, err := outs[0].DataPtrFloat32()
 	if err != nil {
@@ -87,9 +88,17 @@ func (d *BodyDetector) Detect(frame gocv.Mat) (landmark.Body, error) {
 	if err != nil {
 		return landmark.Body{}, fmt.Errorf("body detector: offsets: %w", err)
 	}
+	fwd, err := outs[2].DataPtrFloat32()
+	if err != nil {
+		return landmark.Body{}, fmt.Errorf("body detector: forward displacements: %w", err)
+	}
+	bwd, err := outs[3].DataPtrFloat32()
+	if err != nil {
+		return landmark.Body{}, fmt.Errorf("body detector: backward displacements: %w", err)
+	}
 	hh, wh := (inH-1)/PoseNetOutputStride+1, (inW-1)/PoseNetOutputStride+1
 	if want := int(landmark.NumBodyParts) * hh * wh; len(heat) != want {
 		return landmark.Body{}, fmt.Errorf("body detector: heatmap has %d values, want %d", len(heat), want)
 	}
-	return DecodePoseNet(PoseNetOutput{Heatmap: heat, Offsets: offs, Hh: hh, Wh: wh}, inW, inH, fw, fh), nil
+	return DecodePoseNet(PoseNetOutput{Heatmap: heat, Offsets: offs, DispFwd: fwd, DispBwd: bwd, Hh: hh, Wh: wh}, inW, inH, fw, fh), nil
 }

@@ -132,3 +132,69 @@ func TestPoseNetInputSize(t *testing.T) {
 		})
 	}
 }
+
+// Two people: the user, whose nose is the most confident, on the left,
+// and someone behind on the right whose shoulders score higher than the
+// user's. The per-part argmax would give the user the other person's
+// shoulders; the displacement fields keep every part on the user.
+func TestDecodePoseNetKeepsOnePerson(t *testing.T) {
+	const hh, wh = 10, 12
+	cells := hh * wh
+	n := int(landmark.NumBodyParts)
+	nE := len(poseChain)
+	o := PoseNetOutput{
+		Heatmap: make([]float32, n*cells), Offsets: make([]float32, 2*n*cells),
+		DispFwd: make([]float32, 2*nE*cells), DispBwd: make([]float32, 2*nE*cells),
+		Hh: hh, Wh: wh,
+	}
+	idx := func(y, x int) int { return y*wh + x }
+	type person struct {
+		cell  map[landmark.BodyPart][2]int // part -> (row, col)
+		score float32
+	}
+	user := person{cell: map[landmark.BodyPart][2]int{}, score: 0.6}
+	other := person{cell: map[landmark.BodyPart][2]int{}, score: 0.8}
+	for k := landmark.BodyPart(0); k < landmark.NumBodyParts; k++ {
+		// Heads in row 2, shoulders and below lower down; the user at
+		// columns 1-4, the other person at columns 7-10.
+		row := 2 + int(k)/3
+		user.cell[k] = [2]int{min(row, hh-1), 1 + int(k)%4}
+		other.cell[k] = [2]int{min(row, hh-1), 7 + int(k)%4}
+	}
+	for _, p := range []person{user, other} {
+		for k, c := range p.cell {
+			s := p.score
+			if k == landmark.Nose && p.score == other.score {
+				s = 0.5 // the user's nose is the most confident
+			}
+			o.Heatmap[int(k)*cells+idx(c[0], c[1])] = s
+		}
+		// Each edge's displacement, at the source's cell, points at the
+		// target's cell (in input pixels).
+		for e, edge := range poseChain {
+			from, to := p.cell[edge[0]], p.cell[edge[1]]
+			i := idx(from[0], from[1])
+			o.DispFwd[e*cells+i] = float32((to[0] - from[0]) * PoseNetOutputStride)
+			o.DispFwd[(nE+e)*cells+i] = float32((to[1] - from[1]) * PoseNetOutputStride)
+			j := idx(to[0], to[1])
+			o.DispBwd[e*cells+j] = float32((from[0] - to[0]) * PoseNetOutputStride)
+			o.DispBwd[(nE+e)*cells+j] = float32((from[1] - to[1]) * PoseNetOutputStride)
+		}
+	}
+	inW, inH := (wh-1)*PoseNetOutputStride+1, (hh-1)*PoseNetOutputStride+1
+	body := DecodePoseNet(o, inW, inH, inW-1, inH-1) // frame = input spacing: 1 px per input px
+	for k := landmark.BodyPart(0); k < landmark.NumBodyParts; k++ {
+		c := user.cell[k]
+		want := landmark.Point{X: float64(c[1] * PoseNetOutputStride), Y: float64(c[0] * PoseNetOutputStride)}
+		if got := body.Part(k); got.Point.Dist(want) > 1e-6 || got.Score != float64(user.score) {
+			t.Errorf("%s at %+v score %.2f, want the user's at %+v score %.2f", k, got.Point, got.Score, want, user.score)
+		}
+	}
+	// Without the fields, the parts fall to the per-part argmax: the
+	// other person's shoulders (the failure this decoding prevents).
+	o.DispFwd, o.DispBwd = nil, nil
+	mixed := DecodePoseNet(o, inW, inH, inW-1, inH-1)
+	if s := mixed.Part(landmark.LeftShoulder); s.Score != float64(other.score) {
+		t.Errorf("argmax shoulder score %.2f, want the other person's %.2f", s.Score, other.score)
+	}
+}
