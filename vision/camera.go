@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -192,29 +191,26 @@ func openCameraDevice(spec, dev string, idx int) (FrameSource, error) {
 	}
 
 	s := &cameraSource{
-		vc:     vc,
-		spec:   spec,
-		dev:    dev,
-		opened: time.Now(),
-		info: SourceInfo{
+		capture: capture{vc: vc, info: SourceInfo{
 			Kind:   SourceCamera,
 			Spec:   spec,
 			FPS:    finiteOrZero(vc.Get(gocv.VideoCaptureFPS)),
 			Width:  probe.Cols(),
 			Height: probe.Rows(),
-		},
+		}},
+		spec:   spec,
+		dev:    dev,
+		opened: time.Now(),
 	}
 	return s, nil
 }
 
 type cameraSource struct {
-	mu     sync.Mutex // serialises Next and Close; see FrameSource
-	vc     *gocv.VideoCapture
+	capture
 	spec   string
 	dev    string
 	opened time.Time
 	next   int
-	info   SourceInfo
 }
 
 func (s *cameraSource) Next(dst *gocv.Mat) (FrameInfo, error) {
@@ -254,15 +250,3 @@ func (s *cameraSource) Skip(n int) error {
 	s.next += n
 	return nil
 }
-
-func (s *cameraSource) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.vc != nil {
-		s.vc.Close()
-		s.vc = nil
-	}
-	return nil
-}
-
-func (s *cameraSource) Describe() SourceInfo { return s.info }

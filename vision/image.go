@@ -58,10 +58,7 @@ type imageSource struct {
 func (s *imageSource) Next(dst *gocv.Mat) (FrameInfo, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return FrameInfo{}, closedError(s.info.Spec)
-	}
-	if err := checkDst(s.info.Spec, dst); err != nil {
+	if err := ready(s.closed, s.info.Spec, dst); err != nil {
 		return FrameInfo{}, err
 	}
 	if s.done {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -300,4 +301,34 @@ func checkDst(spec string, dst *gocv.Mat) error {
 
 func closedError(spec string) error {
 	return fmt.Errorf("source %s: %w", spec, ErrSourceClosed)
+}
+
+// capture is what the camera and the video source share: an OpenCV
+// capture behind the lock that serialises Next and Close (see
+// FrameSource), nil once closed.
+type capture struct {
+	mu   sync.Mutex
+	vc   *gocv.VideoCapture
+	info SourceInfo
+}
+
+func (c *capture) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.vc != nil {
+		c.vc.Close()
+		c.vc = nil
+	}
+	return nil
+}
+
+func (c *capture) Describe() SourceInfo { return c.info }
+
+// ready says why a source cannot give a frame into dst now: closed, or a
+// dst it cannot fill.
+func ready(closed bool, spec string, dst *gocv.Mat) error {
+	if closed {
+		return closedError(spec)
+	}
+	return checkDst(spec, dst)
 }

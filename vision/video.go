@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sync"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -58,25 +57,22 @@ func openVideo(path string) (FrameSource, error) {
 		}
 	}
 	return &videoSource{
-		vc:        vc,
 		irregular: !regular,
-		info: SourceInfo{
+		capture: capture{vc: vc, info: SourceInfo{
 			Kind:   SourceVideo,
 			Spec:   path,
 			FPS:    fps,
 			Frames: frames,
 			Width:  int(finiteOrZero(vc.Get(gocv.VideoCaptureFrameWidth))),
 			Height: int(finiteOrZero(vc.Get(gocv.VideoCaptureFrameHeight))),
-		},
+		}},
 	}, nil
 }
 
 type videoSource struct {
-	mu   sync.Mutex // serialises Next and Close; see FrameSource
-	vc   *gocv.VideoCapture
+	capture
 	next int
 	eof  bool
-	info SourceInfo
 	// last is the time of the last frame read (read: one was); irregular:
 	// a timestamp was not index/FPS (see frameTime).
 	last      time.Duration
@@ -186,15 +182,3 @@ func (s *videoSource) Seek(index int) error {
 	s.next = index
 	return nil
 }
-
-func (s *videoSource) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.vc != nil {
-		s.vc.Close()
-		s.vc = nil
-	}
-	return nil
-}
-
-func (s *videoSource) Describe() SourceInfo { return s.info }
