@@ -67,7 +67,7 @@ func TestPreBreakNotice(t *testing.T) {
 	if got := b[0].At.Sub(n[0].At); got != DefaultPreBreakNotice {
 		t.Errorf("suggestion %v after notice, want %v", got, DefaultPreBreakNotice)
 	}
-	if n[0].ID > b[0].ID || !n[0].Notify || !strings.Contains(n[0].Title, "1 min") {
+	if n[0].ID > b[0].ID || !shows(n[0]) || !strings.Contains(shown(n[0]).Title, "1 min") {
 		t.Errorf("notice %+v", n[0])
 	}
 
@@ -130,7 +130,7 @@ func TestBreakTakenOrSkipped(t *testing.T) {
 			if at := got[0].At.Sub(t0); at != tc.atMin {
 				t.Errorf("%s at %v, want %v", got[0].Kind, at, tc.atMin)
 			}
-			if got[0].Notify {
+			if shows(got[0]) {
 				t.Error("break verdicts are history-only")
 			}
 			st := s.p.Status(s.now)
@@ -275,18 +275,18 @@ func TestFirstBreakSafetyNote(t *testing.T) {
 	if len(b) != 3 {
 		t.Fatalf("got %d suggestions", len(b))
 	}
-	if !b[0].SafetyNote || !strings.Contains(b[0].Body, SafetyNote) {
-		t.Errorf("first suggestion lacks the safety note:\n%s", b[0].Body)
+	if !b[0].SafetyNote || !strings.Contains(shown(b[0]).Body, SafetyNote) {
+		t.Errorf("first suggestion lacks the safety note:\n%s", shown(b[0]).Body)
 	}
 	for _, e := range b[1:] {
-		if e.SafetyNote || strings.Contains(e.Body, "numbness") || !strings.Contains(e.Body, SafetyPointer) {
-			t.Errorf("later suggestion should only point to the note:\n%s", e.Body)
+		if e.SafetyNote || strings.Contains(shown(e).Body, "numbness") || !strings.Contains(shown(e).Body, SafetyPointer) {
+			t.Errorf("later suggestion should only point to the note:\n%s", shown(e).Body)
 		}
 	}
 	for _, e := range b {
 		for _, w := range []string{"5-10 minutes", "gentle", "never jerky", "head supported", "stretching", "every day"} {
-			if !strings.Contains(e.Body, w) {
-				t.Errorf("break text lacks %q:\n%s", w, e.Body)
+			if !strings.Contains(shown(e).Body, w) {
+				t.Errorf("break text lacks %q:\n%s", w, shown(e).Body)
 			}
 		}
 	}
@@ -405,7 +405,7 @@ func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
 		t.Fatalf("StartBreak: %v, %+v", ok, evs)
 	}
 	ev := evs[len(evs)-1]
-	if ev.Kind != BreakSuggested || !ev.Notify || !ev.SafetyNote || !strings.Contains(ev.Body, SafetyNote) {
+	if ev.Kind != BreakSuggested || !shows(ev) || !ev.SafetyNote || !strings.Contains(shown(ev).Body, SafetyNote) {
 		t.Fatalf("first user-started break: %+v", ev)
 	}
 	if p.Status(t0.Add(time.Minute)).BreaksToday != 0 {
@@ -429,8 +429,8 @@ func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
 		t.Fatal("a second break, after the first ended, was refused")
 	}
 	second := secondEvs[len(secondEvs)-1]
-	if second.SafetyNote || !strings.Contains(second.Body, SafetyPointer) {
-		t.Fatalf("second break repeats the full note or lacks the pointer: %q", second.Body)
+	if second.SafetyNote || !strings.Contains(shown(second).Body, SafetyPointer) {
+		t.Fatalf("second break repeats the full note or lacks the pointer: %q", shown(second).Body)
 	}
 }
 

@@ -108,7 +108,7 @@ func (p *policy) StartBreak(now time.Time) (evs []Event, ok bool) {
 		return evs, false
 	}
 	ev := p.openBreak(now) // user-started: not one of the day's suggestions
-	ev.Title, ev.Body = manualBreakText(p.cfg.BreakLength, ev.SafetyNote)
+	ev.Manual = true
 	return append(evs, ev), true
 }
 
@@ -128,9 +128,7 @@ func (p *policy) openBreak(now time.Time) Event {
 	p.firstBreakShown = true
 
 	ev := p.newEvent(BreakSuggested, now)
-	ev.Notify = true
 	ev.Load, ev.Budget, ev.BreakLength = p.load, p.cfg.LoadBudget, p.cfg.BreakLength
 	ev.SafetyNote = first
-	ev.Title, ev.Body = breakText(p.load, p.cfg.BreakLength, first)
 	return ev
 }

@@ -46,7 +46,9 @@
 //     PreBreakNotice, then the suggestion PreBreakNotice later, so the user
 //     is not ambushed the moment a meeting ends.
 //
-// History-only events (PostureCorrected without acknowledgement,
-// BreakTaken, BreakSkipped, Resumed) are emitted with Notify false even
+// Events are decisions with their figures; the notice an event is shown
+// as is worded from them in one place (messages.go). History-only events
+// (PostureCorrected without acknowledgement, BreakTaken, BreakSkipped,
+// Resumed, the user's commands) have no notice and are recorded even
 // during quiet hours and do-not-disturb.
 package coach

@@ -35,14 +35,14 @@ const (
 	Calibrated Kind = "calibrated"
 )
 
-// Event is something the daemon should record and maybe show.
+// Event is a decision of the coach, with the figures it was made on. The
+// Session records every event (Record) and shows those meant for the user
+// as notices worded from the figures (noticeOf, messages.go); the history
+// keeps its own record of it.
 type Event struct {
-	ID     int       // sequence number within this policy, from 1 (not persisted)
-	Kind   Kind      //
-	At     time.Time // when it was decided (the now of the call)
-	Notify bool      // show Title/Body as a desktop notification; false: history only
-	Title  string    // notification title
-	Body   string    // notification body, may contain newlines
+	ID   int       // sequence number within this policy, from 1 (not persisted)
+	Kind Kind      //
+	At   time.Time // when it was decided (the now of the call)
 
 	// State is the posture behind the event: the dominant bad state of the
 	// run for PostureAlert and PostureCorrected, empty otherwise.
@@ -71,12 +71,19 @@ type Event struct {
 	// CorrectedWithinMinute: CorrectedAfter <= Config.CorrectionWindow.
 	// It is only ever set on PostureCorrected; the alert itself cannot know.
 	CorrectedWithinMinute bool
+	// Ack: the correction is acknowledged on screen ("nice, that's
+	// better"); otherwise it is only recorded.
+	Ack bool
 
 	// Load and Budget describe the forward-head load (break events).
 	Load   time.Duration
 	Budget time.Duration
-	// BreakLength is the suggested break length (BreakSuggested).
+	// BreakLength is the suggested break length (PreBreakNotice,
+	// BreakSuggested); Lead how long before the suggestion the notice
+	// comes (PreBreakNotice); Manual: the user started the break.
 	BreakLength time.Duration
+	Lead        time.Duration
+	Manual      bool
 	// AwayFor is the away time counted after the suggestion (BreakTaken).
 	AwayFor time.Duration
 	// SafetyNote: the body carries the full SafetyNote (first suggestion

@@ -104,3 +104,8 @@ func noBreaks() Config {
 	c.MaxBreaksPerDay = 0
 	return c
 }
+
+// shown is the notice e is shown as (the zero Notice when it is only
+// recorded); shows reports whether it is shown.
+func shown(e Event) Notice { n, _ := noticeOf(e); return n }
+func shows(e Event) bool   { _, ok := noticeOf(e); return ok }

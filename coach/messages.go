@@ -29,6 +29,46 @@ const SafetyPointer = "Safety: `neckwatch safety`"
 // Safety returns SafetyNote; a func for callers that prefer one.
 func Safety() string { return SafetyNote }
 
+// Notice categories: a newer notice of a category replaces the previous
+// one on screen instead of stacking up.
+const (
+	categoryPosture = "neckwatch.posture"
+	categoryBreak   = "neckwatch.break"
+)
+
+// noticeOf is the notice a decision is shown as, worded from its figures,
+// and false for the decisions that are only recorded: a correction not
+// acknowledged, a break taken or skipped, a pause, snooze or resume, a
+// calibration (the guide words its own answer).
+func noticeOf(e Event) (Notice, bool) {
+	var n Notice
+	switch e.Kind {
+	case PostureAlert:
+		n.Category = categoryPosture
+		n.Title, n.Body = postureAlertText(runFigures{state: e.State, badFor: e.BadFor, forwardCM: e.ForwardCM,
+			neckDeg: e.NeckAngleDeg, severity: e.Severity, baseline: e.BaselineNeckAngleDeg})
+	case PostureCorrected:
+		if !e.Ack {
+			return n, false
+		}
+		n.Category, n.Low = categoryPosture, true
+		n.Title, n.Body = ackText(e.CorrectedAfter)
+	case PreBreakNotice:
+		n.Category = categoryBreak
+		n.Title, n.Body = preBreakText(e.Load, e.Lead, e.BreakLength)
+	case BreakSuggested:
+		n.Category = categoryBreak
+		if e.Manual {
+			n.Title, n.Body = manualBreakText(e.BreakLength, e.SafetyNote)
+		} else {
+			n.Title, n.Body = breakText(e.Load, e.BreakLength, e.SafetyNote)
+		}
+	default:
+		return n, false
+	}
+	return n, true
+}
+
 // runFigures summarises a bad run for the alert text. Pointers are nil
 // when no sample in the run had the quantity.
 type runFigures struct {
@@ -107,14 +147,9 @@ func join(parts ...string) string {
 	return b.String()
 }
 
-func correctionText(after time.Duration, within, ack bool) (title, body string) {
-	if ack {
-		return "Nice, that's better", "Back upright " + fmtDur(after) + " after the reminder. Keep it up."
-	}
-	if within {
-		return "Posture corrected", "Back upright " + fmtDur(after) + " after the reminder."
-	}
-	return "Posture corrected", "Back upright " + fmtDur(after) + " after the reminder (more than a minute)."
+// ackText acknowledges a correction within the correction window.
+func ackText(after time.Duration) (title, body string) {
+	return "Nice, that's better", "Back upright " + fmtDur(after) + " after the reminder. Keep it up."
 }
 
 func preBreakText(load, lead, breakLen time.Duration) (title, body string) {
@@ -157,18 +192,6 @@ func safetyText(first bool) string {
 		return SafetyNote
 	}
 	return SafetyPointer
-}
-
-func breakTakenText(away time.Duration) (title, body string) {
-	return "Break taken", "Away for " + fmtDur(away) + " after the break suggestion: neck load reset."
-}
-
-func breakSkippedText(window time.Duration) (title, body string) {
-	return "Break skipped", "No break within " + fmtDur(window) + " of the suggestion; starting a new load budget."
-}
-
-func resumedText() (title, body string) {
-	return "Posture watching resumed", "The pause has ended."
 }
 
 // fmtDur renders a duration for people: "40 s", "1 min", "3 min",

@@ -32,8 +32,8 @@ func TestAlertTextFigures(t *testing.T) {
 	a := firstAlert(t, f64(50), vs...)
 	for _, w := range []string{"about 4 cm forward", "neck angle 41° against your 50° baseline", "for the last 50 s",
 		"chin tucks", "shoulder blades", "belly breaths", "screen", "20-second reset"} {
-		if !strings.Contains(a.Body, w) {
-			t.Errorf("body lacks %q:\n%s", w, a.Body)
+		if !strings.Contains(shown(a).Body, w) {
+			t.Errorf("body lacks %q:\n%s", w, shown(a).Body)
 		}
 	}
 	if a.ForwardCM == nil || *a.ForwardCM != 4 || a.NeckAngleDeg == nil || *a.NeckAngleDeg != 41 ||
@@ -43,8 +43,8 @@ func TestAlertTextFigures(t *testing.T) {
 	if a.Severity < 0.59 || a.Severity > 0.61 || a.BadFor != DefaultOnset {
 		t.Errorf("severity %v bad for %v", a.Severity, a.BadFor)
 	}
-	if lines := strings.Count(a.Body, "\n") + 1; lines > 3 || len(a.Body) > 400 {
-		t.Errorf("alert body too long (%d lines, %d bytes):\n%s", lines, len(a.Body), a.Body)
+	if lines := strings.Count(shown(a).Body, "\n") + 1; lines > 3 || len(shown(a).Body) > 400 {
+		t.Errorf("alert body too long (%d lines, %d bytes):\n%s", lines, len(shown(a).Body), shown(a).Body)
 	}
 }
 
@@ -61,11 +61,11 @@ func TestAlertTextNeverClaimsMissingBaseline(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			a := firstAlert(t, tc.baseline, tc.v)
-			if strings.Contains(strings.ToLower(a.Body), "baseline") || a.BaselineNeckAngleDeg != nil {
-				t.Errorf("claims a baseline:\n%s", a.Body)
+			if strings.Contains(strings.ToLower(shown(a).Body), "baseline") || a.BaselineNeckAngleDeg != nil {
+				t.Errorf("claims a baseline:\n%s", shown(a).Body)
 			}
-			if !strings.Contains(a.Body, "41°") || !strings.Contains(a.Body, "4 cm") {
-				t.Errorf("figures missing:\n%s", a.Body)
+			if !strings.Contains(shown(a).Body, "41°") || !strings.Contains(shown(a).Body, "4 cm") {
+				t.Errorf("figures missing:\n%s", shown(a).Body)
 			}
 		})
 	}
@@ -92,14 +92,14 @@ func TestAlertTextPerState(t *testing.T) {
 			t.Errorf("%s: event state %s", tc.state, a.State)
 		}
 		for _, w := range tc.want {
-			if !strings.Contains(a.Title+"\n"+a.Body, w) {
-				t.Errorf("%s: lacks %q:\n%s\n%s", tc.state, w, a.Title, a.Body)
+			if !strings.Contains(shown(a).Title+"\n"+shown(a).Body, w) {
+				t.Errorf("%s: lacks %q:\n%s\n%s", tc.state, w, shown(a).Title, shown(a).Body)
 			}
 		}
-		if seen[a.Title] || seen[a.Body] {
+		if seen[shown(a).Title] || seen[shown(a).Body] {
 			t.Errorf("%s: same text as another state", tc.state)
 		}
-		seen[a.Title], seen[a.Body] = true, true
+		seen[shown(a).Title], seen[shown(a).Body] = true, true
 	}
 
 	// The dominant state of the run names the alert.
@@ -111,8 +111,8 @@ func TestAlertTextPerState(t *testing.T) {
 
 func TestAlertTextWithoutFigures(t *testing.T) {
 	a := firstAlert(t, f64(50), fwd(0.5))
-	if !strings.HasPrefix(a.Body, "Your head has been forward for the last 50 s.\n") || a.ForwardCM != nil {
-		t.Errorf("body:\n%s", a.Body)
+	if !strings.HasPrefix(shown(a).Body, "Your head has been forward for the last 50 s.\n") || a.ForwardCM != nil {
+		t.Errorf("body:\n%s", shown(a).Body)
 	}
 }
 
@@ -136,6 +136,34 @@ func TestFmtDur(t *testing.T) {
 	for _, tc := range tests {
 		if got := fmtDur(tc.d); got != tc.want {
 			t.Errorf("fmtDur(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
+// noticeOf shows the decisions meant for the user, worded from their
+// figures, each in its category, and only records the rest.
+func TestNoticeOf(t *testing.T) {
+	cases := []struct {
+		e        Event
+		category string // "": not shown
+		inBody   string
+	}{
+		{Event{Kind: PostureAlert, State: posture.Slouch, BadFor: 75 * time.Second}, "neckwatch.posture", "slumped for the last 75 s"},
+		{Event{Kind: PostureCorrected, Ack: true, CorrectedWithinMinute: true, CorrectedAfter: 20 * time.Second}, "neckwatch.posture", "20 s after the reminder"},
+		{Event{Kind: PostureCorrected, CorrectedWithinMinute: true}, "", ""},
+		{Event{Kind: PreBreakNotice, Load: 18 * time.Minute, Lead: 2 * time.Minute, BreakLength: 5 * time.Minute}, "neckwatch.break", "18 min of forward-head load"},
+		{Event{Kind: BreakSuggested, Load: 20 * time.Minute, BreakLength: 5 * time.Minute, SafetyNote: true}, "neckwatch.break", SafetyNote},
+		{Event{Kind: BreakSuggested, Manual: true, BreakLength: 5 * time.Minute}, "neckwatch.break", "tell you when the 5 min are up"},
+		{Event{Kind: BreakTaken, AwayFor: 5 * time.Minute}, "", ""},
+		{Event{Kind: BreakSkipped}, "", ""},
+		{Event{Kind: Resumed, For: 10 * time.Minute}, "", ""},
+		{Event{Kind: Paused}, "", ""},
+		{Event{Kind: Calibrated}, "", ""},
+	}
+	for _, c := range cases {
+		n, ok := noticeOf(c.e)
+		if ok != (c.category != "") || n.Category != c.category || !strings.Contains(n.Body, c.inBody) {
+			t.Errorf("%s: shown %v in %q:\n%s\nwant shown %v in %q with %q", c.e.Kind, ok, n.Category, n.Body, c.category != "", c.category, c.inBody)
 		}
 	}
 }

@@ -292,7 +292,6 @@ func (p *policy) advance(now time.Time) []Event {
 			p.resume(at)
 			ev := p.newEvent(Resumed, at)
 			ev.For = length
-			ev.Title, ev.Body = resumedText()
 			evs = append(evs, ev)
 			continue
 		}
@@ -418,14 +417,12 @@ func (p *policy) evaluate(now time.Time) []Event {
 			p.windowOpen = false
 			ev := p.newEvent(BreakTaken, now)
 			ev.Load, ev.Budget, ev.AwayFor = p.load, p.cfg.LoadBudget, p.windowAway
-			ev.Title, ev.Body = breakTakenText(p.windowAway)
 			p.setLoad(0)
 			evs = append(evs, ev)
 		case !now.Before(p.windowEnd):
 			p.windowOpen = false
 			ev := p.newEvent(BreakSkipped, now)
 			ev.Load, ev.Budget, ev.AwayFor = p.load, p.cfg.LoadBudget, p.windowAway
-			ev.Title, ev.Body = breakSkippedText(p.cfg.BreakWindow)
 			// A skipped break starts a new budget cycle so the user is
 			// not asked again at once; the skip is in the history.
 			p.setLoad(0)
@@ -442,9 +439,7 @@ func (p *policy) evaluate(now time.Time) []Event {
 		if lead > 0 && !p.noticeSent && p.load >= p.cfg.LoadBudget-lead {
 			p.noticeSent, p.noticeAt = true, now
 			ev := p.newEvent(PreBreakNotice, now)
-			ev.Notify = true
-			ev.Load, ev.Budget, ev.BreakLength = p.load, p.cfg.LoadBudget, p.cfg.BreakLength
-			ev.Title, ev.Body = preBreakText(p.load, lead, p.cfg.BreakLength)
+			ev.Load, ev.Budget, ev.BreakLength, ev.Lead = p.load, p.cfg.LoadBudget, p.cfg.BreakLength, lead
 			evs = append(evs, ev)
 		}
 		// The suggestion waits for the load and, when there is a notice,

@@ -113,13 +113,12 @@ func (p *policy) leaveBad(at time.Time) []Event {
 	ack := within && p.cfg.Acknowledge && !p.postureSilenced(at) &&
 		(p.lastAckAt.IsZero() || at.Sub(p.lastAckAt) >= p.cfg.AckMinInterval)
 	ev := p.newEvent(PostureCorrected, at)
-	ev.Notify = ack
+	ev.Ack = ack
 	ev.State = p.lastAlertState
 	ev.AlertID = p.lastAlertID
 	ev.AlertAt = p.lastAlertAt
 	ev.CorrectedAfter = after
 	ev.CorrectedWithinMinute = within
-	ev.Title, ev.Body = correctionText(after, within, ack)
 	if ack {
 		p.lastAckAt = at
 	}
@@ -137,13 +136,11 @@ func (p *policy) alert(now time.Time) Event {
 
 	f := p.figures()
 	ev := p.newEvent(PostureAlert, now)
-	ev.Notify = true
 	ev.State = f.state
 	ev.Severity = f.severity
 	ev.ForwardCM, ev.NeckAngleDeg, ev.BaselineNeckAngleDeg = f.forwardCM, f.neckDeg, f.baseline
 	ev.BadFor = f.badFor
 	ev.Cooldown = p.cooldown
-	ev.Title, ev.Body = postureAlertText(f)
 
 	p.lastAlertID, p.lastAlertAt, p.lastAlertState = ev.ID, now, f.state
 	return ev

@@ -137,25 +137,13 @@ func NewSession(cfg Config, opt SessionOptions, now time.Time) (*Session, error)
 // Config is the alert configuration in use.
 func (s *Session) Config() Config { return s.pol.cfg }
 
-// categories lets a newer notice of a kind replace the previous one
-// instead of stacking up.
-var categories = map[Kind]string{
-	PostureAlert:     "neckwatch.posture",
-	PostureCorrected: "neckwatch.posture",
-	PreBreakNotice:   "neckwatch.break",
-	BreakSuggested:   "neckwatch.break",
-	BreakTaken:       "neckwatch.break",
-	BreakSkipped:     "neckwatch.break",
-	Resumed:          "neckwatch.status",
-}
-
 // effects turns policy events into effects: every event is recorded,
-// those meant to be shown are shown.
+// those meant to be shown are shown (noticeOf).
 func effects(out []Effect, evs []Event) []Effect {
 	for _, e := range evs {
 		out = append(out, Record{e})
-		if e.Notify {
-			out = append(out, Show{Notice{Title: e.Title, Body: e.Body, Category: categories[e.Kind], Low: e.Kind == PostureCorrected}})
+		if n, ok := noticeOf(e); ok {
+			out = append(out, Show{n})
 		}
 	}
 	return out
@@ -265,7 +253,7 @@ func (s *Session) breakOver(now time.Time, out []Effect) []Effect {
 		return out
 	}
 	title, body := BreakOverText(s.breakLen)
-	return append(out, Show{Notice{Title: title, Body: body, Category: categories[BreakSuggested]}})
+	return append(out, Show{Notice{Title: title, Body: body, Category: categoryBreak}})
 }
 
 // painPrompt asks once a day, at the configured time, for a pain score,

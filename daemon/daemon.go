@@ -515,7 +515,7 @@ func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
 func (d *Daemon) carryOut(ctx context.Context, e coach.Effect) sessionCall {
 	switch e := e.(type) {
 	case coach.Record:
-		d.log.Info("event", "kind", e.Kind, "notify", e.Notify, "title", e.Title)
+		d.log.Info("event", "kind", e.Kind)
 		d.mu.Lock()
 		d.events++
 		d.mu.Unlock()
