@@ -69,6 +69,15 @@ func noticeOf(e Event) (Notice, bool) {
 	return n, true
 }
 
+// painPromptNotice is the daily prompt for a pain score (opt-in).
+func painPromptNotice() Notice {
+	return Notice{
+		Title:    "How are your neck and back today?",
+		Body:     "Score today's pain from 0 (none) to 10 for your journal:\nneckwatch journal add --pain N --area neck\nA week or two of entries shows whether the posture work helps.",
+		Category: "neckwatch.journal", Low: true,
+	}
+}
+
 // runFigures summarises a bad run for the alert text. Pointers are nil
 // when no sample in the run had the quantity.
 type runFigures struct {

@@ -269,11 +269,7 @@ func (s *Session) painPrompt(now time.Time, out []Effect) []Effect {
 		return out
 	}
 	s.prompted = day
-	return append(out, Show{Notice{
-		Title:    "How are your neck and back today?",
-		Body:     "Score today's pain from 0 (none) to 10 for your journal:\nneckwatch journal add --pain N --area neck\nA week or two of entries shows whether the posture work helps.",
-		Category: "neckwatch.journal", Low: true,
-	}})
+	return append(out, Show{painPromptNotice()})
 }
 
 // held reports whether the session's own notices are held now: the
