@@ -33,11 +33,11 @@ type Result struct {
 	// Err is set, and the rest is empty, for a frame that could not be
 	// decoded (a corrupt image in a folder); the loop goes on after it.
 	Err error
-	// Camera is vision.CameraBlack for a black frame (privacy shutter,
-	// covered lens) and vision.CameraFrozen for a camera frame identical to
+	// Camera is landmark.CameraBlack for a black frame (privacy shutter,
+	// covered lens) and landmark.CameraFrozen for a camera frame identical to
 	// the one before (a stuck driver), as the daemon's sampler tells them;
 	// such a frame is not analysed (no Landmarks, no Verdict). "" otherwise.
-	Camera vision.CameraState
+	Camera landmark.CameraState
 }
 
 // Detector is the landmark stage: a frame in, landmarks out. *vision.Pipeline
@@ -86,12 +86,12 @@ func Each(src vision.FrameSource, det Detector, cls *posture.Classifier, fn func
 		if err != nil {
 			return err
 		}
-		camera := vision.CameraState("")
+		camera := landmark.CameraState("")
 		switch {
 		case vision.IsBlack(frame):
-			camera = vision.CameraBlack
+			camera = landmark.CameraBlack
 		case kind == vision.SourceCamera && !prev.Empty() && vision.SameFrame(frame, prev):
-			camera = vision.CameraFrozen
+			camera = landmark.CameraFrozen
 		}
 		if kind == vision.SourceCamera {
 			frame.CopyTo(&prev)

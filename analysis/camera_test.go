@@ -9,6 +9,7 @@ import (
 	"github.com/neckwatch/neckwatch/analysis"
 	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
 )
@@ -42,8 +43,8 @@ func TestCameraBlackAndFrozenFrames(t *testing.T) {
 	black := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(2, 2, 2, 0), desk.Rows(), desk.Cols(), desk.Type())
 	defer black.Close()
 	cam := &stuckCamera{frames: []gocv.Mat{desk, desk, black, black, desk}}
-	want := []vision.CameraState{"", vision.CameraFrozen, vision.CameraBlack, vision.CameraBlack, ""}
-	var got []vision.CameraState
+	want := []landmark.CameraState{"", landmark.CameraFrozen, landmark.CameraBlack, landmark.CameraBlack, ""}
+	var got []landmark.CameraState
 	cls := posture.NewClassifier(posture.Front, nil)
 	err := analysis.Each(cam, visiontest.Pipeline(t), cls, func(r analysis.Result) error {
 		got = append(got, r.Camera)

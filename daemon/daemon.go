@@ -1,9 +1,11 @@
 // Package daemon is the I/O shell of `neckwatch run`: a loop that takes
-// landmark samples from a vision.Sampler, classifies them (posture), feeds
-// the verdicts and the user's commands to the coach.Session, and carries
-// out the session's effects: notifications (notify), history records (a
-// Journal), calibrations and saved state. Every decision is the
-// session's; the daemon has no timers of its own and imports no gocv.
+// landmark samples from a Sampler (vision's in production), classifies
+// them (posture), feeds the verdicts and the user's commands to the
+// coach.Session, and carries out the session's effects: notifications
+// (notify), history records (a Journal), calibrations and saved state.
+// Every decision is the session's; the daemon has no timers of its own
+// and depends on no gocv, even indirectly (internal/layers checks it), so
+// it builds and is tested without OpenCV.
 package daemon
 
 import (
@@ -21,7 +23,6 @@ import (
 	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
-	"github.com/neckwatch/neckwatch/vision"
 )
 
 // Intervals is the sampling schedule. Sampling adapts: often while the
@@ -67,10 +68,28 @@ func BurstFrom(s config.SamplingConfig) int {
 // config package for why those figures).
 func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampling) }
 
+// Sampler takes bursts of landmarks from a camera (landmark.CameraSampler)
+// or a video played in real time (vision.VideoSampler). Sample returns
+// io.EOF when a finite source has ended; on a camera problem it returns
+// an error with the burst's Camera set, and the daemon backs off and
+// retries.
+type Sampler interface {
+	Sample(ctx context.Context, burst int) (landmark.Burst, error)
+	Close() error
+}
+
+// Releaser is a Sampler that can let go of its camera without closing
+// (pause releases it even when it is kept open between samples); the next
+// Sample opens it again. An optional capability, as database/sql/driver's
+// Pinger is.
+type Releaser interface {
+	Release()
+}
+
 // Sample is one judged burst: the sampler's landmarks with the verdict of
 // each frame and of the burst.
 type Sample struct {
-	vision.Sample
+	landmark.Burst
 	Verdict  posture.Verdict   // the burst's combined verdict
 	Verdicts []posture.Verdict // per frame
 }
@@ -111,7 +130,7 @@ type Judge func(cls *posture.Classifier, fr *landmark.Frame) posture.Verdict
 // Options configures a Daemon. Sampler, Classifier, Coach and Notifier are
 // required.
 type Options struct {
-	Sampler    vision.Sampler
+	Sampler    Sampler
 	Classifier *posture.Classifier
 	Coach      *coach.Session
 	Notifier   notify.Notifier
@@ -156,7 +175,7 @@ type Daemon struct {
 	started     time.Time
 	last        *Sample
 	lastErr     string
-	camera      vision.CameraState
+	camera      landmark.CameraState
 	samples     int
 	openTotal   time.Duration
 	notifyErr   string
@@ -213,7 +232,7 @@ func New(opt Options) (*Daemon, error) {
 	if opt.Judge == nil {
 		opt.Judge = (*posture.Classifier).Classify
 	}
-	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: vision.CameraIdle, recalibrate: make(chan chan error, 1), wake: make(chan struct{}, 1)}, nil
+	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: landmark.CameraIdle, recalibrate: make(chan chan error, 1), wake: make(chan struct{}, 1)}, nil
 }
 
 // Classifier returns the classifier currently in use.
@@ -316,11 +335,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if d.paused(d.opt.Now()) {
 			// Paused: the camera is released, even one kept open between
 			// samples, and stays off; look again at the next tick.
-			if r, ok := d.opt.Sampler.(vision.Releaser); ok {
+			if r, ok := d.opt.Sampler.(Releaser); ok {
 				r.Release()
 			}
 			d.mu.Lock()
-			d.camera = vision.CameraOff
+			d.camera = landmark.CameraOff
 			d.ackOff()
 			d.mu.Unlock()
 			next = d.opt.Now().Add(d.opt.Tick)
@@ -364,7 +383,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 // use.
 func (d *Daemon) sample(ctx context.Context, burst int) (Sample, error) {
 	vs, err := d.opt.Sampler.Sample(ctx, burst)
-	out := Sample{Sample: vs}
+	out := Sample{Burst: vs}
 	if err != nil {
 		return out, err
 	}
@@ -621,21 +640,21 @@ func BaselineAngle(cls *posture.Classifier) *float64 {
 
 // Status is what `neckwatch status` shows.
 type Status struct {
-	PID           int                `json:"pid"`
-	Source        string             `json:"source"`
-	View          string             `json:"view"`
-	Calibrated    bool               `json:"calibrated"`
-	Started       time.Time          `json:"started"`
-	Camera        vision.CameraState `json:"camera"`
-	CameraProblem string             `json:"camera_problem,omitempty"`
-	CameraOpenPct float64            `json:"camera_open_pct"`
-	Samples       int                `json:"samples"`
-	LastSample    *SampleStatus      `json:"last_sample,omitempty"`
-	NextSampleIn  string             `json:"next_sample_in"`
-	Notifications string             `json:"notifications"`
-	History       string             `json:"history"`
-	DoNotDisturb  bool               `json:"do_not_disturb"`
-	Policy        coach.Status       `json:"policy"` // see statusjson.go for its wire form
+	PID           int                  `json:"pid"`
+	Source        string               `json:"source"`
+	View          string               `json:"view"`
+	Calibrated    bool                 `json:"calibrated"`
+	Started       time.Time            `json:"started"`
+	Camera        landmark.CameraState `json:"camera"`
+	CameraProblem string               `json:"camera_problem,omitempty"`
+	CameraOpenPct float64              `json:"camera_open_pct"`
+	Samples       int                  `json:"samples"`
+	LastSample    *SampleStatus        `json:"last_sample,omitempty"`
+	NextSampleIn  string               `json:"next_sample_in"`
+	Notifications string               `json:"notifications"`
+	History       string               `json:"history"`
+	DoNotDisturb  bool                 `json:"do_not_disturb"`
+	Policy        coach.Status         `json:"policy"` // see statusjson.go for its wire form
 	// RestartNeeded names the configuration keys changed in the file that
 	// take effect only after a restart.
 	RestartNeeded []string `json:"restart_needed,omitempty"`

@@ -18,7 +18,6 @@ import (
 	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/notify/notifytest"
 	"github.com/neckwatch/neckwatch/posture"
-	"github.com/neckwatch/neckwatch/vision"
 )
 
 // scriptedSampler stands in for the camera (hardware is absent here): it
@@ -45,11 +44,14 @@ type step struct {
 	err error
 }
 
-func (s *scriptedSampler) Sample(ctx context.Context, burst int) (vision.Sample, error) {
+// errCameraBusy stands in for vision's: the camera another program holds.
+var errCameraBusy = errors.New("camera busy")
+
+func (s *scriptedSampler) Sample(ctx context.Context, burst int) (landmark.Burst, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.calls >= len(s.steps) {
-		return vision.Sample{}, io.EOF
+		return landmark.Burst{}, io.EOF
 	}
 	st := s.steps[s.calls]
 	s.calls++
@@ -57,14 +59,11 @@ func (s *scriptedSampler) Sample(ctx context.Context, burst int) (vision.Sample,
 	if s.now != nil {
 		now = s.now
 	}
-	out := vision.Sample{At: now(), Frames: []landmark.Frame{{Width: s.calls - 1}}, Camera: vision.CameraIdle, OpenFor: time.Millisecond}
+	out := landmark.Burst{At: now(), Frames: []landmark.Frame{{Width: s.calls - 1}}, Camera: landmark.CameraIdle, OpenFor: time.Millisecond}
 	if st.err != nil {
-		out.Camera = vision.CameraFailed
-		switch {
-		case errors.Is(st.err, vision.ErrCameraBusy):
-			out.Camera = vision.CameraBusy
-		case errors.Is(st.err, vision.ErrCameraNotFound):
-			out.Camera = vision.CameraAbsent
+		out.Camera = landmark.CameraFailed
+		if errors.Is(st.err, errCameraBusy) {
+			out.Camera = landmark.CameraBusy
 		}
 	}
 	return out, st.err
@@ -213,7 +212,7 @@ func TestSustainedForwardHeadNotifiesOnce(t *testing.T) {
 }
 
 func TestCameraBusyBacksOffAndRecovers(t *testing.T) {
-	busy := step{err: vision.ErrCameraBusy}
+	busy := step{err: errCameraBusy}
 	steps := append([]step{busy, busy, busy}, repeat(verdict(posture.Upright, 0), 2)...)
 	d, s, _ := newTestDaemon(t, steps, coach.DefaultConfig(), &notifytest.Recorder{})
 	if err := d.Run(context.Background()); err != nil {
@@ -240,9 +239,9 @@ func TestCameraBusyBacksOffAndRecovers(t *testing.T) {
 
 func TestStatusShowsCameraProblem(t *testing.T) {
 	d, _, _ := newTestDaemon(t, nil, coach.DefaultConfig(), &notifytest.Recorder{})
-	d.recordSample(Sample{Sample: vision.Sample{Camera: vision.CameraBusy}}, vision.ErrCameraBusy)
+	d.recordSample(Sample{Burst: landmark.Burst{Camera: landmark.CameraBusy}}, errCameraBusy)
 	st := d.Status()
-	if st.Camera != vision.CameraBusy || st.CameraProblem == "" {
+	if st.Camera != landmark.CameraBusy || st.CameraProblem == "" {
 		t.Fatalf("status: %+v", st)
 	}
 }
@@ -275,7 +274,7 @@ func TestPauseKeepsTheCameraOff(t *testing.T) {
 	if s.calls != 0 {
 		t.Fatalf("camera sampled %d times while paused", s.calls)
 	}
-	if st := d.Status(); st.Policy.Phase != coach.PhasePaused || st.Camera != vision.CameraOff {
+	if st := d.Status(); st.Policy.Phase != coach.PhasePaused || st.Camera != landmark.CameraOff {
 		t.Fatalf("phase %q camera %q, want paused and off", st.Policy.Phase, st.Camera)
 	}
 	if s.released == 0 {
@@ -554,7 +553,7 @@ func TestPauseIsTrueAtOnceInStatusAndLog(t *testing.T) {
 
 			d.Pause(tc.dur)
 			st := d.Status()
-			if st.Camera != vision.CameraOff || st.NextSampleIn != "after the pause" || !st.Policy.Paused {
+			if st.Camera != landmark.CameraOff || st.NextSampleIn != "after the pause" || !st.Policy.Paused {
 				t.Errorf("right after Pause: camera %q, next sample %q, paused %v; want off, after the pause, true", st.Camera, st.NextSampleIn, st.Policy.Paused)
 			}
 			if l := logs.String(); !strings.Contains(l, tc.wantLog) || strings.Contains(l, tc.noLog) {

@@ -1,7 +1,8 @@
 // Package landmark holds the plain data that the vision pipeline hands to the
 // posture geometry: a face with its five YuNet landmarks and PoseNet's body
-// keypoints, all in frame pixel coordinates. It has no OpenCV dependency so
-// that everything downstream of the networks is testable without cgo.
+// keypoints, all in frame pixel coordinates, and a sampled burst of such
+// frames with the camera's state. It has no OpenCV dependency so that
+// everything downstream of the networks is testable without cgo.
 //
 // It imports nothing of the project and does no I/O.
 package landmark

@@ -13,49 +13,6 @@ import (
 	"github.com/neckwatch/neckwatch/landmark"
 )
 
-// CameraState says how the last attempt to use the camera went.
-type CameraState string
-
-// Camera states shown by `neckwatch status`.
-const (
-	CameraIdle   CameraState = "idle"   // released between samples (LED off)
-	CameraOpen   CameraState = "open"   // held open (--keep-open)
-	CameraBusy   CameraState = "busy"   // another program holds it; backing off
-	CameraAbsent CameraState = "absent" // unplugged or never there
-	CameraBlack  CameraState = "black"  // frames are black (privacy shutter, covered lens)
-	CameraFrozen CameraState = "frozen" // frames do not change at all
-	CameraFailed CameraState = "failed" // any other error
-	CameraOff    CameraState = "off"    // paused: released until resumed
-)
-
-// Sample is one burst of frames turned into landmarks: what a Sampler
-// hands on (the frames themselves never leave it).
-type Sample struct {
-	At     time.Time
-	Frames []landmark.Frame // per frame
-	Camera CameraState
-	// OpenFor is how long the camera was held for this sample (for the
-	// camera-open share of wall time).
-	OpenFor time.Duration
-	// Latency is the summed pipeline time of the burst.
-	Latency time.Duration
-}
-
-// Sampler takes samples. Sample returns io.EOF when a finite source (a
-// video file) has ended.
-type Sampler interface {
-	Sample(ctx context.Context, burst int) (Sample, error)
-	Close() error
-}
-
-// Releaser is a Sampler that can let go of its camera without closing
-// (pause releases it even when it is kept open between samples); the next
-// Sample opens it again. An optional capability, as
-// database/sql/driver's Pinger is.
-type Releaser interface {
-	Release()
-}
-
 // Opener opens a frame source; OpenSource in production, a file-backed
 // emulation of a camera in the resource benchmark.
 type Opener func(spec string) (FrameSource, error)
@@ -120,11 +77,11 @@ func (s *CameraSampler) release() {
 }
 
 // Sample takes one burst. Camera problems come back as an error wrapping
-// the vision sentinel (ErrCameraBusy, ErrCameraNotFound) with Sample.Camera
-// set; the caller backs off and retries.
-func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
+// the vision sentinel (ErrCameraBusy, ErrCameraNotFound) with the burst's
+// Camera set; the caller backs off and retries.
+func (s *CameraSampler) Sample(ctx context.Context, burst int) (landmark.Burst, error) {
 	s.mats()
-	out := Sample{At: time.Now(), Camera: CameraIdle}
+	out := landmark.Burst{At: time.Now(), Camera: landmark.CameraIdle}
 	opened := time.Now()
 	// A camera kept open streams continuously: this sample's first frame
 	// follows the last sample's, and the face found there can be tracked.
@@ -192,37 +149,37 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 		lm, latency, err := detectInBurst(s.Detector, s.frame, n)
 		if err != nil {
 			s.release()
-			out.Camera = CameraFailed
+			out.Camera = landmark.CameraFailed
 			return out, err
 		}
 		out.Frames = append(out.Frames, lm)
 		out.Latency += latency
 	}
 	if s.KeepOpen {
-		out.Camera = CameraOpen
+		out.Camera = landmark.CameraOpen
 	} else {
 		s.release()
 	}
 	out.OpenFor = time.Since(opened)
 	switch {
 	case burst > 0 && black == burst:
-		out.Camera = CameraBlack
+		out.Camera = landmark.CameraBlack
 		return out, fmt.Errorf("%w: camera %s gives black frames (privacy shutter closed or lens covered?)", errCameraProblem, s.Spec)
 	case burst > 1 && frozen >= burst-1-black && frozen > 0:
-		out.Camera = CameraFrozen
+		out.Camera = landmark.CameraFrozen
 		return out, fmt.Errorf("%w: camera %s gives frozen frames (the same image every time)", errCameraProblem, s.Spec)
 	}
 	return out, nil
 }
 
-func cameraStateOf(err error) CameraState {
+func cameraStateOf(err error) landmark.CameraState {
 	switch {
 	case errors.Is(err, ErrCameraBusy):
-		return CameraBusy
+		return landmark.CameraBusy
 	case errors.Is(err, ErrCameraNotFound):
-		return CameraAbsent
+		return landmark.CameraAbsent
 	}
-	return CameraFailed
+	return landmark.CameraFailed
 }
 
 // IsBlack reports whether a frame is (nearly) black: a closed privacy
@@ -266,7 +223,7 @@ func (s *VideoSampler) Close() error {
 }
 
 // Sample analyses the burst of frames at the current media time.
-func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
+func (s *VideoSampler) Sample(ctx context.Context, burst int) (landmark.Burst, error) {
 	if !s.init {
 		s.frame = gocv.NewMat()
 		s.init = true
@@ -274,7 +231,7 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 		s.info.Index = -1
 	}
 	if s.ended {
-		return Sample{}, io.EOF
+		return landmark.Burst{}, io.EOF
 	}
 	now := s.Now()
 	target := now.Sub(s.start)
@@ -285,7 +242,7 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 		if fps := s.Source.Describe().FPS; fps > 0 {
 			if idx := int(math.Ceil(target.Seconds()*fps - 1e-9)); idx > s.info.Index+1 {
 				if err := seeker.Seek(idx); err != nil && !errors.Is(err, errIrregular) {
-					return Sample{}, err
+					return landmark.Burst{}, err
 				}
 			}
 		}
@@ -296,11 +253,11 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (Sample, error) {
 			if errors.Is(err, io.EOF) {
 				s.ended = true
 			}
-			return Sample{}, err
+			return landmark.Burst{}, err
 		}
 		s.info = info
 	}
-	out := Sample{At: now, Camera: CameraOpen}
+	out := landmark.Burst{At: now, Camera: landmark.CameraOpen}
 	for i := 0; i < burst && ctx.Err() == nil; i++ {
 		if i > 0 {
 			info, err := s.Source.Next(&s.frame)

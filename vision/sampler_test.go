@@ -74,7 +74,7 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := judge(cls, smp); v.State != posture.Upright || len(smp.Frames) != 3 || smp.Camera != vision.CameraIdle {
+		if v := judge(cls, smp); v.State != posture.Upright || len(smp.Frames) != 3 || smp.Camera != landmark.CameraIdle {
 			t.Fatalf("sample %d: %s, %d frames, camera %s", i, v.State, len(smp.Frames), smp.Camera)
 		}
 		if cam.opens != i || cam.closes != i {
@@ -88,7 +88,7 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	cam.opens, cam.closes = 0, 0
 	s.KeepOpen = true
 	for i := 0; i < 3; i++ {
-		if smp, err := s.Sample(context.Background(), 2); err != nil || smp.Camera != vision.CameraOpen {
+		if smp, err := s.Sample(context.Background(), 2); err != nil || smp.Camera != landmark.CameraOpen {
 			t.Fatalf("keep-open sample: %v %s", err, smp.Camera)
 		}
 	}
@@ -111,10 +111,10 @@ func TestCameraSamplerReportsBlackAndFrozenFrames(t *testing.T) {
 	cases := []struct {
 		name  string
 		cam   *fakeCamera
-		state vision.CameraState
+		state landmark.CameraState
 	}{
-		{"privacy shutter", &fakeCamera{frame: visiontest.DeskFrame(t), black: true}, vision.CameraBlack},
-		{"stuck driver", &fakeCamera{frame: visiontest.DeskFrame(t), frozen: true}, vision.CameraFrozen},
+		{"privacy shutter", &fakeCamera{frame: visiontest.DeskFrame(t), black: true}, landmark.CameraBlack},
+		{"stuck driver", &fakeCamera{frame: visiontest.DeskFrame(t), frozen: true}, landmark.CameraFrozen},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,8 +134,8 @@ func TestCameraSamplerReportsBlackAndFrozenFrames(t *testing.T) {
 func TestCameraSamplerBusyAndAbsent(t *testing.T) {
 	for _, tc := range []struct {
 		err   error
-		state vision.CameraState
-	}{{vision.ErrCameraBusy, vision.CameraBusy}, {vision.ErrCameraNotFound, vision.CameraAbsent}, {errors.New("odd"), vision.CameraFailed}} {
+		state landmark.CameraState
+	}{{vision.ErrCameraBusy, landmark.CameraBusy}, {vision.ErrCameraNotFound, landmark.CameraAbsent}, {errors.New("odd"), landmark.CameraFailed}} {
 		s := &vision.CameraSampler{Spec: "x", Open: func(string) (vision.FrameSource, error) { return nil, tc.err }}
 		smp, err := s.Sample(context.Background(), 3)
 		if !errors.Is(err, tc.err) || smp.Camera != tc.state {
@@ -185,7 +185,7 @@ func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 }
 
 // judge classifies a sample's frames as the daemon does.
-func judge(cls *posture.Classifier, smp vision.Sample) posture.Verdict {
+func judge(cls *posture.Classifier, smp landmark.Burst) posture.Verdict {
 	var vs []posture.Verdict
 	for i := range smp.Frames {
 		vs = append(vs, cls.Classify(&smp.Frames[i]))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/neckwatch/neckwatch/analysis"
 	"github.com/neckwatch/neckwatch/internal/stats"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/vision"
 )
@@ -99,10 +100,10 @@ func newFrameRecord(r analysis.Result, kind vision.SourceKind, view posture.View
 		return rec
 	}
 	switch r.Camera {
-	case vision.CameraBlack:
+	case landmark.CameraBlack:
 		rec.State, rec.Reasons = stateCovered, []string{"black frame: privacy shutter closed or lens covered?"}
 		return rec
-	case vision.CameraFrozen:
+	case landmark.CameraFrozen:
 		rec.State, rec.Reasons = stateFrozen, []string{"the same image as the frame before: the camera is stuck"}
 		return rec
 	}

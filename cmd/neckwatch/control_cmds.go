@@ -18,7 +18,7 @@ import (
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/install"
-	"github.com/neckwatch/neckwatch/vision"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/spf13/pflag"
 )
 
@@ -183,7 +183,7 @@ func printStatus(w io.Writer, st daemon.Status, now time.Time) {
 	fmt.Fprintf(w, "running since %s on %s (%s view, %s; pid %d)\n", clockAt(st.Started, now), st.Source, st.View, calibrated, st.PID)
 	cam := string(st.Camera)
 	switch {
-	case st.CameraProblem != "" && st.Camera == vision.CameraOff:
+	case st.CameraProblem != "" && st.Camera == landmark.CameraOff:
 		cam += " (paused); before the pause: " + st.CameraProblem
 	case st.CameraProblem != "":
 		cam += ": " + st.CameraProblem

@@ -15,9 +15,9 @@ import (
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/history"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/timeline"
-	"github.com/neckwatch/neckwatch/vision"
 )
 
 // holdDatabase holds the SQLite file locked, as another program's write
@@ -51,7 +51,7 @@ func holdDatabase(t *testing.T, path string) (unlock func()) {
 func sampleJournal(j daemonJournal, tl *timeline.Timeline, at time.Time, v posture.Verdict) {
 	spans, _, _ := tl.Hold(at, v, nil)
 	j.Accrue(spans)
-	j.Sample(daemon.Sample{Sample: vision.Sample{At: at}, Verdict: v})
+	j.Sample(daemon.Sample{Burst: landmark.Burst{At: at}, Verdict: v})
 }
 
 // isolateData points the history at a fresh data directory, and the

@@ -446,9 +446,13 @@ func reload(d *daemon.Daemon, f runFlags, running config.Config, log *slog.Logge
 	return next
 }
 
+// The camera sampler lets go of the camera when paused: the daemon finds
+// that out by a type assertion, so it is checked here.
+var _ daemon.Releaser = (*vision.CameraSampler)(nil)
+
 // newSampler picks the sampler for the source: a camera on a duty cycle,
 // or a video file played in real time.
-func newSampler(cfg config.Config, pipe *vision.Pipeline) (vision.Sampler, error) {
+func newSampler(cfg config.Config, pipe *vision.Pipeline) (daemon.Sampler, error) {
 	spec := cfg.Camera.Source
 	if err := checkSource(spec); err != nil {
 		return nil, err

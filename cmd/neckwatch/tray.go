@@ -9,8 +9,8 @@ import (
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/daemon"
 	"github.com/neckwatch/neckwatch/history"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/tray"
-	"github.com/neckwatch/neckwatch/vision"
 )
 
 // trayActions carries out the tray menu on the running daemon. Menu calls
@@ -69,7 +69,7 @@ func trayModel(st daemon.Status, uprightPct float64) tray.Model {
 	switch {
 	case p.Paused:
 		m.State = tray.StatePaused
-	case st.CameraProblem != "" && st.Camera != vision.CameraIdle && st.Camera != vision.CameraOpen:
+	case st.CameraProblem != "" && st.Camera != landmark.CameraIdle && st.Camera != landmark.CameraOpen:
 		m.State, m.Detail = tray.StateCameraProblem, "camera "+string(st.Camera)
 	case p.Phase == coach.PhaseAway:
 		m.State = tray.StateAway

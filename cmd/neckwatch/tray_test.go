@@ -6,8 +6,8 @@ import (
 
 	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/tray"
-	"github.com/neckwatch/neckwatch/vision"
 )
 
 func TestTrayModelFollowsTheDaemon(t *testing.T) {
@@ -27,8 +27,8 @@ func TestTrayModelFollowsTheDaemon(t *testing.T) {
 		{"snoozed, bad past the onset", daemon.Status{Policy: coach.Status{Phase: coach.PhaseSnoozed, Snoozed: true, Posture: "forward_head", OnsetProgress: 1}}, tray.StateForwardHead},
 		{"snoozed, upright", daemon.Status{Policy: coach.Status{Phase: coach.PhaseSnoozed, Snoozed: true, Posture: "upright"}}, tray.StateUpright},
 		{"paused wins", daemon.Status{LastSample: sample("forward_head"), Policy: coach.Status{Phase: coach.PhasePaused, Paused: true}}, tray.StatePaused},
-		{"camera busy", daemon.Status{Camera: vision.CameraBusy, CameraProblem: "busy", LastSample: sample("upright"), Policy: phase(coach.PhaseUpright)}, tray.StateCameraProblem},
-		{"problem cleared by a good sample", daemon.Status{Camera: vision.CameraIdle, LastSample: sample("upright"), Policy: phase(coach.PhaseUpright)}, tray.StateUpright},
+		{"camera busy", daemon.Status{Camera: landmark.CameraBusy, CameraProblem: "busy", LastSample: sample("upright"), Policy: phase(coach.PhaseUpright)}, tray.StateCameraProblem},
+		{"problem cleared by a good sample", daemon.Status{Camera: landmark.CameraIdle, LastSample: sample("upright"), Policy: phase(coach.PhaseUpright)}, tray.StateUpright},
 	}
 	for _, tc := range cases {
 		if got := trayModel(tc.st, 70).State; got != tc.want {

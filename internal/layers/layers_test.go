@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,6 +21,7 @@ const mod = "github.com/neckwatch/neckwatch/"
 type pkg struct {
 	ImportPath string
 	Imports    []string
+	Deps       []string // every package it needs, directly or not
 }
 
 // ioStd are standard packages that do I/O: the pure packages (the
@@ -47,7 +49,7 @@ var rules = []rule{
 	{pkg: "insights", why: "pure conclusions over the history's figures", allow: []string{"history", "internal/stats"}, exactly: true, deny: ioStd},
 	{pkg: "report", why: "reads the history", deny: []string{mod + "vision", mod + "daemon", mod + "coach", mod + "notify", "gocv.io/x/gocv"}},
 	{pkg: "notify", why: "the notifier knows nothing of what it is told", deny: []string{mod + "coach", mod + "daemon", mod + "posture", mod + "history", mod + "vision"}},
-	{pkg: "daemon", why: "the I/O shell: no OpenCV of its own, no store", deny: []string{"gocv.io/x/gocv", mod + "history", mod + "control", mod + "analysis"}},
+	{pkg: "daemon", why: "the I/O shell: no OpenCV (its Sampler is its own interface over landmarks), no store", deny: []string{"gocv.io/x/gocv", mod + "history", mod + "control", mod + "analysis"}},
 	{pkg: "calibration", why: "baseline files", deny: []string{mod + "vision", mod + "daemon", "gocv.io/x/gocv"}},
 	{pkg: "config", why: "one configuration file, read without a camera", allow: []string{"posture", "coach", "calibration", "internal/regularfile", "internal/suggest"}, exactly: true},
 }
@@ -57,6 +59,13 @@ var rules = []rule{
 // the commands themselves.
 var gocvUsers = []string{"vision", "analysis", "synthetic", "internal/testenv/visiontest", "cmd/"}
 
+// gocvFree are the packages downstream of the landmarks (and the plain
+// services beside them) that must not need OpenCV even indirectly, tests
+// included: they build and are tested without cgo's OpenCV, and a type
+// borrowed from vision (which imports gocv) would break that unseen,
+// since gocv is then only a dependency of a dependency.
+var gocvFree = []string{"landmark", "posture", "timeline", "coach", "daemon", "history", "insights", "report", "calibration", "config", "notify", "control", "tray"}
+
 func under(path, p string) bool {
 	if strings.HasSuffix(p, "/") {
 		return strings.HasPrefix(path, p)
@@ -64,8 +73,15 @@ func under(path, p string) bool {
 	return path == p || strings.HasPrefix(path, p+"/")
 }
 
-func TestLayers(t *testing.T) {
-	cmd := exec.Command("go", "list", "-e", "-json", "./...")
+// list is the project's packages as `go list` sees them, with their test
+// variants ("p [p.test]", "p_test [p.test]") when tests.
+func list(t *testing.T, tests bool) []pkg {
+	t.Helper()
+	args := []string{"list", "-e", "-json"}
+	if tests {
+		args = append(args, "-test")
+	}
+	cmd := exec.Command("go", append(args, "./...")...)
 	cmd.Dir = testenv.RepoRoot(t)
 	out, err := cmd.Output()
 	if err != nil {
@@ -86,6 +102,56 @@ func TestLayers(t *testing.T) {
 	if len(pkgs) < 15 {
 		t.Fatalf("go list found only %d packages", len(pkgs))
 	}
+	return pkgs
+}
+
+// TestNoOpenCVDownstream checks gocvFree against every package each one
+// needs, its tests' included.
+func TestNoOpenCVDownstream(t *testing.T) {
+	pkgs := list(t, true)
+	byPath := map[string]pkg{}
+	for _, p := range pkgs {
+		byPath[p.ImportPath] = p
+	}
+	checked := map[string]bool{}
+	for _, p := range pkgs {
+		// "daemon [daemon.test]", "daemon_test [daemon.test]" and the
+		// test main "daemon.test" are all the daemon's.
+		rel := strings.TrimPrefix(strings.Fields(p.ImportPath)[0], mod)
+		rel = strings.TrimSuffix(strings.TrimSuffix(rel, ".test"), "_test")
+		for _, free := range gocvFree {
+			if !under(rel, free) {
+				continue
+			}
+			checked[free] = true
+			for _, dep := range p.Deps {
+				if dep == "gocv.io/x/gocv" {
+					t.Errorf("%s needs gocv (through %s): it must build and test without OpenCV", p.ImportPath, via(p, dep, byPath))
+				}
+			}
+		}
+	}
+	for _, free := range gocvFree {
+		if !checked[free] {
+			t.Errorf("%s in gocvFree matched no package: stale entry", free)
+		}
+	}
+}
+
+// via names the packages p imports that bring dep in, for the message
+// (go list gives the deps, not the path to them).
+func via(p pkg, dep string, byPath map[string]pkg) string {
+	var out []string
+	for _, imp := range p.Imports {
+		if imp == dep || slices.Contains(byPath[imp].Deps, dep) {
+			out = append(out, strings.TrimPrefix(imp, mod))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func TestLayers(t *testing.T) {
+	pkgs := list(t, false)
 	checked := map[string]bool{}
 	for _, p := range pkgs {
 		rel := strings.TrimPrefix(p.ImportPath, mod)

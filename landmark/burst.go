@@ -1,0 +1,33 @@
+package landmark
+
+import "time"
+
+// Burst is one burst of camera frames turned into landmarks: what a
+// sampler hands on to the daemon (the frames themselves never leave the
+// sampler, so nothing downstream needs OpenCV).
+type Burst struct {
+	At     time.Time
+	Frames []Frame // per frame
+	Camera CameraState
+	// OpenFor is how long the camera was held for this burst (for the
+	// camera-open share of wall time).
+	OpenFor time.Duration
+	// Latency is the summed pipeline time of the burst.
+	Latency time.Duration
+}
+
+// CameraState says how the last attempt to use the camera went: the
+// sampler sets it with each burst, the daemon shows it in status.
+type CameraState string
+
+// Camera states shown by `neckwatch status`.
+const (
+	CameraIdle   CameraState = "idle"   // released between samples (LED off)
+	CameraOpen   CameraState = "open"   // held open (--keep-open)
+	CameraBusy   CameraState = "busy"   // another program holds it; backing off
+	CameraAbsent CameraState = "absent" // unplugged or never there
+	CameraBlack  CameraState = "black"  // frames are black (privacy shutter, covered lens)
+	CameraFrozen CameraState = "frozen" // frames do not change at all
+	CameraFailed CameraState = "failed" // any other error
+	CameraOff    CameraState = "off"    // paused: released until resumed
+)
