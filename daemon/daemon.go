@@ -193,6 +193,7 @@ type Daemon struct {
 	wake    chan struct{}
 	running bool
 	offAck  chan struct{}
+	ackWait time.Duration // pauseAckWait; a test waits as long as it takes
 }
 
 // pauseAckWait bounds how long Pause waits for the loop to release the
@@ -232,7 +233,7 @@ func New(opt Options) (*Daemon, error) {
 	if opt.Judge == nil {
 		opt.Judge = (*posture.Classifier).Classify
 	}
-	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: landmark.CameraIdle, recalibrate: make(chan chan error, 1), wake: make(chan struct{}, 1)}, nil
+	return &Daemon{opt: opt, log: opt.Logger, cls: opt.Classifier, camera: landmark.CameraIdle, recalibrate: make(chan chan error, 1), wake: make(chan struct{}, 1), ackWait: pauseAckWait}, nil
 }
 
 // Classifier returns the classifier currently in use.
@@ -758,7 +759,7 @@ func (d *Daemon) Pause(dur time.Duration) {
 		d.poke()
 		select {
 		case <-ack:
-		case <-time.After(pauseAckWait):
+		case <-time.After(d.ackWait):
 		}
 	}
 }

@@ -146,13 +146,10 @@ func shortOnset() coach.Config {
 func TestRunEndsWithTheSourceAndReleasesIt(t *testing.T) {
 	rec := &notifytest.Recorder{}
 	d, s, saved := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 5), coach.DefaultConfig(), rec)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := d.Run(ctx); err != nil {
+	done := make(chan error, 1)
+	go func() { done <- d.Run(context.Background()) }()
+	if err := testenv.Await(t, done, "Run's return at the end of the source"); err != nil {
 		t.Fatal(err)
-	}
-	if ctx.Err() != nil {
-		t.Fatal("Run did not return at the end of the source")
 	}
 	if !s.closed {
 		t.Error("sampler (camera) not released")
@@ -168,26 +165,29 @@ func TestRunEndsWithTheSourceAndReleasesIt(t *testing.T) {
 	}
 }
 
+// A cancel ends the loop's wait at once: with an hour to the next sample
+// and an hour's tick, Run returns only because of the cancel.
 func TestCancelStopsPromptly(t *testing.T) {
 	steps := repeat(verdict(posture.Upright, 0), 1_000_000)
 	d, s, _ := newTestDaemon(t, steps, coach.DefaultConfig(), &notifytest.Recorder{})
-	d.opt.Intervals.Stable = time.Hour
+	d.opt.Intervals.Stable, d.opt.Intervals.Changing, d.opt.Tick = time.Hour, time.Hour, time.Hour
+	sampled := make(chan struct{}, 1)
+	d.opt.OnSample = func(Sample) {
+		select {
+		case sampled <- struct{}{}:
+		default:
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- d.Run(ctx) }()
-	time.Sleep(50 * time.Millisecond)
-	start := time.Now()
+	testenv.Await(t, sampled, "the first sample")
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("Run did not stop within 2 s of cancellation")
+	if err := testenv.Await(t, done, "Run's return after the cancel (the loop waits an hour otherwise)"); err != nil {
+		t.Fatal(err)
 	}
-	if time.Since(start) > time.Second || !s.closed {
-		t.Fatalf("stop took %v, camera released %v", time.Since(start), s.closed)
+	if !s.closed {
+		t.Fatal("camera not released at the stop")
 	}
 }
 
@@ -268,9 +268,18 @@ func TestPauseKeepsTheCameraOff(t *testing.T) {
 	steps := repeat(verdict(posture.Upright, 0), 1000)
 	d, s, _ := newTestDaemon(t, steps, coach.DefaultConfig(), &notifytest.Recorder{})
 	d.Pause(0)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	d.Run(ctx)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	// The paused loop releases the camera at each tick: a few ticks
+	// without a sample.
+	testenv.Eventually(t, "three paused ticks", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.released >= 3
+	})
+	cancel()
+	testenv.Await(t, done, "Run's return after the cancel")
 	if s.calls != 0 {
 		t.Fatalf("camera sampled %d times while paused", s.calls)
 	}
@@ -525,7 +534,7 @@ func TestUnshownAdviceIsAskedAgain(t *testing.T) {
 }
 
 // A pause turns the camera off before Pause returns, whatever the wait
-// the loop was in (here a stable posture's hour and a 5 s tick), so the
+// the loop was in (here a stable posture's hour and an hour's tick), so the
 // status asked right after says "off" and no next sample until the pause
 // ends; the log names the pause truly; resume samples at once.
 func TestPauseIsTrueAtOnceInStatusAndLog(t *testing.T) {
@@ -541,15 +550,18 @@ func TestPauseIsTrueAtOnceInStatusAndLog(t *testing.T) {
 			d, s, _ := newTestDaemon(t, repeat(verdict(posture.Upright, 0), 1000), coach.DefaultConfig(), &notifytest.Recorder{})
 			var logs testenv.SyncBuffer
 			d.log = slog.New(slog.NewTextHandler(&logs, nil))
+			// An hour to the next sample and an hour's tick: only the
+			// pause and the resume themselves can wake the loop.
 			d.opt.Intervals.Stable, d.opt.Intervals.Changing = time.Hour, time.Hour
-			d.opt.Tick = 5 * time.Second
+			d.opt.Tick = time.Hour
+			d.ackWait = testenv.Patience
 			sampled := make(chan struct{}, 10)
 			d.opt.OnSample = func(Sample) { sampled <- struct{}{} }
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error)
 			go func() { done <- d.Run(ctx) }()
 			defer func() { cancel(); <-done }()
-			<-sampled
+			testenv.Await(t, sampled, "the first sample")
 
 			d.Pause(tc.dur)
 			st := d.Status()
@@ -562,11 +574,7 @@ func TestPauseIsTrueAtOnceInStatusAndLog(t *testing.T) {
 			calls := func() int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls }
 			before := calls()
 			d.Resume()
-			select {
-			case <-sampled:
-			case <-time.After(3 * time.Second):
-				t.Fatalf("no sample within 3 s of Resume (a %s tick, an hour's interval)", d.opt.Tick)
-			}
+			testenv.Await(t, sampled, "a sample after Resume (an hour's tick and interval otherwise)")
 			if calls() != before+1 {
 				t.Errorf("%d samples after Resume, want 1", calls()-before)
 			}
