@@ -34,6 +34,10 @@ const (
 	maxPending = 512
 )
 
+// The timeouts in force: tests make them as long as a test runs, so that
+// only the event a test is about (a cancel, an answer) can end a wait.
+var ioTimeout, handlerTimeout = IOTimeout, HandlerTimeout
+
 // Handler executes validated control requests inside the daemon.
 //
 // Serve calls Handle from one goroutine per connection, so several calls
@@ -173,7 +177,7 @@ func serveConn(ctx context.Context, conn net.Conn, h Handler, sem chan struct{})
 		// Closing with unread input makes the kernel reset the connection,
 		// and a client reading to EOF would see ECONNRESET instead of our
 		// answer. Swallow a bounded amount of the rest first.
-		_ = conn.SetReadDeadline(time.Now().Add(IOTimeout))
+		_ = conn.SetReadDeadline(time.Now().Add(ioTimeout))
 		_, _ = io.CopyN(io.Discard, conn, drainLimit)
 		return
 	}
@@ -191,7 +195,7 @@ func serveConn(ctx context.Context, conn net.Conn, h Handler, sem chan struct{})
 	case <-ctx.Done():
 		return
 	}
-	hctx, cancel := context.WithTimeout(ctx, HandlerTimeout)
+	hctx, cancel := context.WithTimeout(ctx, handlerTimeout)
 	defer cancel()
 	writeResponse(conn, callHandler(hctx, h, req))
 }
@@ -208,7 +212,7 @@ func callHandler(ctx context.Context, h Handler, req Request) (resp Response) {
 }
 
 func readRequest(conn net.Conn) (Request, error) {
-	if err := conn.SetReadDeadline(time.Now().Add(IOTimeout)); err != nil {
+	if err := conn.SetReadDeadline(time.Now().Add(ioTimeout)); err != nil {
 		return Request{}, fmt.Errorf("set read deadline: %w", err)
 	}
 	// One byte over the limit is enough to tell "too large" apart from
@@ -250,7 +254,7 @@ func writeResponse(conn net.Conn, resp Response) {
 		// Only an invalid Status RawMessage can get here.
 		b, _ = json.Marshal(ErrorResponse(fmt.Errorf("encode response: %w", err)))
 	}
-	if err := conn.SetWriteDeadline(time.Now().Add(IOTimeout)); err != nil {
+	if err := conn.SetWriteDeadline(time.Now().Add(ioTimeout)); err != nil {
 		return
 	}
 	_, _ = conn.Write(append(b, '\n'))

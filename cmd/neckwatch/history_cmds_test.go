@@ -22,7 +22,7 @@ import (
 
 // holdDatabase holds the SQLite file locked, as another program's write
 // transaction would, until the returned function (or the test's end).
-func holdDatabase(t *testing.T, path string) (unlock func()) {
+func holdDatabase(t testing.TB, path string) (unlock func()) {
 	t.Helper()
 	locker, err := sql.Open("sqlite", path)
 	if err != nil {

@@ -15,14 +15,14 @@ import (
 func TestMain(m *testing.M) { os.Exit(testenv.MainCheckingMats(m)) }
 
 // runCLI runs the command line in-process with a private config directory.
-func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runCLI(t testing.TB, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = run(args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
-func isolateConfig(t *testing.T) string {
+func isolateConfig(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", dir)
