@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/neckwatch/neckwatch/internal/testenv"
 )
 
 // The protocol's names (KDE's, used by every StatusNotifierItem host).
@@ -114,8 +115,8 @@ func NewBus(t testing.TB) *Bus {
 		if b.Addr == "" {
 			t.Fatal("dbus-daemon printed no address")
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("dbus-daemon did not start within 10 s")
+	case <-time.After(testenv.Patience):
+		t.Fatalf("dbus-daemon did not start within %v", testenv.Patience)
 	}
 	return b
 }
@@ -143,17 +144,12 @@ func HasOwner(t testing.TB, conn *dbus.Conn, name string) bool {
 }
 
 // Eventually retries check every 20 ms until it returns "" and fails t
-// with check's last answer if that does not happen within 5 s.
+// with check's last answer if that does not happen within
+// testenv.Patience (a failure bound, not a claim about speed).
 func Eventually(t testing.TB, what string, check func() string) {
 	t.Helper()
-	EventuallyWithin(t, 5*time.Second, what, check)
-}
-
-// EventuallyWithin is Eventually with a time limit of d.
-func EventuallyWithin(t testing.TB, d time.Duration, what string, check func() string) {
-	t.Helper()
 	var last string
-	for deadline := time.Now().Add(d); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(testenv.Patience); ; time.Sleep(20 * time.Millisecond) {
 		if last = check(); last == "" {
 			return
 		}
@@ -161,7 +157,7 @@ func EventuallyWithin(t testing.TB, d time.Duration, what string, check func() s
 			break
 		}
 	}
-	t.Fatalf("%s (after %v): %s", what, d, last)
+	t.Fatalf("%s (after %v): %s", what, testenv.Patience, last)
 }
 
 // BusConfig is a dbus-daemon configuration for a private session bus

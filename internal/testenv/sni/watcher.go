@@ -11,6 +11,7 @@ import (
 
 	"github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/prop"
+	"github.com/neckwatch/neckwatch/internal/testenv"
 )
 
 // Registration is one RegisterStatusNotifierItem call as the watcher saw
@@ -107,15 +108,15 @@ func NewWatcher(t testing.TB, addr string, host bool) *Watcher {
 // restarts.
 func (w *Watcher) Close() { w.conn.Close() }
 
-// NextRegistration waits up to 5 s for the next RegisterStatusNotifierItem
-// call and fails t if none comes.
+// NextRegistration waits for the next RegisterStatusNotifierItem call and
+// fails t if none comes within testenv.Patience.
 func (w *Watcher) NextRegistration(t testing.TB) Registration {
 	t.Helper()
 	select {
 	case r := <-w.regs:
 		return r
-	case <-time.After(5 * time.Second):
-		t.Fatal("no RegisterStatusNotifierItem call reached the watcher within 5 s")
+	case <-time.After(testenv.Patience):
+		t.Fatalf("no RegisterStatusNotifierItem call reached the watcher within %v", testenv.Patience)
 	}
 	return Registration{}
 }
