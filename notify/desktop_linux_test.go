@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
 	"github.com/neckwatch/neckwatch/internal/testenv"
 )
 
@@ -184,7 +185,6 @@ func TestDesktopUnavailable(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "no-such-bus"))
 	d := NewDesktop()
 	defer d.Close()
-	start := time.Now()
 
 	if _, err := d.Check(context.Background()); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("Check = %v, want an error wrapping ErrUnavailable", err)
@@ -199,8 +199,8 @@ func TestDesktopUnavailable(t *testing.T) {
 	if on, err := d.DoNotDisturb(context.Background()); on || !errors.Is(err, ErrUnavailable) {
 		t.Errorf("DoNotDisturb = %v, %v; want false and ErrUnavailable", on, err)
 	}
-	if took := time.Since(start); took >= 3*time.Second {
-		t.Errorf("failing took %v, want < 3 s", took)
+	if waited(err) {
+		t.Errorf("Notify waited for an answer that could not come: %v", err)
 	}
 	t.Logf("Notify error: %v", err)
 
@@ -229,10 +229,9 @@ func TestDesktopReconnect(t *testing.T) {
 	}
 	quick := func(what string, f func() error) error {
 		t.Helper()
-		start := time.Now()
 		err := f()
-		if took := time.Since(start); took >= 3*time.Second {
-			t.Errorf("%s took %v, want < 3 s", what, took)
+		if waited(err) {
+			t.Errorf("%s waited for an answer that could not come: %v", what, err)
 		}
 		return err
 	}
@@ -319,29 +318,43 @@ func TestDesktopActions(t *testing.T) {
 	if err := d.Notify(n); err != nil {
 		t.Fatal(err)
 	}
-	waitDisplayed := func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for strings.TrimSpace(testenv.RunCmd(t, "dunstctl", "count", "displayed")) == "0" {
-			if time.Now().After(deadline) {
-				t.Fatal("the notification is not displayed")
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	waitDisplayed()
+	testenv.Eventually(t, "the notification displayed", func() bool {
+		return strings.TrimSpace(testenv.RunCmd(t, "dunstctl", "count", "displayed")) != "0"
+	})
 	testenv.RunCmd(t, "dunstctl", "action", "0")
-	select {
-	case ev := <-got:
-		if ev != (ActionEvent{Category: "neckwatch.calibration", Key: ActionDefault}) {
-			t.Errorf("action event %+v", ev)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no action event within 5 s of dunstctl action")
+	if ev := testenv.Await(t, got, "the action event after dunstctl action"); ev != (ActionEvent{Category: "neckwatch.calibration", Key: ActionDefault}) {
+		t.Errorf("action event %+v", ev)
 	}
+	// Closing it sends NotificationClosed, not another action; a second
+	// notice's action, on the same connection after it, marks the end of
+	// what the first could have sent.
 	testenv.RunCmd(t, "dunstctl", "close-all")
-	select {
-	case ev := <-got:
-		t.Errorf("a second event %+v", ev)
-	case <-time.After(300 * time.Millisecond):
+	n.Title, n.Category = unique(t, "marker"), "neckwatch.marker"
+	if err := d.Notify(n); err != nil {
+		t.Fatal(err)
 	}
+	testenv.Eventually(t, "the marker displayed", func() bool {
+		return strings.TrimSpace(testenv.RunCmd(t, "dunstctl", "count", "displayed")) != "0"
+	})
+	testenv.RunCmd(t, "dunstctl", "action", "0")
+	if ev := testenv.Await(t, got, "the marker's action event"); ev.Category != "neckwatch.marker" {
+		t.Errorf("a second event %+v before the marker's", ev)
+	}
+}
+
+// waited reports whether err is a call that failed by waiting out its
+// time (for a server or a bus that was not there) rather than on an
+// answer: absent services must be told at once.
+func waited(err error) bool {
+	var dErr dbus.Error
+	var dErrP *dbus.Error
+	name := ""
+	switch {
+	case errors.As(err, &dErr):
+		name = dErr.Name
+	case errors.As(err, &dErrP):
+		name = dErrP.Name
+	}
+	return errors.Is(err, context.DeadlineExceeded) || name == "org.freedesktop.DBus.Error.NoReply" ||
+		name == "org.freedesktop.DBus.Error.Timeout" || name == "org.freedesktop.DBus.Error.TimedOut"
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/internal/testenv/sni"
 )
 
@@ -73,8 +74,8 @@ func nextCall(t *testing.T, calls <-chan notifyCall) notifyCall {
 			t.Fatal("bus monitor stopped")
 		}
 		return c
-	case <-time.After(5 * time.Second):
-		t.Fatal("no Notify call seen on the bus within 5 s")
+	case <-time.After(testenv.Patience):
+		t.Fatalf("no Notify call seen on the bus within %v", testenv.Patience)
 	}
 	return notifyCall{}
 }
@@ -126,8 +127,8 @@ func (b *privateBus) startBus(t *testing.T) {
 		if !strings.HasPrefix(s, b.addr) {
 			t.Fatalf("dbus-daemon listens on %q, want %s", s, b.addr)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("dbus-daemon did not start within 10 s")
+	case <-time.After(testenv.Patience):
+		t.Fatalf("dbus-daemon did not start within %v", testenv.Patience)
 	}
 }
 
@@ -144,13 +145,11 @@ func (b *privateBus) startDunst(t *testing.T) {
 		t.Fatalf("connect to the test bus: %v", err)
 	}
 	defer conn.Close()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	testenv.Eventually(t, "dunst taking org.freedesktop.Notifications", func() bool {
 		var owned bool
-		if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, busName).Store(&owned); err == nil && owned {
-			return
-		}
-	}
-	t.Fatal("dunst did not take org.freedesktop.Notifications within 10 s")
+		err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, busName).Store(&owned)
+		return err == nil && owned
+	})
 }
 
 func (b *privateBus) stopDunst(t *testing.T) { stop(t, &b.dunst) }
