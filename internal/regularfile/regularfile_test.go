@@ -2,13 +2,13 @@ package regularfile
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/neckwatch/neckwatch/internal/testenv"
 )
@@ -61,12 +61,7 @@ func TestRead(t *testing.T) {
 			}
 			done := make(chan result, 1)
 			go func() { data, err := Read(tc.path); done <- result{data, err} }()
-			var r result
-			select {
-			case r = <-done:
-			case <-time.After(10 * time.Second): // it returns at once; a hang is the failure
-				t.Fatalf("Read(%s) still blocked after 10 s", tc.path)
-			}
+			r := testenv.Await(t, done, fmt.Sprintf("Read(%s)'s return (a hang is the failure)", tc.path))
 			if tc.want == "" {
 				if r.err != nil || len(r.data) != tc.size {
 					t.Fatalf("Read: %d bytes, %v; want %d bytes", len(r.data), r.err, tc.size)
@@ -118,12 +113,7 @@ func TestOpenAppend(t *testing.T) {
 				}
 				done <- err
 			}()
-			var err error
-			select {
-			case err = <-done:
-			case <-time.After(10 * time.Second): // it returns at once; a hang is the failure
-				t.Fatalf("OpenAppend(%s) still blocked after 10 s", tc.path)
-			}
+			err := testenv.Await(t, done, fmt.Sprintf("OpenAppend(%s)'s return (a hang is the failure)", tc.path))
 			if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
 				t.Fatalf("OpenAppend: %v, want %q", err, tc.want)
 			}
