@@ -108,6 +108,9 @@ type Journal interface {
 	Sample(s Sample)
 	Accrue(spans []coach.Span)
 	Event(e coach.Event)
+	// Discard drops what the journal holds from before cut (everything
+	// when cut is zero): `history forget` has deleted it from the store.
+	Discard(cut time.Time)
 	Tick(ctx context.Context, now time.Time) error
 	Close() error
 }
@@ -128,7 +131,8 @@ type Advisor interface {
 type Judge func(cls *posture.Classifier, fr *landmark.Frame) posture.Verdict
 
 // Options configures a Daemon. Sampler, Classifier, Coach and Notifier are
-// required.
+// required. The Sampler stays its opener's: Run releases its camera at the
+// end but does not close it.
 type Options struct {
 	Sampler    Sampler
 	Classifier *posture.Classifier
@@ -244,9 +248,10 @@ func (d *Daemon) Classifier() *posture.Classifier {
 }
 
 // Run samples until ctx is cancelled (returns nil) or a finite source ends
-// (returns nil). The camera is released and the state saved on the way out.
+// (returns nil). The camera is released (a Releaser's) and the state
+// saved on the way out; the sampler is its opener's to close, after Run.
 func (d *Daemon) Run(ctx context.Context) error {
-	defer d.opt.Sampler.Close()
+	defer d.release()
 	d.mu.Lock()
 	d.started = d.opt.Now()
 	d.running = true
@@ -336,9 +341,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if d.paused(d.opt.Now()) {
 			// Paused: the camera is released, even one kept open between
 			// samples, and stays off; look again at the next tick.
-			if r, ok := d.opt.Sampler.(Releaser); ok {
-				r.Release()
-			}
+			d.release()
 			d.mu.Lock()
 			d.camera = landmark.CameraOff
 			d.ackOff()
@@ -451,6 +454,14 @@ func (d *Daemon) recordSample(s Sample, err error) {
 	cp := s
 	cp.Frames = nil // landmarks are kept only for recalibration
 	d.last = &cp
+}
+
+// release lets go of the camera, even one kept open between samples,
+// when the sampler can (a Releaser).
+func (d *Daemon) release() {
+	if r, ok := d.opt.Sampler.(Releaser); ok {
+		r.Release()
+	}
 }
 
 // ackOff tells a waiting Pause that the camera is off. d.mu is held.
@@ -778,11 +789,15 @@ func (d *Daemon) Snooze(dur time.Duration) {
 }
 
 // Forget makes the coach drop a sample held from before cut (zero:
-// everything), so that `history forget` is not undone by its time.
+// everything), and the journal what it has not written from before it,
+// so that `history forget` is not undone by the daemon's next write.
 func (d *Daemon) Forget(cut time.Time) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.opt.Coach.Forget(d.opt.Now(), cut)
+	d.mu.Unlock()
+	if d.opt.Journal != nil {
+		d.opt.Journal.Discard(cut)
+	}
 }
 
 // StartBreak starts a break the user asked for (tray menu, `neckwatch

@@ -90,6 +90,7 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 		Spec: "emulated", Settle: cfg.Sampling.Settle, KeepOpen: cfg.Sampling.KeepOpen, Detector: pipe,
 		Open: func(string) (vision.FrameSource, error) { return cam.open(), nil },
 	}
+	defer sampler.Close()
 	session, err := coach.NewSession(cfg.Alerts, coach.SessionOptions{BaselineNeckAngleDeg: daemon.BaselineAngle(cls), Calibrated: true}, time.Now())
 	if err != nil {
 		return err

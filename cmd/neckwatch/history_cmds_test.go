@@ -374,9 +374,10 @@ func TestOutputFilesNeverOverwriteUserData(t *testing.T) {
 	}
 }
 
-// `history forget` reaches the running daemon: the control command makes
-// its journal drop the minute it still holds, so forgetting everything is
-// not undone by the daemon's next write.
+// `history forget` reaches the running daemon's journal (the control
+// command's Daemon.Forget calls Discard; daemonctl and the daemon test
+// that path): it drops the minute it still holds, so forgetting
+// everything is not undone by the daemon's next write.
 func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 	cfg := config.Default()
 	cfg.History.Enabled = true
@@ -391,7 +392,6 @@ func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		sampleJournal(daemonJournal{j}, &tl, t0.Add(time.Duration(i)*20*time.Second), posture.Verdict{State: posture.ForwardHead, Severity: 0.5, Person: true})
 	}
-	h := controlHandler{journal: j}
 	for _, req := range []control.Request{{Command: control.CmdForget, Before: "yesterday"}, {Command: control.CmdForget, Duration: "1h"}} {
 		if err := req.Validate(); err == nil {
 			t.Errorf("%+v validated", req)
@@ -401,9 +401,11 @@ func TestForgetReachesTheDaemonsJournal(t *testing.T) {
 	if err := req.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if resp := h.Handle(context.Background(), req); !resp.OK {
-		t.Fatalf("forget: %+v", resp)
+	cut, err := req.ParseBefore()
+	if err != nil {
+		t.Fatal(err)
 	}
+	daemonJournal{j}.Discard(cut)
 	if err := j.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/control"
 	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/daemon/daemonctl"
 	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
 	"github.com/neckwatch/neckwatch/internal/regularfile"
@@ -290,6 +291,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer sampler.Close() // after the daemon's Run, which only releases the camera
 
 	now := time.Now()
 	session, err := coach.NewSession(cfg.Alerts, coach.SessionOptions{
@@ -299,12 +301,10 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		PainPrompt:           cfg.Notifications.PainPrompt,
 	}, now)
 	if err != nil {
-		sampler.Close()
 		return err
 	}
 	statePath, err := policyStatePath()
 	if err != nil {
-		sampler.Close()
 		return err
 	}
 	restoreSession(session, statePath, now, log)
@@ -344,7 +344,6 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		Journal: dj, Advisor: advisor,
 	})
 	if err != nil {
-		sampler.Close()
 		return err
 	}
 	// Buttons on notifications (the first-run "Calibrate now") where the
@@ -355,7 +354,6 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 
 	ln, err := control.Listen(lock.SocketPath())
 	if err != nil {
-		sampler.Close()
 		return err
 	}
 	// `neckwatch stop` ends the sampling loop; the socket keeps serving
@@ -365,7 +363,7 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	serveDone := make(chan struct{})
 	go func() {
 		defer close(serveDone)
-		if err := control.Serve(ctx, ln, controlHandler{d: d, journal: journal, quit: quit}); err != nil && ctx.Err() == nil {
+		if err := control.Serve(ctx, ln, daemonctl.Handler{D: d, Quit: quit}); err != nil && ctx.Err() == nil {
 			log.Error("control socket stopped", "err", err)
 		}
 	}()
@@ -580,78 +578,4 @@ func calibrationStep(cfg config.Config, path string, step func(path string, fram
 		}
 		return cfg.NewClassifier(&b)
 	}
-}
-
-// controlHandler answers the control socket from the running daemon.
-type controlHandler struct {
-	d       *daemon.Daemon
-	journal *history.Journal // nil when the history is off
-	quit    func()           // ends the daemon (`neckwatch stop`)
-}
-
-func (h controlHandler) Handle(ctx context.Context, req control.Request) control.Response {
-	switch req.Command {
-	case control.CmdStatus:
-		resp, err := control.StatusResponse(h.d.Status(), "")
-		if err != nil {
-			return control.ErrorResponse(err)
-		}
-		return resp
-	case control.CmdPause:
-		dur, err := req.ParseDuration()
-		if err != nil {
-			return control.ErrorResponse(err)
-		}
-		h.d.Pause(dur)
-		if dur == 0 {
-			return control.OKResponse("paused until `neckwatch resume`; the camera stays off")
-		}
-		return control.OKResponse(fmt.Sprintf("paused for %s; the camera stays off", dur))
-	case control.CmdResume:
-		h.d.Resume()
-		return control.OKResponse("resumed")
-	case control.CmdSnooze:
-		dur, err := req.ParseDuration()
-		if err != nil {
-			return control.ErrorResponse(err)
-		}
-		h.d.Snooze(dur)
-		return control.OKResponse(fmt.Sprintf("posture alerts snoozed for %s", dur))
-	case control.CmdRecalibrate:
-		if err := h.d.Recalibrate(ctx); err != nil {
-			return control.ErrorResponse(err)
-		}
-		return control.OKResponse("recalibrated: your current posture is the new upright baseline")
-	case control.CmdBreak:
-		msg := "break started"
-		if !h.d.StartBreak() {
-			msg = "a break is already under way"
-		}
-		if st := h.d.Status(); st.Notifications != "ok" {
-			return control.OKResponse(msg + "; no notification will say when it is over (notifications " + st.Notifications + ")")
-		}
-		return control.OKResponse(msg + "; a notification says when it is over")
-	case control.CmdStop:
-		// The request's context ends once the answer is written (Serve
-		// cancels it after the response): stop then, so the answer is not
-		// cut off by the shutdown it starts.
-		go func() {
-			<-ctx.Done()
-			h.quit()
-		}()
-		return control.OKResponse(fmt.Sprintf("neckwatch (pid %d) is stopping", os.Getpid()))
-	case control.CmdForget:
-		cut, err := req.ParseBefore()
-		if err != nil {
-			return control.ErrorResponse(err)
-		}
-		if h.d != nil {
-			h.d.Forget(cut)
-		}
-		if h.journal != nil {
-			h.journal.Discard(cut)
-		}
-		return control.OKResponse("the daemon dropped what it held from before the cut")
-	}
-	return control.ErrorResponse(fmt.Errorf("unknown command %q", req.Command))
 }
