@@ -22,7 +22,7 @@ import (
 type ended struct{}
 
 func (ended) Sample(context.Context, int) (landmark.Burst, error) { return landmark.Burst{}, io.EOF }
-func (ended) Close() error                                         { return nil }
+func (ended) Close() error                                        { return nil }
 
 func newDaemon(t *testing.T) *daemon.Daemon {
 	t.Helper()
