@@ -66,9 +66,10 @@ bench: deps models testdata
 	@awk -f scripts/bench-median.awk bench.txt
 
 # The daemon's CPU, memory, camera-open share and reaction time at default
-# settings, on an emulated 30 fps MJPEG camera (about 4 minutes).
+# settings, on an emulated 30 fps MJPEG camera, the daemon wired as run
+# wires it, history writes included (about 4 minutes).
 bench-daemon: deps models testdata
-	$(GO) run ./cmd/bench-daemon -seed $(NECKWATCH_TESTDATA)/frontal/gocv_face.jpg
+	$(GO) test -tags matprofile -run '^$$' -bench 'DaemonResources/duty_cycle' -timeout 30m ./cmd/neckwatch/
 
 # The accuracy harness: the detector on real photos of people
 # (accuracy/real_test.go: front-people calibrated and uncalibrated, with

@@ -293,64 +293,11 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 	}
 	defer sampler.Close() // after the daemon's Run, which only releases the camera
 
-	now := time.Now()
-	session, err := coach.NewSession(cfg.Alerts, coach.SessionOptions{
-		BaselineNeckAngleDeg: daemon.BaselineAngle(cls),
-		Calibrated:           cls.Baseline != nil,
-		CanCalibrate:         true,
-		PainPrompt:           cfg.Notifications.PainPrompt,
-	}, now)
+	d, journal, closeNotifier, err := wireDaemon(ctx, cfg, cls, calPath, sampler, log, nil)
 	if err != nil {
 		return err
 	}
-	statePath, err := policyStatePath()
-	if err != nil {
-		return err
-	}
-	restoreSession(session, statePath, now, log)
-
-	var notifier notify.Notifier = notify.Logger{Log: log}
-	var dnd func(context.Context) (bool, error)
-	desktop := notify.NewDesktop()
-	defer desktop.Close()
-	if cfg.Notifications.Enabled {
-		notifier = desktop
-		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		if info, err := desktop.Check(cctx); err != nil {
-			log.Warn("no desktop notification service; alerts are logged only until one appears", "err", err)
-		} else {
-			log.Info("notifications", "server", info.String())
-		}
-		cancel()
-		if cfg.Notifications.RespectDND {
-			dnd = desktop.DoNotDisturb
-		}
-	}
-
-	unwritten, _ := history.DefaultUnwrittenPath() // "" without a state directory: nothing kept
-	journal := openJournal(cfg, unwritten, log.Warn)
-	var dj daemon.Journal
-	var advisor daemon.Advisor
-	if journal != nil {
-		dj, advisor = daemonJournal{journal}, historyAdvisor{journal}
-	}
-
-	d, err := daemon.New(daemon.Options{
-		Sampler: sampler, Classifier: cls, Coach: session, Notifier: notifier,
-		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log), AddTiredPosture: tiredRecorder(cfg, calPath, log),
-		Intervals: daemon.IntervalsFrom(cfg.Sampling), Burst: daemon.BurstFrom(cfg.Sampling),
-		SaveState: func(s coach.Snapshot) error { return saveSnapshot(statePath, s) },
-		Logger:    log, Source: cfg.Camera.Source,
-		Journal: dj, Advisor: advisor,
-	})
-	if err != nil {
-		return err
-	}
-	// Buttons on notifications (the first-run "Calibrate now") where the
-	// notification server has them; the text says what to do elsewhere.
-	if al, ok := notifier.(notify.ActionListener); ok {
-		al.OnAction(d.HandleAction)
-	}
+	defer closeNotifier()
 
 	ln, err := control.Listen(lock.SocketPath())
 	if err != nil {
@@ -405,6 +352,78 @@ func runDaemon(cfg config.Config, f runFlags, stderr io.Writer) error {
 		log.Info("neckwatch stopped")
 	}
 	return err
+}
+
+// wireDaemon builds the daemon as `run` runs it on sampler: the coach
+// session with the day's saved state, the notifier (and do-not-disturb),
+// the history with its desk advice, the calibration steps. The resource
+// benchmark (BenchmarkDaemonResources) builds its daemon here too, so that
+// the published CPU figure covers all that run does, the history's writes
+// included. onSample, when set, sees every sample; closeNotifier closes the
+// notifier's connection once the daemon has stopped.
+func wireDaemon(ctx context.Context, cfg config.Config, cls *posture.Classifier, calPath string, sampler daemon.Sampler, log *slog.Logger, onSample func(daemon.Sample)) (d *daemon.Daemon, journal *history.Journal, closeNotifier func(), err error) {
+	now := time.Now()
+	session, err := coach.NewSession(cfg.Alerts, coach.SessionOptions{
+		BaselineNeckAngleDeg: daemon.BaselineAngle(cls),
+		Calibrated:           cls.Baseline != nil,
+		CanCalibrate:         true,
+		PainPrompt:           cfg.Notifications.PainPrompt,
+	}, now)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	statePath, err := policyStatePath()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	restoreSession(session, statePath, now, log)
+
+	var notifier notify.Notifier = notify.Logger{Log: log}
+	var dnd func(context.Context) (bool, error)
+	desktop := notify.NewDesktop()
+	if cfg.Notifications.Enabled {
+		notifier = desktop
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if info, err := desktop.Check(cctx); err != nil {
+			log.Warn("no desktop notification service; alerts are logged only until one appears", "err", err)
+		} else {
+			log.Info("notifications", "server", info.String())
+		}
+		cancel()
+		if cfg.Notifications.RespectDND {
+			dnd = desktop.DoNotDisturb
+		}
+	}
+
+	unwritten, _ := history.DefaultUnwrittenPath() // "" without a state directory: nothing kept
+	journal = openJournal(cfg, unwritten, log.Warn)
+	var dj daemon.Journal
+	var advisor daemon.Advisor
+	if journal != nil {
+		dj, advisor = daemonJournal{journal}, historyAdvisor{journal}
+	}
+
+	d, err = daemon.New(daemon.Options{
+		Sampler: sampler, Classifier: cls, Coach: session, Notifier: notifier,
+		DoNotDisturb: dnd, Recalibrate: recalibrator(cfg, calPath, log), AddTiredPosture: tiredRecorder(cfg, calPath, log),
+		Intervals: daemon.IntervalsFrom(cfg.Sampling), Burst: daemon.BurstFrom(cfg.Sampling),
+		SaveState: func(s coach.Snapshot) error { return saveSnapshot(statePath, s) },
+		Logger:    log, Source: cfg.Camera.Source, OnSample: onSample,
+		Journal: dj, Advisor: advisor,
+	})
+	if err != nil {
+		desktop.Close()
+		if journal != nil {
+			journal.Close()
+		}
+		return nil, nil, nil, err
+	}
+	// Buttons on notifications (the first-run "Calibrate now") where the
+	// notification server has them; the text says what to do elsewhere.
+	if al, ok := notifier.(notify.ActionListener); ok {
+		al.OnAction(d.HandleAction)
+	}
+	return d, journal, func() { desktop.Close() }, nil
 }
 
 // reload applies the configuration file again (SIGHUP) and returns the

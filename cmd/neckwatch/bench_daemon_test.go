@@ -1,45 +1,65 @@
-// Command bench-daemon measures the daemon's resource use at default
+package main
+
+// BenchmarkDaemonResources measures the daemon's resource use at default
 // settings (`make bench-daemon`): average CPU, resident memory, the share
 // of wall time the camera is open, and the time from a sustained posture
 // change to the state change. There is no webcam on the build machines, so
 // the camera is emulated as faithfully as it matters here: frames arrive
 // in real time at 30 fps as JPEG (a UVC webcam's MJPEG) that must be
-// decoded, and the posture in them follows a wall-clock schedule.
-package main
+// decoded, and the posture in them follows a wall-clock schedule. The
+// daemon is the one `run` builds (wireDaemon): the coach, the history
+// written to a SQLite file in a temporary folder, the desk advice read
+// from it; only the notifications are logged instead of shown.
 
 import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 
 	"gocv.io/x/gocv"
 
-	"github.com/neckwatch/neckwatch/coach"
 	"github.com/neckwatch/neckwatch/config"
 	"github.com/neckwatch/neckwatch/daemon"
+	"github.com/neckwatch/neckwatch/history"
 	"github.com/neckwatch/neckwatch/internal/stats"
+	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/landmark"
-	"github.com/neckwatch/neckwatch/notify"
 	"github.com/neckwatch/neckwatch/posture"
 	"github.com/neckwatch/neckwatch/synthetic"
 	"github.com/neckwatch/neckwatch/vision"
 )
 
-func main() {
-	seedPath := flag.String("seed", "testdata/photos/frontal/gocv_face.jpg", "desk webcam photo the emulated camera shows")
-	phase := flag.Duration("phase", 60*time.Second, "length of each upright phase; forward phases are half as long")
-	cycles := flag.Int("cycles", 2, "upright/forward cycles (then a final upright phase)")
-	keepOpen := flag.Bool("keep-open", false, "continuous sampling (sampling.keep_open) at the default keep_open_fps")
-	flag.Parse()
-	if err := run(*seedPath, *phase, *cycles, *keepOpen); err != nil {
-		fmt.Fprintln(os.Stderr, "bench-daemon:", err)
-		os.Exit(1)
+// The schedule: `go test -run '^$' -bench DaemonResources ./cmd/neckwatch/
+// -args -bench.phase 20s -bench.cycles 1` for a short run.
+var (
+	benchPhase  = flag.Duration("bench.phase", 60*time.Second, "length of each upright phase of BenchmarkDaemonResources; forward phases are half as long")
+	benchCycles = flag.Int("bench.cycles", 2, "upright/forward cycles of BenchmarkDaemonResources (then a final upright phase)")
+)
+
+// BenchmarkDaemonResources runs the daemon on a duty cycle (the default)
+// and, as keep_open, sampling continuously; each run takes the schedule's
+// length (4 minutes by default), once.
+func BenchmarkDaemonResources(b *testing.B) {
+	for _, keepOpen := range []bool{false, true} {
+		name := "duty_cycle"
+		if keepOpen {
+			name = "keep_open"
+		}
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := benchDaemon(b, testenv.Photo(b, "frontal/gocv_face.jpg"), *benchPhase, *benchCycles, keepOpen); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -59,7 +79,7 @@ func schedule(phase time.Duration, cycles int) []segment {
 	return append(segs, segment{t, t + phase, false})
 }
 
-func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error {
+func benchDaemon(b *testing.B, seedPath string, phase time.Duration, cycles int, keepOpen bool) error {
 	seed := gocv.IMRead(seedPath, gocv.IMReadColor)
 	if seed.Empty() {
 		return fmt.Errorf("cannot read seed photo %s: run `make testdata` first", seedPath)
@@ -68,7 +88,9 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 	cfg := config.Default() // default settings are what is measured
 	cfg.Sampling.KeepOpen = keepOpen
 	vision.SetThreads(1) // as `neckwatch run` does
-	pipe, err := vision.NewPipeline(vision.DefaultPipelineConfig())
+	pcfg := vision.DefaultPipelineConfig()
+	pcfg.ModelDir = testenv.ModelDir(b)
+	pipe, err := vision.NewPipeline(pcfg)
 	if err != nil {
 		return err
 	}
@@ -85,27 +107,26 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 	total := segs[len(segs)-1].end
 	cam := &emulatedCamera{upright: upright, forward: forward, segs: segs}
 
-	var samples []daemon.Sample // appended by the sampling loop only
+	// run's own wiring, in private folders: the history's SQLite file,
+	// the state, the calibration steps' profile.
+	dir := b.TempDir()
+	b.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	b.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	cfg.History.Path = filepath.Join(dir, "history.db")
+	cfg.Notifications.Enabled = false
+	cfg.Camera.Source = "emulated camera"
 	sampler := &vision.CameraSampler{
 		Spec: "emulated", Settle: cfg.Sampling.Settle, KeepOpen: cfg.Sampling.KeepOpen, Detector: pipe,
 		Open: func(string) (vision.FrameSource, error) { return cam.open(), nil },
 	}
 	defer sampler.Close()
-	session, err := coach.NewSession(cfg.Alerts, coach.SessionOptions{BaselineNeckAngleDeg: daemon.BaselineAngle(cls), Calibrated: true}, time.Now())
+	var samples []daemon.Sample // appended by the sampling loop only
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	d, _, closeNotifier, err := wireDaemon(context.Background(), cfg, cls, "", sampler, log, func(s daemon.Sample) { samples = append(samples, s) })
 	if err != nil {
 		return err
 	}
-	d, err := daemon.New(daemon.Options{
-		Sampler: sampler, Classifier: cls, Coach: session, Notifier: notify.Logger{Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		Intervals: daemon.IntervalsFrom(cfg.Sampling),
-		Burst:     daemon.BurstFrom(cfg.Sampling),
-		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Source:    "emulated camera",
-		OnSample:  func(s daemon.Sample) { samples = append(samples, s) },
-	})
-	if err != nil {
-		return err
-	}
+	defer closeNotifier()
 	if keepOpen {
 		fmt.Printf("bench-daemon: continuous sampling (keep_open, %g frames a second); emulated 640x480 MJPEG camera at 30 fps; %s run, posture changes at %s\n",
 			cfg.Sampling.KeepOpenFPS, total, changeTimes(segs))
@@ -116,6 +137,7 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 
 	ctx, cancel := context.WithTimeout(context.Background(), total)
 	defer cancel()
+	b.ResetTimer()
 	cpu0 := cpuTime()
 	cam.start = time.Now()
 	if err := d.Run(ctx); err != nil {
@@ -123,6 +145,7 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 	}
 	wall := time.Since(cam.start)
 	cpu := cpuTime() - cpu0
+	b.StopTimer()
 	st := d.Status()
 
 	lat := latencies(samples, segs, cam.start)
@@ -131,9 +154,31 @@ func run(seedPath string, phase time.Duration, cycles int, keepOpen bool) error 
 	fmt.Printf("peak resident memory: %d MB (now %d MB)\n", procStatusKB("VmHWM")/1024, procStatusKB("VmRSS")/1024)
 	fmt.Printf("camera open:          %.1f%% of wall time\n", st.CameraOpenPct)
 	if len(lat) > 0 {
-		fmt.Printf("posture change to state change: median %.1f s, max %.1f s over %d changes (%s)\n", stats.Median(lat), maxOf(lat), len(lat), fmtSecs(lat))
+		fmt.Printf("posture change to state change: median %.1f s, max %.1f s over %d changes (%s)\n", stats.Median(lat), slices.Max(lat), len(lat), fmtSecs(lat))
+		b.ReportMetric(stats.Median(lat), "s_reaction_median")
 	}
+	minutes, err := historyMinutes(cfg.History.Path, cam.start)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("history written:      %d minutes to %s\n", minutes, cfg.History.Path)
+	b.ReportMetric(100*cpu.Seconds()/wall.Seconds(), "%cpu")
+	b.ReportMetric(float64(procStatusKB("VmHWM"))/1024, "MB_peak_rss")
+	b.ReportMetric(st.CameraOpenPct, "%camera_open")
 	return nil
+}
+
+// historyMinutes counts the minutes the daemon wrote to the history since
+// start: the benchmark's proof that the writes were part of what it
+// measured.
+func historyMinutes(path string, start time.Time) (int, error) {
+	store, err := history.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer store.Close()
+	mins, err := store.Minutes(start.Add(-time.Minute), time.Now())
+	return len(mins), err
 }
 
 // renderFrames makes JPEG frames of the upright and forward (head 30%
@@ -306,16 +351,6 @@ func procStatusKB(key string) int {
 		}
 	}
 	return 0
-}
-
-func maxOf(v []float64) float64 {
-	m := v[0]
-	for _, x := range v {
-		if x > m {
-			m = x
-		}
-	}
-	return m
 }
 
 func fmtSecs(v []float64) string {
