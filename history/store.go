@@ -594,6 +594,15 @@ ON CONFLICT(start) DO UPDATE SET
 // SQLite's busy handler: the longest a cancelled write goes on waiting.
 const busySlice = 25 * time.Millisecond
 
+// lockWait is how long a write waits for the lock: BusyTimeout, unless a
+// test makes it longer than the test (only a cancel can then end the
+// wait) or shorter.
+var lockWait = BusyTimeout
+
+// testHookBusy, when set, is called when a write first finds the lock
+// held: a test knows then that the write is waiting.
+var testHookBusy func()
+
 // begin starts a write transaction on conn, waiting for another program's
 // lock up to BusyTimeout or ctx's deadline, whichever is sooner, and
 // giving up as soon as ctx is cancelled. SQLite's busy wait does not heed
@@ -601,7 +610,7 @@ const busySlice = 25 * time.Millisecond
 // of busySlice and looks at ctx between them; the connection goes back to
 // the pool with the usual busy timeout.
 func begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
-	deadline := time.Now().Add(BusyTimeout)
+	deadline := time.Now().Add(lockWait)
 	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
 		deadline = dl
 	}
@@ -614,6 +623,9 @@ func begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err == nil || !isBusy(err) || ctx.Err() != nil || !time.Now().Before(deadline) {
 			return tx, err
+		}
+		if testHookBusy != nil {
+			testHookBusy()
 		}
 	}
 }
@@ -641,7 +653,7 @@ func (s *Store) write(ctx context.Context, b batch) error {
 	t0 := time.Now()
 	tx, err := begin(ctx, conn)
 	if err != nil && isBusy(err) {
-		if waited := time.Since(t0); waited < BusyTimeout-busySlice {
+		if waited := time.Since(t0); waited < lockWait-busySlice {
 			// Given up sooner (stopping): say how long, not BusyTimeout,
 			// and keep ctx's reason (errors.Is(err, context.Canceled)).
 			if ctx.Err() != nil {
