@@ -615,15 +615,25 @@ func begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
 		deadline = dl
 	}
 	defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", BusyTimeout.Milliseconds()))
+	// The lock was found held: a cancel that lands between two slices
+	// (in the PRAGMA, or before BeginTx looks) still reports the lock.
+	var busy error
 	for {
 		wait := min(time.Until(deadline), busySlice)
 		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", max(wait.Milliseconds(), 1))); err != nil {
+			if busy != nil && ctx.Err() != nil {
+				return nil, busy
+			}
 			return nil, err
 		}
 		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil && !isBusy(err) && busy != nil && ctx.Err() != nil {
+			return nil, busy
+		}
 		if err == nil || !isBusy(err) || ctx.Err() != nil || !time.Now().Before(deadline) {
 			return tx, err
 		}
+		busy = err
 		if testHookBusy != nil {
 			testHookBusy()
 		}
