@@ -146,7 +146,7 @@ func runCoach(t *testing.T, pf personFrames, d coachDay) coachRun {
 				v = moved[i%len(moved)]
 			}
 			for _, e := range s.Sample(start.Add(at), v) {
-				if r, ok := e.(coach.Record); ok && r.Kind == coach.PostureAlert {
+				if r, ok := e.(coach.Record); ok && r.Meta().Kind == coach.PostureAlert {
 					if run.notices == 0 {
 						run.first = at
 					}

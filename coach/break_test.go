@@ -22,11 +22,11 @@ func TestLoadBudgetSeverityWeighting(t *testing.T) {
 	for _, tc := range tests {
 		s := newSim(t, DefaultConfig(), nil, t0)
 		s.run(tc.want+time.Minute, 10*time.Second, fwd(tc.severity))
-		b := ofKind(s.evs, BreakSuggested)
+		b := ofKind[BreakStart](s.evs, BreakSuggested)
 		if len(b) != 1 {
 			t.Fatalf("severity %v: got %d suggestions", tc.severity, len(b))
 		}
-		if got := b[0].At.Sub(t0); got != tc.want {
+		if got := b[0].Meta().At.Sub(t0); got != tc.want {
 			t.Errorf("severity %v: suggestion after %v, want %v", tc.severity, got, tc.want)
 		}
 		if b[0].Load < DefaultLoadBudget || b[0].Budget != DefaultLoadBudget {
@@ -56,18 +56,18 @@ func TestLoadStates(t *testing.T) {
 func TestPreBreakNotice(t *testing.T) {
 	s := newSim(t, DefaultConfig(), nil, t0)
 	s.run(22*time.Minute, 10*time.Second, fwd(1))
-	n := ofKind(s.evs, PreBreakNotice)
-	b := ofKind(s.evs, BreakSuggested)
+	n := ofKind[BreakNotice](s.evs, PreBreakNotice)
+	b := ofKind[BreakStart](s.evs, BreakSuggested)
 	if len(n) != 1 || len(b) != 1 {
 		t.Fatalf("got %v", kinds(s.evs))
 	}
-	if got := n[0].At.Sub(t0); got != 19*time.Minute {
+	if got := n[0].Meta().At.Sub(t0); got != 19*time.Minute {
 		t.Errorf("notice at %v, want 19m", got)
 	}
-	if got := b[0].At.Sub(n[0].At); got != DefaultPreBreakNotice {
+	if got := b[0].Meta().At.Sub(n[0].Meta().At); got != DefaultPreBreakNotice {
 		t.Errorf("suggestion %v after notice, want %v", got, DefaultPreBreakNotice)
 	}
-	if n[0].ID > b[0].ID || !shows(n[0]) || !strings.Contains(shown(n[0]).Title, "1 min") {
+	if n[0].Meta().ID > b[0].Meta().ID || !shows(n[0]) || !strings.Contains(shown(n[0]).Title, "1 min") {
 		t.Errorf("notice %+v", n[0])
 	}
 
@@ -76,11 +76,11 @@ func TestPreBreakNotice(t *testing.T) {
 		cfg.PreBreakNotice = 0
 		s := newSim(t, cfg, nil, t0)
 		s.run(22*time.Minute, 10*time.Second, fwd(1))
-		if len(ofKind(s.evs, PreBreakNotice)) != 0 {
+		if len(ofKind[BreakNotice](s.evs, PreBreakNotice)) != 0 {
 			t.Fatal("notice although disabled")
 		}
-		b := ofKind(s.evs, BreakSuggested)
-		if len(b) != 1 || b[0].At.Sub(t0) != 20*time.Minute {
+		b := ofKind[BreakStart](s.evs, BreakSuggested)
+		if len(b) != 1 || b[0].Meta().At.Sub(t0) != 20*time.Minute {
 			t.Fatalf("suggestions %v", b)
 		}
 	})
@@ -118,17 +118,17 @@ func TestBreakTakenOrSkipped(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSim(t, DefaultConfig(), nil, t0)
 			s.run(20*time.Minute+10*time.Second, 10*time.Second, fwd(1))
-			if len(ofKind(s.evs, BreakSuggested)) != 1 || !s.p.Status(s.now).BreakWindowOpen {
+			if len(ofKind[BreakStart](s.evs, BreakSuggested)) != 1 || !s.p.Status(s.now).BreakWindowOpen {
 				t.Fatalf("no suggestion: %v", kinds(s.evs))
 			}
 			s.evs = nil
 			tc.after(s)
-			got := append(ofKind(s.evs, BreakTaken), ofKind(s.evs, BreakSkipped)...)
-			if len(got) != 1 || got[0].Kind != tc.want {
+			got := append(ofKind[BreakEnd](s.evs, BreakTaken), ofKind[BreakEnd](s.evs, BreakSkipped)...)
+			if len(got) != 1 || got[0].Meta().Kind != tc.want {
 				t.Fatalf("got %v, want one %s", kinds(s.evs), tc.want)
 			}
-			if at := got[0].At.Sub(t0); at != tc.atMin {
-				t.Errorf("%s at %v, want %v", got[0].Kind, at, tc.atMin)
+			if at := got[0].Meta().At.Sub(t0); at != tc.atMin {
+				t.Errorf("%s at %v, want %v", got[0].Meta().Kind, at, tc.atMin)
 			}
 			if shows(got[0]) {
 				t.Error("break verdicts are history-only")
@@ -156,7 +156,7 @@ func TestBreakWindowEndsOnTime(t *testing.T) {
 	s.run(33*time.Minute, 10*time.Second, fwd(1)) // suggestion at 20m, window to 35m
 	s.p.Observe(t0.Add(33*time.Minute), away())
 	evs := s.p.Observe(t0.Add(39*time.Minute), away())
-	if len(evs) != 1 || evs[0].Kind != BreakSkipped || evs[0].AwayFor != 2*time.Minute {
+	if end := ofKind[BreakEnd](evs, BreakSkipped); len(evs) != 1 || len(end) != 1 || end[0].AwayFor != 2*time.Minute {
 		t.Fatalf("got %+v", evs)
 	}
 }
@@ -170,8 +170,8 @@ func TestAwayAsBreak(t *testing.T) {
 			t.Fatalf("status while away %+v", st)
 		}
 		s.run(30*time.Second, 5*time.Second, fwd(1))
-		a := ofKind(s.evs, PostureAlert)
-		if len(a) != 1 || a[0].At.Sub(t0) != 170*time.Second {
+		a := ofKind[Alert](s.evs, PostureAlert)
+		if len(a) != 1 || a[0].Meta().At.Sub(t0) != 170*time.Second {
 			t.Fatalf("want alert at 170 s (30 s + 20 s bad, away not counted), got %v", a)
 		}
 	})
@@ -187,7 +187,7 @@ func TestAwayAsBreak(t *testing.T) {
 		s.run(40*time.Second, 5*time.Second, fwd(1))
 		s.run(6*time.Minute, 10*time.Second, away())
 		s.run(20*time.Second, 5*time.Second, fwd(1))
-		if n := len(ofKind(s.evs, PostureAlert)); n != 0 {
+		if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 0 {
 			t.Fatal("onset progress survived a natural break")
 		}
 	})
@@ -230,8 +230,8 @@ func TestMaxBreaksPerDayAndRollover(t *testing.T) {
 	s.run(31*time.Minute, 10*time.Second, fwd(1)) // .. 00:30
 	var got []string
 	for _, e := range s.evs {
-		if e.Kind == PreBreakNotice || e.Kind == BreakSuggested || e.Kind == BreakSkipped {
-			got = append(got, string(e.Kind)+"@"+e.At.Format("15:04"))
+		if e.Meta().Kind == PreBreakNotice || e.Meta().Kind == BreakSuggested || e.Meta().Kind == BreakSkipped {
+			got = append(got, string(e.Meta().Kind)+"@"+e.Meta().At.Format("15:04"))
 		}
 	}
 	want := []string{
@@ -251,8 +251,8 @@ func TestMaxBreaksPerDayAndRollover(t *testing.T) {
 		cfg.MaxBreaksPerDay = 2
 		s := newSim(t, cfg, nil, at(9, 0))
 		s.run(3*time.Hour, 10*time.Second, fwd(1))
-		b := ofKind(s.evs, BreakSuggested)
-		if len(b) != 2 || b[1].At.Sub(b[0].At) != 35*time.Minute {
+		b := ofKind[BreakStart](s.evs, BreakSuggested)
+		if len(b) != 2 || b[1].Meta().At.Sub(b[0].Meta().At) != 35*time.Minute {
 			// 20 min to the first, skipped 15 min later, 20 min again.
 			t.Fatalf("suggestions %v", kinds(s.evs))
 		}
@@ -260,7 +260,7 @@ func TestMaxBreaksPerDayAndRollover(t *testing.T) {
 	t.Run("zero disables", func(t *testing.T) {
 		s := newSim(t, noBreaks(), nil, at(9, 0))
 		s.run(3*time.Hour, 10*time.Second, fwd(1))
-		if n := len(ofKind(s.evs, BreakSuggested)) + len(ofKind(s.evs, PreBreakNotice)); n != 0 {
+		if n := len(ofKind[BreakStart](s.evs, BreakSuggested)) + len(ofKind[BreakNotice](s.evs, PreBreakNotice)); n != 0 {
 			t.Fatalf("%d break events with MaxBreaksPerDay 0", n)
 		}
 	})
@@ -271,7 +271,7 @@ func TestFirstBreakSafetyNote(t *testing.T) {
 	cfg.MaxBreaksPerDay = 3
 	s := newSim(t, cfg, nil, t0)
 	s.run(2*time.Hour, 10*time.Second, fwd(1))
-	b := ofKind(s.evs, BreakSuggested)
+	b := ofKind[BreakStart](s.evs, BreakSuggested)
 	if len(b) != 3 {
 		t.Fatalf("got %d suggestions", len(b))
 	}
@@ -347,7 +347,7 @@ func TestSnapshotRestore(t *testing.T) {
 	// the safety note.
 	s3 := &sim{t: t, p: p3, now: nextDay}
 	s3.run(21*time.Minute, 10*time.Second, fwd(1))
-	b := ofKind(s3.evs, BreakSuggested)
+	b := ofKind[BreakStart](s3.evs, BreakSuggested)
 	if len(b) != 1 || b[0].SafetyNote {
 		t.Errorf("after restore: %+v", b)
 	}
@@ -404,8 +404,8 @@ func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
 	if !ok || len(evs) == 0 {
 		t.Fatalf("StartBreak: %v, %+v", ok, evs)
 	}
-	ev := evs[len(evs)-1]
-	if ev.Kind != BreakSuggested || !shows(ev) || !ev.SafetyNote || !strings.Contains(shown(ev).Body, SafetyNote) {
+	ev, _ := evs[len(evs)-1].(BreakStart)
+	if ev.Meta().Kind != BreakSuggested || !shows(ev) || !ev.SafetyNote || !strings.Contains(shown(ev).Body, SafetyNote) {
 		t.Fatalf("first user-started break: %+v", ev)
 	}
 	if p.Status(t0.Add(time.Minute)).BreaksToday != 0 {
@@ -419,7 +419,7 @@ func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
 	got = append(got, p.Tick(t0.Add(time.Minute+cfg.BreakWindow+time.Minute))...)
 	taken := false
 	for _, e := range got {
-		taken = taken || e.Kind == BreakTaken
+		taken = taken || e.Meta().Kind == BreakTaken
 	}
 	if !taken {
 		t.Fatalf("away for the whole break, but no BreakTaken: %+v", got)
@@ -428,7 +428,7 @@ func TestStartBreakIsAnnouncedAndTracked(t *testing.T) {
 	if !ok {
 		t.Fatal("a second break, after the first ended, was refused")
 	}
-	second := secondEvs[len(secondEvs)-1]
+	second, _ := secondEvs[len(secondEvs)-1].(BreakStart)
 	if second.SafetyNote || !strings.Contains(shown(second).Body, SafetyPointer) {
 		t.Fatalf("second break repeats the full note or lacks the pointer: %q", shown(second).Body)
 	}
@@ -447,7 +447,7 @@ func TestStartBreakKeepsEventsAndOneWindow(t *testing.T) {
 	p.Observe(t0, posture.Verdict{State: posture.Upright, Person: true})
 	p.Pause(t0, 10*time.Minute)
 	evs, ok := p.StartBreak(t0.Add(15 * time.Minute))
-	if !ok || len(evs) < 2 || evs[0].Kind != Resumed || evs[len(evs)-1].Kind != BreakSuggested {
+	if !ok || len(evs) < 2 || evs[0].Meta().Kind != Resumed || evs[len(evs)-1].Meta().Kind != BreakSuggested {
 		t.Fatalf("StartBreak after a pause ended: ok %v, events %v; want Resumed first, then the break", ok, kinds(evs))
 	}
 	again, ok := p.StartBreak(t0.Add(16 * time.Minute))
@@ -455,7 +455,7 @@ func TestStartBreakKeepsEventsAndOneWindow(t *testing.T) {
 		t.Fatal("a second break was opened while one runs")
 	}
 	for _, e := range again {
-		if e.Kind == BreakSuggested || e.Kind == BreakSkipped {
+		if e.Meta().Kind == BreakSuggested || e.Meta().Kind == BreakSkipped {
 			t.Fatalf("second StartBreak during a break gave %v", kinds(again))
 		}
 	}

@@ -114,21 +114,19 @@ func (p *policy) StartBreak(now time.Time) (evs []Event, ok bool) {
 
 // suggestBreak opens a break window the load budget called for: one of
 // the day's suggestions (MaxBreaksPerDay).
-func (p *policy) suggestBreak(now time.Time) Event {
+func (p *policy) suggestBreak(now time.Time) BreakStart {
 	p.breaksToday++
 	return p.openBreak(now)
 }
 
 // openBreak opens a break window, suggested or started by the user.
-func (p *policy) openBreak(now time.Time) Event {
+func (p *policy) openBreak(now time.Time) BreakStart {
 	p.windowOpen = true
 	p.windowEnd = now.Add(p.cfg.BreakWindow)
 	p.windowAway = 0
 	first := !p.firstBreakShown
 	p.firstBreakShown = true
 
-	ev := p.newEvent(BreakSuggested, now)
-	ev.Load, ev.Budget, ev.BreakLength = p.load, p.cfg.LoadBudget, p.cfg.BreakLength
-	ev.SafetyNote = first
-	return ev
+	return BreakStart{EventMeta: p.newEvent(BreakSuggested, now),
+		Load: p.load, Budget: p.cfg.LoadBudget, BreakLength: p.cfg.BreakLength, SafetyNote: first}
 }

@@ -38,7 +38,7 @@ const (
 	// DefaultMaxCooldown caps the grown cooldown.
 	DefaultMaxCooldown = 30 * time.Minute
 	// DefaultCorrectionWindow is how soon after an alert a return to upright
-	// counts as a response to it (Event.CorrectedWithinMinute).
+	// counts as a response to it (Correction.CorrectedWithinMinute).
 	DefaultCorrectionWindow = time.Minute
 	// DefaultAckMinInterval rate-limits the "nice, that's better" message:
 	// praise every few minutes turns into noise.

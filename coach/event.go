@@ -35,66 +35,107 @@ const (
 	Calibrated Kind = "calibrated"
 )
 
-// Event is a decision of the coach, with the figures it was made on. The
-// Session records every event (Record) and shows those meant for the user
-// as notices worded from the figures (noticeOf, messages.go); the history
-// keeps its own record of it.
-type Event struct {
+// Event is a decision of the coach, with the figures it was made on:
+// an Alert, a Correction, a BreakNotice, a BreakStart, a BreakEnd or a
+// Command. The set is sealed (an unexported method, as Effect's), so a
+// type switch over it is complete. The Session records every event
+// (Record) and shows those meant for the user as notices worded from the
+// figures (noticeOf, messages.go); the history keeps its own record.
+type Event interface {
+	Meta() EventMeta
+	isEvent()
+}
+
+// EventMeta is what every event has.
+type EventMeta struct {
 	ID   int       // sequence number within this policy, from 1 (not persisted)
 	Kind Kind      //
 	At   time.Time // when it was decided (the now of the call)
+}
 
-	// State is the posture behind the event: the dominant bad state of the
-	// run for PostureAlert and PostureCorrected, empty otherwise.
-	State posture.State
-	// Severity is the mean severity over the bad run (PostureAlert).
+// Meta is the event's sequence number, kind and time.
+func (m EventMeta) Meta() EventMeta { return m }
+
+// Alert is a PostureAlert: bad posture for at least Onset.
+type Alert struct {
+	EventMeta
+	// State is the run's dominant bad state; Severity its mean severity.
+	State    posture.State
 	Severity float64
-	// ForwardCM and NeckAngleDeg are the medians over the bad run
-	// (PostureAlert); nil when no sample had them.
+	// ForwardCM and NeckAngleDeg are the medians over the bad run; nil
+	// when no sample had them.
 	ForwardCM    *float64
 	NeckAngleDeg *float64
-	// BaselineNeckAngleDeg is the baseline the text compared against; nil
-	// when the text claimed none.
+	// BaselineNeckAngleDeg is the baseline the text compares against; nil
+	// when the text claims none.
 	BaselineNeckAngleDeg *float64
-	// BadFor is the accumulated bad time of the run (PostureAlert).
-	BadFor time.Duration
-	// Cooldown is the time until the next alert can fire if the user stays
-	// bad (PostureAlert).
+	// BadFor is the accumulated bad time of the run; Cooldown the time
+	// until the next alert can fire if the user stays bad.
+	BadFor   time.Duration
 	Cooldown time.Duration
+}
 
-	// AlertID and AlertAt identify the alert a PostureCorrected refers to.
+// Correction is a PostureCorrected: the user left the bad phase by
+// sitting upright after at least one alert in it.
+type Correction struct {
+	EventMeta
+	State posture.State // the corrected alert's state
+	// AlertID and AlertAt identify the corrected alert.
 	AlertID int
 	AlertAt time.Time
 	// CorrectedAfter is the time from the alert to the start of the
-	// sustained upright stretch that ended the bad phase.
-	CorrectedAfter time.Duration
-	// CorrectedWithinMinute: CorrectedAfter <= Config.CorrectionWindow.
-	// It is only ever set on PostureCorrected; the alert itself cannot know.
+	// sustained upright stretch that ended the bad phase;
+	// CorrectedWithinMinute: CorrectedAfter <= Config.CorrectionWindow
+	// (the alert itself cannot know).
+	CorrectedAfter        time.Duration
 	CorrectedWithinMinute bool
 	// Ack: the correction is acknowledged on screen ("nice, that's
 	// better"); otherwise it is only recorded.
 	Ack bool
+}
 
-	// Load and Budget describe the forward-head load (break events).
-	Load   time.Duration
-	Budget time.Duration
-	// BreakLength is the suggested break length (PreBreakNotice,
-	// BreakSuggested); Lead how long before the suggestion the notice
-	// comes (PreBreakNotice); Manual: the user started the break.
-	BreakLength time.Duration
-	Lead        time.Duration
-	Manual      bool
-	// AwayFor is the away time counted after the suggestion (BreakTaken).
-	AwayFor time.Duration
-	// SafetyNote: the body carries the full SafetyNote (first suggestion
-	// ever), otherwise only SafetyPointer (BreakSuggested).
+// BreakNotice is a PreBreakNotice: a break suggestion is coming in about
+// Lead.
+type BreakNotice struct {
+	EventMeta
+	Load, Budget, BreakLength, Lead time.Duration
+}
+
+// BreakStart is a BreakSuggested: the load budget is spent (or the user
+// started a break: Manual), a break window opens.
+type BreakStart struct {
+	EventMeta
+	Load, Budget, BreakLength time.Duration
+	// SafetyNote: the first break ever, shown with the full SafetyNote
+	// (later ones with SafetyPointer).
 	SafetyNote bool
+	Manual     bool
+}
 
-	// For is the length of a pause or snooze the user asked for (0:
-	// until resumed); for Resumed, the length of the timed pause that ran
-	// out (0: the user resumed).
+// BreakEnd is a BreakTaken (the user was away long enough after a
+// suggestion) or a BreakSkipped (the window passed without a break).
+type BreakEnd struct {
+	EventMeta
+	Load, Budget time.Duration
+	AwayFor      time.Duration // the away time counted after the suggestion
+}
+
+// Command records the user's command or its end: Paused, Snoozed,
+// Resumed (also a timed pause that ran out), Calibrated.
+type Command struct {
+	EventMeta
+	// For is the length of a pause or snooze (0: until resumed); for
+	// Resumed, the length of the timed pause that ran out (0: the user
+	// resumed).
 	For time.Duration
 }
+
+func (Alert) isEvent()       {}
+func (Correction) isEvent()  {}
+func (BreakNotice) isEvent() {}
+func (BreakStart) isEvent()  {}
+func (BreakEnd) isEvent()    {}
+func (Command) isEvent()     {}
 
 // Phase is the coarse state shown in the tray and `neckwatch status`.
 type Phase string

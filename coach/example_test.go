@@ -23,7 +23,7 @@ func ExampleSession() {
 			case coach.Show:
 				fmt.Printf("show: %s\n%s\n\n", e.Title, e.Body)
 			case coach.Record:
-				fmt.Printf("record: +%v %s\n", e.At.Sub(start), e.Kind)
+				fmt.Printf("record: +%v %s\n", e.Meta().At.Sub(start), e.Meta().Kind)
 			}
 		}
 	}

@@ -79,11 +79,12 @@ func (s *sim) tick(d, step time.Duration) []Event {
 	return out
 }
 
-func ofKind(evs []Event, k Kind) []Event {
-	var out []Event
+// ofKind is the events of kind k, as their type T.
+func ofKind[T Event](evs []Event, k Kind) []T {
+	var out []T
 	for _, e := range evs {
-		if e.Kind == k {
-			out = append(out, e)
+		if t, ok := e.(T); ok && e.Meta().Kind == k {
+			out = append(out, t)
 		}
 	}
 	return out
@@ -92,7 +93,7 @@ func ofKind(evs []Event, k Kind) []Event {
 func kinds(evs []Event) []Kind {
 	var out []Kind
 	for _, e := range evs {
-		out = append(out, e.Kind)
+		out = append(out, e.Meta().Kind)
 	}
 	return out
 }

@@ -42,28 +42,28 @@ const (
 // calibration (the guide words its own answer).
 func noticeOf(e Event) (Notice, bool) {
 	var n Notice
-	switch e.Kind {
-	case PostureAlert:
+	switch e := e.(type) {
+	case Alert:
 		n.Category = categoryPosture
 		n.Title, n.Body = postureAlertText(runFigures{state: e.State, badFor: e.BadFor, forwardCM: e.ForwardCM,
 			neckDeg: e.NeckAngleDeg, severity: e.Severity, baseline: e.BaselineNeckAngleDeg})
-	case PostureCorrected:
+	case Correction:
 		if !e.Ack {
 			return n, false
 		}
 		n.Category, n.Low = categoryPosture, true
 		n.Title, n.Body = ackText(e.CorrectedAfter)
-	case PreBreakNotice:
+	case BreakNotice:
 		n.Category = categoryBreak
 		n.Title, n.Body = preBreakText(e.Load, e.Lead, e.BreakLength)
-	case BreakSuggested:
+	case BreakStart:
 		n.Category = categoryBreak
 		if e.Manual {
 			n.Title, n.Body = manualBreakText(e.BreakLength, e.SafetyNote)
 		} else {
 			n.Title, n.Body = breakText(e.Load, e.BreakLength, e.SafetyNote)
 		}
-	default:
+	default: // a break's end, the user's commands: recorded only
 		return n, false
 	}
 	return n, true

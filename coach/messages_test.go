@@ -10,17 +10,17 @@ import (
 
 // firstAlert runs one bad run of verdicts from vs (cycled, one every 5 s)
 // until the alert and returns it.
-func firstAlert(t *testing.T, baseline *float64, vs ...posture.Verdict) Event {
+func firstAlert(t *testing.T, baseline *float64, vs ...posture.Verdict) Alert {
 	t.Helper()
 	s := newSim(t, noBreaks(), baseline, t0)
 	for i := 0; i < 100; i++ {
 		evs := s.run(5*time.Second, 5*time.Second, vs[i%len(vs)])
-		if a := ofKind(evs, PostureAlert); len(a) > 0 {
+		if a := ofKind[Alert](evs, PostureAlert); len(a) > 0 {
 			return a[0]
 		}
 	}
 	t.Fatal("no alert")
-	return Event{}
+	return Alert{}
 }
 
 func TestAlertTextFigures(t *testing.T) {
@@ -148,22 +148,22 @@ func TestNoticeOf(t *testing.T) {
 		category string // "": not shown
 		inBody   string
 	}{
-		{Event{Kind: PostureAlert, State: posture.Slouch, BadFor: 75 * time.Second}, "neckwatch.posture", "slumped for the last 75 s"},
-		{Event{Kind: PostureCorrected, Ack: true, CorrectedWithinMinute: true, CorrectedAfter: 20 * time.Second}, "neckwatch.posture", "20 s after the reminder"},
-		{Event{Kind: PostureCorrected, CorrectedWithinMinute: true}, "", ""},
-		{Event{Kind: PreBreakNotice, Load: 18 * time.Minute, Lead: 2 * time.Minute, BreakLength: 5 * time.Minute}, "neckwatch.break", "18 min of forward-head load"},
-		{Event{Kind: BreakSuggested, Load: 20 * time.Minute, BreakLength: 5 * time.Minute, SafetyNote: true}, "neckwatch.break", SafetyNote},
-		{Event{Kind: BreakSuggested, Manual: true, BreakLength: 5 * time.Minute}, "neckwatch.break", "tell you when the 5 min are up"},
-		{Event{Kind: BreakTaken, AwayFor: 5 * time.Minute}, "", ""},
-		{Event{Kind: BreakSkipped}, "", ""},
-		{Event{Kind: Resumed, For: 10 * time.Minute}, "", ""},
-		{Event{Kind: Paused}, "", ""},
-		{Event{Kind: Calibrated}, "", ""},
+		{Alert{EventMeta: EventMeta{Kind: PostureAlert}, State: posture.Slouch, BadFor: 75 * time.Second}, "neckwatch.posture", "slumped for the last 75 s"},
+		{Correction{EventMeta: EventMeta{Kind: PostureCorrected}, Ack: true, CorrectedWithinMinute: true, CorrectedAfter: 20 * time.Second}, "neckwatch.posture", "20 s after the reminder"},
+		{Correction{EventMeta: EventMeta{Kind: PostureCorrected}, CorrectedWithinMinute: true}, "", ""},
+		{BreakNotice{EventMeta: EventMeta{Kind: PreBreakNotice}, Load: 18 * time.Minute, Lead: 2 * time.Minute, BreakLength: 5 * time.Minute}, "neckwatch.break", "18 min of forward-head load"},
+		{BreakStart{EventMeta: EventMeta{Kind: BreakSuggested}, Load: 20 * time.Minute, BreakLength: 5 * time.Minute, SafetyNote: true}, "neckwatch.break", SafetyNote},
+		{BreakStart{EventMeta: EventMeta{Kind: BreakSuggested}, Manual: true, BreakLength: 5 * time.Minute}, "neckwatch.break", "tell you when the 5 min are up"},
+		{BreakEnd{EventMeta: EventMeta{Kind: BreakTaken}, AwayFor: 5 * time.Minute}, "", ""},
+		{BreakEnd{EventMeta: EventMeta{Kind: BreakSkipped}}, "", ""},
+		{Command{EventMeta: EventMeta{Kind: Resumed}, For: 10 * time.Minute}, "", ""},
+		{Command{EventMeta: EventMeta{Kind: Paused}}, "", ""},
+		{Command{EventMeta: EventMeta{Kind: Calibrated}}, "", ""},
 	}
 	for _, c := range cases {
 		n, ok := noticeOf(c.e)
 		if ok != (c.category != "") || n.Category != c.category || !strings.Contains(n.Body, c.inBody) {
-			t.Errorf("%s: shown %v in %q:\n%s\nwant shown %v in %q with %q", c.e.Kind, ok, n.Category, n.Body, c.category != "", c.category, c.inBody)
+			t.Errorf("%s: shown %v in %q:\n%s\nwant shown %v in %q with %q", c.e.Meta().Kind, ok, n.Category, n.Body, c.category != "", c.category, c.inBody)
 		}
 	}
 }

@@ -250,9 +250,9 @@ func (p *policy) Restore(s Snapshot, now time.Time) error {
 
 // --- internals ---
 
-func (p *policy) newEvent(kind Kind, at time.Time) Event {
+func (p *policy) newEvent(kind Kind, at time.Time) EventMeta {
 	p.lastID++
-	return Event{ID: p.lastID, Kind: kind, At: at}
+	return EventMeta{ID: p.lastID, Kind: kind, At: at}
 }
 
 func localDay(t time.Time) string { return t.Format("2006-01-02") }
@@ -290,9 +290,7 @@ func (p *policy) advance(now time.Time) []Event {
 			at := p.pausedUntil
 			length := at.Sub(p.pausedAt)
 			p.resume(at)
-			ev := p.newEvent(Resumed, at)
-			ev.For = length
-			evs = append(evs, ev)
+			evs = append(evs, Command{EventMeta: p.newEvent(Resumed, at), For: length})
 			continue
 		}
 		for _, sp := range p.tl.Advance(now, nil) {
@@ -415,14 +413,12 @@ func (p *policy) evaluate(now time.Time) []Event {
 		switch {
 		case p.windowAway >= need:
 			p.windowOpen = false
-			ev := p.newEvent(BreakTaken, now)
-			ev.Load, ev.Budget, ev.AwayFor = p.load, p.cfg.LoadBudget, p.windowAway
+			ev := BreakEnd{EventMeta: p.newEvent(BreakTaken, now), Load: p.load, Budget: p.cfg.LoadBudget, AwayFor: p.windowAway}
 			p.setLoad(0)
 			evs = append(evs, ev)
 		case !now.Before(p.windowEnd):
 			p.windowOpen = false
-			ev := p.newEvent(BreakSkipped, now)
-			ev.Load, ev.Budget, ev.AwayFor = p.load, p.cfg.LoadBudget, p.windowAway
+			ev := BreakEnd{EventMeta: p.newEvent(BreakSkipped, now), Load: p.load, Budget: p.cfg.LoadBudget, AwayFor: p.windowAway}
 			// A skipped break starts a new budget cycle so the user is
 			// not asked again at once; the skip is in the history.
 			p.setLoad(0)
@@ -438,9 +434,8 @@ func (p *policy) evaluate(now time.Time) []Event {
 		lead := p.cfg.PreBreakNotice
 		if lead > 0 && !p.noticeSent && p.load >= p.cfg.LoadBudget-lead {
 			p.noticeSent, p.noticeAt = true, now
-			ev := p.newEvent(PreBreakNotice, now)
-			ev.Load, ev.Budget, ev.BreakLength, ev.Lead = p.load, p.cfg.LoadBudget, p.cfg.BreakLength, lead
-			evs = append(evs, ev)
+			evs = append(evs, BreakNotice{EventMeta: p.newEvent(PreBreakNotice, now),
+				Load: p.load, Budget: p.cfg.LoadBudget, BreakLength: p.cfg.BreakLength, Lead: lead})
 		}
 		// The suggestion waits for the load and, when there is a notice,
 		// for the notice's lead time in wall time, so a notice delivered

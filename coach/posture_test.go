@@ -25,7 +25,7 @@ func TestOnset(t *testing.T) {
 			s := newSim(t, noBreaks(), f64(50), t0)
 			s.run(tc.bad, tc.step, fwd(0.8))
 			s.run(2*time.Minute, 5*time.Second, upright())
-			alerts := ofKind(s.evs, PostureAlert)
+			alerts := ofKind[Alert](s.evs, PostureAlert)
 			if !tc.wantAlert {
 				if len(alerts) != 0 {
 					t.Fatalf("got %d alerts, want none: %v", len(alerts), kinds(s.evs))
@@ -35,7 +35,7 @@ func TestOnset(t *testing.T) {
 			if len(alerts) != 1 {
 				t.Fatalf("got %d alerts, want 1: %v", len(alerts), kinds(s.evs))
 			}
-			at := alerts[0].At.Sub(t0)
+			at := alerts[0].Meta().At.Sub(t0)
 			if at < DefaultOnset || at > DefaultOnset+tc.step {
 				t.Errorf("alert at %v, want at onset %v (within one sample step %v)", at, DefaultOnset, tc.step)
 			}
@@ -64,7 +64,7 @@ func TestKeyboardGlancesNeverFire(t *testing.T) {
 				s.run(tc.bad, tc.step, fwd(0.9))
 				s.run(tc.up, tc.step, upright())
 			}
-			if n := len(ofKind(s.evs, PostureAlert)); n != 0 {
+			if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 0 {
 				t.Fatalf("keyboard glances fired %d alerts", n)
 			}
 		})
@@ -80,12 +80,12 @@ func TestHysteresis(t *testing.T) {
 			t.Fatalf("3 s blip reset the onset: %v", st.OnsetElapsed)
 		}
 		s.run(20*time.Second, time.Second, fwd(0.7))
-		alerts := ofKind(s.evs, PostureAlert)
+		alerts := ofKind[Alert](s.evs, PostureAlert)
 		if len(alerts) != 1 {
 			t.Fatalf("got %d alerts, want 1", len(alerts))
 		}
 		// 40 s bad + 3 s upright (not counted) + 10 s bad.
-		if got := alerts[0].At.Sub(t0); got != 53*time.Second {
+		if got := alerts[0].Meta().At.Sub(t0); got != 53*time.Second {
 			t.Errorf("alert at %v, want 53s", got)
 		}
 	})
@@ -101,12 +101,12 @@ func TestHysteresis(t *testing.T) {
 			}
 			s.run(6*time.Second, 6*time.Second, v)
 		}
-		alerts := ofKind(s.evs, PostureAlert)
+		alerts := ofKind[Alert](s.evs, PostureAlert)
 		if len(alerts) != 1 {
 			t.Fatalf("got %d alerts, want 1", len(alerts))
 		}
 		// 50 s of bad time: eight bad bursts and a ninth after the blip.
-		if got := alerts[0].At.Sub(t0); got > 66*time.Second {
+		if got := alerts[0].Meta().At.Sub(t0); got > 66*time.Second {
 			t.Errorf("alert at %v, want by 66 s", got)
 		}
 	})
@@ -115,7 +115,7 @@ func TestHysteresis(t *testing.T) {
 		s.run(36*time.Second, 6*time.Second, fwd(0.7))
 		s.run(12*time.Second, 6*time.Second, upright()) // seen at +36 s and +42 s
 		s.run(36*time.Second, 6*time.Second, fwd(0.7))
-		if n := len(ofKind(s.evs, PostureAlert)); n != 0 {
+		if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 0 {
 			t.Fatalf("got %d alerts, want 0: 6 s of upright seen is more than the 5 s tolerance", n)
 		}
 	})
@@ -124,7 +124,7 @@ func TestHysteresis(t *testing.T) {
 		s.run(40*time.Second, time.Second, fwd(0.7))
 		s.run(8*time.Second, time.Second, upright())
 		s.run(40*time.Second, time.Second, fwd(0.7))
-		if n := len(ofKind(s.evs, PostureAlert)); n != 0 {
+		if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 0 {
 			t.Fatalf("got %d alerts, want 0", n)
 		}
 	})
@@ -139,7 +139,7 @@ func TestHysteresis(t *testing.T) {
 		if st := s.p.Status(s.now); !st.Bad || st.Phase != PhaseBad {
 			t.Fatalf("6 s upright left bad: %+v", st)
 		}
-		if n := len(ofKind(s.evs, PostureCorrected)); n != 0 {
+		if n := len(ofKind[Correction](s.evs, PostureCorrected)); n != 0 {
 			t.Fatalf("corrected after a blip")
 		}
 		s.run(9*time.Second, time.Second, upright())
@@ -150,7 +150,7 @@ func TestHysteresis(t *testing.T) {
 		if st := s.p.Status(s.now); st.Bad || st.Phase != PhaseUpright {
 			t.Fatalf("still bad after 14 s upright: %+v", st)
 		}
-		if n := len(ofKind(s.evs, PostureCorrected)); n != 1 {
+		if n := len(ofKind[Correction](s.evs, PostureCorrected)); n != 1 {
 			t.Fatalf("got %d corrections, want 1", n)
 		}
 	})
@@ -160,15 +160,15 @@ func TestUncertainHolds(t *testing.T) {
 	s := newSim(t, noBreaks(), nil, t0)
 	s.run(30*time.Second, 5*time.Second, fwd(0.7))
 	s.run(60*time.Second, 5*time.Second, uncertain())
-	if n := len(ofKind(s.evs, PostureAlert)); n != 0 {
+	if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 0 {
 		t.Fatal("uncertain time advanced the onset")
 	}
 	if st := s.p.Status(s.now); st.OnsetElapsed != 30*time.Second {
 		t.Fatalf("uncertain changed onset progress to %v, want 30s", st.OnsetElapsed)
 	}
 	s.run(25*time.Second, 5*time.Second, fwd(0.7))
-	alerts := ofKind(s.evs, PostureAlert)
-	if len(alerts) != 1 || alerts[0].At.Sub(t0) != 110*time.Second {
+	alerts := ofKind[Alert](s.evs, PostureAlert)
+	if len(alerts) != 1 || alerts[0].Meta().At.Sub(t0) != 110*time.Second {
 		t.Fatalf("want one alert at 110s (30 s + 20 s bad), got %v", alerts)
 	}
 }
@@ -176,7 +176,7 @@ func TestUncertainHolds(t *testing.T) {
 func TestCooldownGrowthAndReset(t *testing.T) {
 	s := newSim(t, noBreaks(), nil, t0)
 	s.run(70*time.Minute, 10*time.Second, fwd(0.8))
-	alerts := ofKind(s.evs, PostureAlert)
+	alerts := ofKind[Alert](s.evs, PostureAlert)
 	wantAt := []time.Duration{50 * time.Second, 5*time.Minute + 50*time.Second, 15*time.Minute + 50*time.Second,
 		35*time.Minute + 50*time.Second, 65*time.Minute + 50*time.Second}
 	wantCooldown := []time.Duration{5 * time.Minute, 10 * time.Minute, 20 * time.Minute, 30 * time.Minute, 30 * time.Minute}
@@ -184,8 +184,8 @@ func TestCooldownGrowthAndReset(t *testing.T) {
 		t.Fatalf("got %d alerts, want %d", len(alerts), len(wantAt))
 	}
 	for i, a := range alerts {
-		if a.At.Sub(t0) != wantAt[i] || a.Cooldown != wantCooldown[i] {
-			t.Errorf("alert %d at %v cooldown %v, want at %v cooldown %v", i, a.At.Sub(t0), a.Cooldown, wantAt[i], wantCooldown[i])
+		if a.Meta().At.Sub(t0) != wantAt[i] || a.Cooldown != wantCooldown[i] {
+			t.Errorf("alert %d at %v cooldown %v, want at %v cooldown %v", i, a.Meta().At.Sub(t0), a.Cooldown, wantAt[i], wantCooldown[i])
 		}
 	}
 	if st := s.p.Status(s.now); st.Cooldown != 30*time.Minute {
@@ -201,11 +201,11 @@ func TestCooldownGrowthAndReset(t *testing.T) {
 	// (65m50s + 5m = 70m50s), then the next cooldown is the base one.
 	s.evs = nil
 	s.run(10*time.Minute, 10*time.Second, fwd(0.8))
-	alerts = ofKind(s.evs, PostureAlert)
+	alerts = ofKind[Alert](s.evs, PostureAlert)
 	if len(alerts) != 2 {
 		t.Fatalf("got %d alerts, want 2", len(alerts))
 	}
-	if got := alerts[0].At.Sub(t0); got != 71*time.Minute+20*time.Second {
+	if got := alerts[0].Meta().At.Sub(t0); got != 71*time.Minute+20*time.Second {
 		// 70m30s correction done; bad from 70m30s, onset at 71m20s.
 		t.Errorf("first alert after correction at %v", got)
 	}
@@ -219,13 +219,13 @@ func TestCooldownAppliesAcrossQuickCorrection(t *testing.T) {
 	s.run(60*time.Second, 5*time.Second, fwd(0.8)) // alert at 50 s
 	s.run(20*time.Second, 5*time.Second, upright())
 	s.run(3*time.Minute, 5*time.Second, fwd(0.8)) // bad again, within cooldown
-	alerts := ofKind(s.evs, PostureAlert)
+	alerts := ofKind[Alert](s.evs, PostureAlert)
 	if len(alerts) != 1 {
 		t.Fatalf("got %d alerts within the base cooldown, want 1", len(alerts))
 	}
 	s.run(3*time.Minute, 5*time.Second, fwd(0.8))
-	alerts = ofKind(s.evs, PostureAlert)
-	if len(alerts) != 2 || alerts[1].At.Sub(t0) != 50*time.Second+DefaultCooldown {
+	alerts = ofKind[Alert](s.evs, PostureAlert)
+	if len(alerts) != 2 || alerts[1].Meta().At.Sub(t0) != 50*time.Second+DefaultCooldown {
 		t.Fatalf("second alert %v, want at 5m50s", alerts)
 	}
 }
@@ -253,14 +253,14 @@ func TestCorrectionAcknowledgement(t *testing.T) {
 			s.run(50*time.Second, 5*time.Second, fwd(0.8))
 			s.run(5*time.Second+tc.badAfter, 5*time.Second, fwd(0.8)) // alert at 50 s
 			s.run(30*time.Second, 5*time.Second, upright())
-			alerts := ofKind(s.evs, PostureAlert)
-			corr := ofKind(s.evs, PostureCorrected)
+			alerts := ofKind[Alert](s.evs, PostureAlert)
+			corr := ofKind[Correction](s.evs, PostureCorrected)
 			if len(alerts) != 1 || len(corr) != 1 {
 				t.Fatalf("got %v", kinds(s.evs))
 			}
 			c := corr[0]
-			if c.AlertID != alerts[0].ID || !c.AlertAt.Equal(alerts[0].At) {
-				t.Errorf("correction refers to alert %d at %v, want %d at %v", c.AlertID, c.AlertAt, alerts[0].ID, alerts[0].At)
+			if c.AlertID != alerts[0].Meta().ID || !c.AlertAt.Equal(alerts[0].Meta().At) {
+				t.Errorf("correction refers to alert %d at %v, want %d at %v", c.AlertID, c.AlertAt, alerts[0].Meta().ID, alerts[0].Meta().At)
 			}
 			if c.CorrectedWithinMinute != tc.wantWithin || shows(c) != tc.wantNotify {
 				t.Errorf("within %v notify %v, want %v %v", c.CorrectedWithinMinute, shows(c), tc.wantWithin, tc.wantNotify)
@@ -273,8 +273,8 @@ func TestCorrectionAcknowledgement(t *testing.T) {
 			}
 			// The acknowledgement is emitted once the upright stretch has
 			// lasted Recovery, not later.
-			upAt := alerts[0].At.Add(c.CorrectedAfter)
-			if got := c.At.Sub(upAt); got < DefaultRecovery || got > DefaultRecovery+5*time.Second {
+			upAt := alerts[0].Meta().At.Add(c.CorrectedAfter)
+			if got := c.Meta().At.Sub(upAt); got < DefaultRecovery || got > DefaultRecovery+5*time.Second {
 				t.Errorf("correction confirmed %v after sitting up", got)
 			}
 		})
@@ -284,13 +284,13 @@ func TestCorrectionAcknowledgement(t *testing.T) {
 		s := newSim(t, noBreaks(), nil, t0)
 		for i := 0; i < 2; i++ {
 			// Bad until an alert fires, then correct within 20 s.
-			for len(ofKind(s.evs, PostureAlert)) == i {
+			for len(ofKind[Alert](s.evs, PostureAlert)) == i {
 				s.run(5*time.Second, 5*time.Second, fwd(0.8))
 			}
 			s.run(20*time.Second, 5*time.Second, fwd(0.8))
 			s.run(30*time.Second, 5*time.Second, upright())
 		}
-		corr := ofKind(s.evs, PostureCorrected)
+		corr := ofKind[Correction](s.evs, PostureCorrected)
 		if len(corr) != 2 {
 			t.Fatalf("got %v", kinds(s.evs))
 		}
@@ -310,7 +310,7 @@ func TestSnooze(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 	s.run(10*time.Minute, 10*time.Second, fwd(1))
-	if n := len(ofKind(s.evs, PostureAlert)); n != 0 {
+	if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 0 {
 		t.Fatalf("%d alerts while snoozed", n)
 	}
 	st := s.p.Status(s.now)
@@ -319,8 +319,8 @@ func TestSnooze(t *testing.T) {
 	}
 	// Snooze over, still bad: the alert comes now.
 	s.run(20*time.Second, 10*time.Second, fwd(1))
-	alerts := ofKind(s.evs, PostureAlert)
-	if len(alerts) != 1 || alerts[0].At.Sub(t0) != 10*time.Minute {
+	alerts := ofKind[Alert](s.evs, PostureAlert)
+	if len(alerts) != 1 || alerts[0].Meta().At.Sub(t0) != 10*time.Minute {
 		t.Fatalf("want one alert at snooze end, got %v", alerts)
 	}
 
@@ -330,7 +330,7 @@ func TestSnooze(t *testing.T) {
 		s.run(2*time.Minute, 10*time.Second, fwd(1))
 		s.p.Snooze(s.now, 0)
 		s.run(10*time.Second, 10*time.Second, fwd(1))
-		if n := len(ofKind(s.evs, PostureAlert)); n != 1 {
+		if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 1 {
 			t.Fatalf("%d alerts after cancelling the snooze, want 1", n)
 		}
 	})
@@ -351,8 +351,8 @@ func TestPause(t *testing.T) {
 		}
 		s.p.Resume(s.now)
 		s.run(60*time.Second, 10*time.Second, fwd(1))
-		alerts := ofKind(s.evs, PostureAlert)
-		if len(alerts) != 1 || alerts[0].At.Sub(t0) != 41*time.Minute+50*time.Second {
+		alerts := ofKind[Alert](s.evs, PostureAlert)
+		if len(alerts) != 1 || alerts[0].Meta().At.Sub(t0) != 41*time.Minute+50*time.Second {
 			t.Fatalf("want one alert 50 s after resume, got %v", alerts)
 		}
 	})
@@ -361,18 +361,18 @@ func TestPause(t *testing.T) {
 		s.run(40*time.Second, 10*time.Second, fwd(1))
 		s.p.Pause(s.now, 10*time.Minute) // drops the onset progress
 		s.run(10*time.Minute, 10*time.Second, fwd(1))
-		if n := len(ofKind(s.evs, PostureAlert)); n != 0 {
+		if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 0 {
 			t.Fatal("alert while paused")
 		}
 		res := s.tick(time.Second, time.Second)
-		if len(res) != 1 || res[0].Kind != Resumed || shows(res[0]) || !res[0].At.Equal(t0.Add(40*time.Second+10*time.Minute)) || res[0].For != 10*time.Minute {
+		if len(res) != 1 || res[0].Meta().Kind != Resumed || shows(res[0]) || !res[0].Meta().At.Equal(t0.Add(40*time.Second+10*time.Minute)) || ofKind[Command](res, Resumed)[0].For != 10*time.Minute {
 			t.Fatalf("want a Resumed event at pause end, for the 10 min pause, got %+v", res)
 		}
 		if st := s.p.Status(s.now); st.Paused || st.OnsetElapsed != 0 {
 			t.Fatalf("after expiry: %+v", st)
 		}
 		s.run(60*time.Second, 10*time.Second, fwd(1))
-		if n := len(ofKind(s.evs, PostureAlert)); n != 1 {
+		if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 1 {
 			t.Fatalf("%d alerts after the pause, want 1", n)
 		}
 	})
@@ -381,7 +381,7 @@ func TestPause(t *testing.T) {
 		s.p.Snooze(t0, time.Hour)
 		s.p.Resume(t0)
 		s.run(60*time.Second, 10*time.Second, fwd(1))
-		if n := len(ofKind(s.evs, PostureAlert)); n != 1 {
+		if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 1 {
 			t.Fatalf("%d alerts, want 1", n)
 		}
 	})
@@ -413,7 +413,7 @@ func TestQuietHours(t *testing.T) {
 				t.Fatalf("Status.QuietHours = %v, want %v", got, tc.quiet)
 			}
 			s.run(60*time.Second, 5*time.Second, fwd(1))
-			n := len(ofKind(s.evs, PostureAlert))
+			n := len(ofKind[Alert](s.evs, PostureAlert))
 			if tc.quiet && n != 0 || !tc.quiet && n != 1 {
 				t.Fatalf("quiet=%v but got %d alerts", tc.quiet, n)
 			}
@@ -428,14 +428,14 @@ func TestQuietHours(t *testing.T) {
 		cfg.QuietStart, cfg.QuietEnd = "09:00", "09:30"
 		s := newSim(t, cfg, nil, day(9, 0))
 		s.run(30*time.Minute, 10*time.Second, fwd(1))
-		if n := len(ofKind(s.evs, PreBreakNotice)) + len(ofKind(s.evs, BreakSuggested)); n != 0 {
+		if n := len(ofKind[BreakNotice](s.evs, PreBreakNotice)) + len(ofKind[BreakStart](s.evs, BreakSuggested)); n != 0 {
 			t.Fatalf("break events in quiet hours: %v", kinds(s.evs))
 		}
 		s.run(2*time.Minute, 10*time.Second, fwd(1))
-		n := ofKind(s.evs, PreBreakNotice)
-		b := ofKind(s.evs, BreakSuggested)
-		if len(n) != 1 || len(b) != 1 || !n[0].At.Equal(day(9, 30)) || !b[0].At.Equal(day(9, 31)) {
-			t.Fatalf("want notice at 09:30 and suggestion at 09:31, got %v", append(n, b...))
+		n := ofKind[BreakNotice](s.evs, PreBreakNotice)
+		b := ofKind[BreakStart](s.evs, BreakSuggested)
+		if len(n) != 1 || len(b) != 1 || !n[0].Meta().At.Equal(day(9, 30)) || !b[0].Meta().At.Equal(day(9, 31)) {
+			t.Fatalf("want notice at 09:30 and suggestion at 09:31, got %+v %+v", n, b)
 		}
 	})
 }
@@ -459,7 +459,7 @@ func TestDoNotDisturb(t *testing.T) {
 	if len(got) != 2 || got[0] != PreBreakNotice || got[1] != BreakSuggested {
 		t.Fatalf("after DND got %v, want notice then suggestion", got)
 	}
-	if d := s.evs[1].At.Sub(s.evs[0].At); d != DefaultPreBreakNotice {
+	if d := s.evs[1].Meta().At.Sub(s.evs[0].Meta().At); d != DefaultPreBreakNotice {
 		t.Errorf("suggestion %v after the notice, want %v", d, DefaultPreBreakNotice)
 	}
 }
@@ -469,7 +469,7 @@ func TestStaleGapRestartsOnset(t *testing.T) {
 	s.run(40*time.Second, 10*time.Second, fwd(1))
 	s.now = s.now.Add(2 * time.Hour) // laptop suspended
 	s.run(20*time.Second, 10*time.Second, fwd(1))
-	if n := len(ofKind(s.evs, PostureAlert)); n != 0 {
+	if n := len(ofKind[Alert](s.evs, PostureAlert)); n != 0 {
 		t.Fatal("stale onset progress completed after a long gap")
 	}
 }

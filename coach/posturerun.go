@@ -112,20 +112,15 @@ func (p *policy) leaveBad(at time.Time) []Event {
 	within := after <= p.cfg.CorrectionWindow
 	ack := within && p.cfg.Acknowledge && !p.postureSilenced(at) &&
 		(p.lastAckAt.IsZero() || at.Sub(p.lastAckAt) >= p.cfg.AckMinInterval)
-	ev := p.newEvent(PostureCorrected, at)
-	ev.Ack = ack
-	ev.State = p.lastAlertState
-	ev.AlertID = p.lastAlertID
-	ev.AlertAt = p.lastAlertAt
-	ev.CorrectedAfter = after
-	ev.CorrectedWithinMinute = within
+	ev := Correction{EventMeta: p.newEvent(PostureCorrected, at), State: p.lastAlertState,
+		AlertID: p.lastAlertID, AlertAt: p.lastAlertAt, CorrectedAfter: after, CorrectedWithinMinute: within, Ack: ack}
 	if ack {
 		p.lastAckAt = at
 	}
 	return []Event{ev}
 }
 
-func (p *policy) alert(now time.Time) Event {
+func (p *policy) alert(now time.Time) Alert {
 	if p.alertsInPhase > 0 {
 		// Ignored the previous one: back off.
 		c := time.Duration(float64(p.cooldown) * p.cfg.CooldownGrowth)
@@ -135,12 +130,9 @@ func (p *policy) alert(now time.Time) Event {
 	p.nextAlertAt = now.Add(p.cooldown)
 
 	f := p.figures()
-	ev := p.newEvent(PostureAlert, now)
-	ev.State = f.state
-	ev.Severity = f.severity
-	ev.ForwardCM, ev.NeckAngleDeg, ev.BaselineNeckAngleDeg = f.forwardCM, f.neckDeg, f.baseline
-	ev.BadFor = f.badFor
-	ev.Cooldown = p.cooldown
+	ev := Alert{EventMeta: p.newEvent(PostureAlert, now), State: f.state, Severity: f.severity,
+		ForwardCM: f.forwardCM, NeckAngleDeg: f.neckDeg, BaselineNeckAngleDeg: f.baseline,
+		BadFor: f.badFor, Cooldown: p.cooldown}
 
 	p.lastAlertID, p.lastAlertAt, p.lastAlertState = ev.ID, now, f.state
 	return ev

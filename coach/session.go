@@ -328,8 +328,6 @@ func (s *Session) Restore(snap Snapshot, now time.Time) error {
 }
 
 // userEvent is the history record of a user's command.
-func (p *policy) userEvent(kind Kind, at time.Time, d time.Duration) Event {
-	ev := p.newEvent(kind, at)
-	ev.For = max(d, 0)
-	return ev
+func (p *policy) userEvent(kind Kind, at time.Time, d time.Duration) Command {
+	return Command{EventMeta: p.newEvent(kind, at), For: max(d, 0)}
 }

@@ -15,7 +15,7 @@ func split(effects []Effect) (shows []string, records []Kind, calibrate bool) {
 		case Show:
 			shows = append(shows, e.Title)
 		case Record:
-			records = append(records, e.Kind)
+			records = append(records, e.Meta().Kind)
 		case TakeCalibration:
 			calibrate = true
 		}
@@ -443,7 +443,8 @@ func TestSessionRecordsCommandLengths(t *testing.T) {
 			t.Fatalf("%s: %d effects, want the record", c.kind, len(effs))
 		}
 		r, ok := effs[0].(Record)
-		if !ok || r.Kind != c.kind || r.For != c.want {
+		cmd, _ := r.Event.(Command)
+		if !ok || r.Meta().Kind != c.kind || cmd.For != c.want {
 			t.Errorf("%s: %+v, want a record for %v", c.kind, effs[0], c.want)
 		}
 	}

@@ -546,7 +546,7 @@ func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
 func (d *Daemon) carryOut(ctx context.Context, e coach.Effect) sessionCall {
 	switch e := e.(type) {
 	case coach.Record:
-		d.log.Info("event", "kind", e.Kind)
+		d.log.Info("event", "kind", e.Meta().Kind)
 		d.mu.Lock()
 		d.events++
 		d.mu.Unlock()

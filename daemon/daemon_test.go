@@ -343,11 +343,11 @@ func (j *journalRecorder) Accrue(spans []coach.Span) {
 func (j *journalRecorder) Event(e coach.Event) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	switch e.Kind {
-	case coach.Paused, coach.Resumed, coach.Snoozed, coach.Calibrated: // the user's commands
+	switch e := e.(type) {
+	case coach.Command: // the user's commands
 		j.notes = append(j.notes, string(e.Kind)+" "+e.For.String())
 	default:
-		j.events = append(j.events, e.Kind)
+		j.events = append(j.events, e.Meta().Kind)
 	}
 }
 func (j *journalRecorder) Tick(context.Context, time.Time) error {

@@ -14,24 +14,24 @@ import (
 // break_taken, break_skipped, and the user's commands: paused, resumed
 // (also a timed pause that ran out), snoozed, calibrated.
 func eventRecord(e coach.Event) (history.Event, bool) {
-	kind, ok := recordKinds[e.Kind]
+	m := e.Meta()
+	kind, ok := recordKinds[m.Kind]
 	if !ok {
 		return history.Event{}, false
 	}
-	h := history.Event{At: e.At, Kind: kind, State: string(e.State)}
-	switch e.Kind {
-	case coach.PostureAlert:
-		h.Severity = e.Severity
+	h := history.Event{At: m.At, Kind: kind}
+	switch e := e.(type) {
+	case coach.Alert:
+		h.State, h.Severity = string(e.State), e.Severity
 		h.Figures = history.Figures{BadFor: e.BadFor, NeckAngleDeg: e.NeckAngleDeg, ForwardCM: e.ForwardCM}
-	case coach.PostureCorrected:
-		h.Corrected = e.CorrectedWithinMinute
-		h.AlertAt = e.AlertAt
+	case coach.Correction:
+		h.State, h.Corrected, h.AlertAt = string(e.State), e.CorrectedWithinMinute, e.AlertAt
 		h.Figures = history.Figures{CorrectedAfter: e.CorrectedAfter}
-	case coach.BreakSuggested:
+	case coach.BreakStart:
 		h.Figures = history.Figures{Load: e.Load, Budget: e.Budget, BreakLength: e.BreakLength}
-	case coach.BreakTaken, coach.BreakSkipped:
+	case coach.BreakEnd:
 		h.Figures = history.Figures{AwayFor: e.AwayFor}
-	default: // the user's commands
+	case coach.Command:
 		h.Figures = history.Figures{For: e.For}
 	}
 	return h, true
