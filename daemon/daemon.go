@@ -530,11 +530,7 @@ func (d *Daemon) apply(ctx context.Context, effects []coach.Effect) {
 	for queue := effects; len(queue) > 0; {
 		e := queue[0]
 		queue = queue[1:]
-		answer := d.carryOut(ctx, e)
-		// Stopping: an outcome cut short (a calibration's camera taken
-		// away) is not the user's failure, so no answer goes back and no
-		// "did not work" notice comes at logout; the rest is still done.
-		if answer != nil && ctx.Err() == nil {
+		if answer := d.carryOut(ctx, e); answer != nil {
 			queue = append(queue, d.ask(answer)...)
 		}
 	}
@@ -583,6 +579,14 @@ func (d *Daemon) carryOut(ctx context.Context, e coach.Effect) sessionCall {
 		}
 	case coach.TakeCalibration:
 		angle, err := d.runRecalibration(ctx, e.Tired)
+		if err != nil && ctx.Err() != nil {
+			// Stopping cut it short (the camera taken away at logout): not
+			// the user's failure, so no "did not work" notice. A
+			// calibration that succeeded is still answered, and every
+			// other outcome too (an advice notice that failed to show must
+			// still be taken back, or it would count as shown for a week).
+			return nil
+		}
 		return func(s *coach.Session, now time.Time) []coach.Effect { return s.Calibrated(now, angle, err) }
 	}
 	return nil

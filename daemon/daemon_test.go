@@ -630,6 +630,39 @@ func TestEffectOutcomesQueueBehindEarlierEffects(t *testing.T) {
 	}
 }
 
+// Stopping does not cut off every answer: an advice notice that failed to
+// show while the daemon stops (the notification server gone at logout) is
+// still taken back, or the saved state would count it as shown and no
+// advice would come for a week.
+func TestAdviceNotShownWhileStoppingIsTakenBack(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The stop arrives while the advice is being shown, and the notice
+	// fails with it.
+	n := stoppingNotifier{stop: cancel}
+	d, _, _ := newTestDaemonWith(t, nil, coach.DefaultConfig(), coach.SessionOptions{Calibrated: true}, n)
+	d.opt.Advisor = &fakeAdvisor{}
+	d.apply(ctx, []coach.Effect{coach.CheckAdvice{}})
+	if ctx.Err() == nil {
+		t.Fatal("the advice was never shown")
+	}
+	d.mu.Lock()
+	snap := d.opt.Coach.Snapshot()
+	d.mu.Unlock()
+	if snap.AdviceShownAt != "" {
+		t.Errorf("advice that failed to show is saved as shown at %s", snap.AdviceShownAt)
+	}
+}
+
+// stoppingNotifier stops the daemon (cancels its context) and fails on
+// every notice, as when the notification server goes away at logout.
+type stoppingNotifier struct{ stop context.CancelFunc }
+
+func (n stoppingNotifier) Notify(notify.Notification) error {
+	n.stop()
+	return errors.New("the notification server went away")
+}
+
 // guidedCalibration starts a guided calibration (there is no Recalibrator,
 // so it fails) and returns the effects of the tick that takes it, then a
 // notice decided after it.
