@@ -336,11 +336,15 @@ func (r *Recorder) unwrittenLocked() bool {
 // cut is zero): `history forget` tells the running daemon, so that a
 // minute it still holds does not bring back what the user deleted. (The
 // coach session's Forget keeps the held sample's time from coming back as
-// spans.)
+// spans.) It waits for a flush in flight: its batch is then either written
+// before the caller deletes, or put back and dropped here, never written
+// after the delete.
 func (r *Recorder) Discard(cut time.Time) {
 	if r == nil {
 		return
 	}
+	r.flushMu.Lock()
+	defer r.flushMu.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	keep := func(t time.Time) bool { return !cut.IsZero() && !t.Before(cut) }
