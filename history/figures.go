@@ -112,7 +112,9 @@ func (f Figures) bounds() []bound {
 		{field: "figures.budget", v: float64(f.Budget), max: day, desc: "a day"},
 		{field: "figures.break", v: float64(f.BreakLength), max: day, desc: "a day"},
 		{field: "figures.away", v: float64(f.AwayFor), max: day, desc: "a day"},
-		{field: "figures.for", v: float64(f.For), max: 7 * day, desc: "a week"},
+		// A pause until resumed can last a holiday: its length is checked
+		// against a year, not a week (a longer file would be refused whole).
+		{field: "figures.for", v: float64(f.For), max: 366 * day, desc: "a year"},
 	}
 	if f.NeckAngleDeg != nil {
 		b = append(b, bound{field: "figures.neck_angle_deg", v: *f.NeckAngleDeg, min: -180, max: 180})

@@ -123,4 +123,14 @@ func TestUnwrittenFiguresChecked(t *testing.T) {
 			t.Errorf("figures %s: %v %v, want refused naming %s", tc.figures, ok, err, tc.want)
 		}
 	}
+	// A pause until resumed that lasted a fortnight is a plausible
+	// figure: the file is taken.
+	file := filepath.Join(t.TempDir(), UnwrittenFileName)
+	data := `{"format":1,"events":[{"at":"2024-03-05T10:00:10Z","kind":"resumed","figures":{"for_s":1209600}}]}`
+	if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := NewRecorder(nil, (&clock{t: sec(600)}).Now).LoadUnwritten(file); !ok || err != nil {
+		t.Errorf("a fortnight's pause: %v %v, want the file taken", ok, err)
+	}
 }
