@@ -269,9 +269,9 @@ func (s *Store) exportJSON(w io.Writer, from, to time.Time) error {
 // before before (the zero time: everything) and returns how many rows went. The deleted
 // content is overwritten (secure_delete), the file rebuilt (VACUUM) and
 // the write-ahead log emptied (wal_checkpoint(TRUNCATE)), so the data is
-// really gone from the files, not just unlinked. A running daemon writes
-// the minutes it still holds in memory (at most the last minute or so)
-// afterwards.
+// really gone from the files, not just unlinked. A running daemon is told
+// first (`history forget` asks it to Discard what it holds from before the
+// cut), so the minutes it held do not come back afterwards.
 func (s *Store) Forget(before time.Time) (int64, error) {
 	ctx := context.Background()
 	conn, err := s.db.Conn(ctx)
