@@ -69,6 +69,11 @@ type Recorder struct {
 	// succeeds, so a database that stays locked or full is shown as
 	// failing between the minutes that try it, not "ok".
 	lastErr error
+	// floor is the last Discard's cut: what arrives from before it (a
+	// span or sample the daemon's loop had already decided when `history
+	// forget` came) is not taken, so nothing from before a forget comes
+	// back after it.
+	floor time.Time
 }
 
 // agg is a minute's aggregate in memory: a delta not yet written.
@@ -183,6 +188,9 @@ func (r *Recorder) CountSample(at time.Time, v posture.Verdict) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if at.Before(r.floor) {
+		return
+	}
 	r.count(at, timeline.NormState(v.State), timeline.NormSeverity(v.Severity), v)
 }
 
@@ -196,6 +204,12 @@ func (r *Recorder) AddSpans(spans []timeline.Span) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, sp := range spans {
+		if !sp.End.After(r.floor) {
+			continue
+		}
+		if sp.Start.Before(r.floor) {
+			sp.Start = r.floor
+		}
 		r.credit(sp)
 	}
 	r.trim()
@@ -229,6 +243,9 @@ func (r *Recorder) AddEvent(e Event) {
 	defer r.mu.Unlock()
 	if e.At.IsZero() {
 		e.At = r.now()
+	}
+	if e.At.Before(r.floor) {
+		return
 	}
 	if e.Kind == EventCorrected && e.Corrected {
 		r.markLocked(mark{alertAt: e.AlertAt, before: e.At, after: r.session})
@@ -347,6 +364,13 @@ func (r *Recorder) Discard(cut time.Time) {
 	defer r.flushMu.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	floor := cut
+	if floor.IsZero() {
+		floor = r.now()
+	}
+	if floor.After(r.floor) {
+		r.floor = floor
+	}
 	keep := func(t time.Time) bool { return !cut.IsZero() && !t.Before(cut) }
 	for k := range r.pending {
 		if !keep(time.Unix(k, 0)) {

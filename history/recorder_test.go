@@ -598,3 +598,36 @@ func TestCountSample(t *testing.T) {
 		})
 	}
 }
+
+// What the daemon had already decided when `history forget` came (the
+// loop's spans and sample, an event) is not taken after the Discard: the
+// floor keeps it from coming back, and what starts after the cut stays.
+func TestDiscardFloor(t *testing.T) {
+	s := openT(t, dbPath(t))
+	clk := &clock{t: sec(0)}
+	r := NewRecorder(s, clk.Now)
+	clk.t = sec(100)
+	r.Discard(time.Time{}) // forget everything, at 100 s
+	r.AddSpans([]timeline.Span{
+		{Start: sec(40), End: sec(90), State: posture.Upright},  // all before: dropped
+		{Start: sec(90), End: sec(130), State: posture.Upright}, // clipped to 100-130
+	})
+	r.CountSample(sec(95), verdict(posture.Upright, 0, nil))  // before: dropped
+	r.CountSample(sec(125), verdict(posture.Upright, 0, nil)) // after: kept
+	r.AddEvent(Event{At: sec(99), Kind: EventPaused})
+	r.AddEvent(Event{At: sec(101), Kind: EventResumed})
+	if err := r.Tick(sec(240)); err != nil {
+		t.Fatal(err)
+	}
+	var present, samples float64
+	if err := s.db.QueryRow(`SELECT COALESCE(SUM(present_ms),0)/1000.0, COALESCE(SUM(samples),0) FROM minutes`).Scan(&present, &samples); err != nil {
+		t.Fatal(err)
+	}
+	var events int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM events`).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	if present != 30 || samples != 1 || events != 1 {
+		t.Errorf("after the forget: %v s present, %v samples, %d events; want 30 s, 1, 1", present, samples, events)
+	}
+}
