@@ -314,7 +314,7 @@ func lookalikeReport(persons []string, cells map[string][]lookalikeCell, people 
 		for _, p := range persons {
 			n, of := cells[p][li].flagged(true)
 			un, uof := cells[p][li].flagged(false)
-			w(" %s (%s) |", pct(frac(n, of)), pct(frac(un, uof)))
+			w(" %s (%s) |", pct(ratio(n, of)), pct(ratio(un, uof)))
 		}
 		w("\n")
 	}
@@ -341,11 +341,4 @@ func lookalikeReport(persons []string, cells map[string][]lookalikeCell, people 
 		w("\n")
 	}
 	return b.String()
-}
-
-func frac(n, of int) float64 {
-	if of == 0 {
-		return math.NaN()
-	}
-	return float64(n) / float64(of)
 }
