@@ -96,7 +96,7 @@ type SamplingConfig struct {
 	IntervalStable   time.Duration `toml:"interval_stable" default:"8s" min:"interval_changing" max:"30m" doc:"time between bursts while your posture is steady"`
 	IntervalChanging time.Duration `toml:"interval_changing" default:"6s" min:"1s" max:"10m" doc:"time between bursts while your posture is changing or bad"`
 	IntervalAway     time.Duration `toml:"interval_away" default:"10s" min:"1s" max:"1h" doc:"time between bursts while nobody is in front of the camera"`
-	BurstFrames      int           `toml:"burst_frames" default:"3" min:"1" max:"30" doc:"frames analysed per burst"`
+	BurstFrames      int           `toml:"burst_frames" default:"3" min:"1" max:"30" doc:"frames analysed per burst at most: a clearly upright first frame ends the burst"`
 	Settle           time.Duration `toml:"settle" default:"700ms" min:"0" max:"5s" doc:"time for the camera's auto exposure after opening, before frames count"`
 	KeepOpenFPS      float64       `toml:"keep_open_fps" default:"2" min:"0.2" max:"30" doc:"frames analysed per second with keep_open"`
 	BusyBackoff      time.Duration `toml:"busy_backoff" default:"10s" min:"1s" max:"10m" doc:"first wait before retrying a camera another program holds; doubles each time"`

@@ -68,13 +68,14 @@ func BurstFrom(s config.SamplingConfig) int {
 // config package for why those figures).
 func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampling) }
 
-// Sampler takes bursts of landmarks from a camera (landmark.CameraSampler)
-// or a video played in real time (vision.VideoSampler). Sample returns
-// io.EOF when a finite source has ended; on a camera problem it returns
+// Sampler takes bursts of landmarks from a camera (vision.CameraSampler)
+// or a video played in real time (vision.VideoSampler): up to burst
+// frames, fewer once settled says the frames so far decide the burst
+// (settled may be nil). Sample returns io.EOF when a finite source has ended; on a camera problem it returns
 // an error with the burst's Camera set, and the daemon backs off and
 // retries.
 type Sampler interface {
-	Sample(ctx context.Context, burst int) (landmark.Burst, error)
+	Sample(ctx context.Context, burst int, settled landmark.Settled) (landmark.Burst, error)
 	Close() error
 }
 
@@ -386,12 +387,16 @@ func (d *Daemon) Run(ctx context.Context) error {
 // sample takes a burst of landmarks and judges it with the classifier in
 // use.
 func (d *Daemon) sample(ctx context.Context, burst int) (Sample, error) {
-	vs, err := d.opt.Sampler.Sample(ctx, burst)
+	cls := d.Classifier()
+	// A clearly upright first frame ends the burst (posture.SettlesBurst).
+	settled := func(frames []landmark.Frame) bool {
+		return len(frames) == 1 && posture.SettlesBurst(d.opt.Judge(cls, &frames[0]))
+	}
+	vs, err := d.opt.Sampler.Sample(ctx, burst, settled)
 	out := Sample{Burst: vs}
 	if err != nil {
 		return out, err
 	}
-	cls := d.Classifier()
 	for i := range vs.Frames {
 		out.Verdicts = append(out.Verdicts, d.opt.Judge(cls, &vs.Frames[i]))
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +29,7 @@ type scriptedSampler struct {
 	mu       sync.Mutex
 	steps    []step
 	calls    int
+	frames   []int // frames taken by each call
 	closed   bool
 	released int
 	now      func() time.Time
@@ -47,7 +49,7 @@ type step struct {
 // errCameraBusy stands in for vision's: the camera another program holds.
 var errCameraBusy = errors.New("camera busy")
 
-func (s *scriptedSampler) Sample(ctx context.Context, burst int) (landmark.Burst, error) {
+func (s *scriptedSampler) Sample(ctx context.Context, burst int, settled landmark.Settled) (landmark.Burst, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.calls >= len(s.steps) {
@@ -59,7 +61,19 @@ func (s *scriptedSampler) Sample(ctx context.Context, burst int) (landmark.Burst
 	if s.now != nil {
 		now = s.now
 	}
-	out := landmark.Burst{At: now(), Frames: []landmark.Frame{{Width: s.calls - 1}}, Camera: landmark.CameraIdle, OpenFor: time.Millisecond}
+	out := landmark.Burst{At: now(), Camera: landmark.CameraIdle, OpenFor: time.Millisecond}
+	// Every frame of the burst carries the step's index; settled ends the
+	// burst as a camera sampler's does.
+	for len(out.Frames) < max(burst, 1) && st.err == nil {
+		out.Frames = append(out.Frames, landmark.Frame{Width: s.calls - 1})
+		s.mu.Unlock() // settled judges the frame with s.judge
+		done := settled.Done(out.Frames)
+		s.mu.Lock()
+		if done {
+			break
+		}
+	}
+	s.frames = append(s.frames, len(out.Frames))
 	if st.err != nil {
 		out.Camera = landmark.CameraFailed
 		if errors.Is(st.err, errCameraBusy) {
@@ -208,6 +222,25 @@ func TestSustainedForwardHeadNotifiesOnce(t *testing.T) {
 	}
 	if got[0].Category != "neckwatch.posture" || !strings.Contains(got[0].Body, "5") {
 		t.Errorf("posture reset notification: %+v", got[0])
+	}
+}
+
+func TestClearlyUprightFirstFrameEndsTheBurst(t *testing.T) {
+	withScore := func(v posture.Verdict, score float64) step { v.Score = score; return step{v: v} }
+	up := verdict(posture.Upright, 0)
+	steps := []step{
+		withScore(up, -0.8), // clearly upright: one frame
+		withScore(up, -0.2), // upright near the limit: the whole burst
+		withScore(verdict(posture.ForwardHead, 0.5), 0.4),     // bad: the whole burst
+		withScore(posture.Verdict{State: posture.Away}, -1.0), // nobody: the whole burst
+	}
+	d, s, _ := newTestDaemon(t, steps, coach.DefaultConfig(), &notifytest.Recorder{})
+	d.opt.Burst = 3
+	if err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{1, 3, 3, 3}; !slices.Equal(s.frames, want) {
+		t.Fatalf("frames per burst %v, want %v", s.frames, want)
 	}
 }
 

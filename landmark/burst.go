@@ -31,3 +31,12 @@ const (
 	CameraFailed CameraState = "failed" // any other error
 	CameraOff    CameraState = "off"    // paused: released until resumed
 )
+
+// Settled reports whether the frames a burst has taken so far already
+// decide it, so that the burst ends early: the camera is released sooner
+// and the rest of the burst is neither decoded nor analysed. A nil
+// Settled never ends a burst early.
+type Settled func(frames []Frame) bool
+
+// Done reports whether s ends a burst of frames early.
+func (s Settled) Done(frames []Frame) bool { return s != nil && s(frames) }

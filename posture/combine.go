@@ -38,3 +38,19 @@ func Combine(vs []Verdict) Verdict {
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Severity < sorted[j].Severity })
 	return sorted[(len(sorted)-1)/2]
 }
+
+// SettlesBurst reports whether a burst's first verdict decides the burst
+// on its own: a confident upright frame whose combined evidence is at most
+// half its decision limit (Score ≤ −0.5). Two more frames could not make
+// such a burst bad unless both were far off it, and one frame's noise is
+// far smaller than that margin; a posture does not change within the
+// tenth of a second between a burst's frames. Upright is most of a day,
+// so most bursts end after one frame (the daemon's CPU). A bad, borderline,
+// uncertain or empty first frame never settles a burst: those are the
+// verdicts a reminder rests on, and they keep the burst's median.
+func SettlesBurst(first Verdict) bool {
+	return first.State == Upright && first.Score <= settleScore
+}
+
+// settleScore is SettlesBurst's margin: half the decision limit.
+const settleScore = -0.5

@@ -31,3 +31,25 @@ func TestCombine(t *testing.T) {
 		})
 	}
 }
+
+func TestSettlesBurst(t *testing.T) {
+	cases := []struct {
+		name string
+		v    Verdict
+		want bool
+	}{
+		{"clearly upright", Verdict{State: Upright, Person: true, Score: -0.8}, true},
+		{"upright at half the limit", Verdict{State: Upright, Person: true, Score: -0.5}, true},
+		{"upright near the limit", Verdict{State: Upright, Person: true, Score: -0.3}, false},
+		{"forward head", Verdict{State: ForwardHead, Person: true, Severity: 0.4, Score: 0.3}, false},
+		{"uncertain", Verdict{State: Uncertain, Person: true, Score: -0.9}, false},
+		{"nobody there", Verdict{State: Away, Score: -1}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := SettlesBurst(tc.v); got != tc.want {
+				t.Fatalf("SettlesBurst(%s, score %.1f) = %v, want %v", tc.v.State, tc.v.Score, got, tc.want)
+			}
+		})
+	}
+}

@@ -44,8 +44,10 @@ type CameraSampler struct {
 
 	src   FrameSource
 	frame gocv.Mat
-	prev  gocv.Mat
-	init  bool
+	prev  gocv.Mat // the last frame analysed, in this burst or the last
+	// hasPrev says prev holds a frame.
+	hasPrev bool
+	init    bool
 }
 
 func (s *CameraSampler) mats() {
@@ -61,7 +63,7 @@ func (s *CameraSampler) Close() error {
 	if s.init {
 		s.frame.Close()
 		s.prev.Close()
-		s.init = false
+		s.init, s.hasPrev = false, false
 	}
 	return nil
 }
@@ -76,10 +78,11 @@ func (s *CameraSampler) release() {
 	}
 }
 
-// Sample takes one burst. Camera problems come back as an error wrapping
-// the vision sentinel (ErrCameraBusy, ErrCameraNotFound) with the burst's
-// Camera set; the caller backs off and retries.
-func (s *CameraSampler) Sample(ctx context.Context, burst int) (landmark.Burst, error) {
+// Sample takes one burst of up to burst frames, fewer when settled says
+// the frames taken so far decide it. Camera problems come back as an error
+// wrapping the vision sentinel (ErrCameraBusy, ErrCameraNotFound) with the
+// burst's Camera set; the caller backs off and retries.
+func (s *CameraSampler) Sample(ctx context.Context, burst int, settled landmark.Settled) (landmark.Burst, error) {
 	s.mats()
 	out := landmark.Burst{At: time.Now(), Camera: landmark.CameraIdle}
 	opened := time.Now()
@@ -127,7 +130,10 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (landmark.Burst, 
 			return out, err
 		}
 	}
-	black, frozen := 0, 0
+	// A frame is compared with the one before it, in this burst or the
+	// last: a burst that ends after one frame still shows a stuck driver,
+	// whose frame seconds later is the same one.
+	black, compared, frozen := 0, 0, 0
 	for i := 0; i < burst && ctx.Err() == nil; i++ {
 		if _, err := s.src.Next(&s.frame); err != nil {
 			s.release()
@@ -138,10 +144,14 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (landmark.Burst, 
 			black++
 			continue
 		}
-		if i > 0 && SameFrame(s.frame, s.prev) {
-			frozen++
+		if s.hasPrev {
+			compared++
+			if SameFrame(s.frame, s.prev) {
+				frozen++
+			}
 		}
 		s.frame.CopyTo(&s.prev)
+		s.hasPrev = true
 		n := len(out.Frames)
 		if continuing {
 			n++
@@ -154,6 +164,9 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (landmark.Burst, 
 		}
 		out.Frames = append(out.Frames, lm)
 		out.Latency += latency
+		if settled.Done(out.Frames) {
+			break
+		}
 	}
 	if s.KeepOpen {
 		out.Camera = landmark.CameraOpen
@@ -165,7 +178,7 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int) (landmark.Burst, 
 	case burst > 0 && black == burst:
 		out.Camera = landmark.CameraBlack
 		return out, fmt.Errorf("%w: camera %s gives black frames (privacy shutter closed or lens covered?)", errCameraProblem, s.Spec)
-	case burst > 1 && frozen >= burst-1-black && frozen > 0:
+	case frozen > 0 && frozen == compared:
 		out.Camera = landmark.CameraFrozen
 		return out, fmt.Errorf("%w: camera %s gives frozen frames (the same image every time)", errCameraProblem, s.Spec)
 	}
@@ -222,8 +235,9 @@ func (s *VideoSampler) Close() error {
 	return s.Source.Close()
 }
 
-// Sample analyses the burst of frames at the current media time.
-func (s *VideoSampler) Sample(ctx context.Context, burst int) (landmark.Burst, error) {
+// Sample analyses the burst of frames at the current media time, up to
+// burst frames, fewer when settled says the frames so far decide it.
+func (s *VideoSampler) Sample(ctx context.Context, burst int, settled landmark.Settled) (landmark.Burst, error) {
 	if !s.init {
 		s.frame = gocv.NewMat()
 		s.init = true
@@ -276,6 +290,9 @@ func (s *VideoSampler) Sample(ctx context.Context, burst int) (landmark.Burst, e
 		}
 		out.Frames = append(out.Frames, lm)
 		out.Latency += latency
+		if settled.Done(out.Frames) {
+			break
+		}
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"io"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -70,7 +71,7 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	s := &vision.CameraSampler{Spec: "fake", Open: cam.open, Settle: 30 * time.Millisecond, Detector: pipe}
 	defer s.Close()
 	for i := 1; i <= 2; i++ {
-		smp, err := s.Sample(context.Background(), 3)
+		smp, err := s.Sample(context.Background(), 3, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +89,7 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	cam.opens, cam.closes = 0, 0
 	s.KeepOpen = true
 	for i := 0; i < 3; i++ {
-		if smp, err := s.Sample(context.Background(), 2); err != nil || smp.Camera != landmark.CameraOpen {
+		if smp, err := s.Sample(context.Background(), 2, nil); err != nil || smp.Camera != landmark.CameraOpen {
 			t.Fatalf("keep-open sample: %v %s", err, smp.Camera)
 		}
 	}
@@ -100,7 +101,7 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	if cam.closes != 1 {
 		t.Fatalf("Release: %d closes, want 1", cam.closes)
 	}
-	if _, err := s.Sample(context.Background(), 1); err != nil || cam.opens != 2 {
+	if _, err := s.Sample(context.Background(), 1, nil); err != nil || cam.opens != 2 {
 		t.Fatalf("sample after Release: %v, %d opens", err, cam.opens)
 	}
 }
@@ -120,12 +121,52 @@ func TestCameraSamplerReportsBlackAndFrozenFrames(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &vision.CameraSampler{Spec: "fake", Open: tc.cam.open, Detector: pipe}
 			defer s.Close()
-			smp, err := s.Sample(context.Background(), 3)
+			smp, err := s.Sample(context.Background(), 3, nil)
 			if err == nil || smp.Camera != tc.state {
 				t.Fatalf("camera %s, err %v; want %s", smp.Camera, err, tc.state)
 			}
 			if tc.cam.closes != tc.cam.opens {
 				t.Fatal("camera held after a bad sample")
+			}
+		})
+	}
+}
+
+// A burst that settles after one frame has no second frame to compare:
+// the stuck driver is seen against the last burst's frame instead.
+func TestCameraSamplerSettledBurstsStillShowAStuckDriver(t *testing.T) {
+	testenv.CheckMatLeaks(t)
+	pipe := visiontest.Pipeline(t)
+	oneFrame := func(frames []landmark.Frame) bool { return true }
+	for _, tc := range []struct {
+		name   string
+		frozen bool
+	}{{"live camera", false}, {"stuck driver", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cam := &fakeCamera{frame: visiontest.DeskFrame(t), frozen: tc.frozen}
+			s := &vision.CameraSampler{Spec: "fake", Open: cam.open, Detector: pipe}
+			defer s.Close()
+			var states []landmark.CameraState
+			for i := 0; i < 3; i++ {
+				smp, err := s.Sample(context.Background(), 3, oneFrame)
+				if len(smp.Frames) > 1 {
+					t.Fatalf("sample %d: %d frames; a settled burst ends after its first", i, len(smp.Frames))
+				}
+				if (err != nil) != (smp.Camera == landmark.CameraFrozen) {
+					t.Fatalf("sample %d: camera %s, err %v", i, smp.Camera, err)
+				}
+				states = append(states, smp.Camera)
+			}
+			want := []landmark.CameraState{landmark.CameraIdle, landmark.CameraIdle, landmark.CameraIdle}
+			if tc.frozen {
+				// The first burst has nothing to compare with.
+				want = []landmark.CameraState{landmark.CameraIdle, landmark.CameraFrozen, landmark.CameraFrozen}
+			}
+			if !slices.Equal(states, want) {
+				t.Fatalf("camera states %v, want %v", states, want)
+			}
+			if cam.closes != cam.opens {
+				t.Fatal("camera held between samples")
 			}
 		})
 	}
@@ -137,7 +178,7 @@ func TestCameraSamplerBusyAndAbsent(t *testing.T) {
 		state landmark.CameraState
 	}{{vision.ErrCameraBusy, landmark.CameraBusy}, {vision.ErrCameraNotFound, landmark.CameraAbsent}, {errors.New("odd"), landmark.CameraFailed}} {
 		s := &vision.CameraSampler{Spec: "x", Open: func(string) (vision.FrameSource, error) { return nil, tc.err }}
-		smp, err := s.Sample(context.Background(), 3)
+		smp, err := s.Sample(context.Background(), 3, nil)
 		if !errors.Is(err, tc.err) || smp.Camera != tc.state {
 			t.Errorf("open error %v: camera %s, err %v", tc.err, smp.Camera, err)
 		}
@@ -170,7 +211,7 @@ func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 		want posture.State
 	}{{500 * time.Millisecond, posture.Upright}, {3 * time.Second, posture.ForwardHead}} {
 		clock = start.Add(at.t)
-		smp, err := s.Sample(context.Background(), 2)
+		smp, err := s.Sample(context.Background(), 2, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +220,7 @@ func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 		}
 	}
 	clock = start.Add(10 * time.Second)
-	if _, err := s.Sample(context.Background(), 2); !errors.Is(err, io.EOF) {
+	if _, err := s.Sample(context.Background(), 2, nil); !errors.Is(err, io.EOF) {
 		t.Fatalf("after the end: %v, want io.EOF", err)
 	}
 }
@@ -223,12 +264,12 @@ func TestVideoSamplerSeeksInsteadOfDecoding(t *testing.T) {
 	start := clock
 	s := &vision.VideoSampler{Source: counted, Detector: pipe, Now: func() time.Time { return clock }}
 	defer s.Close()
-	if _, err := s.Sample(context.Background(), 1); err != nil {
+	if _, err := s.Sample(context.Background(), 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	clock = start.Add(4500 * time.Millisecond)
 	before := counted.decoded
-	if _, err := s.Sample(context.Background(), 2); err != nil {
+	if _, err := s.Sample(context.Background(), 2, nil); err != nil {
 		t.Fatal(err)
 	}
 	if n := counted.decoded - before; n != 2 {

@@ -238,6 +238,11 @@ type emulatedCamera struct {
 	upright, forward [][]byte
 	segs             []segment
 	start            time.Time
+	// served counts the frames handed out over every opening: each is a
+	// different noisy frame, as a sensor's are (the sampler takes a frame
+	// identical to the one before, even a burst earlier, for a stuck
+	// driver).
+	served int
 }
 
 func (c *emulatedCamera) open() *emulatedSource {
@@ -277,7 +282,8 @@ func (s *emulatedSource) Next(dst *gocv.Mat) (vision.FrameInfo, error) {
 	if s.cam.forwardAt(time.Now()) {
 		frames = s.cam.forward
 	}
-	m, err := gocv.IMDecode(frames[s.n%len(frames)], gocv.IMReadColor)
+	m, err := gocv.IMDecode(frames[s.cam.served%len(frames)], gocv.IMReadColor)
+	s.cam.served++
 	if err != nil {
 		return vision.FrameInfo{}, err
 	}

@@ -21,8 +21,10 @@ import (
 // ended is a source that has ended: the daemon is not sampling.
 type ended struct{}
 
-func (ended) Sample(context.Context, int) (landmark.Burst, error) { return landmark.Burst{}, io.EOF }
-func (ended) Close() error                                        { return nil }
+func (ended) Sample(context.Context, int, landmark.Settled) (landmark.Burst, error) {
+	return landmark.Burst{}, io.EOF
+}
+func (ended) Close() error { return nil }
 
 func newDaemon(t *testing.T) *daemon.Daemon {
 	t.Helper()
