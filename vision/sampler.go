@@ -47,8 +47,18 @@ type CameraSampler struct {
 	prev  gocv.Mat // the last frame analysed, in this burst or the last
 	// hasPrev says prev holds a frame.
 	hasPrev bool
-	init    bool
+	// analysedAt is when the last frame was analysed (zero after a
+	// Release): a burst within TrackGap of it follows the face found there.
+	analysedAt time.Time
+	init       bool
 }
+
+// TrackGap is how long after a burst the next one still follows its face
+// (Tracker) instead of running every network again: the longest default
+// interval between bursts (nobody there, 10 s) with room to spare, and
+// far short of a pause. The tracker itself checks that the face has not
+// moved, and runs every network at least every third frame.
+const TrackGap = 15 * time.Second
 
 func (s *CameraSampler) mats() {
 	if !s.init {
@@ -63,13 +73,16 @@ func (s *CameraSampler) Close() error {
 	if s.init {
 		s.frame.Close()
 		s.prev.Close()
-		s.init, s.hasPrev = false, false
+		s.init, s.hasPrev, s.analysedAt = false, false, time.Time{}
 	}
 	return nil
 }
 
 // Release lets go of the camera; the next Sample opens it again.
-func (s *CameraSampler) Release() { s.release() }
+func (s *CameraSampler) Release() {
+	s.release()
+	s.analysedAt = time.Time{}
+}
 
 func (s *CameraSampler) release() {
 	if s.src != nil {
@@ -87,8 +100,11 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int, settled landmark.
 	out := landmark.Burst{At: time.Now(), Camera: landmark.CameraIdle}
 	opened := time.Now()
 	// A camera kept open streams continuously: this sample's first frame
-	// follows the last sample's, and the face found there can be tracked.
+	// follows the last sample's. A camera opened again a few seconds after
+	// the last burst sees the same user, most of the time unmoved: in both,
+	// the face found last can be tracked.
 	continuing := s.src != nil
+	follows := continuing || (!s.analysedAt.IsZero() && time.Since(s.analysedAt) <= TrackGap)
 	if s.src == nil {
 		src, err := s.Open(s.Spec)
 		if err != nil {
@@ -153,7 +169,7 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int, settled landmark.
 		s.frame.CopyTo(&s.prev)
 		s.hasPrev = true
 		n := len(out.Frames)
-		if continuing {
+		if follows {
 			n++
 		}
 		lm, latency, err := detectInBurst(s.Detector, s.frame, n)
@@ -164,6 +180,7 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int, settled landmark.
 		}
 		out.Frames = append(out.Frames, lm)
 		out.Latency += latency
+		s.analysedAt = time.Now()
 		if settled.Done(out.Frames) {
 			break
 		}

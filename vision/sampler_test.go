@@ -172,6 +172,48 @@ func TestCameraSamplerSettledBurstsStillShowAStuckDriver(t *testing.T) {
 	}
 }
 
+// countingDetector records whether each frame was detected in full or
+// tracked.
+type countingDetector struct{ calls []string }
+
+func (d *countingDetector) Detect(gocv.Mat) (landmark.Frame, vision.Timing, error) {
+	d.calls = append(d.calls, "detect")
+	return landmark.Frame{}, vision.Timing{}, nil
+}
+
+func (d *countingDetector) Track(gocv.Mat) (landmark.Frame, vision.Timing, error) {
+	d.calls = append(d.calls, "track")
+	return landmark.Frame{}, vision.Timing{}, nil
+}
+
+// A burst a few seconds after the last one follows its face (the tracker
+// decides whether the face is still there, unmoved); after a Release (a
+// pause) every network runs again.
+func TestCameraSamplerTracksAcrossBursts(t *testing.T) {
+	testenv.CheckMatLeaks(t)
+	cam := &fakeCamera{frame: visiontest.DeskFrame(t)}
+	det := &countingDetector{}
+	s := &vision.CameraSampler{Spec: "fake", Open: cam.open, Detector: det}
+	defer s.Close()
+	sample := func() {
+		t.Helper()
+		if _, err := s.Sample(context.Background(), 2, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sample()
+	sample()
+	s.Release()
+	sample()
+	want := []string{"detect", "track", "track", "track", "detect", "track"}
+	if !slices.Equal(det.calls, want) {
+		t.Fatalf("calls %v, want %v", det.calls, want)
+	}
+	if cam.opens != 3 || cam.closes != 3 {
+		t.Fatalf("%d opens, %d closes: the camera is released after every burst", cam.opens, cam.closes)
+	}
+}
+
 func TestCameraSamplerBusyAndAbsent(t *testing.T) {
 	for _, tc := range []struct {
 		err   error

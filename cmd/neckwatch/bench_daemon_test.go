@@ -149,7 +149,11 @@ func benchDaemon(b *testing.B, seedPath string, phase time.Duration, cycles int,
 	st := d.Status()
 
 	lat := latencies(samples, segs, cam.start)
-	fmt.Printf("samples taken:        %d\n", st.Samples)
+	frames := 0
+	for _, s := range samples {
+		frames += len(s.Frames)
+	}
+	fmt.Printf("samples taken:        %d (%d frames analysed)\n", st.Samples, frames)
 	fmt.Printf("average CPU:          %.2f%% of one core (%.2f s CPU over %.0f s)\n", 100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds())
 	fmt.Printf("peak resident memory: %d MB (now %d MB)\n", procStatusKB("VmHWM")/1024, procStatusKB("VmRSS")/1024)
 	fmt.Printf("camera open:          %.1f%% of wall time\n", st.CameraOpenPct)
@@ -204,6 +208,7 @@ func renderFrames(pipe *vision.Pipeline, seed gocv.Mat) (upright, forward [][]by
 	noise := gocv.NewMatWithSize(seed.Rows(), seed.Cols(), gocv.MatTypeCV8UC3)
 	defer noise.Close()
 	var calib []landmark.Frame
+	frameSeed := 0
 	for _, m := range []struct {
 		motion synthetic.HeadMotion
 		out    *[][]byte
@@ -212,6 +217,10 @@ func renderFrames(pipe *vision.Pipeline, seed gocv.Mat) (upright, forward [][]by
 			return nil, nil, b, err
 		}
 		for i := 0; i < 8; i++ {
+			// A seed per frame: the networks reset OpenCV's generator, and
+			// two frames alike would read as a stuck driver.
+			frameSeed++
+			gocv.SetRNGSeed(frameSeed)
 			gocv.RandN(&noise, gocv.NewScalar(0, 0, 0, 0), gocv.NewScalar(3, 3, 3, 0))
 			gocv.Add(frame, noise, &noisy)
 			buf, err := gocv.IMEncode(gocv.JPEGFileExt, noisy)
