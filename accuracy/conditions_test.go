@@ -28,6 +28,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"github.com/neckwatch/neckwatch/internal/atomicfile"
+	"github.com/neckwatch/neckwatch/internal/stats"
 	"github.com/neckwatch/neckwatch/synthetic"
 )
 
@@ -157,7 +158,8 @@ func TestEvalConditions(t *testing.T) {
 	frontPh, sidePh := realSets(t)
 	frontLM := detectConditions(t, frontPh, conditions)
 	sideConds := []condition{conditions[0], conditions[3], conditions[4]} // as taken, 480p, dim
-	sideLM := detectConditions(t, sidePh, sideConds)
+	sideLM := detectConditions(t, sidePh, append(sideConds, mirrored))
+	retest := sideRetest(sidePh, sideLM[0], sideLM[len(sideConds)])
 
 	// Each person's calibration, from the photos as taken.
 	calOf := map[string]classifier{}
@@ -231,7 +233,7 @@ func TestEvalConditions(t *testing.T) {
 		rows[i].uncBadDiff = 100 * (rows[i].uncal.TPR() - rows[0].uncal.TPR())
 	}
 
-	md := conditionsReport(rows, sideConds)
+	md := conditionsReport(rows, sideConds) + retest.report()
 	t.Log("\n" + md)
 	if out := os.Getenv("NECKWATCH_EVAL_OUT"); out != "" {
 		if err := atomicfile.Write(out, []byte(md), 0o644, 0o755); err != nil {
@@ -298,5 +300,72 @@ func conditionsReport(rows []conditionRow, sideConds []condition) string {
 		w("%s: %s", c.name, c.desc)
 	}
 	w(". Noise is seeded per photo and condition.\n\n")
+	return b.String()
+}
+
+// mirrored is the photo flipped left to right: the same posture, seen by
+// a camera on the other side. The side view's angles are read in the
+// direction the person faces, so the body network should find the same
+// posture in both; what it does not is its own error (sideRetest).
+var mirrored = condition{"mirrored", "flipped left to right", func(src gocv.Mat, dst *gocv.Mat) error { gocv.Flip(src, dst, 1); return nil }, 0}
+
+// retest is the body network's test-retest on the side photos: each photo
+// and its mirror image, the same posture twice.
+type retest struct {
+	neckDiff, flexionDiff   []float64 // per photo, degrees
+	neckGap, flexionGap     float64   // how far the bad photos' median lies from the good ones', towards a forward head
+	neckSpread, flexSpread  float64   // the photos' own spread within a label (robust SD, mean of the two), degrees
+	auc, mirroredAUC        float64
+	neckUsable, photosCount int
+}
+
+func sideRetest(photos []realPhoto, asTaken, flipped []landmarks) retest {
+	var r retest
+	r.photosCount = len(photos)
+	sideCls := newClassifier(side, nil, 0)
+	var js, jm []Judged
+	neck := map[string][]float64{}
+	flex := map[string][]float64{}
+	for i, p := range photos {
+		a, m := sideAnglesOf(asTaken[i]), sideAnglesOf(flipped[i])
+		if a.neckOK {
+			neck[p.label] = append(neck[p.label], a.neck)
+			r.neckUsable++
+		}
+		if a.flexionOK {
+			flex[p.label] = append(flex[p.label], a.flexion)
+		}
+		if a.neckOK && m.neckOK {
+			r.neckDiff = append(r.neckDiff, math.Abs(a.neck-m.neck))
+		}
+		if a.flexionOK && m.flexionOK {
+			r.flexionDiff = append(r.flexionDiff, math.Abs(a.flexion-m.flexion))
+		}
+		for _, x := range []struct {
+			lm  landmarks
+			out *[]Judged
+		}{{asTaken[i], &js}, {flipped[i], &jm}} {
+			o := judge(sideCls, x.lm)
+			*x.out = append(*x.out, Judged{Bad: p.label == "bad", Evidence: o.severity, Uncertain: o.uncertain})
+		}
+	}
+	r.auc, r.mirroredAUC = JudgedAUC(js), JudgedAUC(jm)
+	// The neck angle falls with a forward head, the flexion rises.
+	r.neckGap = stats.Median(neck["good"]) - stats.Median(neck["bad"])
+	r.flexionGap = stats.Median(flex["bad"]) - stats.Median(flex["good"])
+	r.neckSpread = (stats.RobustSpread(neck["good"]) + stats.RobustSpread(neck["bad"])) / 2
+	r.flexSpread = (stats.RobustSpread(flex["good"]) + stats.RobustSpread(flex["bad"])) / 2
+	return r
+}
+
+func (r retest) report() string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("### The body network's test-retest (side-people, each photo and its mirror image)\n\n")
+	w("The same posture twice: the side view's angles are read in the direction the person faces, so they should agree.\n\n")
+	w("| angle | photo vs mirror, median difference | 90th percentile | good–bad gap (medians, as taken) | spread within a label (robust SD) | photos |\n|---|---:|---:|---:|---:|---:|\n")
+	w("| ear–shoulder line | %.1f° | %.1f° | %.1f° | %.1f° | %d |\n", stats.Median(r.neckDiff), stats.Quantile(r.neckDiff, 0.9), r.neckGap, r.neckSpread, len(r.neckDiff))
+	w("| head flexion | %.1f° | %.1f° | %.1f° | %.1f° | %d |\n\n", stats.Median(r.flexionDiff), stats.Quantile(r.flexionDiff, 0.9), r.flexionGap, r.flexSpread, len(r.flexionDiff))
+	w("Side AUC as taken %s, mirrored %s.\n\n", f3(r.auc), f3(r.mirroredAUC))
 	return b.String()
 }

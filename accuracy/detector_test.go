@@ -125,3 +125,17 @@ func singleThreaded(t testing.TB) {
 func addTired(b *posture.Baseline, frames []landmarks) error {
 	return b.AddTiredFrames(frames, cameraModel(0))
 }
+
+// sideAngles are the side view's angles a frame's landmarks give (see
+// posture.MeasureSide): the ear–shoulder line above horizontal and the
+// head's flexion, each with whether it was measured. Both are read in the
+// direction the person faces, so a mirrored photo should give the same.
+type sideAngles struct {
+	neck, flexion     float64
+	neckOK, flexionOK bool
+}
+
+func sideAnglesOf(lm landmarks) sideAngles {
+	ft := posture.MeasureSide(&lm)
+	return sideAngles{ft.NeckAngleDeg, ft.HeadFlexionDeg, ft.Usable, ft.Usable && ft.NoseSeen}
+}

@@ -3,7 +3,8 @@ package accuracy
 import (
 	"math"
 	"math/rand"
-	"sort"
+
+	"github.com/neckwatch/neckwatch/internal/stats"
 )
 
 // Judged is one real photo's outcome, ready to be scored: whose it is,
@@ -216,9 +217,7 @@ func Bootstrap(size, n int, level float64, seed int64, stat func(pick []int) flo
 	if len(vals) == 0 {
 		return math.NaN(), math.NaN()
 	}
-	sort.Float64s(vals)
-	q := func(p float64) float64 { return vals[int(math.Round(p*float64(len(vals)-1)))] }
-	return q((1 - level) / 2), q(1 - (1-level)/2)
+	return stats.Quantile(vals, (1-level)/2), stats.Quantile(vals, 1-(1-level)/2)
 }
 
 func nanTo(v, alt float64) float64 {

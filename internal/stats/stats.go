@@ -36,3 +36,14 @@ func RobustSpread(vs []float64) float64 {
 	}
 	return 1.4826 * Median(dev)
 }
+
+// Quantile is the p-quantile of vs (0 ≤ p ≤ 1) by nearest rank: the value
+// at rank round(p·(n−1)) of vs sorted; NaN for none. vs is not changed.
+func Quantile(vs []float64, p float64) float64 {
+	if len(vs) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), vs...)
+	sort.Float64s(s)
+	return s[int(math.Round(p*float64(len(s)-1)))]
+}

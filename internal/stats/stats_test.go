@@ -1,6 +1,9 @@
 package stats
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestMedian(t *testing.T) {
 	for _, tc := range []struct {
@@ -16,5 +19,33 @@ func TestMedian(t *testing.T) {
 				t.Errorf("Median changed its input: %v", tc.in)
 			}
 		}
+	}
+}
+
+func TestQuantile(t *testing.T) {
+	for _, tc := range []struct {
+		in   []float64
+		p    float64
+		want float64
+	}{
+		{[]float64{3}, 0.9, 3},
+		{[]float64{5, 1, 4, 2, 3}, 0, 1},
+		{[]float64{5, 1, 4, 2, 3}, 0.5, 3},
+		{[]float64{5, 1, 4, 2, 3}, 1, 5},
+		{[]float64{5, 1, 4, 2, 3}, 0.9, 5}, // rank round(3.6) = 4
+		{[]float64{5, 1, 4, 2, 3}, 0.1, 1}, // rank round(0.4) = 0
+	} {
+		in := append([]float64(nil), tc.in...)
+		if got := Quantile(in, tc.p); got != tc.want {
+			t.Errorf("Quantile(%v, %v) = %v, want %v", tc.in, tc.p, got, tc.want)
+		}
+		for i := range in {
+			if in[i] != tc.in[i] {
+				t.Errorf("Quantile changed its input: %v", tc.in)
+			}
+		}
+	}
+	if got := Quantile(nil, 0.5); !math.IsNaN(got) {
+		t.Errorf("Quantile(nil) = %v, want NaN", got)
 	}
 }
