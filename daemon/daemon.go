@@ -71,9 +71,9 @@ func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampli
 // Sampler takes bursts of landmarks from a camera (vision.CameraSampler)
 // or a video played in real time (vision.VideoSampler): up to burst
 // frames, fewer once settled says the frames so far decide the burst
-// (settled may be nil). Sample returns io.EOF when a finite source has ended; on a camera problem it returns
-// an error with the burst's Camera set, and the daemon backs off and
-// retries.
+// (settled may be nil). Sample returns io.EOF when a finite source has
+// ended; on a camera problem it returns an error with the burst's Camera
+// set, and the daemon backs off and retries.
 type Sampler interface {
 	Sample(ctx context.Context, burst int, settled landmark.Settled) (landmark.Burst, error)
 	Close() error
