@@ -88,9 +88,11 @@ type CameraConfig struct {
 // SamplingConfig is the [sampling] table. A sustained posture change must
 // show within 10 s, so even a steady posture is looked at every 8 s; each
 // look holds the camera for under a second (settle + burst), which keeps it
-// open about a tenth of the time and the CPU near half a percent of one
-// core (see `make bench-daemon`). A busy camera is retried after
-// BusyBackoff, doubling up to BusyBackoffMax.
+// open about a tenth of the time and the CPU under 1% of one core (see
+// `make bench-daemon`). A change of the shoulders alone, the face unmoved,
+// after a clearly upright look may take two looks more: those follow the
+// face and reuse the body network's last answer (vision.TrackGap). A busy
+// camera is retried after BusyBackoff, doubling up to BusyBackoffMax.
 type SamplingConfig struct {
 	KeepOpen         bool          `toml:"keep_open" doc:"keep the camera open (light on) and analyse keep_open_fps frames a second"`
 	IntervalStable   time.Duration `toml:"interval_stable" default:"8s" min:"interval_changing" max:"30m" doc:"time between bursts while your posture is steady"`

@@ -69,13 +69,13 @@ func BurstFrom(s config.SamplingConfig) int {
 func DefaultIntervals() Intervals { return IntervalsFrom(config.Default().Sampling) }
 
 // Sampler takes bursts of landmarks from a camera (vision.CameraSampler)
-// or a video played in real time (vision.VideoSampler): up to burst
-// frames, fewer once settled says the frames so far decide the burst
-// (settled may be nil). Sample returns io.EOF when a finite source has
-// ended; on a camera problem it returns an error with the burst's Camera
-// set, and the daemon backs off and retries.
+// or a video played in real time (vision.VideoSampler), as the request
+// says: up to its frames, fewer once its Settled says the frames so far
+// decide the burst. Sample returns io.EOF when a finite source has ended;
+// on a camera problem it returns an error with the burst's Camera set,
+// and the daemon backs off and retries.
 type Sampler interface {
-	Sample(ctx context.Context, burst int, settled landmark.Settled) (landmark.Burst, error)
+	Sample(ctx context.Context, req landmark.BurstRequest) (landmark.Burst, error)
 	Close() error
 }
 
@@ -294,6 +294,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.log.Info("neckwatch running", "source", d.opt.Source, "view", d.cls.View, "calibrated", d.cls.Baseline != nil)
 
 	backoff := time.Duration(0)
+	follow := false // the last sample was clearly upright (landmark.BurstRequest.Follow)
 	lastDND := time.Time{}
 	next := d.opt.Now()
 	for {
@@ -351,7 +352,19 @@ func (d *Daemon) Run(ctx context.Context) error {
 			continue
 		}
 		iv, burst := d.schedule()
-		s, err := d.sample(ctx, burst)
+		// A clearly upright first frame ends its burst; after a clearly
+		// upright burst, the next may follow its face (see
+		// landmark.BurstRequest). A bad, borderline or unclear sample
+		// keeps the median of a whole burst, with every network run.
+		cls := d.Classifier()
+		s, err := d.sample(ctx, cls, landmark.BurstRequest{
+			Frames: burst,
+			Settled: func(frames []landmark.Frame) bool {
+				return len(frames) == 1 && posture.SettlesBurst(d.opt.Judge(cls, &frames[0]))
+			},
+			Follow: follow,
+		})
+		follow = err == nil && posture.SettlesBurst(s.Verdict)
 		if errors.Is(err, io.EOF) {
 			d.log.Info("source ended", "source", d.opt.Source)
 			return nil
@@ -386,13 +399,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 // sample takes a burst of landmarks and judges it with the classifier in
 // use.
-func (d *Daemon) sample(ctx context.Context, burst int) (Sample, error) {
-	cls := d.Classifier()
-	// A clearly upright first frame ends the burst (posture.SettlesBurst).
-	settled := func(frames []landmark.Frame) bool {
-		return len(frames) == 1 && posture.SettlesBurst(d.opt.Judge(cls, &frames[0]))
-	}
-	vs, err := d.opt.Sampler.Sample(ctx, burst, settled)
+func (d *Daemon) sample(ctx context.Context, cls *posture.Classifier, req landmark.BurstRequest) (Sample, error) {
+	vs, err := d.opt.Sampler.Sample(ctx, req)
 	out := Sample{Burst: vs}
 	if err != nil {
 		return out, err
@@ -628,8 +636,10 @@ func (d *Daemon) runRecalibration(ctx context.Context, tired bool) (*float64, er
 		return nil, fmt.Errorf("%s: not available for this source", what)
 	}
 	var samples []Sample
+	// Whole bursts, every network on each burst's first frame: the
+	// baseline and its spread come from the frames as they are.
 	for i := 0; i < 3; i++ {
-		s, err := d.sample(ctx, 5)
+		s, err := d.sample(ctx, d.Classifier(), landmark.BurstRequest{Frames: 5})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}

@@ -29,7 +29,8 @@ type scriptedSampler struct {
 	mu       sync.Mutex
 	steps    []step
 	calls    int
-	frames   []int // frames taken by each call
+	frames   []int  // frames taken by each call
+	follows  []bool // whether each call was asked to follow the last burst's face
 	closed   bool
 	released int
 	now      func() time.Time
@@ -49,7 +50,8 @@ type step struct {
 // errCameraBusy stands in for vision's: the camera another program holds.
 var errCameraBusy = errors.New("camera busy")
 
-func (s *scriptedSampler) Sample(ctx context.Context, burst int, settled landmark.Settled) (landmark.Burst, error) {
+func (s *scriptedSampler) Sample(ctx context.Context, req landmark.BurstRequest) (landmark.Burst, error) {
+	burst, settled := req.Frames, req.Settled
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.calls >= len(s.steps) {
@@ -74,6 +76,7 @@ func (s *scriptedSampler) Sample(ctx context.Context, burst int, settled landmar
 		}
 	}
 	s.frames = append(s.frames, len(out.Frames))
+	s.follows = append(s.follows, req.Follow)
 	if st.err != nil {
 		out.Camera = landmark.CameraFailed
 		if errors.Is(st.err, errCameraBusy) {
@@ -225,22 +228,41 @@ func TestSustainedForwardHeadNotifiesOnce(t *testing.T) {
 	}
 }
 
-func TestClearlyUprightFirstFrameEndsTheBurst(t *testing.T) {
+func TestClearlyUprightFramesEndTheBurstAndLetTheNextFollow(t *testing.T) {
 	withScore := func(v posture.Verdict, score float64) step { v.Score = score; return step{v: v} }
 	up := verdict(posture.Upright, 0)
-	steps := []step{
-		withScore(up, -0.8), // clearly upright: one frame
-		withScore(up, -0.2), // upright near the limit: the whole burst
-		withScore(verdict(posture.ForwardHead, 0.5), 0.4),     // bad: the whole burst
-		withScore(posture.Verdict{State: posture.Away}, -1.0), // nobody: the whole burst
+	// Each burst's frames, and whether it may follow the last burst's
+	// face: only after a clearly upright one.
+	steps := []struct {
+		step
+		frames int
+		follow bool
+	}{
+		{withScore(up, -0.8), 1, false},                                   // clearly upright: one frame
+		{withScore(up, -0.9), 1, true},                                    // and again
+		{withScore(up, -0.2), 3, true},                                    // upright near the limit: the whole burst
+		{withScore(verdict(posture.ForwardHead, 0.5), 0.4), 3, false},     // bad: the whole burst
+		{withScore(posture.Verdict{State: posture.Away}, -1.0), 3, false}, // nobody: the whole burst
+		{withScore(up, -0.8), 1, false},                                   // nobody before: every network
 	}
-	d, s, _ := newTestDaemon(t, steps, coach.DefaultConfig(), &notifytest.Recorder{})
+	var script []step
+	var wantFrames []int
+	var wantFollow []bool
+	for _, st := range steps {
+		script = append(script, st.step)
+		wantFrames = append(wantFrames, st.frames)
+		wantFollow = append(wantFollow, st.follow)
+	}
+	d, s, _ := newTestDaemon(t, script, coach.DefaultConfig(), &notifytest.Recorder{})
 	d.opt.Burst = 3
 	if err := d.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if want := []int{1, 3, 3, 3}; !slices.Equal(s.frames, want) {
-		t.Fatalf("frames per burst %v, want %v", s.frames, want)
+	if !slices.Equal(s.frames, wantFrames) {
+		t.Errorf("frames per burst %v, want %v", s.frames, wantFrames)
+	}
+	if !slices.Equal(s.follows, wantFollow) {
+		t.Errorf("bursts asked to follow the last %v, want %v", s.follows, wantFollow)
 	}
 }
 

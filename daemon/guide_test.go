@@ -35,6 +35,13 @@ func guideDaemonWith(t *testing.T, cfg coach.Config, so coach.SessionOptions, st
 		if len(frames) != 3 {
 			t.Errorf("recalibrated from %d samples, want 3", len(frames))
 		}
+		// Whole bursts, even of a clearly upright user: a calibration's
+		// spread needs its frames.
+		for i, f := range frames {
+			if len(f.Frames) != 5 {
+				t.Errorf("calibration sample %d: %d frames, want 5", i, len(f.Frames))
+			}
+		}
 		if fail != nil {
 			return nil, fail
 		}
@@ -56,7 +63,9 @@ func titles(rec *notifytest.Recorder) []string {
 // Calibrate now counts down, calibrates from the camera and reports the
 // result; the calibrated daemon does not offer it again.
 func TestFirstRunGuideCalibrates(t *testing.T) {
-	steps := append(repeat(verdict(posture.Away, 0), 5), repeat(verdict(posture.Upright, 0), 200)...)
+	clearlyUpright := verdict(posture.Upright, 0)
+	clearlyUpright.Score = -0.8 // ends a burst of the daemon's own after one frame
+	steps := append(repeat(verdict(posture.Away, 0), 5), repeat(clearlyUpright, 200)...)
 	d, rec, calls := guideDaemon(t, coach.DefaultConfig(), steps, nil)
 	var once sync.Once
 	d.opt.OnSample = func(s Sample) {

@@ -32,6 +32,20 @@ const (
 	CameraOff    CameraState = "off"    // paused: released until resumed
 )
 
+// BurstRequest says how a sampler takes one burst.
+type BurstRequest struct {
+	// Frames is the most frames the burst analyses.
+	Frames int
+	// Settled, when set, ends the burst once the frames so far decide it.
+	Settled Settled
+	// Follow lets the burst's first frame follow the face found in the
+	// last burst, a few seconds earlier, instead of running every network:
+	// a tracker reuses that face's box and body when the face has not
+	// moved. The daemon asks for it only after a clearly upright burst,
+	// never for a calibration.
+	Follow bool
+}
+
 // Settled reports whether the frames a burst has taken so far already
 // decide it, so that the burst ends early: the camera is released sooner
 // and the rest of the burst is neither decoded nor analysed. A nil

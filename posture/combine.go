@@ -7,7 +7,8 @@ import "sort"
 // decide it. Nobody in most frames is Away; otherwise the present frames'
 // verdict of median severity stands for the burst (its state, figures and
 // reasons), so one outlier frame in either direction changes nothing.
-// An empty burst is Uncertain.
+// An empty burst is Uncertain. (The daemon ends a burst after one clearly
+// upright frame: see SettlesBurst.)
 func Combine(vs []Verdict) Verdict {
 	if len(vs) == 0 {
 		return Verdict{State: Uncertain}
@@ -41,13 +42,16 @@ func Combine(vs []Verdict) Verdict {
 
 // SettlesBurst reports whether a burst's first verdict decides the burst
 // on its own: a confident upright frame whose combined evidence is at most
-// half its decision limit (Score ≤ −0.5). Two more frames could not make
-// such a burst bad unless both were far off it, and one frame's noise is
-// far smaller than that margin; a posture does not change within the
-// tenth of a second between a burst's frames. Upright is most of a day,
-// so most bursts end after one frame (the daemon's CPU). A bad, borderline,
-// uncertain or empty first frame never settles a burst: those are the
-// verdicts a reminder rests on, and they keep the burst's median.
+// half its decision limit (Score ≤ −0.5). The daemon's bursts take their
+// frames a tenth of a second apart, when no posture changes, and the
+// later frames are tracked from the first (its face box and body reused),
+// so for such a frame the median of three adds little. What it gives up
+// is a second look when a detection error in the first frame hides a bad
+// posture by more than half the limit; the tracked frames shared most of
+// that error before too. Upright is most of a day, so most bursts end
+// after one frame (the daemon's CPU). A bad, borderline, uncertain or
+// empty first frame never settles a burst: those are the verdicts a
+// reminder rests on, and they keep Combine's median.
 func SettlesBurst(first Verdict) bool {
 	return first.State == Upright && first.Score <= settleScore
 }

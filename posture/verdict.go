@@ -41,9 +41,12 @@ type Verdict struct {
 	State    State
 	Severity float64 // 0 (upright) .. 1 (severe)
 	// Score orders frames by how close they are to bad, continuously: the
-	// largest piece of evidence in units of its start-to-severe span, so
-	// below 0 within every limit, 0 at the first start, 1 at a severe
-	// point. Severity is 0 for every upright frame; Score still ranks them.
+	// combined evidence over the decision limit, minus 1 (or, with the
+	// user's tired posture, the share of the way there over the fraction
+	// that is flagged, minus 1, when that is higher). So −1 for a frame
+	// exactly at the user's upright, below 0 within the limit, 0 at the
+	// decision, 2 at severe evidence. Severity is 0 for every upright
+	// frame; Score still ranks them.
 	Score float64
 	// View is the camera placement the frame was judged in.
 	View View

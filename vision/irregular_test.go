@@ -11,6 +11,7 @@ import (
 
 	"github.com/neckwatch/neckwatch/internal/testenv"
 	"github.com/neckwatch/neckwatch/internal/testenv/visiontest"
+	"github.com/neckwatch/neckwatch/landmark"
 	"github.com/neckwatch/neckwatch/vision"
 )
 
@@ -70,7 +71,7 @@ func TestVideoSamplerFollowsIrregularTimes(t *testing.T) {
 		index int
 	}{{0, 0}, {500 * time.Millisecond, 1}, {7 * time.Second, 3}, {14 * time.Second, 4}, {30 * time.Second, 4}} {
 		clock = start.Add(at.wall)
-		smp, err := s.Sample(context.Background(), 1, nil)
+		smp, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 1})
 		if err != nil {
 			t.Fatalf("at %v: %v", at.wall, err)
 		}
@@ -82,7 +83,7 @@ func TestVideoSamplerFollowsIrregularTimes(t *testing.T) {
 		}
 	}
 	clock = start.Add(40 * time.Second)
-	if _, err := s.Sample(context.Background(), 1, nil); !errors.Is(err, io.EOF) {
+	if _, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 1}); !errors.Is(err, io.EOF) {
 		t.Errorf("after 40 s: %v, want io.EOF", err)
 	}
 }

@@ -41,24 +41,37 @@ type CameraSampler struct {
 	Settle   time.Duration // frames read and dropped after opening
 	KeepOpen bool
 	Detector Detector
+	// Now is the wall clock (time.Now when nil): how long since the last
+	// burst is read off it, not off the monotonic clock, which stops
+	// while the machine sleeps.
+	Now func() time.Time
 
 	src   FrameSource
 	frame gocv.Mat
 	prev  gocv.Mat // the last frame analysed, in this burst or the last
 	// hasPrev says prev holds a frame.
 	hasPrev bool
-	// analysedAt is when the last frame was analysed (zero after a
-	// Release): a burst within TrackGap of it follows the face found there.
+	// analysedAt is when the last frame was analysed, by the wall clock
+	// (zero after a Release): a burst within TrackGap of it may follow the
+	// face found there.
 	analysedAt time.Time
 	init       bool
 }
 
-// TrackGap is how long after a burst the next one still follows its face
-// (Tracker) instead of running every network again: the longest default
-// interval between bursts (nobody there, 10 s) with room to spare, and
-// far short of a pause. The tracker itself checks that the face has not
-// moved, and runs every network at least every third frame.
+// TrackGap is how long after the last analysed frame a burst asked to
+// follow it (landmark.BurstRequest.Follow) still does, instead of running
+// every network again: the longest default interval between bursts
+// (nobody there, 10 s) with room to spare, and far short of a pause. The
+// tracker itself checks that the face has not moved, and runs every
+// network at least every third frame.
 const TrackGap = 15 * time.Second
+
+func (s *CameraSampler) now() time.Time {
+	if s.Now != nil {
+		return s.Now().Round(0)
+	}
+	return time.Now().Round(0)
+}
 
 func (s *CameraSampler) mats() {
 	if !s.init {
@@ -91,20 +104,23 @@ func (s *CameraSampler) release() {
 	}
 }
 
-// Sample takes one burst of up to burst frames, fewer when settled says
-// the frames taken so far decide it. Camera problems come back as an error
-// wrapping the vision sentinel (ErrCameraBusy, ErrCameraNotFound) with the
-// burst's Camera set; the caller backs off and retries.
-func (s *CameraSampler) Sample(ctx context.Context, burst int, settled landmark.Settled) (landmark.Burst, error) {
+// Sample takes one burst as req says: up to req.Frames frames, fewer when
+// req.Settled says the frames taken so far decide it. Camera problems come
+// back as an error wrapping the vision sentinel (ErrCameraBusy,
+// ErrCameraNotFound) with the burst's Camera set; the caller backs off and
+// retries.
+func (s *CameraSampler) Sample(ctx context.Context, req landmark.BurstRequest) (landmark.Burst, error) {
+	burst, settled := req.Frames, req.Settled
 	s.mats()
 	out := landmark.Burst{At: time.Now(), Camera: landmark.CameraIdle}
 	opened := time.Now()
 	// A camera kept open streams continuously: this sample's first frame
 	// follows the last sample's. A camera opened again a few seconds after
-	// the last burst sees the same user, most of the time unmoved: in both,
-	// the face found last can be tracked.
+	// a burst the caller found clearly upright sees the same user, most of
+	// the time unmoved. In both, the face found last can be tracked.
 	continuing := s.src != nil
-	follows := continuing || (!s.analysedAt.IsZero() && time.Since(s.analysedAt) <= TrackGap)
+	gap := s.now().Sub(s.analysedAt)
+	follows := continuing || (req.Follow && !s.analysedAt.IsZero() && gap >= 0 && gap <= TrackGap)
 	if s.src == nil {
 		src, err := s.Open(s.Spec)
 		if err != nil {
@@ -180,7 +196,7 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int, settled landmark.
 		}
 		out.Frames = append(out.Frames, lm)
 		out.Latency += latency
-		s.analysedAt = time.Now()
+		s.analysedAt = s.now()
 		if settled.Done(out.Frames) {
 			break
 		}
@@ -195,7 +211,7 @@ func (s *CameraSampler) Sample(ctx context.Context, burst int, settled landmark.
 	case burst > 0 && black == burst:
 		out.Camera = landmark.CameraBlack
 		return out, fmt.Errorf("%w: camera %s gives black frames (privacy shutter closed or lens covered?)", errCameraProblem, s.Spec)
-	case frozen > 0 && frozen == compared:
+	case frozen > 0 && (frozen == compared || frozen >= burst-1-black):
 		out.Camera = landmark.CameraFrozen
 		return out, fmt.Errorf("%w: camera %s gives frozen frames (the same image every time)", errCameraProblem, s.Spec)
 	}
@@ -253,8 +269,11 @@ func (s *VideoSampler) Close() error {
 }
 
 // Sample analyses the burst of frames at the current media time, up to
-// burst frames, fewer when settled says the frames so far decide it.
-func (s *VideoSampler) Sample(ctx context.Context, burst int, settled landmark.Settled) (landmark.Burst, error) {
+// req.Frames, fewer when req.Settled says the frames so far decide it.
+// Every burst's first frame runs every network (req.Follow is not used:
+// a video's samples are seconds of media time apart, its people move).
+func (s *VideoSampler) Sample(ctx context.Context, req landmark.BurstRequest) (landmark.Burst, error) {
+	burst, settled := req.Frames, req.Settled
 	if !s.init {
 		s.frame = gocv.NewMat()
 		s.init = true

@@ -25,13 +25,15 @@ import (
 // (there is none on the build machines): it serves copies of one frame,
 // optionally black or identical every time, and records opens and closes.
 type fakeCamera struct {
-	frame   gocv.Mat
-	black   bool
-	frozen  bool
-	opens   int
-	closes  int
-	skipped int
-	n       int
+	frame  gocv.Mat
+	black  bool
+	frozen bool
+	// stuckAfter > 0: from that frame on, the driver repeats it.
+	stuckAfter int
+	opens      int
+	closes     int
+	skipped    int
+	n          int
 }
 
 func (c *fakeCamera) open(string) (vision.FrameSource, error) {
@@ -52,7 +54,11 @@ func (s *fakeCameraSource) Next(dst *gocv.Mat) (vision.FrameInfo, error) {
 	c.frame.CopyTo(dst)
 	if !c.frozen {
 		// Real sensors never give the same frame twice.
-		gocv.Circle(dst, image.Pt(c.n%50, 5), 2, color.RGBA{uint8(c.n), 0, 0, 0}, -1)
+		n := c.n
+		if c.stuckAfter > 0 && n > c.stuckAfter {
+			n = c.stuckAfter
+		}
+		gocv.Circle(dst, image.Pt(n%50, 5), 2, color.RGBA{uint8(n), 0, 0, 0}, -1)
 	}
 	return vision.FrameInfo{Index: c.n}, nil
 }
@@ -71,7 +77,7 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	s := &vision.CameraSampler{Spec: "fake", Open: cam.open, Settle: 30 * time.Millisecond, Detector: pipe}
 	defer s.Close()
 	for i := 1; i <= 2; i++ {
-		smp, err := s.Sample(context.Background(), 3, nil)
+		smp, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +95,7 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	cam.opens, cam.closes = 0, 0
 	s.KeepOpen = true
 	for i := 0; i < 3; i++ {
-		if smp, err := s.Sample(context.Background(), 2, nil); err != nil || smp.Camera != landmark.CameraOpen {
+		if smp, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 2}); err != nil || smp.Camera != landmark.CameraOpen {
 			t.Fatalf("keep-open sample: %v %s", err, smp.Camera)
 		}
 	}
@@ -101,7 +107,7 @@ func TestCameraSamplerDutyCycle(t *testing.T) {
 	if cam.closes != 1 {
 		t.Fatalf("Release: %d closes, want 1", cam.closes)
 	}
-	if _, err := s.Sample(context.Background(), 1, nil); err != nil || cam.opens != 2 {
+	if _, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 1}); err != nil || cam.opens != 2 {
 		t.Fatalf("sample after Release: %v, %d opens", err, cam.opens)
 	}
 }
@@ -121,7 +127,7 @@ func TestCameraSamplerReportsBlackAndFrozenFrames(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &vision.CameraSampler{Spec: "fake", Open: tc.cam.open, Detector: pipe}
 			defer s.Close()
-			smp, err := s.Sample(context.Background(), 3, nil)
+			smp, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 3})
 			if err == nil || smp.Camera != tc.state {
 				t.Fatalf("camera %s, err %v; want %s", smp.Camera, err, tc.state)
 			}
@@ -148,7 +154,7 @@ func TestCameraSamplerSettledBurstsStillShowAStuckDriver(t *testing.T) {
 			defer s.Close()
 			var states []landmark.CameraState
 			for i := 0; i < 3; i++ {
-				smp, err := s.Sample(context.Background(), 3, oneFrame)
+				smp, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 3, Settled: oneFrame})
 				if len(smp.Frames) > 1 {
 					t.Fatalf("sample %d: %d frames; a settled burst ends after its first", i, len(smp.Frames))
 				}
@@ -186,30 +192,64 @@ func (d *countingDetector) Track(gocv.Mat) (landmark.Frame, vision.Timing, error
 	return landmark.Frame{}, vision.Timing{}, nil
 }
 
-// A burst a few seconds after the last one follows its face (the tracker
-// decides whether the face is still there, unmoved); after a Release (a
-// pause) every network runs again.
-func TestCameraSamplerTracksAcrossBursts(t *testing.T) {
+// A driver that sticks in the middle of a burst is reported at once: the
+// burst's later frames repeat its first, which itself differs from the
+// last burst's.
+func TestCameraSamplerDriverStuckMidBurst(t *testing.T) {
+	testenv.CheckMatLeaks(t)
+	cam := &fakeCamera{frame: visiontest.DeskFrame(t), stuckAfter: 4}
+	s := &vision.CameraSampler{Spec: "fake", Open: cam.open, Detector: &countingDetector{}}
+	defer s.Close()
+	var states []landmark.CameraState
+	for i := 0; i < 2; i++ {
+		smp, _ := s.Sample(context.Background(), landmark.BurstRequest{Frames: 3})
+		states = append(states, smp.Camera)
+	}
+	if want := []landmark.CameraState{landmark.CameraIdle, landmark.CameraFrozen}; !slices.Equal(states, want) {
+		t.Fatalf("camera states %v, want %v", states, want)
+	}
+}
+
+// A burst the caller asks to follow the last one, a few seconds later,
+// follows its face (the tracker decides whether the face is still there,
+// unmoved); too long after it, after a Release (a pause), or when not
+// asked, every network runs again.
+func TestCameraSamplerFollowsTheLastBurstWhenAsked(t *testing.T) {
 	testenv.CheckMatLeaks(t)
 	cam := &fakeCamera{frame: visiontest.DeskFrame(t)}
 	det := &countingDetector{}
-	s := &vision.CameraSampler{Spec: "fake", Open: cam.open, Detector: det}
+	now := time.Date(2026, 3, 29, 1, 59, 0, 0, time.UTC)
+	s := &vision.CameraSampler{Spec: "fake", Open: cam.open, Detector: det, Now: func() time.Time { return now }}
 	defer s.Close()
-	sample := func() {
-		t.Helper()
-		if _, err := s.Sample(context.Background(), 2, nil); err != nil {
-			t.Fatal(err)
+	steps := []struct {
+		name    string
+		after   time.Duration
+		follow  bool
+		release bool
+		want    string
+	}{
+		{"first burst: nothing to follow", 0, true, false, "detect"},
+		{"8 s later, asked", 8 * time.Second, true, false, "track"},
+		{"8 s later, not asked", 8 * time.Second, false, false, "detect"},
+		{"at the gap, asked", vision.TrackGap, true, false, "track"},
+		{"beyond the gap", vision.TrackGap + time.Second, true, false, "detect"},
+		{"after a pause", 8 * time.Second, true, true, "detect"},
+		{"the clock set back", -time.Hour, true, false, "detect"},
+	}
+	for _, st := range steps {
+		now = now.Add(st.after)
+		if st.release {
+			s.Release()
+		}
+		det.calls = nil
+		if _, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 2, Follow: st.follow}); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if want := []string{st.want, "track"}; !slices.Equal(det.calls, want) {
+			t.Errorf("%s: calls %v, want %v", st.name, det.calls, want)
 		}
 	}
-	sample()
-	sample()
-	s.Release()
-	sample()
-	want := []string{"detect", "track", "track", "track", "detect", "track"}
-	if !slices.Equal(det.calls, want) {
-		t.Fatalf("calls %v, want %v", det.calls, want)
-	}
-	if cam.opens != 3 || cam.closes != 3 {
+	if cam.opens != len(steps) || cam.closes != len(steps) {
 		t.Fatalf("%d opens, %d closes: the camera is released after every burst", cam.opens, cam.closes)
 	}
 }
@@ -220,7 +260,7 @@ func TestCameraSamplerBusyAndAbsent(t *testing.T) {
 		state landmark.CameraState
 	}{{vision.ErrCameraBusy, landmark.CameraBusy}, {vision.ErrCameraNotFound, landmark.CameraAbsent}, {errors.New("odd"), landmark.CameraFailed}} {
 		s := &vision.CameraSampler{Spec: "x", Open: func(string) (vision.FrameSource, error) { return nil, tc.err }}
-		smp, err := s.Sample(context.Background(), 3, nil)
+		smp, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 3})
 		if !errors.Is(err, tc.err) || smp.Camera != tc.state {
 			t.Errorf("open error %v: camera %s, err %v", tc.err, smp.Camera, err)
 		}
@@ -253,7 +293,7 @@ func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 		want posture.State
 	}{{500 * time.Millisecond, posture.Upright}, {3 * time.Second, posture.ForwardHead}} {
 		clock = start.Add(at.t)
-		smp, err := s.Sample(context.Background(), 2, nil)
+		smp, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,7 +302,7 @@ func TestVideoSamplerPlaysInRealTime(t *testing.T) {
 		}
 	}
 	clock = start.Add(10 * time.Second)
-	if _, err := s.Sample(context.Background(), 2, nil); !errors.Is(err, io.EOF) {
+	if _, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 2}); !errors.Is(err, io.EOF) {
 		t.Fatalf("after the end: %v, want io.EOF", err)
 	}
 }
@@ -306,12 +346,12 @@ func TestVideoSamplerSeeksInsteadOfDecoding(t *testing.T) {
 	start := clock
 	s := &vision.VideoSampler{Source: counted, Detector: pipe, Now: func() time.Time { return clock }}
 	defer s.Close()
-	if _, err := s.Sample(context.Background(), 1, nil); err != nil {
+	if _, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 1}); err != nil {
 		t.Fatal(err)
 	}
 	clock = start.Add(4500 * time.Millisecond)
 	before := counted.decoded
-	if _, err := s.Sample(context.Background(), 2, nil); err != nil {
+	if _, err := s.Sample(context.Background(), landmark.BurstRequest{Frames: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if n := counted.decoded - before; n != 2 {

@@ -21,7 +21,7 @@ import (
 // ended is a source that has ended: the daemon is not sampling.
 type ended struct{}
 
-func (ended) Sample(context.Context, int, landmark.Settled) (landmark.Burst, error) {
+func (ended) Sample(context.Context, landmark.BurstRequest) (landmark.Burst, error) {
 	return landmark.Burst{}, io.EOF
 }
 func (ended) Close() error { return nil }
