@@ -29,6 +29,16 @@ type wantMinute struct {
 	neckN                                              int
 }
 
+// checkStored checks every minute s holds against want.
+func checkStored(t *testing.T, s *Store, want []wantMinute) {
+	t.Helper()
+	got, err := s.Minutes(time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMinutes(t, got, want)
+}
+
 func checkMinutes(t *testing.T, got []Minute, want []wantMinute) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -175,11 +185,7 @@ func TestAggregation(t *testing.T) {
 			if err := r.Close(); err != nil {
 				t.Fatal(err)
 			}
-			got, err := s.Minutes(time.Time{}, time.Time{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkMinutes(t, got, c.want)
+			checkStored(t, s, c.want)
 		})
 	}
 }
@@ -234,11 +240,7 @@ func TestBatching(t *testing.T) {
 	if n := count(t, path, "events"); n != 2 {
 		t.Fatalf("next minute: %d events, want 2", n)
 	}
-	got, err := s.Minutes(time.Time{}, time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkMinutes(t, got, []wantMinute{
+	checkStored(t, s, []wantMinute{
 		{minute: 0, present: 60, upright: 60, samples: 6, neck: 50, neckN: 6},
 		{minute: 1, present: 46, upright: 1, slouch: 45, samples: 1, sev: 0.5},
 	})
@@ -538,11 +540,7 @@ func TestAddSpans(t *testing.T) {
 			if err := r.Close(); err != nil {
 				t.Fatal(err)
 			}
-			got, err := s.Minutes(time.Time{}, time.Time{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkMinutes(t, got, c.want)
+			checkStored(t, s, c.want)
 		})
 	}
 }
@@ -590,11 +588,7 @@ func TestCountSample(t *testing.T) {
 			if err := r.Close(); err != nil {
 				t.Fatal(err)
 			}
-			got, err := s.Minutes(time.Time{}, time.Time{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkMinutes(t, got, c.want)
+			checkStored(t, s, c.want)
 		})
 	}
 }
